@@ -1,0 +1,14 @@
+"""adexplorer: automatic differentiation you can see.
+
+``import adexplorer as ad``; ``ad.gradient(f, x)``, ``ad.D(f)``, ``ad.trace(f, x)``; in
+Jupyter, ``%load_ext adexplorer`` and a ``%%autodiff`` cell.
+"""
+
+from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
+                   NoDerivativeRule, NotScalarOutput, PRIMITIVES, Primitive, Ref, Trace,
+                   Traced, abs, adjoint, concatenate, cos, derivative, dot, exp, expm1,
+                   gradient, grad, hessian, jacfwd, jacrev, jvp, log, log1p, matmul, max,
+                   maximum, mean, min, minimum, reshape, sigmoid, sin, sqrt, stack, sum,
+                   tan, tangent, tanh, trace, transpose, value_and_grad, vjp, where)
+
+__version__ = "0.1.0"

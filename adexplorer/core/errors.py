@@ -1,0 +1,79 @@
+"""Errors that name the problem and say what to do instead.
+
+Every error adexplorer raises on bad user input is one of these (or a plain
+``TypeError``/``ValueError`` subclass of them), so the Jupyter layer and the CLI can
+show one readable line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+import sys
+
+
+class ADError(Exception):
+    """Base class for errors caused by how adexplorer was used."""
+
+
+class NoDerivativeRule(ADError, TypeError):
+    """An operation reached AD that has no row in the primitive table."""
+
+    def __init__(self, what: str, hint: str = ""):
+        message = f"{what} has no derivative rule in adexplorer"
+        if hint:
+            message += f"; {hint}"
+        super().__init__(message)
+        self.what = what
+
+
+class LostDerivative(ADError, TypeError):
+    """An AD value was converted to a plain number, which would drop its derivative."""
+
+
+class NotScalarOutput(ADError, ValueError):
+    """``gradient``/``grad`` needs a function with one scalar output."""
+
+
+class InputError(ADError, TypeError):
+    """An argument cannot be differentiated as given (wrong type, wrong shape, ...)."""
+
+
+_MATH_CALL = re.compile(r"\bmath\.(\w+)\s*\(")
+
+
+def lost_derivative(kind: str, value_type: str) -> LostDerivative:
+    """Build the error for ``float(ad_value)`` and friends, pointing at the user's line.
+
+    ``math.sin(x)`` calls ``float(x)`` in C, so the error is raised from ``__float__``;
+    the frame that called the math function is the nearest frame outside adexplorer.
+    """
+    line, where = _user_line()
+    names = _MATH_CALL.findall(line or "")
+    if names:
+        fn = names[0]
+        message = (f"math.{fn} cannot see derivatives: it got a {value_type} and would "
+                   f"turn it into a plain float. Use ad.{fn} or np.{fn} instead")
+    else:
+        message = (f"{kind}() was called on a {value_type}, which would drop its derivative. "
+                   "Typical causes: a `math` function (use ad.sin / np.sin instead of "
+                   "math.sin), or storing it into a float NumPy array (use np.stack or "
+                   "ad.stack to build arrays)")
+    if line:
+        message += f" (at {where}: {line.strip()})"
+    return LostDerivative(message)
+
+
+def _user_line() -> tuple[str, str]:
+    """The source line of the innermost frame that is not adexplorer's own code."""
+    frame = sys._getframe(2)
+    package = __name__.rsplit(".", 2)[0]
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if not (module == package or module.startswith(package + ".")):
+            filename = frame.f_code.co_filename
+            line = linecache.getline(filename, frame.f_lineno)
+            short = filename.rsplit("/", 1)[-1]
+            return line, f"{short}, line {frame.f_lineno}"
+        frame = frame.f_back
+    return "", ""

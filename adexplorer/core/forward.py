@@ -1,0 +1,189 @@
+"""Forward mode: dual numbers carry a tangent next to every value.
+
+``D(f)(x)`` runs ``f`` on ``Dual(x, 1)`` under a fresh level and reads the tangent of the
+result: the slide's ``D(f, x) = f(Dual(x, one(x))).ϵ``, with a tag per call so that
+``D(x -> x * D(y -> x + y)(1))(1)`` is 1, not 2.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import trees
+from .errors import InputError
+from .levels import Level
+from .operators import Operators
+from .primitives import bind, strip
+from .rules import broadcast_like, shape
+from .rules_numpy import reshape, stack
+
+
+class Dual(Operators):
+    """A dual number ``primal + tangent·ε``; works for scalars and arrays."""
+
+    __slots__ = ("primal", "tangent", "_level")
+
+    def __init__(self, primal, tangent, level: "ForwardLevel | None" = None):
+        self.primal = primal
+        self.tangent = tangent
+        self._level = USER_LEVEL if level is None else level
+
+    def __repr__(self):
+        return f"Dual({self.primal!r}, {self.tangent!r})"
+
+
+class ForwardLevel(Level):
+    """One forward-mode transformation: adds up jvp contributions of its own duals."""
+
+    __slots__ = ()
+
+    def process(self, prim, args, params):
+        primals = list(args)
+        tangents = None
+        for i, a in enumerate(args):
+            if type(a) is Dual and a._level is self:
+                primals[i] = a.primal
+                if tangents is None:
+                    tangents = [None] * len(args)
+                tangents[i] = a.tangent
+        ans = bind(prim, *primals, **params)
+        if tangents is None:
+            return ans
+        total = None
+        for i, t in enumerate(tangents):
+            if t is not None:
+                c = prim.jvp_rule(i)(t, ans, *primals, **params)
+                total = c if total is None else total + c
+        return Dual(ans, total, self)
+
+
+# Duals made by hand (``Dual(3.0, 1.0)``) share this outermost level.
+USER_LEVEL = ForwardLevel(id=0)
+
+
+def one_like(x):
+    """The unit tangent for ``x``: 1 for ints, 1.0 for floats, ones for arrays."""
+    v = strip(x)
+    if isinstance(v, (bool, np.bool_)):
+        raise InputError("a bool has no derivative; pass a number or an array")
+    if isinstance(v, (int, np.integer)):
+        return 1
+    if isinstance(v, (float, np.floating)):
+        return 1.0
+    if isinstance(v, np.ndarray) and v.dtype.kind in "fiu":
+        return np.ones(v.shape)
+    raise InputError(f"cannot differentiate with respect to a {type(v).__name__}; "
+                     "pass a number or a numeric array")
+
+
+def zero_like(x):
+    """The zero tangent/cotangent for ``x``."""
+    v = strip(x)
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return 0
+    if isinstance(v, (float, np.floating)):
+        return 0.0
+    return np.zeros(np.shape(v))
+
+
+def tangent_of(out, level):
+    """The tangent of an output at ``level`` (zero if it does not depend on the input)."""
+    def leaf(o):
+        if type(o) is Dual and o._level is level:
+            return broadcast_like(o.tangent, o.primal)
+        return zero_like(o) if trees.is_differentiable(o) else None
+    return trees.map_structure(leaf, out)
+
+
+def primal_of(out, level):
+    def leaf(o):
+        return o.primal if type(o) is Dual and o._level is level else o
+    return trees.map_structure(leaf, out)
+
+
+def D(f):
+    """The derivative function of ``f`` (forward mode), w.r.t. its first argument.
+
+    ``D(D(f))`` is the second derivative. For an array ``x`` the tangent is all ones,
+    which is the elementwise derivative when ``f`` acts elementwise.
+    """
+    @functools.wraps(f)
+    def df(x, *args, **kwargs):
+        level = ForwardLevel()
+        out = f(Dual(x, one_like(x), level), *args, **kwargs)
+        return tangent_of(out, level)
+    name = getattr(f, "__name__", "f")
+    df.__name__ = df.__qualname__ = f"D({name})"
+    return df
+
+
+def derivative(f, x, *args, **kwargs):
+    """f'(x) by forward mode (the slide's ``D(f, x)``)."""
+    return D(f)(x, *args, **kwargs)
+
+
+def jvp(f, primals, tangents):
+    """``(f(*primals), J·tangents)``: the Jacobian-vector product, in one forward pass."""
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise InputError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
+    level = ForwardLevel()
+    args = []
+    for p, t in zip(primals, tangents):
+        flat_t = iter(trees.leaves(t))
+
+        def wrap(leaf, _name, flat_t=flat_t):
+            tangent = next(flat_t)
+            if tangent is None or not trees.is_differentiable(leaf):
+                return leaf
+            return Dual(leaf, tangent, level)
+        args.append(trees.map_leaves(wrap, p, "x"))
+    out = f(*args)
+    return primal_of(out, level), tangent_of(out, level)
+
+
+def jacfwd(f, argnums: int = 0):
+    """The Jacobian of ``f`` w.r.t. argument ``argnums`` by forward mode, one pass per
+    input component; the result has shape ``out.shape + x.shape``."""
+    def jac(*args):
+        x = args[argnums]
+        x_shape = tuple(np.shape(strip(x)))
+
+        def column(direction):
+            tangents = [None] * len(args)
+            tangents[argnums] = direction
+            return jvp(f, args, tangents)[1]
+        if not x_shape:
+            return column(one_like(x))
+        n = int(np.prod(x_shape))
+        cols = [column(np.eye(1, n, k).reshape(x_shape)) for k in range(n)]
+        out_shape = tuple(shape(cols[0]))
+        return reshape(stack(*cols, axis=len(out_shape)), shape=out_shape + x_shape)
+    return jac
+
+
+def push_tangents(trace, seeds: dict, on_step=None) -> list:
+    """Replay a recorded trace in forward mode with the same jvp rules.
+
+    ``seeds`` maps input node indices to tangents. ``on_step(node, position, parent,
+    contribution, total)`` is called for every jvp contribution, in order.
+    Returns the tangent of every node (``None`` where it is zero).
+    """
+    tangents = [None] * len(trace)
+    for i, (prim, args, params, value, parents) in enumerate(trace._records):
+        if prim is None:
+            tangents[i] = seeds.get(i)
+            continue
+        total = None
+        for position, parent in parents:
+            t = tangents[parent]
+            if t is None:
+                continue
+            c = prim.jvp_rule(position)(t, value, *args, **(params or {}))
+            total = c if total is None else total + c
+            if on_step is not None:
+                on_step(i, position, parent, c, total)
+        tangents[i] = total
+    return tangents

@@ -1,0 +1,31 @@
+"""Levels (tags) that keep nested derivatives apart.
+
+Every call of a transformation (``D(f)(x)``, ``gradient(f, x)``, ...) creates a new
+level whose id is larger than every earlier one, so the innermost running
+transformation always has the largest id. ``bind`` hands an operation to the level with
+the largest id among its arguments; a value from an outer level is a constant there.
+This is the tagging that prevents perturbation confusion in
+``D(x -> x * D(y -> x + y)(1))(1)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+_ids = itertools.count(1)
+
+
+class Level:
+    """A transformation in progress; subclasses say how it processes a primitive."""
+
+    __slots__ = ("id",)
+    symbolic = False
+
+    def __init__(self, id: int | None = None):
+        self.id = next(_ids) if id is None else id
+
+    def process(self, prim, args, params):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.id}>"

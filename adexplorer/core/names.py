@@ -1,0 +1,75 @@
+"""Every generated name in one place: ``y1``, ``dy1``, ``ȳ1``, ``x̄``, literals.
+
+Names are given out at print time from the order of a recording, never from ``id()``
+or set order, so printed output is identical run to run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BAR = "\u0304"          # combining macron: "y" + BAR + "1" prints as ȳ1
+PHI = "φ"
+
+
+def primal(k: int) -> str:
+    """The name of the k-th intermediate value of a Wengert list (1-based): ``y3``."""
+    return f"y{k}"
+
+
+def tangent(k: int) -> str:
+    """The name of the k-th line of a derivative Wengert list (1-based): ``dy3``."""
+    return f"dy{k}"
+
+
+def tangent_of(name: str) -> str:
+    """The tangent of a named value: ``x`` -> ``dx``, ``y2`` -> ``dy2``."""
+    return "d" + name
+
+
+def adjoint_of(name: str) -> str:
+    """The adjoint of a named value, with a bar over its letters: ``y2`` -> ``ȳ2``, ``x`` -> ``x̄``."""
+    end = 0
+    while end < len(name) and (name[end].isalpha() or name[end] == "_"):
+        end += 1
+    if end == 0:
+        return name + BAR
+    return name[:end] + BAR + name[end:]
+
+
+def argument(position: int) -> str:
+    """Fallback name of a positional argument whose parameter name is unknown."""
+    return f"x{position}"
+
+
+def path(parent: str, key) -> str:
+    """Name of a leaf inside a list, tuple or dict argument: ``p[0]``, ``p['w']``."""
+    return f"{parent}[{key!r}]"
+
+
+def field(parent: str, name: str) -> str:
+    """Name of a dataclass field of an argument: ``p.w``."""
+    return f"{parent}.{name}"
+
+
+def literal(value) -> str:
+    """How a constant prints inside an expression: ``5``, ``0.5``, ``array(3, 2)``."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return literal(value.item())
+        if value.size <= 4 and value.ndim == 1:
+            return "[" + ", ".join(literal(v) for v in value.tolist()) + "]"
+        return "array(" + ", ".join(str(n) for n in value.shape) + ")"
+    if isinstance(value, slice):
+        parts = ["" if v is None else literal(v) for v in (value.start, value.stop)]
+        text = ":".join(parts)
+        return text if value.step is None else f"{text}:{literal(value.step)}"
+    if isinstance(value, tuple):
+        return ", ".join(literal(v) for v in value) if value else "()"
+    return repr(value)

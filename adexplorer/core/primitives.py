@@ -1,0 +1,147 @@
+"""The primitive table: one row per operation, and ``bind``, the one way to apply a row.
+
+A row (``Primitive``) holds everything every part of adexplorer knows about an
+operation: its name, its implementation on plain numbers and arrays, a jvp rule and a
+vjp rule per differentiable argument, and a display form. Forward mode, reverse mode,
+the derivative Wengert list and the generated adjoint source all read the same row.
+
+Rule signatures are flat and uniform::
+
+    jvp=lambda t, ans, x: t * cos(x)        # tangent contribution of argument x
+    vjp=lambda g, ans, x: g * cos(x)        # cotangent contribution to argument x
+
+For an n-ary row, ``jvp``/``vjp`` are tuples with one such function per argument
+(``None`` marks an argument that is not differentiable). Rules call the differentiable
+functions themselves, so higher-order derivatives need no extra code.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from .errors import NoDerivativeRule
+
+# Operator precedences for display forms (higher binds tighter).
+ATOM, POWER, UNARY, PRODUCT, SUM, COMPARE = 100, 14, 13, 12, 11, 6
+
+
+class Primitive:
+    """One row of the primitive table."""
+
+    __slots__ = ("name", "impl", "jvp", "vjp", "display", "precedence", "nondiff",
+                 "forward_pass", "user", "__weakref__")
+
+    def __init__(self, name: str, impl: Callable, *, jvp=None, vjp=None,
+                 display: str | None = None, precedence: int = ATOM,
+                 nondiff: bool = False, forward_pass: Callable | None = None,
+                 user: bool = False):
+        self.name = name
+        self.impl = impl
+        self.jvp = _as_rules(jvp)
+        self.vjp = _as_rules(vjp)
+        self.display = display if display is not None else name + "({args})"
+        self.precedence = precedence
+        self.nondiff = nondiff
+        # For user adjoints: f(*args) -> (value, pullback); the pullback is kept per call.
+        self.forward_pass = forward_pass
+        self.user = user
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+    def __call__(self, *args, **params):
+        return bind(self, *args, **params)
+
+    def jvp_rule(self, i: int):
+        """The jvp rule for argument ``i``, or a ``NoDerivativeRule`` error naming the row."""
+        rules = self.jvp
+        if rules is None or i >= len(rules) or rules[i] is None:
+            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, forward mode)",
+                                   _missing_hint(self))
+        return rules[i]
+
+    def vjp_rule(self, i: int):
+        """The vjp rule for argument ``i``, or a ``NoDerivativeRule`` error naming the row."""
+        rules = self.vjp
+        if rules is None or i >= len(rules) or rules[i] is None:
+            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, reverse mode)",
+                                   _missing_hint(self))
+        return rules[i]
+
+    def format(self, args: Sequence[str], params: dict | None = None) -> str:
+        """The display form with argument texts (already parenthesised) filled in."""
+        params = {k: v for k, v in (params or {}).items() if not k.startswith("_")}
+        shown = {k: _param_text(v) for k, v in params.items()}
+        if "{args}" in self.display:
+            listed = list(args) + [f"{k}={shown[k]}" for k, v in params.items()
+                                   if v is not None and "{" + k + "}" not in self.display]
+            return self.display.replace("{args}", ", ".join(listed))
+        return self.display.format(*args, **shown)
+
+
+def _param_text(value) -> str:
+    from .names import literal
+    return literal(value)
+
+
+def _as_rules(rules):
+    if rules is None:
+        return None
+    if isinstance(rules, tuple):
+        return rules
+    if callable(rules):
+        return (rules,)
+    return tuple(rules)
+
+
+def _missing_hint(prim: Primitive) -> str:
+    if prim.user:
+        return "give it both rules with @ad.adjoint or @ad.tangent"
+    return "add one with @ad.adjoint, or write the computation with supported operations"
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+
+def defprim(name: str, impl: Callable, **row) -> Primitive:
+    """Add a row to the table. Built-in names are unique; user rows may be redefined."""
+    prim = Primitive(name, impl, **row)
+    old = PRIMITIVES.get(name)
+    if old is not None and not (old.user and prim.user):
+        raise ValueError(f"primitive {name!r} is already in the table")
+    PRIMITIVES[name] = prim
+    return prim
+
+
+class ADValue:
+    """Base of every value that carries derivative information (Dual, Traced, Sym)."""
+
+    __slots__ = ()
+
+
+def bind(prim: Primitive, *args, **params):
+    """Apply a row: plain values go to ``impl``; AD values go to the innermost level.
+
+    Each transformation (``D``, ``gradient``, ...) owns a level with a fresh, increasing
+    id. The level with the largest id among the arguments handles the operation first;
+    it strips its own wrappers, binds again on what is inside (so outer levels see the
+    operation too), and wraps the result. That is what keeps nested derivatives apart.
+    """
+    top = None
+    for a in args:
+        if isinstance(a, ADValue):
+            level = a._level
+            if top is None or level.id > top.id:
+                top = level
+    if top is None:
+        return prim.impl(*args, **params)
+    if prim.nondiff and not top.symbolic:
+        return prim.impl(*[strip(a) for a in args], **params)
+    return top.process(prim, args, params)
+
+
+def strip(x):
+    """The plain value inside any number of AD wrappers."""
+    while isinstance(x, ADValue):
+        x = x.primal
+    return x

@@ -1,0 +1,308 @@
+"""Reverse mode: record a ``Trace`` while the function runs, then sweep it backwards.
+
+``gradient(f, *args)`` follows Zygote: one entry per argument, ``None`` where the output
+does not depend on it through differentiable operations (a loop counter, a string, a
+flag, an unused argument). The backward sweep is a plain loop over the recording, so a
+trace of a million operations needs no recursion.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+from . import names, trees
+from .errors import InputError, NotScalarOutput
+from .forward import jacfwd, zero_like
+from .levels import Level
+from .operators import Operators
+from .primitives import bind, strip
+from .rules import shape
+from .rules_numpy import reshape, stack
+from .tracing import Trace
+
+
+class Traced(Operators):
+    """A value being recorded: its primal, its level and its node in the trace."""
+
+    __slots__ = ("primal", "_level", "_index")
+
+    def __init__(self, primal, level: "ReverseLevel", index: int):
+        self.primal = primal
+        self._level = level
+        self._index = index
+
+    def __repr__(self):
+        return f"Traced({self.primal!r})"
+
+    @property
+    def trace(self) -> Trace:
+        return self._level.trace
+
+
+class ReverseLevel(Level):
+    """One reverse-mode transformation: records its own values into a ``Trace``."""
+
+    __slots__ = ("trace",)
+
+    def __init__(self):
+        super().__init__()
+        self.trace = Trace()
+
+    def process(self, prim, args, params):
+        primals = list(args)
+        parents = []
+        for i, a in enumerate(args):
+            if type(a) is Traced and a._level is self:
+                primals[i] = a.primal
+                parents.append((i, a._index))
+        if prim.forward_pass is not None:
+            value, pullback = prim.forward_pass(*primals)
+            params = dict(params, _pullback=pullback)
+        else:
+            value = bind(prim, *primals, **params)
+        index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
+        return Traced(value, self, index)
+
+    def input(self, value, name: str) -> Traced:
+        return Traced(value, self, self.trace.add_input(value, name))
+
+
+def backprop(trace: Trace, seeds: dict, on_step=None) -> list:
+    """Sweep ``trace`` backwards from ``seeds`` (node index -> cotangent).
+
+    Every contribution is one call of a row's vjp rule; contributions to a node used
+    several times add up. ``on_step(node, position, parent, contribution, before,
+    after)`` sees each one in order. Returns the adjoint of every node (``None`` where
+    the output does not depend on it).
+    """
+    records = trace._records
+    grads = [None] * len(records)
+    for i, g in seeds.items():
+        grads[i] = g if grads[i] is None else grads[i] + g
+    start = max(seeds) if seeds else -1
+    for i in range(start, -1, -1):
+        g = grads[i]
+        if g is None:
+            continue
+        prim, args, params, value, parents = records[i]
+        for position, parent in parents:
+            rule = prim.vjp_rule(position)
+            c = rule(g, value, *args, **params) if params else rule(g, value, *args)
+            before = grads[parent]
+            grads[parent] = c if before is None else before + c
+            if on_step is not None:
+                on_step(i, position, parent, c, before, grads[parent])
+    return grads
+
+
+# ---------------------------------------------------------------------------
+# Wrapping arguments
+
+
+def argument_names(f, n: int) -> list[str]:
+    """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    out = []
+    for i in range(n):
+        if i < len(params) and params[i].kind in (params[i].POSITIONAL_ONLY,
+                                                  params[i].POSITIONAL_OR_KEYWORD):
+            out.append(params[i].name)
+        elif params and params[min(i, len(params) - 1)].kind == inspect.Parameter.VAR_POSITIONAL:
+            var = next(p for p in params if p.kind == p.VAR_POSITIONAL)
+            first = params.index(var)
+            out.append(f"{var.name}[{i - first}]")
+        else:
+            out.append(names.argument(i))
+    return out
+
+
+def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
+    """Wrap the differentiable leaves of ``args`` (all, or positions ``which``) as inputs.
+
+    Returns the wrapped arguments and, per argument, the list of wrapped leaves (``None``
+    for a leaf that is not differentiable) in traversal order.
+    """
+    wrapped, per_arg = [], []
+    for i, (arg, name) in enumerate(zip(args, argument_names(f, len(args)))):
+        made = []
+        if which is not None and i not in which:
+            wrapped.append(arg)
+            per_arg.append(None)
+            continue
+
+        def wrap(leaf, path, made=made):
+            if trees.is_differentiable(leaf):
+                t = level.input(leaf, path)
+                made.append(t)
+                return t
+            made.append(None)
+            return leaf
+        wrapped.append(trees.map_leaves(wrap, arg, name))
+        per_arg.append(made)
+    return tuple(wrapped), per_arg
+
+
+def _gradients(args, per_arg, grads, fill_zeros: bool):
+    """Per-argument gradients mirroring each argument's structure."""
+    out = []
+    for arg, made in zip(args, per_arg):
+        if made is None:
+            out.append(None)
+            continue
+        leaves = iter(made)
+
+        def leaf_grad(leaf):
+            t = next(leaves)
+            g = None if t is None else grads[t._index]
+            if g is None and fill_zeros and t is not None:
+                g = zero_like(leaf)
+            if type(leaf) in (float, int) and isinstance(g, (np.generic, np.ndarray)) \
+                    and np.ndim(g) == 0:
+                g = g.item()                      # a float argument gets a float gradient
+            return g
+        out.append(trees.mirror(leaf_grad, arg))
+    return tuple(out)
+
+
+def _outputs(out, level):
+    """Output leaves recorded at ``level``, and the output with their primals."""
+    recorded = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
+
+    def leaf(o):
+        return o.primal if type(o) is Traced and o._level is level else o
+    return recorded, trees.map_structure(leaf, out)
+
+
+def _seed(value):
+    v = strip(value)
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return 1
+    if isinstance(v, np.ndarray):
+        return np.ones(v.shape)
+    return 1.0
+
+
+# ---------------------------------------------------------------------------
+# The public transformations
+
+
+def vjp(f, *args):
+    """``(f(*args), pullback)``; ``pullback(cotangent)`` gives one gradient per argument
+    (``None`` where the output does not depend on it). The pullback can be called again."""
+    return _vjp(f, args, None)
+
+
+def _vjp(f, args, which, fill_zeros=False):
+    level = ReverseLevel()
+    wrapped, per_arg = wrap_arguments(f, args, level, which)
+    out = f(*wrapped)
+    recorded, value = _outputs(out, level)
+
+    def pullback(cotangent):
+        cts = trees.leaves(cotangent)
+        leaves = [o for o in trees.leaves(out)]
+        if len(cts) != len(leaves):
+            raise InputError(f"the cotangent has {len(cts)} parts but the output has "
+                             f"{len(leaves)}")
+        seeds = {}
+        for o, ct in zip(leaves, cts):
+            if type(o) is Traced and o._level is level and ct is not None:
+                i = o._index
+                seeds[i] = ct if i not in seeds else seeds[i] + ct
+        grads = backprop(level.trace, seeds)
+        return _gradients(args, per_arg, grads, fill_zeros)
+    pullback.trace = level.trace
+    return value, pullback
+
+
+def _scalar_check(value, who: str):
+    v = strip(value)
+    if not trees.is_differentiable(v) and not isinstance(v, (bool, np.bool_)):
+        raise NotScalarOutput(f"{who} needs a function that returns a number; "
+                              f"it returned a {type(v).__name__}")
+    if np.ndim(v) != 0:
+        raise NotScalarOutput(f"{who} needs a scalar output, but the function returned "
+                              f"shape {np.shape(v)}; use ad.jacrev or ad.vjp for "
+                              "array outputs")
+
+
+def gradient(f, *args):
+    """The gradient of a scalar function, one entry per argument (Zygote semantics).
+
+    ``gradient(lambda x: 5 * sin(log(x)), 3.0) == (0.7580540380443495,)``;
+    ``gradient(pow, 2, 5) == (80, None)``: ``n`` is only a loop counter.
+    """
+    value, pullback = _vjp(f, args, None)
+    _scalar_check(value, "gradient")
+    return pullback(_seed(value))
+
+
+def value_and_grad(f, argnums=0):
+    """``f`` -> a function returning ``(f(*args), gradient w.r.t. argnums)``, JAX style:
+    zeros (not ``None``) where the output does not depend on an argument."""
+    single = isinstance(argnums, int)
+    which = (argnums,) if single else tuple(argnums)
+
+    @functools.wraps(f)
+    def vg(*args):
+        for i in which:
+            if not trees.leaves(args[i]) or not any(
+                    trees.is_differentiable(x) for x in trees.leaves(args[i])):
+                raise InputError(f"grad: argument {i} ({type(args[i]).__name__}) has "
+                                 "nothing to differentiate; pass numbers or arrays")
+        value, pullback = _vjp(f, args, which, fill_zeros=True)
+        _scalar_check(value, "grad")
+        grads = pullback(_seed(value))
+        picked = tuple(grads[i] for i in which)
+        return value, picked[0] if single else picked
+    vg.__name__ = vg.__qualname__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
+    return vg
+
+
+def grad(f, argnums=0):
+    """``f`` -> its gradient function (nestable: ``grad(grad(f))``)."""
+    vg = value_and_grad(f, argnums)
+
+    @functools.wraps(f)
+    def g(*args):
+        return vg(*args)[1]
+    g.__name__ = g.__qualname__ = f"grad({getattr(f, '__name__', 'f')})"
+    return g
+
+
+def jacrev(f, argnums: int = 0):
+    """The Jacobian of ``f`` w.r.t. argument ``argnums`` by reverse mode: one recording,
+    one backward sweep per output component; shape ``out.shape + x.shape``."""
+    def jac(*args):
+        value, pullback = _vjp(f, args, (argnums,), fill_zeros=True)
+        out_shape = tuple(np.shape(strip(value)))
+        if not out_shape:
+            return pullback(_seed(value))[argnums]
+        n = int(np.prod(out_shape))
+        rows = [pullback(np.eye(1, n, k).reshape(out_shape))[argnums] for k in range(n)]
+        x_shape = tuple(shape(rows[0]))
+        return reshape(stack(*rows, axis=0), shape=out_shape + x_shape)
+    return jac
+
+
+def hessian(f, argnums: int = 0):
+    """The Hessian of a scalar function: forward mode over reverse mode (mixed mode)."""
+    return jacfwd(grad(f, argnums), argnums)
+
+
+def trace(f, *args) -> Trace:
+    """Run ``f`` once and return its recording (the Wengert list) as a ``Trace``."""
+    level = ReverseLevel()
+    wrapped, _ = wrap_arguments(f, args, level)
+    out = f(*wrapped)
+    recorded, value = _outputs(out, level)
+    t = level.trace
+    t.outputs = [o._index for o in recorded]
+    t.output = value
+    return t

@@ -1,0 +1,295 @@
+"""The rows for arithmetic, elementwise math, comparisons and broadcasting.
+
+Read each row as calculus: ``sin`` has tangent ``t * cos(x)`` and adjoint ``g * cos(x)``.
+``t`` is an incoming tangent, ``g`` an incoming cotangent, ``ans`` the row's output.
+Rules use the differentiable functions defined here, so they can be differentiated again.
+Each row is also the public function: ``ad.sin`` *is* the ``sin`` row.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from .primitives import COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, strip
+
+# ---------------------------------------------------------------------------
+# Shapes and broadcasting
+
+def shape(x) -> tuple:
+    """The shape of a number, array or AD value (``()`` for scalars)."""
+    t = type(x)
+    if t is float or t is int:
+        return ()
+    s = getattr(x, "shape", None)
+    return s if s is not None else np.shape(x)
+
+
+def ndim(x) -> int:
+    return len(shape(x))
+
+
+def unbroadcast(g, like):
+    """Sum a cotangent ``g`` down to the shape of ``like`` (undo NumPy broadcasting)."""
+    target = shape(like)
+    if shape(g) == target:
+        return g
+    return sum_to(g, shape=target)
+
+
+def broadcast_like(t, like):
+    """Broadcast a tangent ``t`` up to the shape of ``like``."""
+    target = shape(like)
+    if shape(t) == target:
+        return t
+    return broadcast_to(t, shape=target)
+
+
+def _sum_to_impl(x, shape):
+    x = np.asarray(x)
+    if x.shape == tuple(shape):
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
+    out = x.sum(axis=axes, keepdims=True)
+    return out.reshape(shape) if lead else out
+
+
+def _broadcast_to_impl(x, shape):
+    return np.array(np.broadcast_to(x, shape))
+
+
+broadcast_to = defprim(
+    "broadcast_to", _broadcast_to_impl,
+    jvp=lambda t, ans, x, shape: broadcast_to(t, shape=shape),
+    vjp=lambda g, ans, x, shape: sum_to(g, shape=shape_of(x)),
+)
+
+sum_to = defprim(
+    "sum_to", _sum_to_impl,
+    jvp=lambda t, ans, x, shape: sum_to(t, shape=shape),
+    vjp=lambda g, ans, x, shape: broadcast_to(g, shape=shape_of(x)),
+)
+
+shape_of = shape  # for rules whose ``shape`` parameter hides the function
+
+
+# ---------------------------------------------------------------------------
+# Implementations that keep Python floats as Python floats (fast, and they print as
+# 0.758…, not np.float64(0.758…)) and follow NumPy on domain errors: log(-1) is nan
+# with a RuntimeWarning, not an exception.
+
+
+def _elementwise(math_fn, np_fn):
+    def impl(x):
+        if type(x) is float or type(x) is int:
+            try:
+                return math_fn(x)
+            except (ValueError, OverflowError):
+                return float(np_fn(np.float64(x)))
+        return np_fn(x)
+    impl.__name__ = np_fn.__name__
+    return impl
+
+
+def _sigmoid_scalar(x):
+    return 0.5 * (math.tanh(0.5 * x) + 1.0)
+
+
+def _sigmoid_array(x):
+    return 0.5 * (np.tanh(0.5 * np.asarray(x)) + 1.0)
+
+
+def _sign_impl(x):
+    if type(x) is float or type(x) is int:
+        return (x > 0) - (x < 0)
+    return np.sign(x)
+
+
+def _abs_impl(x):
+    if type(x) is float or type(x) is int:
+        return abs(x)
+    return np.abs(x)
+
+
+def _log_nonzero(a):
+    """log(a) with exact zeros replaced by 1, for d(a**b)/db where a == 0 (then ans == 0)."""
+    v = strip(a)
+    if v is not None and np.any(np.equal(v, 0)):
+        a = where(equal(a, 0), 1.0, a)
+    return log(a)
+
+
+# ---------------------------------------------------------------------------
+# Arithmetic
+
+add = defprim(
+    "add", operator.add, display="{0} + {1}", precedence=SUM,
+    jvp=(lambda t, ans, a, b: broadcast_like(t, ans),
+         lambda t, ans, a, b: broadcast_like(t, ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g, a),
+         lambda g, ans, a, b: unbroadcast(g, b)),
+)
+
+sub = defprim(
+    "sub", operator.sub, display="{0} - {1}", precedence=SUM,
+    jvp=(lambda t, ans, a, b: broadcast_like(t, ans),
+         lambda t, ans, a, b: broadcast_like(-t, ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g, a),
+         lambda g, ans, a, b: unbroadcast(-g, b)),
+)
+
+mul = defprim(
+    "mul", operator.mul, display="{0} * {1}", precedence=PRODUCT,
+    jvp=(lambda t, ans, a, b: t * b,
+         lambda t, ans, a, b: a * t),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * b, a),
+         lambda g, ans, a, b: unbroadcast(g * a, b)),
+)
+
+div = defprim(
+    "div", operator.truediv, display="{0} / {1}", precedence=PRODUCT,
+    jvp=(lambda t, ans, a, b: broadcast_like(t / b, ans),
+         lambda t, ans, a, b: broadcast_like(-(t * a) / b ** 2, ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g / b, a),
+         lambda g, ans, a, b: unbroadcast(-(g * a) / b ** 2, b)),
+)
+
+neg = defprim(
+    "neg", operator.neg, display="-{0}", precedence=UNARY,
+    jvp=lambda t, ans, x: -t,
+    vjp=lambda g, ans, x: -g,
+)
+
+power = defprim(
+    "pow", operator.pow, display="{0} ** {1}", precedence=POWER,
+    jvp=(lambda t, ans, a, b: broadcast_like(t * b * a ** (b - 1), ans),
+         lambda t, ans, a, b: broadcast_like(t * ans * _log_nonzero(a), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * b * a ** (b - 1), a),
+         lambda g, ans, a, b: unbroadcast(g * ans * _log_nonzero(a), b)),
+)
+
+mod = defprim(
+    "mod", operator.mod, display="{0} % {1}", precedence=PRODUCT,
+    jvp=(lambda t, ans, a, b: broadcast_like(t, ans),
+         lambda t, ans, a, b: broadcast_like(-t * floordiv(a, b), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g, a),
+         lambda g, ans, a, b: unbroadcast(-g * floordiv(a, b), b)),
+)
+
+# ---------------------------------------------------------------------------
+# Elementwise math
+
+sin = defprim(
+    "sin", _elementwise(math.sin, np.sin),
+    jvp=lambda t, ans, x: t * cos(x),
+    vjp=lambda g, ans, x: g * cos(x),
+)
+
+cos = defprim(
+    "cos", _elementwise(math.cos, np.cos),
+    jvp=lambda t, ans, x: -(t * sin(x)),
+    vjp=lambda g, ans, x: -(g * sin(x)),
+)
+
+tan = defprim(
+    "tan", _elementwise(math.tan, np.tan),
+    jvp=lambda t, ans, x: t / cos(x) ** 2,
+    vjp=lambda g, ans, x: g / cos(x) ** 2,
+)
+
+exp = defprim(
+    "exp", _elementwise(math.exp, np.exp),
+    jvp=lambda t, ans, x: t * ans,
+    vjp=lambda g, ans, x: g * ans,
+)
+
+log = defprim(
+    "log", _elementwise(math.log, np.log),
+    jvp=lambda t, ans, x: t * (1 / x),
+    vjp=lambda g, ans, x: g * (1 / x),
+)
+
+log1p = defprim(
+    "log1p", _elementwise(math.log1p, np.log1p),
+    jvp=lambda t, ans, x: t / (1 + x),
+    vjp=lambda g, ans, x: g / (1 + x),
+)
+
+expm1 = defprim(
+    "expm1", _elementwise(math.expm1, np.expm1),
+    jvp=lambda t, ans, x: t * (ans + 1),
+    vjp=lambda g, ans, x: g * (ans + 1),
+)
+
+sqrt = defprim(
+    "sqrt", _elementwise(math.sqrt, np.sqrt),
+    jvp=lambda t, ans, x: t / (2 * ans),
+    vjp=lambda g, ans, x: g / (2 * ans),
+)
+
+tanh = defprim(
+    "tanh", _elementwise(math.tanh, np.tanh),
+    jvp=lambda t, ans, x: t * (1 - ans ** 2),
+    vjp=lambda g, ans, x: g * (1 - ans ** 2),
+)
+
+sigmoid = defprim(
+    "sigmoid", _elementwise(_sigmoid_scalar, _sigmoid_array),
+    jvp=lambda t, ans, x: t * ans * (1 - ans),
+    vjp=lambda g, ans, x: g * ans * (1 - ans),
+)
+
+absolute = defprim(
+    "abs", _abs_impl,
+    jvp=lambda t, ans, x: t * sign(x),
+    vjp=lambda g, ans, x: g * sign(x),
+)
+
+# maximum/minimum send the derivative to the larger/smaller argument, half each on ties.
+
+maximum = defprim(
+    "maximum", np.maximum,
+    jvp=(lambda t, ans, a, b: broadcast_like(t * ((a > b) + 0.5 * (a == b)), ans),
+         lambda t, ans, a, b: broadcast_like(t * ((b > a) + 0.5 * (a == b)), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * ((a > b) + 0.5 * (a == b)), a),
+         lambda g, ans, a, b: unbroadcast(g * ((b > a) + 0.5 * (a == b)), b)),
+)
+
+minimum = defprim(
+    "minimum", np.minimum,
+    jvp=(lambda t, ans, a, b: broadcast_like(t * ((a < b) + 0.5 * (a == b)), ans),
+         lambda t, ans, a, b: broadcast_like(t * ((b < a) + 0.5 * (a == b)), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * ((a < b) + 0.5 * (a == b)), a),
+         lambda g, ans, a, b: unbroadcast(g * ((b < a) + 0.5 * (a == b)), b)),
+)
+
+where = defprim(
+    "where", np.where,
+    jvp=(None,
+         lambda t, ans, c, x, y: broadcast_like(where(c, t, 0.0), ans),
+         lambda t, ans, c, x, y: broadcast_like(where(c, 0.0, t), ans)),
+    vjp=(None,
+         lambda g, ans, c, x, y: unbroadcast(where(c, g, 0.0), x),
+         lambda g, ans, c, x, y: unbroadcast(where(c, 0.0, g), y)),
+)
+
+# ---------------------------------------------------------------------------
+# Operations without a derivative: they answer on the primal values and return plain
+# values (a comparison has no tangent; an int loop counter stops being tracked).
+
+sign = defprim("sign", _sign_impl, nondiff=True)
+floordiv = defprim("floordiv", operator.floordiv, display="{0} // {1}",
+                   precedence=PRODUCT, nondiff=True)
+less = defprim("lt", operator.lt, display="{0} < {1}", precedence=COMPARE, nondiff=True)
+less_equal = defprim("le", operator.le, display="{0} <= {1}", precedence=COMPARE,
+                     nondiff=True)
+greater = defprim("gt", operator.gt, display="{0} > {1}", precedence=COMPARE, nondiff=True)
+greater_equal = defprim("ge", operator.ge, display="{0} >= {1}", precedence=COMPARE,
+                        nondiff=True)
+equal = defprim("eq", operator.eq, display="{0} == {1}", precedence=COMPARE, nondiff=True)
+not_equal = defprim("ne", operator.ne, display="{0} != {1}", precedence=COMPARE,
+                    nondiff=True)

@@ -1,0 +1,301 @@
+"""The rows for arrays: reductions, matmul, reshaping, indexing, joining.
+
+Static arguments (``axis``, ``keepdims``, ``shape``, ``index``) are keyword parameters of
+the row, never differentiated. Reductions send cotangents back by broadcasting; indexing
+sends them back with a scatter-add, whose own adjoint is indexing again.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .errors import NoDerivativeRule
+from .primitives import ATOM, PRODUCT, defprim, strip
+from .rules import broadcast_to, equal, mul, ndim, shape, unbroadcast
+
+
+def _normalize_axis(axis, nd):
+    if axis is None:
+        return None
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(sorted(a % nd if nd else 0 for a in axes))
+
+
+def _kept_shape(x_shape, axis):
+    """The shape a reduction over ``axis`` has with ``keepdims=True``."""
+    nd = len(x_shape)
+    axes = range(nd) if axis is None else _normalize_axis(axis, nd)
+    return tuple(1 if i in axes else n for i, n in enumerate(x_shape))
+
+
+def _spread(g, x, axis, keepdims):
+    """Broadcast the cotangent of a reduction back to the reduced value's shape."""
+    x_shape = shape(x)
+    if not keepdims and axis is not None:
+        g = reshape(g, shape=_kept_shape(x_shape, axis))
+    return broadcast_to(g, shape=tuple(x_shape))
+
+
+def _count(x, axis):
+    x_shape = shape(x)
+    if axis is None:
+        return int(np.prod(x_shape))
+    return int(np.prod([x_shape[a] for a in _normalize_axis(axis, len(x_shape))]))
+
+
+def _extreme_mask(x, ans, axis, keepdims):
+    """Where the max/min is attained, split evenly among ties (a plain array)."""
+    xv, av = np.asarray(strip(x)), np.asarray(strip(ans))
+    if not keepdims and axis is not None:
+        av = av.reshape(_kept_shape(xv.shape, axis))
+    hit = (xv == av).astype(float)
+    return hit / hit.sum(axis=_normalize_axis(axis, xv.ndim), keepdims=True)
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+
+def _sum_impl(x, axis=None, keepdims=False):
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+def _mean_impl(x, axis=None, keepdims=False):
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+def _max_impl(x, axis=None, keepdims=False):
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+def _min_impl(x, axis=None, keepdims=False):
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+sum = defprim(
+    "sum", _sum_impl,
+    jvp=lambda t, ans, x, axis=None, keepdims=False: sum(t, axis=axis, keepdims=keepdims),
+    vjp=lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis, keepdims),
+)
+
+mean = defprim(
+    "mean", _mean_impl,
+    jvp=lambda t, ans, x, axis=None, keepdims=False: mean(t, axis=axis, keepdims=keepdims),
+    vjp=lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis, keepdims) / _count(x, axis),
+)
+
+max = defprim(
+    "max", _max_impl,
+    jvp=lambda t, ans, x, axis=None, keepdims=False:
+        sum(t * _extreme_mask(x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
+    vjp=lambda g, ans, x, axis=None, keepdims=False:
+        _spread(g, x, axis, keepdims) * _extreme_mask(x, ans, axis, keepdims),
+)
+
+min = defprim(
+    "min", _min_impl,
+    jvp=lambda t, ans, x, axis=None, keepdims=False:
+        sum(t * _extreme_mask(x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
+    vjp=lambda g, ans, x, axis=None, keepdims=False:
+        _spread(g, x, axis, keepdims) * _extreme_mask(x, ans, axis, keepdims),
+)
+
+# ---------------------------------------------------------------------------
+# Matrix products. 1-D operands are treated as a row (left) or a column (right), as
+# NumPy does, and the cotangent is summed over broadcast batch dimensions.
+
+
+def _swap_last(x):
+    n = ndim(x)
+    axes = tuple(range(n - 2)) + (n - 1, n - 2)
+    return transpose(x, axes=axes)
+
+
+def _column(x):
+    """``x[..., None]``, differentiably."""
+    return reshape(x, shape=tuple(shape(x)) + (1,))
+
+
+def _matmul_vjp_a(g, ans, a, b):
+    na, nb = ndim(a), ndim(b)
+    if na == 1 and nb == 1:                       # inner product
+        return g * b
+    if na == 1:                                   # (n,) @ (..., n, m)
+        if nb == 2:
+            return matmul(b, g)
+        out = matmul(b, _column(g))
+        return unbroadcast(reshape(out, shape=tuple(shape(out)[:-1])), a)
+    if nb == 1:                                   # (..., m, n) @ (n,)
+        return unbroadcast(_column(g) * b, a)
+    return unbroadcast(matmul(g, _swap_last(b)), a)
+
+
+def _matmul_vjp_b(g, ans, a, b):
+    na, nb = ndim(a), ndim(b)
+    if na == 1 and nb == 1:
+        return g * a
+    if nb == 1:                                   # (..., m, n) @ (n,)
+        if na == 2:
+            return matmul(g, a)
+        return unbroadcast(_column(g) * a, b)
+    if na == 1:                                   # (n,) @ (..., n, m)
+        g_row = reshape(g, shape=tuple(shape(g)[:-1]) + (1, shape(g)[-1]))
+        return unbroadcast(_column(a) * g_row, b)
+    return unbroadcast(matmul(_swap_last(a), g), b)
+
+
+matmul = defprim(
+    "matmul", operator.matmul, display="{0} @ {1}", precedence=PRODUCT,
+    jvp=(lambda t, ans, a, b: matmul(t, b),
+         lambda t, ans, a, b: matmul(a, t)),
+    vjp=(_matmul_vjp_a, _matmul_vjp_b),
+)
+
+
+def dot(a, b):
+    """``np.dot``: a product of scalars, or a matrix product for 1-D and 2-D arrays."""
+    if ndim(a) == 0 or ndim(b) == 0:
+        return mul(a, b)
+    if ndim(a) <= 2 and ndim(b) <= 2:
+        return matmul(a, b)
+    raise NoDerivativeRule("np.dot of arrays with more than 2 dimensions",
+                           "use np.matmul (batched) or np.einsum-free reshapes instead")
+
+
+# ---------------------------------------------------------------------------
+# Shape changes
+
+
+def _reshape_impl(x, shape):
+    return np.reshape(x, shape)
+
+
+reshape = defprim(
+    "reshape", _reshape_impl,
+    jvp=lambda t, ans, x, shape: reshape(t, shape=shape),
+    vjp=lambda g, ans, x, shape: reshape(g, shape=_shape_of(x)),
+)
+
+
+def _shape_of(x):
+    return tuple(shape(x))
+
+
+def _inverse_axes(axes, nd):
+    if axes is None:
+        return None
+    return tuple(int(i) for i in np.argsort([a % nd for a in axes]))
+
+
+def _transpose_impl(x, axes=None):
+    return np.transpose(x, axes)
+
+
+transpose = defprim(
+    "transpose", _transpose_impl,
+    jvp=lambda t, ans, x, axes=None: transpose(t, axes=axes),
+    vjp=lambda g, ans, x, axes=None: transpose(g, axes=_inverse_axes(axes, ndim(x))),
+)
+
+# ---------------------------------------------------------------------------
+# Indexing: basic (ints, slices, None, ...) and integer-array indexing.
+
+
+def _getitem_impl(x, index):
+    return x[index]
+
+
+def _scatter_add_impl(g, index, shape):
+    g = np.asarray(g)
+    out = np.zeros(shape, dtype=np.result_type(g.dtype, float))
+    np.add.at(out, index, g)
+    return out
+
+
+getitem = defprim(
+    "getitem", _getitem_impl, display="{0}[{index}]", precedence=ATOM,
+    jvp=lambda t, ans, x, index: getitem(t, index=index),
+    vjp=lambda g, ans, x, index: scatter_add(g, index=index, shape=_shape_of(x)),
+)
+
+scatter_add = defprim(
+    "scatter_add", _scatter_add_impl,
+    jvp=lambda t, ans, g, index, shape: scatter_add(t, index=index, shape=shape),
+    vjp=lambda g, ans, x, index, shape: getitem(g, index=index),
+)
+
+# ---------------------------------------------------------------------------
+# Joining arrays: one row argument per joined array.
+
+
+def _concatenate_impl(*xs, axis=0):
+    return np.concatenate(xs, axis=axis)
+
+
+def _stack_impl(*xs, axis=0):
+    return np.stack(xs, axis=axis)
+
+
+def _part_index(i, xs, axis):
+    """The index of the i-th joined part inside a concatenation along ``axis``."""
+    nd = ndim(xs[0])
+    axis = axis % nd
+    start = int(np.sum([shape(x)[axis] for x in xs[:i]], dtype=int))
+    stop = start + shape(xs[i])[axis]
+    return (slice(None),) * axis + (slice(start, stop),)
+
+
+def _concat_jvp(i):
+    def rule(t, ans, *xs, axis=0):
+        parts = [t if j == i else np.zeros(shape(x)) for j, x in enumerate(xs)]
+        return concatenate(*parts, axis=axis)
+    return rule
+
+
+def _concat_vjp(i):
+    def rule(g, ans, *xs, axis=0):
+        return getitem(g, index=_part_index(i, xs, axis))
+    return rule
+
+
+def _stack_jvp(i):
+    def rule(t, ans, *xs, axis=0):
+        parts = [t if j == i else np.zeros(shape(x)) for j, x in enumerate(xs)]
+        return stack(*parts, axis=axis)
+    return rule
+
+
+def _stack_vjp(i):
+    def rule(g, ans, *xs, axis=0):
+        nd = ndim(xs[0]) + 1
+        return getitem(g, index=(slice(None),) * (axis % nd) + (i,))
+    return rule
+
+
+class _PerArgument(tuple):
+    """Rules for a row with any number of arguments: rule ``i`` is made on demand."""
+
+    def __new__(cls, make):
+        self = super().__new__(cls, ())
+        self.make = make
+        self.cache = {}
+        return self
+
+    def __len__(self):
+        return 1 << 30
+
+    def __getitem__(self, i):
+        rule = self.cache.get(i)
+        if rule is None:
+            rule = self.cache[i] = self.make(i)
+        return rule
+
+
+concatenate = defprim("concatenate", _concatenate_impl,
+                      jvp=_PerArgument(_concat_jvp), vjp=_PerArgument(_concat_vjp))
+stack = defprim("stack", _stack_impl,
+                jvp=_PerArgument(_stack_jvp), vjp=_PerArgument(_stack_vjp))
+
+__all__ = ["sum", "mean", "max", "min", "matmul", "dot", "reshape", "transpose",
+           "getitem", "scatter_add", "concatenate", "stack", "equal", "unbroadcast"]

@@ -1,0 +1,133 @@
+"""Rules as text: run a row's jvp/vjp rule on symbols to read it as an expression.
+
+``partial_text(sin, 0, ["y1"])`` gives ``"cos(y1)"`` and ``vjp_text(mul, 1, "ȳ3",
+["5", "y2"])`` gives ``"ȳ3 * 5"``. The derivative Wengert list and the generated adjoint
+code get their expressions this way, so they can never disagree with the rules that
+compute the numbers.
+"""
+
+from __future__ import annotations
+
+from .levels import Level
+from .names import literal
+from .operators import Operators
+from .primitives import ATOM, POWER, UNARY, Primitive
+
+_ASSOCIATIVE = {"add", "mul"}
+
+
+class Sym(Operators):
+    """A symbolic value: the text of an expression and the precedence of its top operator."""
+
+    __slots__ = ("text", "prec", "shape")
+    primal = None
+
+    def __init__(self, text: str, prec: int = ATOM, shape: tuple = ()):
+        self.text = text
+        self.prec = prec
+        self.shape = shape
+
+    @property
+    def _level(self):
+        return SYMBOLIC
+
+    def __repr__(self):
+        return f"Sym({self.text!r})"
+
+    def __str__(self):
+        return self.text
+
+    def __format__(self, spec):
+        return format(self.text, spec)
+
+
+ONE = Sym("1")
+
+
+class SymbolicLevel(Level):
+    """The level that turns a primitive application into the text of the expression."""
+
+    symbolic = True
+
+    def process(self, prim: Primitive, args, params):
+        simple = _simplify(prim, args)
+        if simple is not None:
+            return simple
+        return expression(prim, args, params)
+
+
+SYMBOLIC = SymbolicLevel(id=float("inf"))
+
+
+def expression(prim: Primitive, args, params=None) -> Sym:
+    """``prim`` applied to ``args`` (symbols or constants) as text, parenthesised as needed."""
+    texts = [_operand(prim, i, a) for i, a in enumerate(args)]
+    shape = next((a.shape for a in args if isinstance(a, Sym) and a.shape), ())
+    return Sym(prim.format(texts, params), prim.precedence, shape)
+
+
+def _simplify(prim, args):
+    """Drop multiplications and divisions by the symbolic one, and ``x ** 1``."""
+    name = prim.name
+    if name == "mul":
+        a, b = args
+        if a is ONE or _is_number(a, 1):
+            return b
+        if b is ONE or _is_number(b, 1):
+            return a
+    elif name == "div" and (args[1] is ONE or _is_number(args[1], 1)):
+        return args[0]
+    elif name == "pow" and _is_number(args[1], 1):
+        return args[0]
+    return None
+
+
+def _is_number(x, value) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x == value
+
+
+def _text_and_prec(x):
+    if isinstance(x, Sym):
+        return x.text, x.prec
+    text = literal(x)
+    return text, (UNARY if text.startswith("-") else ATOM)
+
+
+def _operand(prim, i, x) -> str:
+    text, prec = _text_and_prec(x)
+    if "{args}" in prim.display:
+        return text
+    row = prim.precedence
+    if row == ATOM:                               # postfix forms such as x[i]
+        needs = prec < ATOM
+    elif row == UNARY:
+        needs = prec < UNARY
+    elif row == POWER:                            # right-associative
+        needs = prec <= POWER if i == 0 else prec < UNARY
+    elif i == 0 or prim.name in _ASSOCIATIVE:
+        needs = prec < row
+    else:
+        needs = prec <= row
+    return f"({text})" if needs else text
+
+
+def partial_text(prim: Primitive, i: int, args, ans="ans", params=None) -> str | Sym:
+    """The local partial derivative of ``prim`` w.r.t. argument ``i`` as a ``Sym``.
+
+    ``args``/``ans`` are names (str become symbols) or constants (kept as literals).
+    """
+    syms = [_sym(a) for a in args]
+    return prim.jvp_rule(i)(ONE, _sym(ans), *syms, **(params or {}))
+
+
+def vjp_text(prim: Primitive, i: int, g, args, ans="ans", params=None) -> str | Sym:
+    """The cotangent ``prim`` sends to argument ``i`` as a ``Sym``, given the incoming ``g``."""
+    syms = [_sym(a) for a in args]
+    return prim.vjp_rule(i)(_sym(g), _sym(ans), *syms, **(params or {}))
+
+
+def _sym(x):
+    return Sym(x) if isinstance(x, str) else x
+
+
+__all__ = ["Sym", "ONE", "expression", "partial_text", "vjp_text"]

@@ -1,0 +1,108 @@
+"""``Trace``: the recorded Wengert list, as plain data every view reads.
+
+Reverse mode records each primitive application into a ``Trace``: which row, which
+arguments (earlier nodes or constants), which static parameters, and the primal value.
+The recording is ordered and deterministic; names (``y1``, ``y2``, ...) are given from
+that order by ``names``. Text, networkx graphs, figures, widgets, the magic and the CLI
+all read this one object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import names
+from .primitives import Primitive
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An argument that is an earlier node of the trace."""
+    index: int
+
+
+@dataclass(frozen=True)
+class Const:
+    """An argument that is a constant (not differentiated in this trace)."""
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One line of the Wengert list."""
+    index: int
+    name: str
+    op: str                      # the row's name, or "input"
+    args: tuple                  # one Ref or Const per positional argument
+    params: dict
+    value: Any                   # the primal value
+    primitive: Primitive | None = field(default=None, repr=False)
+
+    @property
+    def inputs(self) -> tuple:
+        """Indices of the nodes this one reads, in argument order."""
+        return tuple(a.index for a in self.args if isinstance(a, Ref))
+
+    @property
+    def is_input(self) -> bool:
+        return self.op == "input"
+
+
+class Trace:
+    """An ordered recording of primitive operations (the tape of reverse mode)."""
+
+    def __init__(self):
+        # (prim, args, params, value, parents); parents = ((arg position, node index), ...)
+        self._records: list[tuple] = []
+        self._input_names: dict[int, str] = {}
+        self.outputs: list[int] = []     # node indices of the traced output leaves
+        self.output: Any = None          # the output value, with plain primals
+        self._nodes: list[Node] | None = None
+
+    # -- recording (called by reverse mode) -----------------------------------------
+    def record(self, prim: Primitive, args: tuple, params: dict, value, parents: tuple) -> int:
+        records = self._records
+        records.append((prim, args, params, value, parents))
+        return len(records) - 1
+
+    def add_input(self, value, name: str) -> int:
+        self._input_names[len(self._records)] = name
+        self._records.append((None, (), None, value, ()))
+        return len(self._records) - 1
+
+    # -- reading -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def inputs(self) -> list[int]:
+        return list(self._input_names)
+
+    @property
+    def nodes(self) -> list[Node]:
+        if self._nodes is None or len(self._nodes) != len(self._records):
+            self._nodes = self._build_nodes()
+        return self._nodes
+
+    def _build_nodes(self) -> list[Node]:
+        nodes = []
+        k = 0
+        for i, (prim, args, params, value, parents) in enumerate(self._records):
+            if prim is None:
+                nodes.append(Node(i, self._input_names[i], "input", (), {}, value))
+                continue
+            k += 1
+            by_position = dict(parents)
+            refs = tuple(Ref(by_position[j]) if j in by_position else Const(a)
+                         for j, a in enumerate(args))
+            nodes.append(Node(i, names.primal(k), prim.name, refs, dict(params or {}),
+                              value, prim))
+        return nodes
+
+    def __str__(self) -> str:
+        from .wengert import format_trace
+        return format_trace(self)
+
+    def __repr__(self) -> str:
+        return f"<Trace: {len(self)} nodes, {len(self.inputs)} inputs>"

@@ -1,0 +1,109 @@
+"""Arguments as trees: tuples, lists, dicts and dataclasses of numbers and arrays.
+
+``map_leaves`` rebuilds an argument with every leaf replaced (used to wrap inputs);
+``mirror`` builds the gradient of an argument from per-leaf gradients, with ``None``
+where a leaf got none, and collapses a container with no gradient at all to ``None``
+(Zygote's ``nothing``). A dataclass instance's gradient is a dict of its fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+import numpy as np
+
+from . import names
+from .primitives import ADValue
+
+
+def is_differentiable(x) -> bool:
+    """Numbers, numeric arrays and AD values are differentiable leaves; bools, strings,
+    ``None`` and other objects are not."""
+    if isinstance(x, bool) or isinstance(x, np.bool_):
+        return False
+    if isinstance(x, (float, int, complex, np.number, ADValue)):
+        return True
+    if isinstance(x, np.ndarray):
+        return x.dtype.kind in "fiuc"
+    return False
+
+
+def _is_dataclass_instance(x) -> bool:
+    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+
+
+def _children(x):
+    """``(kind, [(key, child), ...])`` for a container, else ``None``."""
+    if isinstance(x, tuple):
+        return "tuple", list(enumerate(x))
+    if isinstance(x, list):
+        return "list", list(enumerate(x))
+    if isinstance(x, dict):
+        return "dict", list(x.items())
+    if _is_dataclass_instance(x):
+        return "dataclass", [(f.name, getattr(x, f.name)) for f in dataclasses.fields(x)]
+    return None
+
+
+def _rebuild(x, kind, values):
+    if kind == "tuple":
+        return type(x)(*values) if hasattr(x, "_fields") else type(x)(values)
+    if kind == "list":
+        return list(values)
+    if kind == "dict":
+        return dict(zip(x.keys(), values))
+    fields = [f.name for f in dataclasses.fields(x)]
+    return dataclasses.replace(x, **dict(zip(fields, values)))
+
+
+def _child_name(parent: str, kind: str, key) -> str:
+    return names.field(parent, key) if kind == "dataclass" else names.path(parent, key)
+
+
+def map_leaves(fn: Callable[[Any, str], Any], x, name: str):
+    """Rebuild ``x`` with each leaf replaced by ``fn(leaf, path_name)``."""
+    node = _children(x)
+    if node is None:
+        return fn(x, name)
+    kind, items = node
+    return _rebuild(x, kind, [map_leaves(fn, v, _child_name(name, kind, k)) for k, v in items])
+
+
+def leaves(x) -> list:
+    node = _children(x)
+    if node is None:
+        return [x]
+    out = []
+    for _, v in node[1]:
+        out.extend(leaves(v))
+    return out
+
+
+def mirror(fn: Callable[[Any], Any], x):
+    """The gradient-shaped image of ``x``: ``fn(leaf)`` per leaf (``None`` = no gradient).
+
+    Containers keep their type (a dataclass becomes a dict); a container whose leaves
+    all map to ``None`` becomes ``None``.
+    """
+    node = _children(x)
+    if node is None:
+        return fn(x)
+    kind, items = node
+    values = [mirror(fn, v) for _, v in items]
+    if all(v is None for v in values):
+        return None
+    if kind == "dataclass" or kind == "dict":
+        return {k: v for (k, _), v in zip(items, values)}
+    if kind == "tuple":
+        return type(x)(*values) if hasattr(x, "_fields") else tuple(values)
+    return list(values)
+
+
+def map_structure(fn: Callable[[Any], Any], x):
+    """Apply ``fn`` to every leaf, keeping the container types (for outputs)."""
+    node = _children(x)
+    if node is None:
+        return fn(x)
+    kind, items = node
+    return _rebuild(x, kind, [map_structure(fn, v) for _, v in items])
