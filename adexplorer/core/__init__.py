@@ -1,24 +1,29 @@
 """The AD core: the primitive table, forward and reverse mode, traces. No Jupyter, no plots."""
 
+from . import rules as _rules
 from . import rules_numpy as _rules_numpy
 from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput
+from .fastpaths import function as _fast
 from .forward import D, Dual, derivative, jacfwd, jvp
 from .primitives import PRIMITIVES, Primitive, bind
 from .reverse import (Traced, gradient, grad, hessian, jacrev, trace, value_and_grad,
                       vjp)
-from .rules import (absolute as abs, add, broadcast_to, cos, div, exp, expm1, log, log1p,
-                    maximum, minimum, mul, neg, power, sigmoid, sin, sqrt, sub, sum_to,
-                    tan, tanh, where)
 from .tracing import Const, Node, Ref, Trace
 
-sum = _rules_numpy.sum
-mean = _rules_numpy.mean
-max = _rules_numpy.max
-min = _rules_numpy.min
-matmul = _rules_numpy.matmul
-dot = _rules_numpy.dot
-reshape = _rules_numpy.reshape
-transpose = _rules_numpy.transpose
-concatenate = _rules_numpy.concatenate
-stack = _rules_numpy.stack
+# Elementwise math with scalar fast paths.
+sin, cos, tan = _fast(_rules.sin), _fast(_rules.cos), _fast(_rules.tan)
+exp, log, log1p, expm1 = (_fast(_rules.exp), _fast(_rules.log), _fast(_rules.log1p),
+                          _fast(_rules.expm1))
+sqrt, tanh, sigmoid, abs = (_fast(_rules.sqrt), _fast(_rules.tanh), _fast(_rules.sigmoid),
+                            _fast(_rules.absolute))
+neg = _fast(_rules.neg)
+
+# Binary arithmetic and array operations: the rows themselves.
+add, sub, mul, div, power = _rules.add, _rules.sub, _rules.mul, _rules.div, _rules.power
+maximum, minimum, where = _rules.maximum, _rules.minimum, _rules.where
+broadcast_to, sum_to = _rules.broadcast_to, _rules.sum_to
+sum, mean, max, min = _rules_numpy.sum, _rules_numpy.mean, _rules_numpy.max, _rules_numpy.min
+matmul, dot = _rules_numpy.matmul, _rules_numpy.dot
+reshape, transpose = _rules_numpy.reshape, _rules_numpy.transpose
+concatenate, stack = _rules_numpy.concatenate, _rules_numpy.stack

@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from . import trees
+from . import fastpaths, trees
 from .errors import InputError
 from .levels import Level
 from .operators import Operators
@@ -32,6 +32,9 @@ class Dual(Operators):
 
     def __repr__(self):
         return f"Dual({self.primal!r}, {self.tangent!r})"
+
+
+fastpaths.install(Dual, "dual")
 
 
 class ForwardLevel(Level):

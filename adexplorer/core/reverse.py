@@ -13,7 +13,7 @@ import inspect
 
 import numpy as np
 
-from . import names, trees
+from . import fastpaths, names, trees
 from .errors import InputError, NotScalarOutput
 from .forward import jacfwd, zero_like
 from .levels import Level
@@ -42,13 +42,16 @@ class Traced(Operators):
         return self._level.trace
 
 
+fastpaths.install(Traced, "traced")
+
+
 class ReverseLevel(Level):
     """One reverse-mode transformation: records its own values into a ``Trace``."""
 
     __slots__ = ("trace",)
 
     def __init__(self):
-        super().__init__()
+        Level.__init__(self)
         self.trace = Trace()
 
     def process(self, prim, args, params):
@@ -82,12 +85,27 @@ def backprop(trace: Trace, seeds: dict, on_step=None) -> list:
     grads = [None] * len(records)
     for i, g in seeds.items():
         grads[i] = g if grads[i] is None else grads[i] + g
-    start = max(seeds) if seeds else -1
-    for i in range(start, -1, -1):
+    i = max(seeds) if seeds else -1
+    while i >= 0:
         g = grads[i]
         if g is None:
+            i -= 1
             continue
         prim, args, params, value, parents = records[i]
+        if params is None:
+            tg = type(g)
+            if parents and (tg is float or tg is int):
+                # A record made by the scalar fast paths holds plain numbers; with a plain
+                # cotangent its rules run as compiled scalar formulas (fastpaths.py).
+                rules = prim.scalar_vjp
+                for position, parent in parents:
+                    c = rules[position](g, value, *args)
+                    before = grads[parent]
+                    grads[parent] = c if before is None else before + c
+                    if on_step is not None:
+                        on_step(i, position, parent, c, before, grads[parent])
+                i -= 1
+                continue
         for position, parent in parents:
             rule = prim.vjp_rule(position)
             c = rule(g, value, *args, **params) if params else rule(g, value, *args)
@@ -95,6 +113,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None) -> list:
             grads[parent] = c if before is None else before + c
             if on_step is not None:
                 on_step(i, position, parent, c, before, grads[parent])
+        i -= 1
     return grads
 
 
@@ -102,39 +121,52 @@ def backprop(trace: Trace, seeds: dict, on_step=None) -> list:
 # Wrapping arguments
 
 
+_names_cache: dict = {}
+
+
 def argument_names(f, n: int) -> list[str]:
     """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
+    code = getattr(f, "__code__", None)
+    key = (code, n)
+    known = _names_cache.get(key)
+    if known is not None:
+        return known
     try:
         params = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
         params = []
+    positional = [p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
     out = []
     for i in range(n):
-        if i < len(params) and params[i].kind in (params[i].POSITIONAL_ONLY,
-                                                  params[i].POSITIONAL_OR_KEYWORD):
-            out.append(params[i].name)
-        elif params and params[min(i, len(params) - 1)].kind == inspect.Parameter.VAR_POSITIONAL:
-            var = next(p for p in params if p.kind == p.VAR_POSITIONAL)
-            first = params.index(var)
-            out.append(f"{var.name}[{i - first}]")
+        if i < len(positional):
+            out.append(positional[i])
+        elif var is not None:
+            out.append(f"{var}[{i - len(positional)}]")
         else:
             out.append(names.argument(i))
+    if code is not None:
+        _names_cache[key] = out
     return out
 
 
 def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     """Wrap the differentiable leaves of ``args`` (all, or positions ``which``) as inputs.
 
-    Returns the wrapped arguments and, per argument, the list of wrapped leaves (``None``
-    for a leaf that is not differentiable) in traversal order.
+    Returns the wrapped arguments and, per argument, its wrapped input (a plain number)
+    or the list of wrapped leaves (``None`` for a leaf that is not differentiable) in
+    traversal order.
     """
-    wrapped, per_arg = [], []
-    for i, (arg, name) in enumerate(zip(args, argument_names(f, len(args)))):
-        made = []
+    arg_names = argument_names(f, len(args))
+    wrapped, per_arg = list(args), [None] * len(args)
+    for i, arg in enumerate(args):
         if which is not None and i not in which:
-            wrapped.append(arg)
-            per_arg.append(None)
             continue
+        if type(arg) is float or type(arg) is int:         # a plain number: one input
+            wrapped[i] = per_arg[i] = level.input(arg, arg_names[i])
+            continue
+        made = per_arg[i] = []
 
         def wrap(leaf, path, made=made):
             if trees.is_differentiable(leaf):
@@ -143,9 +175,8 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
                 return t
             made.append(None)
             return leaf
-        wrapped.append(trees.map_leaves(wrap, arg, name))
-        per_arg.append(made)
-    return tuple(wrapped), per_arg
+        wrapped[i] = trees.map_leaves(wrap, arg, arg_names[i])
+    return wrapped, per_arg
 
 
 def _gradients(args, per_arg, grads, fill_zeros: bool):
@@ -155,6 +186,10 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
         if made is None:
             out.append(None)
             continue
+        if type(made) is Traced:
+            g = grads[made._index]
+            out.append(zero_like(arg) if g is None and fill_zeros else _as_python(g, arg))
+            continue
         leaves = iter(made)
 
         def leaf_grad(leaf):
@@ -162,16 +197,25 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            if type(leaf) in (float, int) and isinstance(g, (np.generic, np.ndarray)) \
-                    and np.ndim(g) == 0:
-                g = g.item()                      # a float argument gets a float gradient
-            return g
+            return _as_python(g, leaf)
         out.append(trees.mirror(leaf_grad, arg))
     return tuple(out)
 
 
+def _as_python(g, leaf):
+    """A Python-number argument gets a Python-number gradient (not a 0-d NumPy value)."""
+    if type(g) is float or g is None:
+        return g
+    if (type(leaf) is float or type(leaf) is int) and isinstance(g, (np.generic, np.ndarray)) \
+            and np.ndim(g) == 0:
+        return g.item()
+    return g
+
+
 def _outputs(out, level):
     """Output leaves recorded at ``level``, and the output with their primals."""
+    if type(out) is Traced and out._level is level:
+        return [out], out.primal
     recorded = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
 
     def leaf(o):
@@ -180,6 +224,8 @@ def _outputs(out, level):
 
 
 def _seed(value):
+    if type(value) is float:
+        return 1.0
     v = strip(value)
     if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
         return 1
@@ -199,29 +245,42 @@ def vjp(f, *args):
 
 
 def _vjp(f, args, which, fill_zeros=False):
-    level = ReverseLevel()
-    wrapped, per_arg = wrap_arguments(f, args, level, which)
-    out = f(*wrapped)
-    recorded, value = _outputs(out, level)
+    level, out, per_arg = _record(f, args, which)
 
     def pullback(cotangent):
-        cts = trees.leaves(cotangent)
-        leaves = [o for o in trees.leaves(out)]
-        if len(cts) != len(leaves):
-            raise InputError(f"the cotangent has {len(cts)} parts but the output has "
-                             f"{len(leaves)}")
-        seeds = {}
-        for o, ct in zip(leaves, cts):
-            if type(o) is Traced and o._level is level and ct is not None:
-                i = o._index
-                seeds[i] = ct if i not in seeds else seeds[i] + ct
-        grads = backprop(level.trace, seeds)
-        return _gradients(args, per_arg, grads, fill_zeros)
+        return _pull(level, out, args, per_arg, cotangent, fill_zeros)
     pullback.trace = level.trace
-    return value, pullback
+    return _outputs(out, level)[1], pullback
+
+
+def _record(f, args, which):
+    """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``."""
+    level = ReverseLevel()
+    wrapped, per_arg = wrap_arguments(f, args, level, which)
+    return level, f(*wrapped), per_arg
+
+
+def _pull(level, out, args, per_arg, cotangent, fill_zeros):
+    """Sweep back from ``out`` with ``cotangent``; gradients mirroring ``args``."""
+    if type(out) is Traced:
+        seeds = {out._index: cotangent} if out._level is level else {}
+        return _gradients(args, per_arg, backprop(level.trace, seeds), fill_zeros)
+    cts = trees.leaves(cotangent)
+    leaves = trees.leaves(out)
+    if len(cts) != len(leaves):
+        raise InputError(f"the cotangent has {len(cts)} parts but the output has "
+                         f"{len(leaves)}")
+    seeds = {}
+    for o, ct in zip(leaves, cts):
+        if type(o) is Traced and o._level is level and ct is not None:
+            i = o._index
+            seeds[i] = ct if i not in seeds else seeds[i] + ct
+    return _gradients(args, per_arg, backprop(level.trace, seeds), fill_zeros)
 
 
 def _scalar_check(value, who: str):
+    if type(value) is float or type(value) is int:
+        return
     v = strip(value)
     if not trees.is_differentiable(v) and not isinstance(v, (bool, np.bool_)):
         raise NotScalarOutput(f"{who} needs a function that returns a number; "
@@ -238,9 +297,17 @@ def gradient(f, *args):
     ``gradient(lambda x: 5 * sin(log(x)), 3.0) == (0.7580540380443495,)``;
     ``gradient(pow, 2, 5) == (80, None)``: ``n`` is only a loop counter.
     """
-    value, pullback = _vjp(f, args, None)
+    level = ReverseLevel()
+    wrapped, per_arg = wrap_arguments(f, args, level, None)
+    out = f(*wrapped)
+    if type(out) is Traced and out._level is level:
+        value = out.primal
+        _scalar_check(value, "gradient")
+        grads = backprop(level.trace, {out._index: _seed(value)})
+        return _gradients(args, per_arg, grads, False)
+    value = _outputs(out, level)[1]
     _scalar_check(value, "gradient")
-    return pullback(_seed(value))
+    return _pull(level, out, args, per_arg, _seed(value), False)
 
 
 def value_and_grad(f, argnums=0):

@@ -3,7 +3,8 @@
 Read each row as calculus: ``sin`` has tangent ``t * cos(x)`` and adjoint ``g * cos(x)``.
 ``t`` is an incoming tangent, ``g`` an incoming cotangent, ``ans`` the row's output.
 Rules use the differentiable functions defined here, so they can be differentiated again.
-Each row is also the public function: ``ad.sin`` *is* the ``sin`` row.
+A row is callable (``sin(x)`` binds it); the public ``ad.sin`` is the same row behind a
+scalar fast path (``fastpaths.py``).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def _elementwise(math_fn, np_fn):
                 return float(np_fn(np.float64(x)))
         return np_fn(x)
     impl.__name__ = np_fn.__name__
+    impl.scalar = math_fn          # fastpaths.py calls it directly on plain numbers
     return impl
 
 

@@ -20,6 +20,9 @@ from .primitives import ADValue
 def is_differentiable(x) -> bool:
     """Numbers, numeric arrays and AD values are differentiable leaves; bools, strings,
     ``None`` and other objects are not."""
+    t = type(x)
+    if t is float or t is int:
+        return True
     if isinstance(x, bool) or isinstance(x, np.bool_):
         return False
     if isinstance(x, (float, int, complex, np.number, ADValue)):
@@ -33,8 +36,13 @@ def _is_dataclass_instance(x) -> bool:
     return dataclasses.is_dataclass(x) and not isinstance(x, type)
 
 
+_LEAF_TYPES = (float, int, str, bool, type(None), np.ndarray)
+
+
 def _children(x):
     """``(kind, [(key, child), ...])`` for a container, else ``None``."""
+    if type(x) in _LEAF_TYPES or isinstance(x, ADValue):
+        return None
     if isinstance(x, tuple):
         return "tuple", list(enumerate(x))
     if isinstance(x, list):
