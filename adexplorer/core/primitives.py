@@ -71,19 +71,56 @@ class Primitive:
         return rules[i]
 
     def format(self, args: Sequence[str], params: dict | None = None) -> str:
-        """The display form with argument texts (already parenthesised) filled in."""
-        params = {k: v for k, v in (params or {}).items() if not k.startswith("_")}
-        shown = {k: _param_text(v) for k, v in params.items()}
+        """The display form with argument texts (already parenthesised) filled in.
+
+        Parameters at their default value are not shown (``sum(y2)``, not
+        ``sum(y2, axis=None, keepdims=False)``); hidden ones start with ``_``.
+        """
+        defaults = _defaults(self.impl)
+        params = {k: v for k, v in (params or {}).items()
+                  if not k.startswith("_") and not (k in defaults and _same(defaults[k], v))}
         if "{args}" in self.display:
-            listed = list(args) + [f"{k}={shown[k]}" for k, v in params.items()
-                                   if v is not None and "{" + k + "}" not in self.display]
+            listed = list(args) + [f"{k}={_keyword_text(v)}" for k, v in params.items()
+                                   if "{" + k + "}" not in self.display]
             return self.display.replace("{args}", ", ".join(listed))
-        return self.display.format(*args, **shown)
+        return self.display.format(*args, **{k: _param_text(v) for k, v in params.items()})
 
 
 def _param_text(value) -> str:
     from .names import literal
     return literal(value)
+
+
+def _keyword_text(value) -> str:
+    """A parameter value after ``name=``: tuples keep their parentheses."""
+    if isinstance(value, tuple):
+        inner = _param_text(value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return _param_text(value)
+
+
+_DEFAULTS: dict = {}
+
+
+def _defaults(impl) -> dict:
+    """Default values of an implementation's keyword parameters (cached)."""
+    found = _DEFAULTS.get(impl)
+    if found is None:
+        import inspect
+        try:
+            params = inspect.signature(impl).parameters.values()
+            found = {p.name: p.default for p in params if p.default is not p.empty}
+        except (TypeError, ValueError):
+            found = {}
+        _DEFAULTS[impl] = found
+    return found
+
+
+def _same(a, b) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _as_rules(rules):

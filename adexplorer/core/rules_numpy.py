@@ -45,13 +45,20 @@ def _count(x, axis):
     return int(np.prod([x_shape[a] for a in _normalize_axis(axis, len(x_shape))]))
 
 
-def _extreme_mask(x, ans, axis, keepdims):
-    """Where the max/min is attained, split evenly among ties (a plain array)."""
-    xv, av = np.asarray(strip(x)), np.asarray(strip(ans))
+def _extreme_mask_impl(x, ans, axis=None, keepdims=False):
+    xv, av = np.asarray(x), np.asarray(ans)
     if not keepdims and axis is not None:
         av = av.reshape(_kept_shape(xv.shape, axis))
     hit = (xv == av).astype(float)
     return hit / hit.sum(axis=_normalize_axis(axis, xv.ndim), keepdims=True)
+
+
+# Where a max/min is attained, split evenly among ties. Piecewise constant: no derivative.
+extreme_mask = defprim("extreme_mask", _extreme_mask_impl, nondiff=True)
+
+
+def _extreme_mask(x, ans, axis, keepdims):
+    return extreme_mask(x, ans, axis=axis, keepdims=keepdims)
 
 
 # ---------------------------------------------------------------------------

@@ -17,15 +17,17 @@ _ASSOCIATIVE = {"add", "mul"}
 
 
 class Sym(Operators):
-    """A symbolic value: the text of an expression and the precedence of its top operator."""
+    """A symbolic value: the text of an expression, the precedence and row name of its
+    top operator (``op``), and its shape (``()`` for scalars)."""
 
-    __slots__ = ("text", "prec", "shape")
+    __slots__ = ("text", "prec", "shape", "op")
     primal = None
 
-    def __init__(self, text: str, prec: int = ATOM, shape: tuple = ()):
+    def __init__(self, text: str, prec: int = ATOM, shape: tuple = (), op: str | None = None):
         self.text = text
         self.prec = prec
         self.shape = shape
+        self.op = op
 
     @property
     def _level(self):
@@ -42,6 +44,7 @@ class Sym(Operators):
 
 
 ONE = Sym("1")
+MINUS_ONE = Sym("-1", UNARY, op="neg")
 
 
 class SymbolicLevel(Level):
@@ -63,18 +66,24 @@ def expression(prim: Primitive, args, params=None) -> Sym:
     """``prim`` applied to ``args`` (symbols or constants) as text, parenthesised as needed."""
     texts = [_operand(prim, i, a) for i, a in enumerate(args)]
     shape = next((a.shape for a in args if isinstance(a, Sym) and a.shape), ())
-    return Sym(prim.format(texts, params), prim.precedence, shape)
+    return Sym(prim.format(texts, params), prim.precedence, shape, prim.name)
 
 
 def _simplify(prim, args):
     """Drop multiplications and divisions by the symbolic one, and ``x ** 1``."""
     name = prim.name
+    if name == "neg" and args[0] is ONE:
+        return MINUS_ONE
     if name == "mul":
         a, b = args
         if a is ONE or _is_number(a, 1):
             return b
         if b is ONE or _is_number(b, 1):
             return a
+        if a is MINUS_ONE:
+            return expression(prim_named("neg"), [b])
+        if b is MINUS_ONE:
+            return expression(prim_named("neg"), [a])
     elif name == "div" and (args[1] is ONE or _is_number(args[1], 1)):
         return args[0]
     elif name == "pow" and _is_number(args[1], 1):
@@ -86,15 +95,20 @@ def _is_number(x, value) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and x == value
 
 
+def prim_named(name: str) -> Primitive:
+    from .primitives import PRIMITIVES
+    return PRIMITIVES[name]
+
+
 def _text_and_prec(x):
     if isinstance(x, Sym):
-        return x.text, x.prec
+        return x.text, x.prec, x.op
     text = literal(x)
-    return text, (UNARY if text.startswith("-") else ATOM)
+    return text, (UNARY if text.startswith("-") else ATOM), None
 
 
 def _operand(prim, i, x) -> str:
-    text, prec = _text_and_prec(x)
+    text, prec, op = _text_and_prec(x)
     if "{args}" in prim.display:
         return text
     row = prim.precedence
@@ -104,10 +118,10 @@ def _operand(prim, i, x) -> str:
         needs = prec < UNARY
     elif row == POWER:                            # right-associative
         needs = prec <= POWER if i == 0 else prec < UNARY
-    elif i == 0 or prim.name in _ASSOCIATIVE:
+    elif i == 0:                                  # left-associative
         needs = prec < row
-    else:
-        needs = prec <= row
+    else:                                         # a + (b + c) may drop them, a * (b / c) not
+        needs = prec < row or prec == row and not (prim.name in _ASSOCIATIVE and op == prim.name)
     return f"({text})" if needs else text
 
 

@@ -105,4 +105,35 @@ class Trace:
         return format_trace(self)
 
     def __repr__(self) -> str:
-        return f"<Trace: {len(self)} nodes, {len(self.inputs)} inputs>"
+        from .wengert import trace_repr
+        return trace_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .wengert import trace_html
+        return trace_html(self)
+
+    # -- views (each delegates to the module that builds it) ----------------------------
+    def tangent_wengert(self, wrt=None):
+        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``."""
+        from .wengert import tangent_wengert
+        return tangent_wengert(self, wrt)
+
+    def adjoint_wengert(self):
+        """The adjoint list of reverse mode (``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``, ...)."""
+        from .wengert import adjoint_wengert
+        return adjoint_wengert(self)
+
+    def forward_sweep(self, wrt=None, tangent=None):
+        """The forward sweep as ordered steps (one per jvp contribution)."""
+        from .sweeps import forward_sweep
+        return forward_sweep(self, wrt, tangent)
+
+    def backward_sweep(self, seed=None):
+        """The backward sweep as ordered steps (one per adjoint contribution)."""
+        from .sweeps import backward_sweep
+        return backward_sweep(self, seed)
+
+    def to_networkx(self):
+        """A ``networkx.DiGraph`` of the trace (node key = node index)."""
+        from .wengert import to_networkx
+        return to_networkx(self)

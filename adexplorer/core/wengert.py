@@ -1,31 +1,431 @@
-"""Printers for a ``Trace``: the Wengert list in the slide's form.
+"""A ``Trace`` as lists you can read: the Wengert list of f, of its derivative, of its adjoint.
 
 ```
-y1 = log(x)
-y2 = sin(y1)
-y3 = 5 * y2
+y1 = log(x)          dy1 = 1 / x          ȳ3 = 1
+y2 = sin(y1)         dy2 = cos(y1)        ȳ2 = ȳ3 * 5
+y3 = 5 * y2          dy3 = dy2 * dy1      ȳ1 = ȳ2 * cos(y1)
+                     dy4 = 5 * dy3        x̄ = ȳ1 * 1 / x
 ```
+Every right-hand side is a row's display form, or a row's jvp/vjp rule run on symbols
+(``symbolic.partial_text`` / ``vjp_text``), so the text can never disagree with the
+numbers. Lines keep which node (and which argument) they belong to, so the sweeps and the
+widgets can point at them. Also here: the HTML table and the networkx graph of a trace.
 """
 
 from __future__ import annotations
 
-from .symbolic import Sym, expression
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import names
+from .errors import ADError
+from .primitives import ATOM, PRIMITIVES
+from .rules import shape
+from .symbolic import ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
 
+_ADD, _MUL, _NEG = PRIMITIVES["add"], PRIMITIVES["mul"], PRIMITIVES["neg"]
+_SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand
+_COMMENT_COLUMN = 40                                  # shape comments align up to here
 
-def operand(trace: Trace, arg):
-    """A node argument as something a row can be applied to symbolically."""
-    if isinstance(arg, Const):
-        return arg.value
-    return Sym(trace.nodes[arg.index].name)
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a Wengert list: ``target op expr`` (op is ``=`` or ``+=``).
+
+    ``node`` is the trace node the line belongs to; for derivative lines ``parent`` and
+    ``position`` say which argument edge it comes from. ``kind`` is one of "primal",
+    "partial" (a local partial derivative), "tangent", "seed" or "adjoint".
+    """
+    target: str
+    expr: str
+    node: int
+    kind: str
+    op: str = "="
+    shape: tuple = ()
+    parent: int | None = None
+    position: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.op} {self.expr}"
+
+
+class WengertList:
+    """An ordered list of ``Line``s that prints as the slide does; arrays get a shape comment."""
+
+    def __init__(self, lines, header=()):
+        self.lines: list[Line] = list(lines)
+        self.header: tuple[str, ...] = tuple(header)
+
+    def __len__(self):
+        return len(self.lines)
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    def __getitem__(self, i):
+        return self.lines[i]
+
+    def lines_of(self, node: int) -> list[int]:
+        """Indices of the lines that belong to trace node ``node``."""
+        return [k for k, line in enumerate(self.lines) if line.node == node]
+
+    def text_lines(self) -> list[str]:
+        body = [str(line) for line in self.lines]
+        if any(line.shape for line in self.lines):
+            width = min(max(map(len, body)), _COMMENT_COLUMN)
+            body = [f"{text:<{width}}  # shape {_shape_text(line.shape)}" if line.shape else text
+                    for text, line in zip(body, self.lines)]
+        return list(self.header) + body
+
+    def __str__(self) -> str:
+        return "\n".join(self.text_lines())
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _shape_text(s: tuple) -> str:
+    return "(" + ", ".join(str(n) for n in s) + (",)" if len(s) == 1 else ")")
+
+
+# ---------------------------------------------------------------------------
+# Symbols for nodes
+
+
+def _symbols(trace: Trace) -> list[Sym]:
+    """One ``Sym`` per node: its name, with the shape of its value (for broadcasting rules)."""
+    return [Sym(node.name, ATOM, tuple(shape(node.value))) for node in trace.nodes]
+
+
+def _operands(node, syms):
+    """A node's arguments for a rule run on symbols: symbols for nodes, constants as they are."""
+    return [a.value if isinstance(a, Const) else syms[a.index] for a in node.args]
+
+
+def _input_header(trace: Trace) -> list[str]:
+    return [f"# {node.name}: shape {_shape_text(tuple(shape(node.value)))}"
+            for node in trace.nodes if node.is_input and shape(node.value)]
+
+
+# ---------------------------------------------------------------------------
+# The Wengert list of f
+
+
+def primal_wengert(trace: Trace, nodes=None) -> WengertList:
+    """``y1 = log(x)``, ``y2 = sin(y1)``, ...: one line per recorded operation (or per
+    node in ``nodes``, indices into the trace)."""
+    syms = _symbols(trace)
+    chosen = trace.nodes if nodes is None else [trace.nodes[i] for i in nodes]
+    lines = [Line(node.name, str(expression(node.primitive, _operands(node, syms), node.params)),
+                  node.index, "primal", shape=syms[node.index].shape)
+             for node in chosen if not node.is_input]
+    return WengertList(lines, _input_header(trace))
 
 
 def format_trace(trace: Trace) -> str:
-    lines = []
+    return str(primal_wengert(trace))
+
+
+# ---------------------------------------------------------------------------
+# The Wengert list of f' (forward mode)
+
+
+def wrt_nodes(trace: Trace, wrt=None) -> list[int]:
+    """Input node indices for ``wrt``: a name, a node index, a list of those, or ``None``
+    (the first input, as ``ad.derivative`` differentiates w.r.t. its first argument)."""
+    inputs = trace.inputs
+    if not inputs:
+        raise ADError("this trace has no differentiable inputs")
+    if wrt is None:
+        return [inputs[0]]
+    items = [wrt] if isinstance(wrt, (str, int)) else list(wrt)
+    by_name = {trace.nodes[i].name: i for i in inputs}
+    out = []
+    for item in items:
+        if isinstance(item, str) and item in by_name:
+            out.append(by_name[item])
+        elif isinstance(item, int) and item in inputs:
+            out.append(item)
+        else:
+            raise ADError(f"wrt={item!r} is not an input of this trace; "
+                          f"its inputs are {', '.join(by_name)}")
+    return out
+
+
+@dataclass(frozen=True)
+class TangentTerm:
+    """What one argument edge adds to a node's tangent: ``expr``, after an optional line
+    ``partial`` (index into the list) that names the local partial derivative."""
+    node: int
+    position: int
+    parent: int
+    expr: str
+    partial: int | None
+
+
+class TangentListing:
+    """The derivative Wengert list together with, per edge, the term it contributes."""
+
+    def __init__(self, listing: WengertList, terms: dict, tangent_names: dict, line_of: dict):
+        self.listing = listing              # the WengertList
+        self.terms = terms                  # (node, position) -> TangentTerm
+        self.tangent_names = tangent_names  # node -> name of its tangent ("dy3", or "dx")
+        self.line_of = line_of              # node -> index of the line holding its tangent
+
+
+def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentListing:
+    """Build the slide's derivative list: a local partial that is more than a name or a
+    number gets its own line (``dy2 = cos(y1)``), then the chain-rule product
+    (``dy3 = dy2 * dy1``). With one scalar input and ``unit_seed``, its tangent is the
+    number 1 (``D(f, x) = f(Dual(x, 1)).ϵ``); otherwise inputs have tangents ``dx``, ....
+    Array nodes use the row's jvp rule on the tangent symbol directly (``dx @ W``)."""
+    syms = _symbols(trace)
+    seeds = wrt_nodes(trace, wrt)
+    unit = unit_seed and len(seeds) == 1 and syms[seeds[0]].shape == ()
+    tangent: dict[int, Any] = {}
+    tangent_names: dict[int, str] = {}
+    for i in seeds:
+        name = names.tangent_of(trace.nodes[i].name)
+        tangent[i] = ONE if unit else Sym(name, ATOM, syms[i].shape)
+        tangent_names[i] = name
+    lines: list[Line] = []
+    terms: dict = {}
+    line_of: dict = {}
     for node in trace.nodes:
         if node.is_input:
             continue
-        args = [operand(trace, a) for a in node.args]
-        expr = expression(node.primitive, args, node.params)
-        lines.append(f"{node.name} = {expr}")
-    return "\n".join(lines)
+        total = None
+        node_terms = []
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, Const) or arg.index not in tangent:
+                continue
+            term, partial = _tangent_term(node, position, arg.index, syms, tangent[arg.index], lines)
+            node_terms.append(TangentTerm(node.index, position, arg.index, str(term), partial))
+            total = term if total is None else expression(_ADD, [total, term])
+        if total is None:
+            continue
+        name = names.tangent(len(lines) + 1)
+        line_of[node.index] = len(lines)
+        lines.append(Line(name, _text(total), node.index, "tangent", shape=syms[node.index].shape))
+        tangent[node.index] = Sym(name, ATOM, syms[node.index].shape)
+        tangent_names[node.index] = name
+        for t in node_terms:
+            terms[(t.node, t.position)] = t
+    return TangentListing(WengertList(lines, _input_header(trace)), terms, tangent_names, line_of)
+
+
+def _tangent_term(node, position, parent, syms, incoming, lines):
+    """The term argument ``position`` adds to ``node``'s tangent, and the index of the
+    partial line it needed (or ``None``). May append that line to ``lines``."""
+    args = _operands(node, syms)
+    ans = syms[node.index]
+    scalar = ans.shape == () and syms[parent].shape == ()
+    try:
+        if not scalar:                  # a Jacobian-vector product: the rule on the tangent
+            return node.primitive.jvp_rule(position)(incoming, ans, *args, **node.params), None
+        p = partial_text(node.primitive, position, args, ans, node.params)
+    except ADError:
+        raise
+    except Exception:                   # a rule that cannot run on symbols: name it instead
+        return Sym(f"jvp({node.op}, {incoming})"), None
+    if incoming is ONE:
+        return p, None
+    text = _text(p)
+    if text == "1":
+        return incoming, None
+    if text == "-1":
+        return expression(_NEG, [incoming]), None
+    if _SIMPLE.match(text):
+        return expression(_MUL, [p, incoming]), None
+    k = len(lines)
+    name = names.tangent(k + 1)
+    lines.append(Line(name, text, node.index, "partial", parent=parent, position=position))
+    return expression(_MUL, [Sym(name), incoming]), k
+
+
+def _text(x) -> str:
+    return x.text if isinstance(x, Sym) else names.literal(x)
+
+
+def tangent_wengert(trace: Trace, wrt=None) -> WengertList:
+    """The Wengert list of the derivative: ``dy1 = 1 / x``, ``dy2 = cos(y1)``, ..."""
+    return tangent_listing(trace, wrt).listing
+
+
+# ---------------------------------------------------------------------------
+# The adjoint list (reverse mode)
+
+
+def output_seeds(trace: Trace, seed=None) -> dict:
+    """Cotangent seeds for the outputs: ones shaped like each output unless ``seed`` given."""
+    seeds: dict = {}
+    for o in trace.outputs:
+        value = trace.nodes[o].value
+        if seed is not None:
+            g = seed
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            g = 1
+        elif shape(value):
+            g = np.ones(shape(value))
+        else:
+            g = 1.0
+        seeds[o] = g if o not in seeds else seeds[o] + g
+    return seeds
+
+
+def adjoint_wengert(trace: Trace) -> WengertList:
+    """The adjoint list in the order of the backward sweep: ``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``,
+    ...; a second contribution to the same adjoint is a ``+=`` line (fan-out)."""
+    syms = _symbols(trace)
+    nodes = trace.nodes
+    has = set()
+    lines = []
+    for o in trace.outputs:
+        lines.append(Line(names.adjoint_of(nodes[o].name), "1", o, "seed",
+                          op="+=" if o in has else "=", shape=syms[o].shape))
+        has.add(o)
+    for i in range(max(has, default=-1), -1, -1):
+        node = nodes[i]
+        if i not in has or node.is_input:
+            continue
+        g = Sym(names.adjoint_of(node.name), ATOM, syms[i].shape)
+        args = _operands(node, syms)
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, Const):
+                continue
+            try:
+                expr = _text(vjp_text(node.primitive, position, g, args, syms[i], node.params))
+            except ADError:
+                raise
+            except Exception:
+                expr = f"vjp({node.op}, {g.text})"
+            parent = arg.index
+            lines.append(Line(names.adjoint_of(nodes[parent].name), expr, i, "adjoint",
+                              op="+=" if parent in has else "=", shape=syms[parent].shape,
+                              parent=parent, position=position))
+            has.add(parent)
+    return WengertList(lines, _input_header(trace))
+
+
+# ---------------------------------------------------------------------------
+# Short values, the plain-text repr and the HTML table
+
+
+def short_value(v, digits: int = 6) -> str:
+    """A value in a few characters: ``0.890577``, ``array (3, 2)``, ``[1, 2, 3]``."""
+    if v is None:
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.{digits}g}"
+    if isinstance(v, (complex, np.complexfloating)):
+        return f"{complex(v):.{digits}g}"
+    if isinstance(v, np.ndarray):
+        if v.ndim == 0:
+            return short_value(v.item(), digits)
+        if v.size <= 4 and v.ndim == 1 and v.dtype.kind in "fiub":
+            return "[" + ", ".join(short_value(x, 4) for x in v.tolist()) + "]"
+        return f"array {_shape_text(v.shape)}"
+    text = repr(v)
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def trace_repr(trace: Trace, max_lines: int = 40) -> str:
+    """The plain-text repr: a header, then the Wengert list (head and tail if long)."""
+    n_ops = len(trace) - len(trace.inputs)
+    inputs = ", ".join(f"{trace.nodes[i].name}={short_value(trace.nodes[i].value)}"
+                       for i in trace.inputs[:6])
+    if len(trace.inputs) > 6:
+        inputs += ", ..."
+    head = f"Trace of {n_ops} operation{'s' * (n_ops != 1)} at {inputs or 'no inputs'}"
+    if n_ops <= max_lines:
+        return head + ":\n" + str(trace)
+    half = max_lines // 2
+    ops = [n.index for n in trace.nodes if not n.is_input]
+    listing = primal_wengert(trace, ops[:half] + ops[-half:])
+    text = listing.text_lines()
+    header, body = text[:len(listing.header)], text[len(listing.header):]
+    gap = f"... ({n_ops - 2 * half} more lines; print(trace) shows all)"
+    return "\n".join([head + ":"] + header + body[:half] + [gap] + body[half:])
+
+
+def trace_html(trace: Trace, max_rows: int = 60) -> str:
+    """A table: line, op, value, and the tangent (w.r.t. the first input) and adjoint
+    (of a scalar output) where they can be computed."""
+    from .forward import one_like, push_tangents
+    from .reverse import backprop
+    nodes = trace.nodes
+    lines = {line.node: str(line) for line in primal_wengert(trace)}
+    tangents = adjoints = None
+    small = len(trace) <= 20000
+    if small and trace.inputs:
+        try:
+            first = trace.inputs[0]
+            tangents = push_tangents(trace, {first: one_like(nodes[first].value)})
+        except (ADError, TypeError, ValueError):
+            tangents = None
+    if small and len(trace.outputs) == 1 and shape(nodes[trace.outputs[0]].value) == ():
+        try:
+            adjoints = backprop(trace, output_seeds(trace))
+        except (ADError, TypeError, ValueError):
+            adjoints = None
+    heads = ["line", "op", "value"]
+    if tangents is not None:
+        heads.append(f"tangent d/d{nodes[trace.inputs[0]].name}")
+    if adjoints is not None:
+        heads.append("adjoint")
+    rows = list(range(len(nodes)))
+    if len(rows) > max_rows:
+        rows = rows[:max_rows // 2] + [None] + rows[-(max_rows // 2):]
+    out = ['<table class="adexplorer-trace">',
+           "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads) + "</tr>"]
+    for i in rows:
+        if i is None:
+            out.append(f'<tr><td colspan="{len(heads)}">... {len(nodes) - max_rows} more '
+                       "rows ...</td></tr>")
+            continue
+        node = nodes[i]
+        cells = [lines.get(i, f"{node.name} (input)"), node.op, short_value(node.value)]
+        if tangents is not None:
+            cells.append(short_value(tangents[i]))
+        if adjoints is not None:
+            cells.append(short_value(adjoints[i]))
+        out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# The graph
+
+
+def to_networkx(trace: Trace):
+    """A ``networkx.DiGraph``: one node per trace node (key = node index) with ``name``,
+    ``op``, ``expr``, ``value``, ``shape``, ``is_input``, ``is_output``; an edge per
+    argument use with ``positions`` (a tuple: ``x * x`` uses ``x`` twice)."""
+    import networkx as nx
+    graph = nx.DiGraph(inputs=list(trace.inputs), outputs=list(trace.outputs))
+    exprs = {line.node: line.expr for line in primal_wengert(trace)}
+    outputs = set(trace.outputs)
+    graph.add_nodes_from(
+        (node.index, {"name": node.name, "op": node.op, "expr": exprs.get(node.index, node.name),
+                      "value": node.value, "shape": tuple(shape(node.value)),
+                      "is_input": node.is_input, "is_output": node.index in outputs})
+        for node in trace.nodes)
+    positions: dict = {}
+    for node in trace.nodes:
+        for position, arg in enumerate(node.args):
+            if not isinstance(arg, Const):
+                positions.setdefault((arg.index, node.index), []).append(position)
+    graph.add_edges_from((a, b, {"positions": tuple(p)}) for (a, b), p in positions.items())
+    return graph
