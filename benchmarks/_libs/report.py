@@ -22,6 +22,8 @@ def _cells(case: Case, row: Row) -> list[str]:
     cpu = f"{row.timing.cpu_per_wall:.2f}"
     if row.timing.cpu_per_wall > 1.1:
         cpu += " (more than one core!)"
+    elif row.timing.cpu_per_wall < 0.9:
+        cpu += " (busy machine)"
     return [row.library, _num(row.timing.best * case.scale), _num(row.timing.median * case.scale),
             "" if ratio is None else f"{ratio:.2f}", row.check or "—", cpu, row.note]
 

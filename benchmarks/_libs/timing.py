@@ -1,14 +1,21 @@
-"""timeit-style measurement: warm up, choose a loop count, repeat, keep the best and the median.
+"""timeit-style measurement: warm up, repeat, keep the best and the median.
 
 ``measure(fn, settings)`` calls ``fn()`` with no arguments. The garbage collector stays
-on, as in user code: a library that builds cyclic graphs (micrograd's closures) pays for
-collecting them. Everything alive before the measurement is frozen out of the collector
-(``gc.freeze``), so a full collection does not walk the objects of JAX, PyTorch and the
-other libraries imported into this one process: each library is timed as if it ran alone
-(without the freeze, micrograd's chain varied from 1.7 to 11 µs per op with the import
-history). The collector also runs before each repeat, so no repeat pays for the garbage
-of another. The CPU/wall ratio (process time over wall time) checks that one core did
-the work.
+on, as in user code. Two things keep it from making the numbers depend on what else
+ran in this process:
+
+- everything alive before the measurement is frozen out of the collector
+  (``gc.freeze``), so a full collection does not walk the objects of JAX, PyTorch and
+  the other libraries imported into this one process;
+- a call that takes at least ``SINGLE_CALL`` seconds is timed on its own, after an
+  untimed ``gc.collect()``, so every call starts from the same heap and the collections
+  it triggers are its own. (Without this, micrograd's 10^4-op chain, whose cyclic
+  closures are freed only by the collector, measured anywhere from 1.7 to 11 µs per op
+  depending on the import history.) The collection of a call's own cyclic garbage after
+  it returns is therefore not timed. Faster calls run in loops of at least
+  ``min_time`` seconds, with a collection before each loop.
+
+The CPU/wall ratio (process time over wall time) checks that one core did the work.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ import gc
 import statistics
 import time
 from dataclasses import dataclass
+
+SINGLE_CALL = 1e-3          # seconds; calls at least this long are timed one by one
+MAX_SAMPLES = 500
 
 
 @dataclass(frozen=True)
@@ -28,11 +38,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds per call: the best and the median repeat, and the CPU/wall ratio."""
+    """Seconds per call: the best and the median sample, and the CPU/wall ratio."""
     best: float
     median: float
     cpu_per_wall: float
-    loops: int
+    loops: int              # calls per sample
+    samples: int
 
 
 def _run(fn, loops: int) -> tuple[float, float]:
@@ -42,24 +53,32 @@ def _run(fn, loops: int) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def _loops(fn, settings: Settings, wall: float) -> int:
+    """Calls per sample so that one sample lasts ``min_time`` (like timeit's autorange)."""
+    loops = 1
+    while wall < settings.min_time and loops < 10**6:
+        loops = max(loops * 2, int(loops * settings.min_time / max(wall, 1e-9) * 1.1))
+        wall, _ = _run(fn, loops)
+    return loops
+
+
 def measure(fn, settings: Settings) -> Timing:
     fn()                                   # warm-up (caches, lazy imports, dispatch tables)
     gc.collect()
     gc.freeze()
-    loops = 1
-    while True:                            # like timeit.Timer.autorange
-        wall, _ = _run(fn, loops)
-        if wall >= settings.min_time or loops >= 10**6:
-            break
-        loops = max(loops * 2, int(loops * settings.min_time / max(wall, 1e-9) * 1.1))
+    wall, _ = _run(fn, 1)
+    loops = 1 if wall >= SINGLE_CALL else _loops(fn, settings, wall)
+    budget = settings.repeat * settings.min_time
     per_call, total_wall, total_cpu = [], 0.0, 0.0
-    for _ in range(settings.repeat):
+    while len(per_call) < settings.repeat or (
+            loops == 1 and total_wall < budget and len(per_call) < MAX_SAMPLES):
         gc.collect()
         wall, cpu = _run(fn, loops)
         per_call.append(wall / loops)
         total_wall += wall
         total_cpu += cpu
-    return Timing(min(per_call), statistics.median(per_call), total_cpu / total_wall, loops)
+    return Timing(min(per_call), statistics.median(per_call), total_cpu / total_wall,
+                  loops, len(per_call))
 
 
 def first_call(fn) -> float:
