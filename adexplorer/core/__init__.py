@@ -1,5 +1,6 @@
 """The AD core: the primitive table, forward and reverse mode, traces. No Jupyter, no plots."""
 
+from . import memory as _memory  # noqa: F401  (allocator tuning, see memory.py)
 from . import rules as _rules
 from . import rules_numpy as _rules_numpy
 from .custom import adjoint, tangent

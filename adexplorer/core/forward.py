@@ -95,7 +95,8 @@ def tangent_of(out, level):
     """The tangent of an output at ``level`` (zero if it does not depend on the input)."""
     def leaf(o):
         if type(o) is Dual and o._level is level:
-            return broadcast_like(o.tangent, o.primal)
+            t = broadcast_like(o.tangent, o.primal)
+            return np.array(t) if type(t) is np.ndarray and not t.flags.writeable else t
         return zero_like(o) if trees.is_differentiable(o) else None
     return trees.map_structure(leaf, out)
 

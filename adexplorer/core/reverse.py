@@ -18,7 +18,7 @@ from .errors import InputError, NotScalarOutput
 from .forward import jacfwd, zero_like
 from .levels import Level
 from .operators import Operators
-from .primitives import bind, strip
+from .primitives import ADValue, bind, strip
 from .rules import shape
 from .rules_numpy import reshape, stack
 from .tracing import Trace
@@ -57,15 +57,20 @@ class ReverseLevel(Level):
     def process(self, prim, args, params):
         primals = list(args)
         parents = []
+        nested = False                 # does an outer level still see this operation?
         for i, a in enumerate(args):
             if type(a) is Traced and a._level is self:
-                primals[i] = a.primal
                 parents.append((i, a._index))
+                a = primals[i] = a.primal
+            if isinstance(a, ADValue):
+                nested = True
         if prim.forward_pass is not None:
             value, pullback = prim.forward_pass(*primals)
             params = dict(params, _pullback=pullback)
-        else:
+        elif nested:
             value = bind(prim, *primals, **params)
+        else:
+            value = prim.impl(*primals, **params)
         index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
         return Traced(value, self, index)
 
@@ -73,13 +78,15 @@ class ReverseLevel(Level):
         return Traced(value, self, self.trace.add_input(value, name))
 
 
-def backprop(trace: Trace, seeds: dict, on_step=None) -> list:
+def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> list:
     """Sweep ``trace`` backwards from ``seeds`` (node index -> cotangent).
 
     Every contribution is one call of a row's vjp rule; contributions to a node used
     several times add up. ``on_step(node, position, parent, contribution, before,
     after)`` sees each one in order. Returns the adjoint of every node (``None`` where
-    the output does not depend on it).
+    the output does not depend on it); with ``release``, only the inputs' adjoints are
+    kept, and each intermediate one is dropped as soon as it has been sent on, which
+    keeps memory (and page faults) down for large arrays.
     """
     records = trace._records
     grads = [None] * len(records)
@@ -113,6 +120,8 @@ def backprop(trace: Trace, seeds: dict, on_step=None) -> list:
             grads[parent] = c if before is None else before + c
             if on_step is not None:
                 on_step(i, position, parent, c, before, grads[parent])
+        if release and parents:
+            grads[i] = g = None
         i -= 1
     return grads
 
@@ -163,7 +172,8 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     for i, arg in enumerate(args):
         if which is not None and i not in which:
             continue
-        if type(arg) is float or type(arg) is int:         # a plain number: one input
+        if type(arg) is float or type(arg) is int or (
+                type(arg) is np.ndarray and arg.dtype.kind in "fiu"):   # one input
             wrapped[i] = per_arg[i] = level.input(arg, arg_names[i])
             continue
         made = per_arg[i] = []
@@ -181,6 +191,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
 
 def _gradients(args, per_arg, grads, fill_zeros: bool):
     """Per-argument gradients mirroring each argument's structure."""
+    grads = _unshared(grads, per_arg)
     out = []
     for arg, made in zip(args, per_arg):
         if made is None:
@@ -202,13 +213,32 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
     return tuple(out)
 
 
+def _unshared(grads, per_arg):
+    """Copy an array that would be handed out as the gradient of two inputs (``a + b``
+    sends the same cotangent object to both)."""
+    seen = set()
+    for made in per_arg:
+        for t in ([made] if type(made) is Traced else made or ()):
+            if t is None:
+                continue
+            g = grads[t._index]
+            if type(g) is np.ndarray:
+                if id(g) in seen:
+                    grads[t._index] = g.copy()
+                seen.add(id(g))
+    return grads
+
+
 def _as_python(g, leaf):
-    """A Python-number argument gets a Python-number gradient (not a 0-d NumPy value)."""
+    """What a user gets: a Python-number argument gets a Python-number gradient (not a
+    0-d NumPy value); an array gradient is a writeable array of its own."""
     if type(g) is float or g is None:
         return g
     if (type(leaf) is float or type(leaf) is int) and isinstance(g, (np.generic, np.ndarray)) \
             and np.ndim(g) == 0:
         return g.item()
+    if type(g) is np.ndarray and not g.flags.writeable:
+        return np.array(g)
     return g
 
 
@@ -264,7 +294,8 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     """Sweep back from ``out`` with ``cotangent``; gradients mirroring ``args``."""
     if type(out) is Traced:
         seeds = {out._index: cotangent} if out._level is level else {}
-        return _gradients(args, per_arg, backprop(level.trace, seeds), fill_zeros)
+        grads = backprop(level.trace, seeds, release=True)
+        return _gradients(args, per_arg, grads, fill_zeros)
     cts = trees.leaves(cotangent)
     leaves = trees.leaves(out)
     if len(cts) != len(leaves):
@@ -275,7 +306,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
         if type(o) is Traced and o._level is level and ct is not None:
             i = o._index
             seeds[i] = ct if i not in seeds else seeds[i] + ct
-    return _gradients(args, per_arg, backprop(level.trace, seeds), fill_zeros)
+    return _gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
 
 
 def _scalar_check(value, who: str):
@@ -303,7 +334,7 @@ def gradient(f, *args):
     if type(out) is Traced and out._level is level:
         value = out.primal
         _scalar_check(value, "gradient")
-        grads = backprop(level.trace, {out._index: _seed(value)})
+        grads = backprop(level.trace, {out._index: _seed(value)}, release=True)
         return _gradients(args, per_arg, grads, False)
     value = _outputs(out, level)[1]
     _scalar_check(value, "gradient")

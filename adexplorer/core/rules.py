@@ -60,7 +60,9 @@ def _sum_to_impl(x, shape):
 
 
 def _broadcast_to_impl(x, shape):
-    return np.array(np.broadcast_to(x, shape))
+    # A read-only view, not a copy: cotangents of sums stay cheap. Arrays handed back
+    # to users are made writeable at the API boundary (reverse._finish, forward.tangent_of).
+    return np.broadcast_to(x, shape)
 
 
 broadcast_to = defprim(

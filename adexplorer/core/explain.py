@@ -1,0 +1,258 @@
+""""Why is this gradient None?": per argument, whether it got a gradient and, if not, why.
+
+``explain_gradient(pow, 2, 5)`` records ``pow`` once, sweeps backwards with the same
+``backprop`` as ``ad.gradient``, and then reads the trace: an input whose adjoint is
+``None`` either was never used on the way to the output, or was used only in comparisons
+and control flow (``while n > 0``), which have no derivative, or was not a differentiable
+type to begin with (a string, a bool, ``None``).
+
+Comparisons are not recorded in a trace (they return plain bools), so explaining
+records them: its level asks ``bind`` to show it the non-differentiable rows, as the
+symbolic level does. Uses that never reach ``bind`` (``range(n)``, ``if x:``, ``int(n)``)
+are found by running ``f`` again with only that argument nudged: if the output changes
+while no derivative flowed, the argument steered the computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import trees
+from .primitives import bind, strip
+from .reverse import ReverseLevel, Traced, backprop, wrap_arguments, argument_names
+from .symbolic import Sym, expression
+from .wengert import primal_wengert, short_value
+
+GOT = "gradient"
+UNREACHED = "never reached the output"
+CONTROL = "only used in comparisons or control flow"
+NOT_DIFFERENTIABLE = "not a differentiable type"
+
+
+class _WatchingLevel(ReverseLevel):
+    """Reverse mode that also notes which recorded nodes feed non-differentiable rows."""
+
+    __slots__ = ("uses",)
+    symbolic = True            # bind hands this level the nondiff rows too (comparisons)
+
+    def __init__(self):
+        super().__init__()
+        self.uses: list[tuple] = []        # (row, node indices read, arguments, params)
+
+    def process(self, prim, args, params):
+        if not prim.nondiff:
+            return super().process(prim, args, params)
+        mine = tuple(a._index for a in args if type(a) is Traced and a._level is self)
+        if mine:
+            shown = tuple(("node", a._index) if type(a) is Traced and a._level is self
+                          else ("value", strip(a)) for a in args)
+            self.uses.append((prim, mine, shown, params))
+        plain = [a.primal if type(a) is Traced and a._level is self else a for a in args]
+        return bind(prim, *plain, **params)
+
+    def use_texts(self) -> list[tuple]:
+        """``(node indices, text)`` per recorded use, e.g. ``((3,), "y1 > 0")``."""
+        nodes = self.trace.nodes
+        out = []
+        for prim, mine, shown, params in self.uses:
+            args = [Sym(nodes[v].name) if kind == "node" else v for kind, v in shown]
+            out.append((mine, str(expression(prim, args, params))))
+        return out
+
+
+@dataclass(frozen=True)
+class LeafReport:
+    """One differentiable (or not) leaf of an argument: ``x``, ``p['w']``, ``p.b``."""
+    name: str
+    status: str                 # GOT, UNREACHED, CONTROL or NOT_DIFFERENTIABLE
+    reason: str                 # a sentence a student can read
+    gradient: Any = None
+
+
+@dataclass(frozen=True)
+class ArgumentReport:
+    """What one argument of ``f`` got, and why."""
+    position: int
+    name: str
+    gradient: Any
+    status: str
+    reason: str
+    leaves: tuple
+
+    def __str__(self) -> str:
+        if self.status == GOT:
+            head = f"{self.name}: gradient"
+            if len(self.leaves) <= 1:
+                head += f" {short_value(self.gradient)}"
+        else:
+            head = f"{self.name}: None ({self.status}) - {self.reason}"
+        if len(self.leaves) <= 1:
+            return head
+        return "\n".join([head] + [f"    {leaf.name}: " + (
+            f"gradient {short_value(leaf.gradient)}" if leaf.status == GOT
+            else f"None ({leaf.status}) - {leaf.reason}") for leaf in self.leaves])
+
+
+class GradientExplanation(tuple):
+    """One ``ArgumentReport`` per argument; ``.gradients`` is what ``ad.gradient`` returns."""
+
+    @property
+    def gradients(self) -> tuple:
+        return tuple(r.gradient for r in self)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for report in self:
+                if report.name == key:
+                    return report
+            raise KeyError(f"no argument named {key!r}; arguments: "
+                           f"{', '.join(r.name for r in self)}")
+        return tuple.__getitem__(self, key)
+
+    def __str__(self) -> str:
+        return "\n".join(str(r) for r in self)
+
+    __repr__ = __str__
+
+
+def explain_gradient(f, *args) -> GradientExplanation:
+    """For each argument of ``f`` at ``args``: its gradient, or why it is ``None``."""
+    level = _WatchingLevel()
+    wrapped, per_arg = wrap_arguments(f, args, level)
+    out = f(*wrapped)
+    trace = level.trace
+    outputs = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
+    seeds = {}
+    for o in outputs:
+        g = np.ones(np.shape(o.primal)) if np.shape(o.primal) else 1.0
+        seeds[o._index] = g if o._index not in seeds else seeds[o._index] + g
+    grads = backprop(trace, seeds)
+    fed = _nondiff_feeders(trace, level.use_texts())
+    plain_out = trees.map_structure(strip, out)
+    names_ = argument_names(f, len(args))
+    reports = []
+    for position, (arg, made) in enumerate(zip(args, per_arg)):
+        made = [made] if type(made) is Traced else made
+        leaves, values = [], []
+        flat = trees.leaves(arg)
+        for k, (leaf, t) in enumerate(zip(flat, made)):
+            name = trace.nodes[t._index].name if t is not None else _leaf_name(arg, names_[position], k)
+            if t is None:
+                leaves.append(LeafReport(name, NOT_DIFFERENTIABLE,
+                                         f"a {type(leaf).__name__} has no derivative; only "
+                                         "numbers and numeric arrays do"))
+                values.append(None)
+                continue
+            g = grads[t._index]
+            if g is not None:
+                g = _as_argument_type(g, leaf)
+                leaves.append(LeafReport(name, GOT, "", g))
+                values.append(g)
+                continue
+            values.append(None)
+            leaves.append(_why_none(f, args, position, k, name, t._index, trace, fed, plain_out))
+        gradient = _mirror(arg, values)
+        reports.append(_argument_report(position, names_[position], gradient, leaves))
+    return GradientExplanation(reports)
+
+
+def _argument_report(position, name, gradient, leaves) -> ArgumentReport:
+    if not leaves:
+        return ArgumentReport(position, name, None, NOT_DIFFERENTIABLE,
+                              "it holds nothing to differentiate", ())
+    if any(leaf.status == GOT for leaf in leaves):
+        missing = [leaf for leaf in leaves if leaf.status != GOT]
+        reason = "" if not missing else f"{len(missing)} of its {len(leaves)} parts got none"
+        return ArgumentReport(position, name, gradient, GOT, reason, tuple(leaves))
+    statuses = [leaf.status for leaf in leaves]
+    for status in (CONTROL, UNREACHED, NOT_DIFFERENTIABLE):   # the most telling reason first
+        if status in statuses:
+            first = leaves[statuses.index(status)]
+            return ArgumentReport(position, name, None, status, first.reason, tuple(leaves))
+    raise AssertionError("unreachable")
+
+
+def _nondiff_feeders(trace, uses) -> dict:
+    """node index -> the first non-differentiable use of it or of anything computed from it."""
+    direct: dict = {}
+    for indices, text in uses:
+        for i in indices:
+            direct.setdefault(i, text)
+    fed = dict(direct)
+    nodes = trace.nodes
+    for node in reversed(nodes):          # consumers come after producers in a trace
+        if node.index in fed:
+            for p in node.inputs:
+                fed.setdefault(p, fed[node.index])
+    return fed
+
+
+def _why_none(f, args, position, k, name, index, trace, fed, plain_out) -> LeafReport:
+    if index in fed:
+        return LeafReport(name, CONTROL,
+                          f"it only decides which operations run (`{fed[index]}`); a "
+                          "comparison has no derivative")
+    if _steers(f, args, position, k, plain_out):
+        return LeafReport(name, CONTROL,
+                          "changing it changes the output, but only through control flow or "
+                          "integer use (range, if, indexing), which has no derivative")
+    users = [n.index for n in trace.nodes if index in n.inputs]
+    if users:
+        shown = "; ".join(str(line) for line in primal_wengert(trace, users[:3]))
+        more = ", ..." if len(users) > 3 else ""
+        return LeafReport(name, UNREACHED, f"it is used ({shown}{more}) but nothing computed "
+                          "from it reaches the output")
+    return LeafReport(name, UNREACHED, "the function does not use it")
+
+
+def _steers(f, args, position, k, plain_out) -> bool:
+    """Does nudging leaf ``k`` of argument ``position`` change the output of ``f``?"""
+    counter = iter(range(1 << 62))
+
+    def nudge(leaf, _name):
+        if next(counter) != k:
+            return leaf
+        if isinstance(leaf, (int, np.integer)):
+            return leaf + 1
+        return leaf * (1 + 1e-3) + 1e-3
+    changed = list(args)
+    changed[position] = trees.map_leaves(nudge, args[position], "x")
+    try:
+        other = f(*changed)
+    except Exception:                      # it failed with another value: the value mattered
+        return True
+    return not _same(trees.map_structure(strip, other), plain_out)
+
+
+def _same(a, b) -> bool:
+    la, lb = trees.leaves(a), trees.leaves(b)
+    if len(la) != len(lb):
+        return False
+    for x, y in zip(la, lb):
+        try:
+            if not np.array_equal(np.asarray(x), np.asarray(y)):
+                return False
+        except Exception:
+            if x != y:
+                return False
+    return True
+
+
+def _leaf_name(arg, name, k) -> str:
+    found = []
+    trees.map_leaves(lambda leaf, path: found.append(path) or leaf, arg, name)
+    return found[k] if k < len(found) else name
+
+
+def _as_argument_type(g, leaf):
+    if type(leaf) in (float, int) and isinstance(g, (np.generic, np.ndarray)) and np.ndim(g) == 0:
+        return g.item()
+    return g
+
+
+def _mirror(arg, values):
+    it = iter(values)
+    return trees.mirror(lambda _leaf: next(it), arg)

@@ -1,0 +1,230 @@
+"""The forward and backward sweeps of a ``Trace`` as ordered steps, for captions and animation.
+
+There is no sweep code here: ``forward.push_tangents`` and ``reverse.backprop`` (the
+sweeps every derivative uses) report each contribution through their ``on_step``
+callback, and this module writes down what happened. A step is one use of one rule on
+one argument edge, so in the backward sweep every ``+=`` into a node used several times
+(fan-out) is its own step, which is exactly why gradients add up at shared nodes. The
+text of a step is the matching line of ``tangent_wengert`` / ``adjoint_wengert``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import names
+from .forward import one_like, push_tangents
+from .reverse import backprop
+from .tracing import Const, Trace
+from .wengert import adjoint_wengert, output_seeds, short_value, tangent_listing, wrt_nodes
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One step of the forward sweep: a seed, or one argument's jvp contribution to a node.
+
+    ``symbols`` is the step as a line (``dy3 = dy2 * dy1``; ``dy1 += x`` for a second
+    argument), ``partial`` the line naming the local partial if the list has one
+    (``dy2 = cos(y1)``), ``reads`` the ``(name, value)`` pairs the rule used,
+    ``contribution`` what this step adds and ``tangent`` the node's tangent after it.
+    """
+    step: int
+    kind: str                    # "seed" or "jvp"
+    node: int
+    name: str
+    op: str
+    expr: str                    # the node's line in the Wengert list of f: "sin(y1)"
+    primal: Any
+    parent: int | None
+    parent_name: str | None
+    position: int | None
+    words: str
+    symbols: str
+    partial: str | None
+    reads: tuple
+    contribution: Any
+    tangent: Any
+    complete: bool               # this step gives the node its final tangent
+    line: int | None             # index of the node's line in the tangent Wengert list
+
+    @property
+    def caption(self) -> str:
+        if self.kind == "seed" or self.contribution is self.tangent:
+            return f"{self.words}: {self.symbols} = {short_value(self.tangent)}"
+        return (f"{self.words}: {self.symbols}, adding {short_value(self.contribution)} "
+                f"gives {short_value(self.tangent)}")
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One step of the backward sweep: a seed, or one adjoint contribution along one edge.
+
+    ``node`` sends its adjoint back through its row's vjp rule to ``parent`` (argument
+    ``position``); ``before``/``after`` are the parent's adjoint around the ``+=``
+    (``before`` is ``None`` for the first contribution). ``symbols`` is the matching line
+    of the adjoint list (``ȳ1 += ȳ2 * cos(y1)``).
+    """
+    step: int
+    kind: str                    # "seed" or "vjp"
+    node: int
+    name: str
+    op: str
+    expr: str
+    primal: Any
+    parent: int | None
+    parent_name: str | None
+    position: int | None
+    words: str
+    symbols: str
+    reads: tuple
+    contribution: Any
+    before: Any
+    after: Any
+    line: int | None             # index of this step's line in the adjoint Wengert list
+
+    @property
+    def accumulates(self) -> bool:
+        """True for a ``+=`` into an adjoint that already had a contribution (fan-out)."""
+        return self.before is not None
+
+    @property
+    def caption(self) -> str:
+        if self.before is None:
+            return f"{self.words}: {self.symbols} = {short_value(self.after)}"
+        return (f"{self.words}: {self.symbols}, {short_value(self.before)} + "
+                f"{short_value(self.contribution)} = {short_value(self.after)}")
+
+
+class Sweep(list):
+    """The ordered steps of one sweep, plus the final values (``values[i]`` is node
+    ``i``'s tangent or adjoint, ``None`` where there is none) and the Wengert list the
+    steps' symbols come from."""
+
+    def __init__(self, steps, mode: str, trace: Trace, values: list, listing):
+        super().__init__(steps)
+        self.mode = mode
+        self.trace = trace
+        self.values = values
+        self.listing = listing
+
+    def __str__(self) -> str:
+        return "\n".join(f"{s.step:>3}  {s.symbols:<28} {short_value(s.contribution):>12}   "
+                         f"{s.words}" for s in self)
+
+    def __repr__(self) -> str:
+        if len(self) <= 40:
+            return f"<{self.mode} sweep, {len(self)} steps>\n{self}"
+        return f"<{self.mode} sweep, {len(self)} steps>"
+
+
+def _node_texts(trace: Trace):
+    from .wengert import primal_wengert
+    exprs = {line.node: line.expr for line in primal_wengert(trace)}
+    return [exprs.get(n.index, "input") for n in trace.nodes]
+
+
+def _reads(node, names_, values, extra):
+    """The primal arguments a rule reads, then the tangent/adjoint it was given."""
+    out = [(names_[a.index], values[a.index]) for a in node.args if not isinstance(a, Const)]
+    seen = set()
+    unique = []
+    for name, value in out + [extra]:
+        if name not in seen:
+            seen.add(name)
+            unique.append((name, value))
+    return tuple(unique)
+
+
+def forward_sweep(trace: Trace, wrt=None, tangent=None) -> Sweep:
+    """Replay ``trace`` in forward mode from ``wrt`` (default: the first input) with
+    tangent ``tangent`` (default: 1, or ones for an array), recording every step."""
+    seeds_at = wrt_nodes(trace, wrt)
+    nodes = trace.nodes
+    seeds = {}
+    for k, i in enumerate(seeds_at):
+        given = tangent[k] if isinstance(tangent, (list, tuple)) else tangent
+        seeds[i] = one_like(nodes[i].value) if given is None else given
+    info = tangent_listing(trace, seeds_at, unit_seed=tangent is None)
+    names_ = [n.name for n in nodes]
+    primals = [n.value for n in nodes]
+    exprs = _node_texts(trace)
+    remaining = {}                       # node -> contributions still to come
+    for (node, _position) in info.terms:
+        remaining[node] = remaining.get(node, 0) + 1
+    steps: list = []
+    current = dict(seeds)                # node -> tangent so far
+    for i in seeds_at:
+        name = info.tangent_names[i]
+        steps.append(ForwardStep(
+            len(steps), "seed", i, names_[i], "input", "input", primals[i], None, None, None,
+            f"seed: the tangent of {names_[i]} is set to {short_value(seeds[i])}",
+            f"{name} = {short_value(seeds[i])}", None, (), seeds[i], seeds[i], True, None))
+
+    def on_step(i, position, parent, contribution, total):
+        term = info.terms[(i, position)]
+        node = nodes[i]
+        first = i not in current
+        current[i] = total
+        remaining[i] -= 1
+        target = info.tangent_names[i]
+        partial = None if term.partial is None else str(info.listing[term.partial])
+        if first:
+            words = (f"tangent of {names_[i]} = {exprs[i]} from {names_[parent]} "
+                     f"(jvp rule of {node.op})")
+        else:
+            words = (f"add the part from {names_[parent]} (argument {position + 1}) to the "
+                     f"tangent of {names_[i]}: tangents of all arguments add up")
+        steps.append(ForwardStep(
+            len(steps), "jvp", i, names_[i], node.op, exprs[i], primals[i], parent,
+            names_[parent], position, words,
+            f"{target} {'=' if first else '+='} {term.expr}", partial,
+            _reads(node, names_, primals, (info.tangent_names[parent], current[parent])),
+            contribution, total, remaining[i] == 0, info.line_of.get(i)))
+
+    values = push_tangents(trace, seeds, on_step)
+    return Sweep(steps, "forward", trace, values, info.listing)
+
+
+def backward_sweep(trace: Trace, seed=None) -> Sweep:
+    """Sweep ``trace`` backwards from its outputs (cotangent ``seed``, default 1 or ones),
+    recording every contribution as a step."""
+    seeds = output_seeds(trace, seed)
+    listing = adjoint_wengert(trace)
+    line_of = {(line.node, line.position): k for k, line in enumerate(listing)
+               if line.kind == "adjoint"}
+    seed_lines = [k for k, line in enumerate(listing) if line.kind == "seed"]
+    nodes = trace.nodes
+    names_ = [n.name for n in nodes]
+    bars = [names.adjoint_of(n) for n in names_]
+    primals = [n.value for n in nodes]
+    exprs = _node_texts(trace)
+    steps: list = []
+    current: dict = {}
+    for k, (i, g) in enumerate(seeds.items()):
+        current[i] = g
+        steps.append(BackwardStep(
+            len(steps), "seed", i, names_[i], nodes[i].op, exprs[i], primals[i], None, None,
+            None, f"seed: the adjoint of the output {names_[i]} is {short_value(g)}",
+            f"{bars[i]} = {short_value(g)}", (), g, None, g,
+            seed_lines[k] if k < len(seed_lines) else None))
+
+    def on_step(i, position, parent, contribution, before, after):
+        node = nodes[i]
+        current[parent] = after
+        k = line_of.get((i, position))
+        symbols = str(listing[k]) if k is not None else f"{bars[parent]} += ..."
+        if before is None:
+            words = (f"{names_[i]} = {exprs[i]} sends its adjoint back to {names_[parent]} "
+                     f"(vjp rule of {node.op}, argument {position + 1})")
+        else:
+            words = (f"{names_[parent]} is used more than once: this contribution from "
+                     f"{names_[i]} adds to the adjoint it already has")
+        steps.append(BackwardStep(
+            len(steps), "vjp", i, names_[i], node.op, exprs[i], primals[i], parent,
+            names_[parent], position, words, symbols,
+            _reads(node, names_, primals, (bars[i], current[i])),
+            contribution, before, after, k))
+
+    values = backprop(trace, seeds, on_step)
+    return Sweep(steps, "backward", trace, values, listing)
