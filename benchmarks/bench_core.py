@@ -123,8 +123,11 @@ def main(argv=None) -> int:
     args = _arguments(argv)
     settings = _settings(args)
     wanted = args.only.split(",")
-    for name in LIBRARIES:
-        load(name)                                # import everything before timing
+    for name in LIBRARIES:                        # import everything before timing
+        try:
+            load(name)
+        except Exception as exc:                  # reported in each row of that library
+            print(f"warning: {name} fails to import: {exc!r}", file=sys.stderr)
     done = []
     for number, (key, run) in CASES.items():
         if key not in wanted:
