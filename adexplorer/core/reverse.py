@@ -191,15 +191,18 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
 
 def _gradients(args, per_arg, grads, fill_zeros: bool):
     """Per-argument gradients mirroring each argument's structure."""
-    grads = _unshared(grads, per_arg)
     out = []
+    arrays = 0
     for arg, made in zip(args, per_arg):
+        if type(made) is Traced:                  # a number or an array argument
+            g = grads[made._index]
+            if type(g) is not float:
+                g = zero_like(arg) if g is None and fill_zeros else _as_python(g, arg)
+                arrays += type(g) is np.ndarray
+            out.append(g)
+            continue
         if made is None:
             out.append(None)
-            continue
-        if type(made) is Traced:
-            g = grads[made._index]
-            out.append(zero_like(arg) if g is None and fill_zeros else _as_python(g, arg))
             continue
         leaves = iter(made)
 
@@ -210,23 +213,22 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
                 g = zero_like(leaf)
             return _as_python(g, leaf)
         out.append(trees.mirror(leaf_grad, arg))
-    return tuple(out)
+        arrays += 2
+    return _unshared(out) if arrays > 1 else tuple(out)
 
 
-def _unshared(grads, per_arg):
-    """Copy an array that would be handed out as the gradient of two inputs (``a + b``
-    sends the same cotangent object to both)."""
+def _unshared(out):
+    """Copy an array handed out twice (``a + b`` sends the same cotangent object to
+    both), so every gradient array is the caller's own."""
     seen = set()
-    for made in per_arg:
-        for t in ([made] if type(made) is Traced else made or ()):
-            if t is None:
-                continue
-            g = grads[t._index]
-            if type(g) is np.ndarray:
-                if id(g) in seen:
-                    grads[t._index] = g.copy()
-                seen.add(id(g))
-    return grads
+
+    def own(g):
+        if type(g) is np.ndarray:
+            if id(g) in seen:
+                return g.copy()
+            seen.add(id(g))
+        return g
+    return tuple(trees.map_structure(own, g) for g in out)
 
 
 def _as_python(g, leaf):
@@ -333,8 +335,12 @@ def gradient(f, *args):
     out = f(*wrapped)
     if type(out) is Traced and out._level is level:
         value = out.primal
-        _scalar_check(value, "gradient")
-        grads = backprop(level.trace, {out._index: _seed(value)}, release=True)
+        if type(value) is float:
+            seed = 1.0
+        else:
+            _scalar_check(value, "gradient")
+            seed = _seed(value)
+        grads = backprop(level.trace, {out._index: seed}, release=True)
         return _gradients(args, per_arg, grads, False)
     value = _outputs(out, level)[1]
     _scalar_check(value, "gradient")
