@@ -94,6 +94,8 @@ def _param_text(value) -> str:
 def _keyword_text(value) -> str:
     """A parameter value after ``name=``: tuples keep their parentheses."""
     if isinstance(value, tuple):
+        if not value:
+            return "()"
         inner = _param_text(value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return _param_text(value)
