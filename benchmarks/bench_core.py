@@ -111,8 +111,9 @@ def _header(argv, settings: Settings) -> list[tuple[str, str]]:
         ("threads", f"{PINNING}; " + ", ".join(f"{k}={v}" for k, v in ONE_THREAD_ENV.items()
                                                if k != "JAX_PLATFORMS")
          + "; torch.set_num_threads(1)"),
-        ("timing", f"best of {settings.repeat} repeats of at least {settings.min_time} s each "
-                   "after a warm-up; the median is shown too; garbage collector on"),
+        ("timing", f"after a warm-up, the best (and median) of at least {settings.repeat} "
+                   f"samples: a loop of at least {settings.min_time} s, or one call for calls "
+                   "of 1 ms or more; garbage collector on, older objects frozen"),
         ("adexplorer", _adexplorer_revision()),
         ("versions", versions),
     ]
