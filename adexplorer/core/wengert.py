@@ -4,7 +4,7 @@
 y1 = log(x)          dy1 = 1 / x          ȳ3 = 1
 y2 = sin(y1)         dy2 = cos(y1)        ȳ2 = ȳ3 * 5
 y3 = 5 * y2          dy3 = dy2 * dy1      ȳ1 = ȳ2 * cos(y1)
-                     dy4 = 5 * dy3        x̄ = ȳ1 * 1 / x
+                     dy4 = 5 * dy3        x̄ = ȳ1 * (1 / x)
 ```
 Every right-hand side is a row's display form, or a row's jvp/vjp rule run on symbols
 (``symbolic.partial_text`` / ``vjp_text``), so the text can never disagree with the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from .rules import shape
 from .symbolic import ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
 
-_ADD, _MUL, _NEG = PRIMITIVES["add"], PRIMITIVES["mul"], PRIMITIVES["neg"]
+_ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand
 _COMMENT_COLUMN = 40                                  # shape comments align up to here
 
@@ -99,9 +100,23 @@ def _shape_text(s: tuple) -> str:
 # Symbols for nodes
 
 
-def _symbols(trace: Trace) -> list[Sym]:
-    """One ``Sym`` per node: its name, with the shape of its value (for broadcasting rules)."""
-    return [Sym(node.name, ATOM, tuple(shape(node.value))) for node in trace.nodes]
+class _Symbols:
+    """Node ``i`` as a ``Sym``: its name, with the shape of its value (for broadcasting
+    rules). Made on first use, so printing a few lines of a long trace stays cheap."""
+
+    def __init__(self, trace: Trace):
+        self.nodes = trace.nodes
+        self.made: dict[int, Sym] = {}
+
+    def __getitem__(self, i: int) -> Sym:
+        sym = self.made.get(i)
+        if sym is None:
+            node = self.nodes[i]
+            sym = self.made[i] = Sym(node.name, ATOM, tuple(shape(node.value)))
+        return sym
+
+
+_symbols = _Symbols
 
 
 def _operands(node, syms):
@@ -120,13 +135,25 @@ def _input_header(trace: Trace) -> list[str]:
 
 def primal_wengert(trace: Trace, nodes=None) -> WengertList:
     """``y1 = log(x)``, ``y2 = sin(y1)``, ...: one line per recorded operation (or per
-    node in ``nodes``, indices into the trace)."""
-    syms = _symbols(trace)
-    chosen = trace.nodes if nodes is None else [trace.nodes[i] for i in nodes]
-    lines = [Line(node.name, str(expression(node.primitive, _operands(node, syms), node.params)),
-                  node.index, "primal", shape=syms[node.index].shape)
-             for node in chosen if not node.is_input]
+    node in ``nodes``, indices into the trace). The full list is kept with the trace."""
+    if nodes is None:
+        cached = _LISTINGS.get(trace)
+        if cached is None or cached[0] != len(trace):
+            cached = _LISTINGS[trace] = (len(trace), _primal_lines(trace, trace.nodes))
+        lines = list(cached[1])
+    else:
+        lines = _primal_lines(trace, [trace.nodes[i] for i in nodes])
     return WengertList(lines, _input_header(trace))
+
+
+_LISTINGS: "weakref.WeakKeyDictionary[Trace, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _primal_lines(trace: Trace, chosen) -> list[Line]:
+    syms = _symbols(trace)
+    return [Line(node.name, str(expression(node.primitive, _operands(node, syms), node.params)),
+                 node.index, "primal", shape=syms[node.index].shape)
+            for node in chosen if not node.is_input]
 
 
 def format_trace(trace: Trace) -> str:
@@ -207,8 +234,13 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
             if isinstance(arg, Const) or arg.index not in tangent:
                 continue
             term, partial = _tangent_term(node, position, arg.index, syms, tangent[arg.index], lines)
-            node_terms.append(TangentTerm(node.index, position, arg.index, str(term), partial))
-            total = term if total is None else expression(_ADD, [total, term])
+            node_terms.append(TangentTerm(node.index, position, arg.index, _text(term), partial))
+            if total is None:
+                total = term
+            elif isinstance(term, _Negated):         # a - b reads better than a + -b
+                total = expression(_SUB, [total, term.inner])
+            else:
+                total = expression(_ADD, [total, term])
         if total is None:
             continue
         name = names.tangent(len(lines) + 1)
@@ -241,13 +273,24 @@ def _tangent_term(node, position, parent, syms, incoming, lines):
     if text == "1":
         return incoming, None
     if text == "-1":
-        return expression(_NEG, [incoming]), None
+        return _Negated(incoming), None
     if _SIMPLE.match(text):
         return expression(_MUL, [p, incoming]), None
     k = len(lines)
     name = names.tangent(k + 1)
     lines.append(Line(name, text, node.index, "partial", parent=parent, position=position))
     return expression(_MUL, [Sym(name), incoming]), k
+
+
+class _Negated(Sym):
+    """``-t`` for a tangent ``t``, remembering ``t`` so a sum can write ``a - t``."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner):
+        negated = expression(_NEG, [inner])
+        super().__init__(negated.text, negated.prec, negated.shape, negated.op)
+        self.inner = inner
 
 
 def _text(x) -> str:
@@ -365,7 +408,10 @@ def trace_html(trace: Trace, max_rows: int = 60) -> str:
     from .forward import one_like, push_tangents
     from .reverse import backprop
     nodes = trace.nodes
-    lines = {line.node: str(line) for line in primal_wengert(trace)}
+    rows = list(range(len(nodes)))
+    if len(rows) > max_rows:
+        rows = rows[:max_rows // 2] + [None] + rows[-(max_rows // 2):]
+    lines = {line.node: str(line) for line in primal_wengert(trace, [i for i in rows if i is not None])}
     tangents = adjoints = None
     small = len(trace) <= 20000
     if small and trace.inputs:
@@ -384,9 +430,6 @@ def trace_html(trace: Trace, max_rows: int = 60) -> str:
         heads.append(f"tangent d/d{nodes[trace.inputs[0]].name}")
     if adjoints is not None:
         heads.append("adjoint")
-    rows = list(range(len(nodes)))
-    if len(rows) > max_rows:
-        rows = rows[:max_rows // 2] + [None] + rows[-(max_rows // 2):]
     out = ['<table class="adexplorer-trace">',
            "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads) + "</tr>"]
     for i in rows:
