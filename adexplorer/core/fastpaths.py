@@ -85,7 +85,10 @@ def {n}(x):
         if type(p) is float or type(p) is int:
             {value}
             t = x.tangent
-            return Dual(ans, {jvp}, x._level)
+            try:
+                return Dual(ans, {jvp}, x._level)
+            except ArithmeticError:           # 1/0 in a rule: the general route gives inf
+                pass
     return bind(row_{n}, x)
 '''
 
@@ -104,20 +107,23 @@ def _binary_sources(row) -> str:
             "    if type(a) is float or type(a) is int:",
             "        b = other",
             "        tb = type(b)",
-            "        if tb is float or tb is int:",
-            "            t = self.tangent",
-            f"            ans = {value}",
-            f"            return Dual(ans, {j[0]}, self._level)"]
+            "        try:",
+            "            if tb is float or tb is int:",
+            "                t = self.tangent",
+            f"                ans = {value}",
+            f"                return Dual(ans, {j[0]}, self._level)"]
     if 1 in j:
-        body += ["        if tb is Dual and b._level is self._level:",
-                 "            b = b.primal",
-                 "            if type(b) is float or type(b) is int:",
-                 f"                ans = {value}",
-                 "                t = self.tangent",
-                 f"                first = {j[0]}",
-                 "                t = other.tangent",
-                 f"                return Dual(ans, first + {j[1]}, self._level)"]
-    body.append(f"    return bind(row_{n}, self, other)")
+        body += ["            if tb is Dual and b._level is self._level:",
+                 "                b = b.primal",
+                 "                if type(b) is float or type(b) is int:",
+                 f"                    ans = {value}",
+                 "                    t = self.tangent",
+                 f"                    first = {j[0]}",
+                 "                    t = other.tangent",
+                 f"                    return Dual(ans, first + {j[1]}, self._level)"]
+    body += ["        except ArithmeticError:           # 1/0 in a rule: the general route",
+             "            pass",
+             f"    return bind(row_{n}, self, other)"]
     src.append("\n".join(body))
     # Dual, self on the right (the left operand is a plain number)
     if 1 in j:
@@ -128,7 +134,10 @@ def _binary_sources(row) -> str:
             "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
             "        t = self.tangent",
             f"        ans = {value}",
-            f"        return Dual(ans, {j[1]}, self._level)",
+            "        try:",
+            f"            return Dual(ans, {j[1]}, self._level)",
+            "        except ArithmeticError:",
+            "            pass",
             f"    return bind(row_{n}, other, self)"]))
     else:
         src.append(f"def dual_{reflected}(self, other):\n    return bind(row_{n}, other, self)")

@@ -15,7 +15,7 @@ from . import fastpaths, trees
 from .errors import InputError
 from .levels import Level
 from .operators import Operators
-from .primitives import bind, strip
+from .primitives import apply_rule, bind, strip
 from .rules import broadcast_like, shape
 from .rules_numpy import reshape, stack
 
@@ -57,7 +57,7 @@ class ForwardLevel(Level):
         total = None
         for i, t in enumerate(tangents):
             if t is not None:
-                c = prim.jvp_rule(i)(t, ans, *primals, **params)
+                c = apply_rule(prim.jvp_rule(i), t, ans, primals, params)
                 total = c if total is None else total + c
         return Dual(ans, total, self)
 
@@ -185,7 +185,7 @@ def push_tangents(trace, seeds: dict, on_step=None) -> list:
             t = tangents[parent]
             if t is None:
                 continue
-            c = prim.jvp_rule(position)(t, value, *args, **(params or {}))
+            c = apply_rule(prim.jvp_rule(position), t, value, args, params)
             total = c if total is None else total + c
             if on_step is not None:
                 on_step(i, position, parent, c, total)

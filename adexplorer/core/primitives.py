@@ -181,6 +181,21 @@ def bind(prim: Primitive, *args, **params):
     return top.process(prim, args, params)
 
 
+def apply_rule(rule, first, ans, args, params):
+    """Call a jvp/vjp rule. Plain Python numbers raise on 1/0 where NumPy gives inf or
+    nan with a RuntimeWarning; such a rule is run again on NumPy scalars, so derivatives
+    at a domain boundary (sqrt'(0), log'(0)) follow NumPy like the values do."""
+    try:
+        return rule(first, ans, *args, **params) if params else rule(first, ans, *args)
+    except ArithmeticError:
+        import numpy as np
+
+        def numpy(v):
+            return np.float64(v) if type(v) is float or type(v) is int else v
+        out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
+        return float(out) if isinstance(out, np.floating) else out
+
+
 def strip(x):
     """The plain value inside any number of AD wrappers."""
     while isinstance(x, ADValue):

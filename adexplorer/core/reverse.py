@@ -18,7 +18,7 @@ from .errors import InputError, NotScalarOutput
 from .forward import jacfwd, zero_like
 from .levels import Level
 from .operators import Operators
-from .primitives import ADValue, bind, strip
+from .primitives import ADValue, apply_rule, bind, strip
 from .rules import shape
 from .rules_numpy import reshape, stack
 from .tracing import Trace
@@ -106,7 +106,10 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                 # cotangent its rules run as compiled scalar formulas (fastpaths.py).
                 rules = prim.scalar_vjp
                 for position, parent in parents:
-                    c = rules[position](g, value, *args)
+                    try:
+                        c = rules[position](g, value, *args)
+                    except ArithmeticError:       # 1/0: NumPy's inf, see apply_rule
+                        c = apply_rule(prim.vjp_rule(position), g, value, args, None)
                     before = grads[parent]
                     grads[parent] = c if before is None else before + c
                     if on_step is not None:
@@ -114,8 +117,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                 i -= 1
                 continue
         for position, parent in parents:
-            rule = prim.vjp_rule(position)
-            c = rule(g, value, *args, **params) if params else rule(g, value, *args)
+            c = apply_rule(prim.vjp_rule(position), g, value, args, params)
             before = grads[parent]
             grads[parent] = c if before is None else before + c
             if on_step is not None:

@@ -119,6 +119,34 @@ def _abs_impl(x):
     return np.abs(x)
 
 
+def _numpy_scalar_semantics(op):
+    """``op`` on Python numbers, but 1/0, 0**-1 and (-8)**0.5 follow NumPy (inf or nan
+    with a RuntimeWarning) instead of raising or going complex, as arrays do."""
+    def impl(a, b):
+        try:
+            out = op(a, b)
+        except (ZeroDivisionError, OverflowError):
+            return float(op(np.float64(a), b))
+        if type(out) is complex and type(a) is not complex and type(b) is not complex:
+            return float(op(np.float64(a), b))
+        return out
+    impl.__name__ = op.__name__
+    return impl
+
+
+def _pow_exponent(b):
+    """``b - 1`` for the power rule ``b * a ** (b - 1)``, but 1 where ``b == 0``: the
+    factor ``b`` is 0 there anyway, and ``0.0 ** -1`` must not turn 0 into nan."""
+    tb = type(b)
+    if tb is float or tb is int:
+        return 1 if b == 0 else b - 1
+    if isinstance(b, np.ndarray):
+        return np.where(b == 0, 1, b - 1)
+    if strip(b) is None:                      # a symbol: show the rule as written
+        return b - 1
+    return where(equal(b, 0), 1, b - 1)
+
+
 def _log_nonzero(a):
     """log(a) with exact zeros replaced by 1, for d(a**b)/db where a == 0 (then ans == 0)."""
     v = strip(a)
@@ -155,7 +183,7 @@ mul = defprim(
 )
 
 div = defprim(
-    "div", operator.truediv, display="{0} / {1}", precedence=PRODUCT,
+    "div", _numpy_scalar_semantics(operator.truediv), display="{0} / {1}", precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: broadcast_like(t / b, ans),
          lambda t, ans, a, b: broadcast_like(-(t * a) / b ** 2, ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g / b, a),
@@ -169,15 +197,15 @@ neg = defprim(
 )
 
 power = defprim(
-    "pow", operator.pow, display="{0} ** {1}", precedence=POWER,
-    jvp=(lambda t, ans, a, b: broadcast_like(t * b * a ** (b - 1), ans),
+    "pow", _numpy_scalar_semantics(operator.pow), display="{0} ** {1}", precedence=POWER,
+    jvp=(lambda t, ans, a, b: broadcast_like(t * b * a ** _pow_exponent(b), ans),
          lambda t, ans, a, b: broadcast_like(t * ans * _log_nonzero(a), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * b * a ** (b - 1), a),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * b * a ** _pow_exponent(b), a),
          lambda g, ans, a, b: unbroadcast(g * ans * _log_nonzero(a), b)),
 )
 
 mod = defprim(
-    "mod", operator.mod, display="{0} % {1}", precedence=PRODUCT,
+    "mod", _numpy_scalar_semantics(operator.mod), display="{0} % {1}", precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: broadcast_like(t, ans),
          lambda t, ans, a, b: broadcast_like(-t * floordiv(a, b), ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g, a),
@@ -286,7 +314,7 @@ where = defprim(
 # values (a comparison has no tangent; an int loop counter stops being tracked).
 
 sign = defprim("sign", _sign_impl, nondiff=True)
-floordiv = defprim("floordiv", operator.floordiv, display="{0} // {1}",
+floordiv = defprim("floordiv", _numpy_scalar_semantics(operator.floordiv), display="{0} // {1}",
                    precedence=PRODUCT, nondiff=True)
 less = defprim("lt", operator.lt, display="{0} < {1}", precedence=COMPARE, nondiff=True)
 less_equal = defprim("le", operator.le, display="{0} <= {1}", precedence=COMPARE,

@@ -181,10 +181,6 @@ def test_derivative_at_a_domain_boundary_on_arrays_is_inf_with_a_warning(f, x):
     assert g.tolist() == [math.inf]
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: on Python floats the derivative rules "
-                   "raise ZeroDivisionError at a domain boundary, where arrays (and the "
-                   "values themselves) follow NumPy: inf with a RuntimeWarning; see "
-                   "/tmp/core_bugs.md")
 @pytest.mark.parametrize("f, x", BOUNDARY.values(), ids=BOUNDARY.keys())
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_derivative_at_a_domain_boundary_on_floats_is_inf_with_a_warning(f, x, mode):

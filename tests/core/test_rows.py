@@ -236,21 +236,13 @@ def nth_derivative(n, k, nest):
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
 @pytest.mark.parametrize("k", [1, 2, 3])
 @pytest.mark.parametrize("nest", [ad.D, ad.grad], ids=["D", "grad"])
-def test_integer_powers_at_zero(n, k, nest, request):
-    if k > n:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "core bug: pow's jvp/vjp rule computes 0.0 ** -1 (ZeroDivisionError) when "
-            "the exponent is 0; see /tmp/core_bugs.md")))
+def test_integer_powers_at_zero(n, k, nest):
     expected = float(math.factorial(n)) if k == n else 0.0
     assert nth_derivative(float(n), k, nest)(0.0) == expected
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
-def test_integer_powers_at_zero_on_arrays(n, request):
-    if n < 3:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "core bug: pow's rule gives 0 * 0.0**-1 = nan on arrays when the exponent "
-            "reaches 0; see /tmp/core_bugs.md")))
+def test_integer_powers_at_zero_on_arrays(n):
     # the third derivative of x**n, elementwise: 6 for n = 3, else 0 — never nan
     with np.errstate(all="ignore"):
         third = ad.D(ad.D(ad.D(lambda x: x ** float(n))))(np.zeros(2))
