@@ -10,5 +10,7 @@ from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    gradient, grad, hessian, jacfwd, jacrev, jvp, log, log1p, matmul, max,
                    maximum, mean, min, minimum, reshape, sigmoid, sin, sqrt, stack, sum,
                    tan, tangent, tanh, trace, transpose, value_and_grad, vjp, where)
+from .core.explain import explain_gradient
+from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
 
 __version__ = "0.1.0"

@@ -1,0 +1,11 @@
+"""Pictures of plain data: the graph of a ``Trace`` and finite-difference checks.
+
+Nothing here computes derivatives of its own; matplotlib is imported only when a
+picture is drawn, so ``import adexplorer`` stays light.
+"""
+
+from .fd import FDCheck, fd_check, plot_fd, plot_fd_error
+from .graph import GraphLayout, GraphPlot, graph_layout, plot_graph
+
+__all__ = ["FDCheck", "GraphLayout", "GraphPlot", "fd_check", "graph_layout", "plot_fd",
+           "plot_fd_error", "plot_graph"]

@@ -1,0 +1,5 @@
+"""Figures are drawn headless with the Agg backend."""
+
+import matplotlib
+
+matplotlib.use("Agg")

@@ -1,0 +1,189 @@
+"""The graph picture: layered left to right along every edge, highlighting drawn
+differently, big traces collapsed instead of drawn node by node."""
+
+import time
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+import adexplorer as ad
+from adexplorer.viz.graph import COLORS, GraphPlot, graph_layout
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def pow_loop(x, n):
+    r = 1
+    while n > 0:
+        n -= 1
+        r *= x
+    return r
+
+
+rng = np.random.default_rng(7)
+X = rng.uniform(-1, 1, (6, 4))
+CASES = {
+    "5 sin(log x)": (lambda x: 5 * ad.sin(ad.log(x)), (3.0,)),
+    "three arguments": (lambda x, y, z: x * y * z + y / z - ad.exp(x * z), (0.3, -1.2, 0.8)),
+    "MLP loss": (lambda W, b: np.mean((np.tanh(X @ W + b) - 0.5) ** 2),
+                 (rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, 3))),
+    "softmax": (lambda z: np.sum(np.exp(z) / np.sum(np.exp(z)) * np.arange(5.0)),
+                (rng.uniform(-1, 1, 5),)),
+    "while-loop pow": (lambda x: pow_loop(x, 5), (1.1,)),
+    "rosenbrock": (lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2),
+                   (rng.uniform(-1, 1, 5),)),
+}
+
+
+def box_centres(plot):
+    """Centres of the boxes as drawn (read back from the figure, not from the layout)."""
+    collection = next(c for c in plot.ax.collections if c.get_gid() == "graph-nodes")
+    centres = []
+    for path in collection.get_paths():
+        ext = path.get_extents()
+        centres.append(((ext.x0 + ext.x1) / 2, (ext.y0 + ext.y1) / 2))
+    return np.array(centres), collection
+
+
+@pytest.mark.parametrize("name", CASES.keys())
+def test_columns_increase_along_every_edge(name):
+    f, args = CASES[name]
+    trace = ad.trace(f, *args)
+    plot = ad.plot_graph(trace)
+    assert plot.png().startswith(PNG_MAGIC)
+    centres, _ = box_centres(plot)
+    lay = plot.layout
+    assert len(centres) == len(lay.boxes)
+    np.testing.assert_allclose(centres[:, 0], lay.x, atol=1e-9)
+    for node in trace.nodes:                     # every dependency of the trace itself
+        for parent in node.inputs:
+            a, b = lay.box_of[parent], lay.box_of[node.index]
+            if a != b:
+                assert centres[a, 0] < centres[b, 0], (trace.nodes[parent].name, node.name)
+
+
+def test_slide_graph_is_a_chain_of_four_columns():
+    trace = ad.trace(lambda x: 5 * ad.sin(ad.log(x)), 3.0)
+    plot = ad.plot_graph(trace)
+    assert plot.layout.x.tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert [b.title for b in plot.layout.boxes] == ["x", "y1 = log(x)", "y2 = sin(y1)",
+                                                    "y3 = 5 * y2"]
+    assert [b.detail for b in plot.layout.boxes] == ["3", "1.099", "0.8906", "4.453"]
+    assert [t.get_text() for t in plot.texts][2] == "y2 = sin(y1)\n0.8906"
+    assert [b.kind for b in plot.layout.boxes] == ["input", "op", "op", "output"]
+
+
+def test_highlighted_node_is_drawn_differently():
+    trace = ad.trace(lambda x: x * x + ad.sin(x), 3.0)
+    plot = ad.plot_graph(trace, highlight=2, done=[0, 1])
+    _, boxes = box_centres(plot)
+    faces = boxes.get_facecolor()
+    widths = boxes.get_linewidth()
+    assert tuple(faces[2]) == to_rgba(COLORS["highlight"])
+    assert all(tuple(faces[k]) != tuple(faces[2]) for k in (0, 1, 3))
+    assert widths[2] > max(widths[0], widths[1], widths[3])
+    assert tuple(faces[0]) == tuple(faces[1]) == to_rgba(COLORS["done"])
+    assert tuple(faces[3]) == to_rgba(COLORS["output"])
+    assert plot.texts[2].get_fontweight() == "bold"
+
+
+def test_update_recolours_without_a_new_layout():
+    trace = ad.trace(lambda x: x * x + ad.sin(x), 3.0)
+    plot = GraphPlot(trace)
+    layout = plot.layout
+    before = plot.png()
+    plot.update(highlight=3, done=[0, 1, 2], edges=[(1, 3)])
+    assert plot.layout is layout
+    assert tuple(plot.box_colours()[3]) == to_rgba(COLORS["highlight"])
+    hot = [c for c in plot.ax.collections if c.get_gid() == "graph-edges-highlight"]
+    assert len(hot) == 1
+    assert plot.png() != before
+    plot.update()                                 # back to no highlight
+    assert not [c for c in plot.ax.collections if c.get_gid() == "graph-edges-highlight"]
+    assert tuple(plot.box_colours()[3]) == to_rgba(COLORS["output"])
+
+
+def test_layout_is_cached_per_trace():
+    trace = ad.trace(lambda x: ad.exp(x) * ad.cos(x), 0.3)
+    assert graph_layout(trace) is graph_layout(trace)
+    assert graph_layout(trace, max_nodes=10) is not graph_layout(trace)
+
+
+def test_sixty_nodes_are_drawn_one_box_each_and_fast():
+    def poly(x):
+        terms = [ad.sin(x * k) + ad.cos(x) * k for k in range(1, 9)]
+        out = terms[0]
+        for t in terms[1:]:
+            out = out * 0.5 + t
+        return out
+    trace = ad.trace(poly, 0.7)
+    assert 50 <= len(trace) <= 60
+    ad.plot_graph(trace)                          # first call: layout
+    start = time.perf_counter()
+    plot = ad.plot_graph(trace, highlight=20, done=range(20))
+    plot.png()
+    elapsed = time.perf_counter() - start
+    assert len(plot.layout.boxes) == len(trace)
+    assert plot.layout.message == ""
+    assert elapsed < 2.0                          # the benchmark reports the real number
+
+
+def test_a_loop_is_collapsed_keeping_its_first_and_last_iteration():
+    trace = ad.trace(pow_loop, 2.0, 100)          # 200 operations: (sub, mul) x 100
+    plot = ad.plot_graph(trace)
+    boxes = plot.layout.boxes
+    assert len(boxes) < 15
+    groups = [b for b in boxes if b.kind == "group"]
+    assert len(groups) == 1
+    assert groups[0].title.startswith("×97 (sub, mul)")
+    assert len(groups[0].members) == 194
+    assert boxes[-1].kind == "output" and boxes[-1].members == (trace.outputs[0],)
+    assert "collapsed" in plot.layout.message and "nodes=range(" in plot.layout.message
+    centres, _ = box_centres(plot)
+    for a, b in plot.layout.edges:
+        assert centres[a, 0] < centres[b, 0]
+
+
+def test_a_part_can_be_drawn_in_full():
+    trace = ad.trace(pow_loop, 2.0, 100)
+    plot = ad.plot_graph(trace, nodes=range(50, 70), highlight=60)
+    shown = {m for b in plot.layout.boxes for m in b.members}
+    assert set(range(50, 70)) <= shown
+    assert all(b.kind == "outside" for b in plot.layout.boxes if b.members[0] not in range(50, 70))
+    assert "nodes 50..69" in plot.layout.message
+    assert tuple(plot.box_colours()[plot.layout.box_of[60]]) == to_rgba(COLORS["highlight"])
+
+
+def test_a_hundred_thousand_nodes_are_never_drawn_one_by_one():
+    rng = np.random.default_rng(0)
+    ops = [ad.sin, ad.cos, ad.tanh, lambda v: v * 1.1, lambda v: v + 0.3]
+
+    def random_program(x):
+        values = [x]
+        for k in range(100_000):
+            a = values[rng.integers(len(values))]
+            values.append(ops[rng.integers(len(ops))](a) * 0.5 if k % 2 else a + values[-1])
+        return values[-1]
+    trace = ad.trace(random_program, 0.1)
+    assert len(trace) > 100_000
+    start = time.perf_counter()
+    plot = ad.plot_graph(trace)
+    png = plot.png()
+    elapsed = time.perf_counter() - start
+    assert png.startswith(PNG_MAGIC)
+    assert len(plot.layout.boxes) <= 60
+    assert sum(len(b.members) for b in plot.layout.boxes) == len(trace)
+    assert "blocks" in plot.layout.message and "nodes=range(" in plot.layout.message
+    assert len(plot.texts) == len(plot.layout.boxes)
+    assert elapsed < 30, f"plot_graph took {elapsed:.1f} s"
+
+
+def test_plot_graph_draws_into_given_axes_and_checks_its_argument():
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    plot = ad.plot_graph(ad.trace(lambda x: ad.sin(x), 1.0), ax=ax, title="sin")
+    assert plot.figure is fig and ax.get_title(loc="left") == "sin"
+    plt.close(fig)
+    with pytest.raises(TypeError, match="needs a Trace"):
+        ad.plot_graph(lambda x: x)
