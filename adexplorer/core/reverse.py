@@ -16,7 +16,7 @@ import numpy as np
 from . import fastpaths, names, trees
 from .errors import InputError, NotScalarOutput
 from .forward import jacfwd, zero_like
-from .levels import Level
+from .levels import Level, _ids
 from .operators import Operators
 from .primitives import ADValue, apply_rule, bind, strip
 from .rules import shape
@@ -51,7 +51,7 @@ class ReverseLevel(Level):
     __slots__ = ("trace",)
 
     def __init__(self):
-        Level.__init__(self)
+        self.id = next(_ids)
         self.trace = Trace()
 
     def process(self, prim, args, params):
@@ -188,6 +188,9 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
             made.append(None)
             return leaf
         wrapped[i] = trees.map_leaves(wrap, arg, arg_names[i])
+        if which is not None and not any(t is not None for t in made):
+            raise InputError(f"argument {i} ({type(arg).__name__}) has nothing to "
+                             "differentiate; pass numbers or arrays")
     return wrapped, per_arg
 
 
@@ -332,21 +335,26 @@ def gradient(f, *args):
     ``gradient(lambda x: 5 * sin(log(x)), 3.0) == (0.7580540380443495,)``;
     ``gradient(pow, 2, 5) == (80, None)``: ``n`` is only a loop counter.
     """
+    return _value_and_gradients(f, args, None, False, "gradient")[1]
+
+
+def _value_and_gradients(f, args, which, fill_zeros, who):
+    """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``."""
     level = ReverseLevel()
-    wrapped, per_arg = wrap_arguments(f, args, level, None)
+    wrapped, per_arg = wrap_arguments(f, args, level, which)
     out = f(*wrapped)
     if type(out) is Traced and out._level is level:
         value = out.primal
         if type(value) is float:
             seed = 1.0
         else:
-            _scalar_check(value, "gradient")
+            _scalar_check(value, who)
             seed = _seed(value)
         grads = backprop(level.trace, {out._index: seed}, release=True)
-        return _gradients(args, per_arg, grads, False)
+        return value, _gradients(args, per_arg, grads, fill_zeros)
     value = _outputs(out, level)[1]
-    _scalar_check(value, "gradient")
-    return _pull(level, out, args, per_arg, _seed(value), False)
+    _scalar_check(value, who)
+    return value, _pull(level, out, args, per_arg, _seed(value), fill_zeros)
 
 
 def value_and_grad(f, argnums=0):
@@ -355,18 +363,12 @@ def value_and_grad(f, argnums=0):
     single = isinstance(argnums, int)
     which = (argnums,) if single else tuple(argnums)
 
-    @functools.wraps(f)
     def vg(*args):
-        for i in which:
-            if not trees.leaves(args[i]) or not any(
-                    trees.is_differentiable(x) for x in trees.leaves(args[i])):
-                raise InputError(f"grad: argument {i} ({type(args[i]).__name__}) has "
-                                 "nothing to differentiate; pass numbers or arrays")
-        value, pullback = _vjp(f, args, which, fill_zeros=True)
-        _scalar_check(value, "grad")
-        grads = pullback(_seed(value))
-        picked = tuple(grads[i] for i in which)
-        return value, picked[0] if single else picked
+        value, grads = _value_and_gradients(f, args, which, True, "grad")
+        if single:
+            return value, grads[argnums]
+        return value, tuple(grads[i] for i in which)
+    functools.update_wrapper(vg, f)
     vg.__name__ = vg.__qualname__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
     return vg
 
@@ -375,9 +377,9 @@ def grad(f, argnums=0):
     """``f`` -> its gradient function (nestable: ``grad(grad(f))``)."""
     vg = value_and_grad(f, argnums)
 
-    @functools.wraps(f)
     def g(*args):
         return vg(*args)[1]
+    functools.update_wrapper(g, f)
     g.__name__ = g.__qualname__ = f"grad({getattr(f, '__name__', 'f')})"
     return g
 
