@@ -131,7 +131,12 @@ def tangent(fn):
 
     prim = defprim(_row_name(fn), value_of, jvp=_rules(None, jvp), vjp=_rules(None, vjp),
                    display=fn.__name__ + "({args})", user=True)
-    return _decorated(fn, prim)
+    ruled = _decorated(fn, prim)
+    # It is called with the primals only: f(x, y), not f(primals, tangents).
+    del ruled.__wrapped__
+    ruled.__signature__ = inspect.Signature(
+        [inspect.Parameter("x", inspect.Parameter.VAR_POSITIONAL)])
+    return ruled
 
 
 def _nonone(c, like):

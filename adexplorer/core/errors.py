@@ -48,12 +48,15 @@ def lost_derivative(kind: str, value_type: str) -> LostDerivative:
     ``math.sin(x)`` calls ``float(x)`` in C, so the error is raised from ``__float__``;
     the frame that called the math function is the nearest frame outside adexplorer.
     """
+    value_type = {"Traced": "traced value (reverse mode)",
+                  "Dual": "dual number (forward mode)"}.get(value_type, value_type)
     line, where = _user_line()
-    names = _MATH_CALL.findall(line or "")
+    names = list(dict.fromkeys(_MATH_CALL.findall(line or "")))
     if names:
-        fn = names[0]
-        message = (f"math.{fn} cannot see derivatives: it got a {value_type} and would "
-                   f"turn it into a plain float. Use ad.{fn} or np.{fn} instead")
+        called = ", ".join(f"math.{fn}" for fn in names)
+        instead = ", ".join(f"ad.{fn} (or np.{fn})" for fn in names)
+        message = (f"{called} cannot see derivatives: {'they turn' if len(names) > 1 else 'it turns'}"
+                   f" a {value_type} into a plain float. Use {instead} instead")
     else:
         message = (f"{kind}() was called on a {value_type}, which would drop its derivative. "
                    "Typical causes: a `math` function (use ad.sin / np.sin instead of "
