@@ -253,23 +253,19 @@ def _part_index(i, xs, axis):
     return (slice(None),) * axis + (slice(start, stop),)
 
 
-def _concat_jvp(i):
-    def rule(t, ans, *xs, axis=0):
-        parts = [t if j == i else np.zeros(shape(x)) for j, x in enumerate(xs)]
-        return concatenate(*parts, axis=axis)
-    return rule
+def _join_jvp(join):
+    """jvp rule ``i`` of a joining row: the tangent joined with zeros for the others."""
+    def make(i):
+        def rule(t, ans, *xs, axis=0):
+            parts = [t if j == i else np.zeros(shape(x)) for j, x in enumerate(xs)]
+            return join(*parts, axis=axis)
+        return rule
+    return make
 
 
 def _concat_vjp(i):
     def rule(g, ans, *xs, axis=0):
         return getitem(g, index=_part_index(i, xs, axis))
-    return rule
-
-
-def _stack_jvp(i):
-    def rule(t, ans, *xs, axis=0):
-        parts = [t if j == i else np.zeros(shape(x)) for j, x in enumerate(xs)]
-        return stack(*parts, axis=axis)
     return rule
 
 
@@ -300,9 +296,11 @@ class _PerArgument(tuple):
 
 
 concatenate = defprim("concatenate", _concatenate_impl,
-                      jvp=_PerArgument(_concat_jvp), vjp=_PerArgument(_concat_vjp))
+                      jvp=_PerArgument(_join_jvp(lambda *xs, axis: concatenate(*xs, axis=axis))),
+                      vjp=_PerArgument(_concat_vjp))
 stack = defprim("stack", _stack_impl,
-                jvp=_PerArgument(_stack_jvp), vjp=_PerArgument(_stack_vjp))
+                jvp=_PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
+                vjp=_PerArgument(_stack_vjp))
 
 __all__ = ["sum", "mean", "max", "min", "matmul", "dot", "reshape", "transpose",
            "getitem", "scatter_add", "concatenate", "stack", "equal", "unbroadcast"]
