@@ -73,3 +73,48 @@ def literal(value) -> str:
     if isinstance(value, tuple):
         return ", ".join(literal(v) for v in value) if value else "()"
     return repr(value)
+
+
+# ---------------------------------------------------------------------------
+# Source to source (adexplorer.s2s): SSA listings and the generated adjoint code.
+
+
+def ssa_value(k: int) -> str:
+    """The k-th value of an SSA listing: ``%3``."""
+    return f"%{k}"
+
+
+def block_label(k: int) -> str:
+    """The k-th basic block of an SSA listing: ``#2``."""
+    return f"#{k}"
+
+
+def version(name: str, k: int) -> str:
+    """Another Python variable for a later value of ``name``: ``r2``, ``y1_2``."""
+    return f"{name}_{k}" if name[-1:].isdigit() else f"{name}{k}"
+
+
+def control(word: str, k: int) -> str:
+    """Bookkeeping variables of generated loops (``stack``, ``count``, ``exit``, ``latch``)
+    and of early returns (``site``): the word alone for the first, then ``stack2``, ..."""
+    return word if k <= 1 else f"{word}{k}"
+
+
+def gradient_function(name: str) -> str:
+    """The generated gradient of function ``name``, as on the slide: ``grad_pow``."""
+    return f"grad_{name}"
+
+
+def forward_function(name: str) -> str:
+    """The generated forward pass of a called function: ``forward_pow``."""
+    return f"forward_{name}"
+
+
+def backward_function(name: str) -> str:
+    """The generated backward pass of a called function: ``backward_pow``."""
+    return f"backward_{name}"
+
+
+def saved(name: str) -> str:
+    """What a call's forward pass keeps for its backward pass: ``saved_y3``."""
+    return f"saved_{name}"
