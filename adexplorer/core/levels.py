@@ -27,5 +27,14 @@ class Level:
     def process(self, prim, args, params):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def nondiff(self, prim, args, params):
+        """A row without derivative (a comparison, ``//``, ``sign``): answer on primals."""
+        from .primitives import strip
+        return prim.impl(*[strip(a) for a in args], **params)
+
+    def note_use(self, kind: str, value) -> None:
+        """``value`` of this level steered the program (``bool``, ``index``, ``int``,
+        ``hash``): nothing to do, except for levels that keep a record of it."""
+
     def __repr__(self):
         return f"<{type(self).__name__} {self.id}>"

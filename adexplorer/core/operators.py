@@ -54,20 +54,24 @@ class Operators(ADValue):
     def __eq__(self, other): return bind(R.equal, self, other)
     def __ne__(self, other): return bind(R.not_equal, self, other)
 
+    # Control flow on an AD value follows its primal; the level is told (see explain.py).
     def __hash__(self):
-        return hash(strip(self))
+        self._level.note_use("hash", self)
+        return hash(self.primal)
 
     def __bool__(self):
-        return bool(strip(self))
+        self._level.note_use("bool", self)
+        return bool(self.primal)
 
     # -- conversions -------------------------------------------------------------
     def __index__(self):
-        return operator.index(strip(self))
+        self._level.note_use("index", self)
+        return operator.index(self.primal)
 
     def __int__(self):
-        value = strip(self)
-        if isinstance(value, (int, np.integer)):
-            return int(value)
+        if isinstance(strip(self), (int, np.integer)):
+            self._level.note_use("int", self)
+            return int(self.primal)
         raise lost_derivative("int", type(self).__name__)
 
     def __float__(self):

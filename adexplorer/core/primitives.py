@@ -176,8 +176,8 @@ def bind(prim: Primitive, *args, **params):
                 top = level
     if top is None:
         return prim.impl(*args, **params)
-    if prim.nondiff and not top.symbolic:
-        return prim.impl(*[strip(a) for a in args], **params)
+    if prim.nondiff:
+        return top.nondiff(prim, args, params)
     return top.process(prim, args, params)
 
 

@@ -74,6 +74,17 @@ class ReverseLevel(Level):
         index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
         return Traced(value, self, index)
 
+    def nondiff(self, prim, args, params):
+        """Answer on primals, and note which of this level's nodes the row looked at."""
+        mine = tuple(a._index for a in args if type(a) is Traced and a._level is self)
+        if mine:
+            self.trace.nondiff_uses.append((prim.name, mine))
+        return bind(prim, *[a.primal if type(a) is Traced and a._level is self else a
+                            for a in args], **params)
+
+    def note_use(self, kind: str, value) -> None:
+        self.trace.nondiff_uses.append((kind, (value._index,)))
+
     def input(self, value, name: str) -> Traced:
         return Traced(value, self, self.trace.add_input(value, name))
 

@@ -52,6 +52,9 @@ class SymbolicLevel(Level):
 
     symbolic = True
 
+    def nondiff(self, prim: Primitive, args, params):
+        return expression(prim, args, params)       # comparisons print like the rest
+
     def process(self, prim: Primitive, args, params):
         simple = _simplify(prim, args)
         if simple is not None:

@@ -59,6 +59,9 @@ class Trace:
         self.outputs: list[int] = []     # node indices of the traced output leaves
         self.output: Any = None          # the output value, with plain primals
         self._nodes: list[Node] | None = None
+        # Where values steered the program without a derivative, in order:
+        # (row name or "bool"/"index"/"int"/"hash", node indices it looked at).
+        self.nondiff_uses: list[tuple[str, tuple[int, ...]]] = []
 
     # -- recording (called by reverse mode) -----------------------------------------
     def record(self, prim: Primitive, args: tuple, params: dict, value, parents: tuple) -> int:
