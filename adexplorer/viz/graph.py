@@ -2,7 +2,8 @@
 
 ``plot_graph(trace, highlight=3, done=[0, 1, 2])`` draws one box per node (name, row,
 value), inputs in the first column and every node one column right of its deepest
-argument. ``highlight`` and ``done`` are what the sweep animation changes from frame to
+argument; a graph deeper than ``MAX_COLUMNS`` continues in a band below, like a line
+of text. ``highlight`` and ``done`` are what the sweep animation changes from frame to
 frame: the layout is computed once per trace and cached, and ``GraphPlot.update``
 only recolours the boxes.
 
@@ -25,6 +26,8 @@ from ..core.tracing import Trace
 from ..core.wengert import primal_wengert, short_value
 
 _LABEL_CHARS = 18             # longest box title before it is shortened
+MAX_COLUMNS = 9               # columns side by side; deeper graphs wrap into bands below
+_BAND_GAP = 0.9               # vertical space between bands, in rows
 MAX_BLOCKS = 12               # blocks of consecutive operations drawn for a huge trace
 MAX_PERIOD = 24               # longest loop body (in operations) looked for when collapsing
 _MIN_REPEATS = 3              # first and last iteration are kept, so at least one is hidden
@@ -58,10 +61,20 @@ class GraphLayout:
     n_nodes: int              # trace nodes covered by the view
     message: str = ""
     edge_members: dict = field(default_factory=dict)   # (box, box) -> [(node, node), ...]
+    band: np.ndarray | None = None    # which band (row of columns) a deep graph wraps into
 
     @property
     def n_layers(self) -> int:
         return int(self.layer.max()) + 1 if len(self.layer) else 0
+
+    @property
+    def n_columns(self) -> int:
+        """Columns drawn side by side (a deep graph wraps after MAX_COLUMNS)."""
+        return min(self.n_layers, MAX_COLUMNS)
+
+    @property
+    def n_bands(self) -> int:
+        return int(self.band.max()) + 1 if self.band is not None and len(self.band) else 1
 
 
 # ---------------------------------------------------------------------------
@@ -233,8 +246,27 @@ def _build_layout(trace: Trace, nodes, max_nodes: int) -> GraphLayout:
     edges = list(edge_members)
     layer = _layers(len(boxes), edges)
     y = _rows(layer, edges, len(boxes))
-    return GraphLayout(boxes, layer.astype(float), y, layer, edges, box_of, len(selected),
-                       message, edge_members)
+    x, y, band = _wrap(layer, y)
+    return GraphLayout(boxes, x, y, layer, edges, box_of, len(selected), message,
+                       edge_members, band)
+
+
+def _wrap(layer: np.ndarray, y: np.ndarray):
+    """Columns 0..MAX_COLUMNS-1 side by side, the next ones in a band below, and so on,
+    like lines of text: every edge still goes forward in reading order."""
+    band = layer // MAX_COLUMNS
+    x = (layer % MAX_COLUMNS).astype(float)
+    if not len(layer):
+        return x, y, band
+    sizes = np.bincount(layer)
+    heights = [int(sizes[b * MAX_COLUMNS:(b + 1) * MAX_COLUMNS].max())
+               for b in range(int(band.max()) + 1)]
+    top = 0.0
+    centre = []
+    for h in heights:
+        centre.append(top - (h - 1) / 2)
+        top -= h + _BAND_GAP
+    return x, y + np.array(centre)[band], band
 
 
 def _box(trace: Trace, members, kind, labels) -> Box:
@@ -311,12 +343,12 @@ class GraphPlot:
         from matplotlib.collections import PatchCollection
         from matplotlib.patches import FancyBboxPatch
         lay = self.layout
-        n_layers = max(lay.n_layers, 1)
-        tallest = max(Counter(lay.layer.tolist()).values(), default=1)
+        n_columns = max(lay.n_columns, 1)
+        rows = (float(lay.y.max() - lay.y.min()) + 1) if len(lay.y) else 1.0
         if ax is None:
             import matplotlib.pyplot as plt
-            width = float(np.clip(1.0 + 1.35 * n_layers, 3.0, 30.0))
-            height = float(np.clip(0.6 + 0.72 * tallest, 1.8, 20.0))
+            width = float(np.clip(0.8 + 1.25 * n_columns, 3.0, 13.0))
+            height = float(np.clip(0.6 + 0.72 * rows, 1.8, 40.0))
             fig = plt.figure(figsize=(width, height))
             plt.close(fig)                      # shown by whoever displays it, never twice
             ax = fig.add_axes((0.01, 0.01, 0.98, 0.9 if (title or lay.message) else 0.98))
@@ -332,21 +364,25 @@ class GraphPlot:
         self._edges = self._arrows(lay.edges, EDGE_COLOR, 1.0, "graph-edges")
         self._hot_edges = None
         width_in = self.figure.get_size_inches()[0] * ax.get_position().width
-        per_box = width_in / (n_layers + 0.2) * w
+        per_box = width_in / (n_columns + 0.2) * w
         longest = max((max(len(b.title), len(b.detail)) for b in lay.boxes), default=8)
         size = float(np.clip(per_box * 72 / (0.68 * max(longest, 6)), 4.5, 10.0))
         self.texts = [ax.text(x, y, f"{b.title}\n{b.detail}", ha="center", va="center",
                               fontsize=size, zorder=3, family="DejaVu Sans Mono")
                       for b, x, y in zip(lay.boxes, lay.x, lay.y)]
-        ax.set_xlim(-0.6, n_layers - 0.4)
-        top = max(tallest, 1)
-        ax.set_ylim(-top / 2 - 0.1, top / 2 + 0.1)
+        ax.set_xlim(-0.6, n_columns - 0.4)
+        if len(lay.y):
+            ax.set_ylim(lay.y.min() - 0.6, lay.y.max() + 0.6)
+        for b in range(1, lay.n_bands):           # a faint rule between bands
+            edge = lay.y[lay.band == b].max() + (1 + _BAND_GAP) / 2
+            ax.axhline(edge, color="#dddddd", lw=0.8, zorder=0)
         heading = title if title is not None else lay.message
         if heading:
             ax.set_title(heading, fontsize=8, loc="left")
         self._colour((), frozenset(), ())
 
     def _arrows(self, edges, colour, width, gid):
+        from matplotlib.colors import to_rgba
         if not edges:
             return None
         lay, w = self.layout, self.BOX_W / 2
@@ -354,9 +390,12 @@ class GraphPlot:
         b = np.array([e[1] for e in edges])
         x0, y0 = lay.x[a] + w, lay.y[a]
         x1, y1 = lay.x[b] - w, lay.y[b]
+        colours = np.array([to_rgba(colour)] * len(edges))
+        if lay.band is not None:
+            colours[lay.band[a] != lay.band[b], 3] = 0.45   # into a later band: fainter
         q = self.ax.quiver(x0, y0, x1 - x0, y1 - y0, angles="xy", scale_units="xy", scale=1,
                            units="inches", width=0.011 * width, headwidth=5 / width,
-                           headlength=6 / width, headaxislength=5.5 / width, color=colour,
+                           headlength=6 / width, headaxislength=5.5 / width, color=colours,
                            zorder=1)
         q.set_gid(gid)
         return q
@@ -425,7 +464,9 @@ class GraphPlot:
     def __repr__(self) -> str:
         lay = self.layout
         note = f"; {lay.message}" if lay.message else ""
-        return f"<graph of {lay.n_nodes} nodes: {len(lay.boxes)} boxes in {lay.n_layers} columns{note}>"
+        wrapped = f" (wrapped into {lay.n_bands} bands)" if lay.n_bands > 1 else ""
+        return (f"<graph of {lay.n_nodes} nodes: {len(lay.boxes)} boxes in {lay.n_layers} "
+                f"columns{wrapped}{note}>")
 
 
 def plot_graph(trace: Trace, highlight=None, done=(), *, edges=(), nodes=None,

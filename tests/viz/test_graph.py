@@ -56,11 +56,36 @@ def test_columns_increase_along_every_edge(name):
     lay = plot.layout
     assert len(centres) == len(lay.boxes)
     np.testing.assert_allclose(centres[:, 0], lay.x, atol=1e-9)
+    assert lay.n_bands == 1                      # shallow enough to sit in one row of columns
     for node in trace.nodes:                     # every dependency of the trace itself
         for parent in node.inputs:
             a, b = lay.box_of[parent], lay.box_of[node.index]
             if a != b:
+                assert lay.layer[a] < lay.layer[b]
                 assert centres[a, 0] < centres[b, 0], (trace.nodes[parent].name, node.name)
+
+
+def test_a_deep_graph_wraps_into_bands_read_like_lines_of_text():
+    def deep(x):
+        for k in range(12):
+            x = ad.sin(x) * (1.0 + 0.1 * k) + x
+        return x
+    trace = ad.trace(deep, 0.2)                  # 36 operations, 37 columns deep
+    plot = ad.plot_graph(trace)
+    lay = plot.layout
+    assert lay.n_layers == 37 and lay.n_bands == 5 and lay.n_columns == 9
+    assert plot.figure.get_size_inches()[0] <= 13
+    centres, _ = box_centres(plot)
+    for a, b in lay.edges:
+        assert lay.layer[a] < lay.layer[b]
+        if lay.band[a] == lay.band[b]:
+            assert centres[a, 0] < centres[b, 0]
+        else:                                    # into a later band, which is drawn lower
+            assert lay.band[a] < lay.band[b] and centres[a, 1] > centres[b, 1]
+    # Bands are stacked top to bottom without overlapping.
+    tops = [centres[lay.band == k, 1].max() for k in range(lay.n_bands)]
+    bottoms = [centres[lay.band == k, 1].min() for k in range(lay.n_bands)]
+    assert all(bottoms[k] > tops[k + 1] + 1 for k in range(lay.n_bands - 1))
 
 
 def test_slide_graph_is_a_chain_of_four_columns():
