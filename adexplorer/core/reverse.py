@@ -85,7 +85,7 @@ class ReverseLevel(Level):
     def note_use(self, kind: str, value) -> None:
         self.trace.nondiff_uses.append((kind, (value._index,)))
 
-    def input(self, value, name: str) -> Traced:
+    def input(self, value, name) -> Traced:
         return Traced(value, self, self.trace.add_input(value, name))
 
 
@@ -180,14 +180,15 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     or the list of wrapped leaves (``None`` for a leaf that is not differentiable) in
     traversal order.
     """
-    arg_names = argument_names(f, len(args))
+    level.trace.function = f
     wrapped, per_arg = list(args), [None] * len(args)
     for i, arg in enumerate(args):
         if which is not None and i not in which:
             continue
         if type(arg) is float or type(arg) is int or (
-                type(arg) is np.ndarray and arg.dtype.kind in "fiu"):   # one input
-            wrapped[i] = per_arg[i] = level.input(arg, arg_names[i])
+                type(arg) is np.ndarray and arg.dtype.kind in "fiu"):
+            # one input, named from f's signature when the trace is read
+            wrapped[i] = per_arg[i] = level.input(arg, i)
             continue
         made = per_arg[i] = []
 
@@ -198,7 +199,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
                 return t
             made.append(None)
             return leaf
-        wrapped[i] = trees.map_leaves(wrap, arg, arg_names[i])
+        wrapped[i] = trees.map_leaves(wrap, arg, argument_names(f, len(args))[i])
         if which is not None and not any(t is not None for t in made):
             raise InputError(f"argument {i} ({type(arg).__name__}) has nothing to "
                              "differentiate; pass numbers or arrays")

@@ -55,7 +55,8 @@ class Trace:
     def __init__(self):
         # (prim, args, params, value, parents); parents = ((arg position, node index), ...)
         self._records: list[tuple] = []
-        self._input_names: dict[int, str] = {}
+        self._input_names: dict[int, str | int] = {}
+        self.function = None             # the recorded function (names its arguments)
         self.outputs: list[int] = []     # node indices of the traced output leaves
         self.output: Any = None          # the output value, with plain primals
         self._nodes: list[Node] | None = None
@@ -69,10 +70,19 @@ class Trace:
         records.append((prim, args, params, value, parents))
         return len(records) - 1
 
-    def add_input(self, value, name: str) -> int:
+    def add_input(self, value, name) -> int:
+        """Record an input. ``name`` is its text, or the position of the function's
+        argument, named from ``self.function``'s signature only when the trace is read."""
         self._input_names[len(self._records)] = name
         self._records.append((None, (), None, value, ()))
         return len(self._records) - 1
+
+    def input_name(self, i: int) -> str:
+        name = self._input_names[i]
+        if type(name) is int:
+            from .reverse import argument_names
+            name = argument_names(self.function, name + 1)[name]
+        return name
 
     # -- reading -----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -93,7 +103,7 @@ class Trace:
         k = 0
         for i, (prim, args, params, value, parents) in enumerate(self._records):
             if prim is None:
-                nodes.append(Node(i, self._input_names[i], "input", (), {}, value))
+                nodes.append(Node(i, self.input_name(i), "input", (), {}, value))
                 continue
             k += 1
             by_position = dict(parents)
