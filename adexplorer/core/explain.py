@@ -6,11 +6,10 @@
 and control flow (``while n > 0``), which have no derivative, or was not a differentiable
 type to begin with (a string, a bool, ``None``).
 
-Comparisons are not recorded in a trace (they return plain bools), so explaining
-records them: its level asks ``bind`` to show it the non-differentiable rows, as the
-symbolic level does. Uses that never reach ``bind`` (``range(n)``, ``if x:``, ``int(n)``)
-are found by running ``f`` again with only that argument nudged: if the output changes
-while no derivative flowed, the argument steered the computation.
+Comparisons and control flow come from ``trace.nondiff_uses``: reverse mode notes every
+non-differentiable row (``<``, ``//``, ...) and every ``bool``/``index``/``int``/``hash``
+of a recorded value. Before saying "the function does not use it", the claim is checked
+by running ``f`` once more with only that argument nudged.
 """
 
 from __future__ import annotations
@@ -21,46 +20,14 @@ from typing import Any
 import numpy as np
 
 from . import trees
-from .primitives import bind, strip
-from .reverse import ReverseLevel, Traced, backprop, wrap_arguments, argument_names
-from .symbolic import Sym, expression
+from .primitives import COMPARE, PRIMITIVES, strip
+from .reverse import ReverseLevel, Traced, argument_names, backprop, wrap_arguments
 from .wengert import primal_wengert, short_value
 
 GOT = "gradient"
 UNREACHED = "never reached the output"
 CONTROL = "only used in comparisons or control flow"
 NOT_DIFFERENTIABLE = "not a differentiable type"
-
-
-class _WatchingLevel(ReverseLevel):
-    """Reverse mode that also notes which recorded nodes feed non-differentiable rows."""
-
-    __slots__ = ("uses",)
-    symbolic = True            # bind hands this level the nondiff rows too (comparisons)
-
-    def __init__(self):
-        super().__init__()
-        self.uses: list[tuple] = []        # (row, node indices read, arguments, params)
-
-    def process(self, prim, args, params):
-        if not prim.nondiff:
-            return super().process(prim, args, params)
-        mine = tuple(a._index for a in args if type(a) is Traced and a._level is self)
-        if mine:
-            shown = tuple(("node", a._index) if type(a) is Traced and a._level is self
-                          else ("value", strip(a)) for a in args)
-            self.uses.append((prim, mine, shown, params))
-        plain = [a.primal if type(a) is Traced and a._level is self else a for a in args]
-        return bind(prim, *plain, **params)
-
-    def use_texts(self) -> list[tuple]:
-        """``(node indices, text)`` per recorded use, e.g. ``((3,), "y1 > 0")``."""
-        nodes = self.trace.nodes
-        out = []
-        for prim, mine, shown, params in self.uses:
-            args = [Sym(nodes[v].name) if kind == "node" else v for kind, v in shown]
-            out.append((mine, str(expression(prim, args, params))))
-        return out
 
 
 @dataclass(frozen=True)
@@ -120,7 +87,7 @@ class GradientExplanation(tuple):
 
 def explain_gradient(f, *args) -> GradientExplanation:
     """For each argument of ``f`` at ``args``: its gradient, or why it is ``None``."""
-    level = _WatchingLevel()
+    level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level)
     out = f(*wrapped)
     trace = level.trace
@@ -130,7 +97,7 @@ def explain_gradient(f, *args) -> GradientExplanation:
         g = np.ones(np.shape(o.primal)) if np.shape(o.primal) else 1.0
         seeds[o._index] = g if o._index not in seeds else seeds[o._index] + g
     grads = backprop(trace, seeds)
-    fed = _nondiff_feeders(trace, level.use_texts())
+    fed = _nondiff_feeders(trace)
     plain_out = trees.map_structure(strip, out)
     names_ = argument_names(f, len(args))
     reports = []
@@ -175,15 +142,33 @@ def _argument_report(position, name, gradient, leaves) -> ArgumentReport:
     raise AssertionError("unreachable")
 
 
-def _nondiff_feeders(trace, uses) -> dict:
+_CONVERSIONS = {
+    "bool": "is used as a condition (if / while / and / or)",
+    "index": "is used as an integer (range(), an index, a count)",
+    "int": "is converted with int()",
+    "hash": "is used as a dict key or set member",
+}
+
+
+def _use_text(trace, what: str, indices) -> str:
+    """``n is compared (>)``, ``k is used as an integer (...)``, in words."""
+    names = " and ".join(trace.nodes[i].name for i in indices)
+    if what in _CONVERSIONS:
+        return f"{names} {_CONVERSIONS[what]}"
+    prim = PRIMITIVES.get(what)
+    symbol = prim.display.replace("{0}", "").replace("{1}", "").strip() if prim else what
+    verb = "is compared" if prim is not None and prim.precedence == COMPARE else "goes through"
+    return f"{names} {verb} ({symbol})"
+
+
+def _nondiff_feeders(trace) -> dict:
     """node index -> the first non-differentiable use of it or of anything computed from it."""
-    direct: dict = {}
-    for indices, text in uses:
+    fed: dict = {}
+    for what, indices in trace.nondiff_uses:
+        text = _use_text(trace, what, indices)
         for i in indices:
-            direct.setdefault(i, text)
-    fed = dict(direct)
-    nodes = trace.nodes
-    for node in reversed(nodes):          # consumers come after producers in a trace
+            fed.setdefault(i, text)
+    for node in reversed(trace.nodes):      # consumers come after producers in a trace
         if node.index in fed:
             for p in node.inputs:
                 fed.setdefault(p, fed[node.index])
@@ -192,19 +177,18 @@ def _nondiff_feeders(trace, uses) -> dict:
 
 def _why_none(f, args, position, k, name, index, trace, fed, plain_out) -> LeafReport:
     if index in fed:
-        return LeafReport(name, CONTROL,
-                          f"it only decides which operations run (`{fed[index]}`); a "
-                          "comparison has no derivative")
-    if _steers(f, args, position, k, plain_out):
-        return LeafReport(name, CONTROL,
-                          "changing it changes the output, but only through control flow or "
-                          "integer use (range, if, indexing), which has no derivative")
+        return LeafReport(name, CONTROL, f"it only steers the computation: {fed[index]}, "
+                          "which has no derivative")
     users = [n.index for n in trace.nodes if index in n.inputs]
     if users:
         shown = "; ".join(str(line) for line in primal_wengert(trace, users[:3]))
         more = ", ..." if len(users) > 3 else ""
         return LeafReport(name, UNREACHED, f"it is used ({shown}{more}) but nothing computed "
                           "from it reaches the output")
+    if _steers(f, args, position, k, plain_out):
+        return LeafReport(name, CONTROL,
+                          "changing it changes the output, but no operation the trace saw "
+                          "used it: it steered the computation in a way that has no derivative")
     return LeafReport(name, UNREACHED, "the function does not use it")
 
 
