@@ -147,6 +147,17 @@ def _pow_exponent(b):
     return where(equal(b, 0), 1, b - 1)
 
 
+def _power_factor(a, b):
+    """d(a ** b)/da = b * a ** (b - 1). For the common constant exponents it is built
+    without a power (``2 * a``: one pass over an array instead of three)."""
+    if type(b) is int or type(b) is float:
+        if b == 2:
+            return 2 * a
+        if b == 1:
+            return 1
+    return b * a ** _pow_exponent(b)
+
+
 def _log_nonzero(a):
     """log(a) with exact zeros replaced by 1, for d(a**b)/db where a == 0 (then ans == 0)."""
     v = strip(a)
@@ -198,9 +209,9 @@ neg = defprim(
 
 power = defprim(
     "pow", _numpy_scalar_semantics(operator.pow), display="{0} ** {1}", precedence=POWER,
-    jvp=(lambda t, ans, a, b: broadcast_like(t * b * a ** _pow_exponent(b), ans),
+    jvp=(lambda t, ans, a, b: broadcast_like(t * _power_factor(a, b), ans),
          lambda t, ans, a, b: broadcast_like(t * ans * _log_nonzero(a), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * b * a ** _pow_exponent(b), a),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * _power_factor(a, b), a),
          lambda g, ans, a, b: unbroadcast(g * ans * _log_nonzero(a), b)),
 )
 

@@ -13,9 +13,6 @@ from .names import literal
 from .operators import Operators
 from .primitives import ATOM, POWER, UNARY, Primitive
 
-_ASSOCIATIVE = {"add", "mul"}
-
-
 class Sym(Operators):
     """A symbolic value: the text of an expression, the precedence and row name of its
     top operator (``op``), and its shape (``()`` for scalars)."""
@@ -111,7 +108,7 @@ def _text_and_prec(x):
 
 
 def _operand(prim, i, x) -> str:
-    text, prec, op = _text_and_prec(x)
+    text, prec, _ = _text_and_prec(x)
     if "{args}" in prim.display:
         return text
     row = prim.precedence
@@ -123,8 +120,8 @@ def _operand(prim, i, x) -> str:
         needs = prec <= POWER if i == 0 else prec < UNARY
     elif i == 0:                                  # left-associative
         needs = prec < row
-    else:                                         # a + (b + c) may drop them, a * (b / c) not
-        needs = prec < row or prec == row and not (prim.name in _ASSOCIATIVE and op == prim.name)
+    else:     # a * (b * c) keeps them: the text must be the same computation, to the last bit
+        needs = prec <= row
     return f"({text})" if needs else text
 
 
