@@ -10,6 +10,8 @@ import pytest
 import adexplorer as ad
 from adexplorer.core.wengert import Line, WengertList
 
+from .test_oracle import ZOO
+
 
 def f_slide(x):
     return 5 * ad.sin(ad.log(x))
@@ -200,6 +202,22 @@ def test_the_printed_derivative_evaluates_to_the_derivative():
             env[line.target] = eval(line.expr, env)
             last = line.target
         assert env[last] == pytest.approx(ad.derivative(f, x), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ZOO.keys())
+def test_every_zoo_function_has_all_three_lists(name):
+    """Every row's rules run on symbols (no opaque ``jvp(...)``/``vjp(...)`` fallback), one
+    line per operation, one adjoint line per backward step."""
+    case = ZOO[name]
+    t = ad.trace(case.ours, *case.args)
+    array_inputs = [n for n in t.nodes if n.is_input and np.ndim(n.value)]   # header lines
+    assert len(str(t).splitlines()) == len(t) - len(t.inputs) + len(array_inputs)
+    tangent = t.tangent_wengert()
+    adjoint = t.adjoint_wengert()
+    assert not any(line.expr.startswith("jvp(") for line in tangent)
+    assert not any(line.expr.startswith("vjp(") for line in adjoint)
+    assert len(adjoint) == len(t.backward_sweep())
+    assert t._repr_html_().startswith("<table")
 
 
 # ---------------------------------------------------------------------------
