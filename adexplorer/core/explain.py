@@ -106,7 +106,8 @@ def explain_gradient(f, *args) -> GradientExplanation:
         leaves, values = [], []
         flat = trees.leaves(arg)
         for k, (leaf, t) in enumerate(zip(flat, made)):
-            name = trace.nodes[t._index].name if t is not None else _leaf_name(arg, names_[position], k)
+            name = (trace.nodes[t._index].name if t is not None
+                    else _leaf_name(arg, names_[position], k))
             if t is None:
                 leaves.append(LeafReport(name, NOT_DIFFERENTIABLE,
                                          f"a {type(leaf).__name__} has no derivative; only "

@@ -116,8 +116,6 @@ class _Symbols:
         return sym
 
 
-_symbols = _Symbols
-
 
 def _operands(node, syms):
     """A node's arguments for a rule run on symbols: symbols for nodes, constants as they are."""
@@ -150,7 +148,7 @@ _LISTINGS: "weakref.WeakKeyDictionary[Trace, tuple]" = weakref.WeakKeyDictionary
 
 
 def _primal_lines(trace: Trace, chosen) -> list[Line]:
-    syms = _symbols(trace)
+    syms = _Symbols(trace)
     return [Line(node.name, str(expression(node.primitive, _operands(node, syms), node.params)),
                  node.index, "primal", shape=syms[node.index].shape)
             for node in chosen if not node.is_input]
@@ -213,7 +211,7 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
     (``dy3 = dy2 * dy1``). With one scalar input and ``unit_seed``, its tangent is the
     number 1 (``D(f, x) = f(Dual(x, 1)).ϵ``); otherwise inputs have tangents ``dx``, ....
     Array nodes use the row's jvp rule on the tangent symbol directly (``dx @ W``)."""
-    syms = _symbols(trace)
+    syms = _Symbols(trace)
     seeds = wrt_nodes(trace, wrt)
     unit = unit_seed and len(seeds) == 1 and syms[seeds[0]].shape == ()
     tangent: dict[int, Any] = {}
@@ -233,7 +231,8 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
         for position, arg in enumerate(node.args):
             if isinstance(arg, Const) or arg.index not in tangent:
                 continue
-            term, partial = _tangent_term(node, position, arg.index, syms, tangent[arg.index], lines)
+            term, partial = _tangent_term(node, position, arg.index, syms,
+                                          tangent[arg.index], lines)
             node_terms.append(TangentTerm(node.index, position, arg.index, _text(term), partial))
             if total is None:
                 total = term
@@ -326,7 +325,7 @@ def output_seeds(trace: Trace, seed=None) -> dict:
 def adjoint_wengert(trace: Trace) -> WengertList:
     """The adjoint list in the order of the backward sweep: ``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``,
     ...; a second contribution to the same adjoint is a ``+=`` line (fan-out)."""
-    syms = _symbols(trace)
+    syms = _Symbols(trace)
     nodes = trace.nodes
     has = set()
     lines = []
@@ -411,7 +410,8 @@ def trace_html(trace: Trace, max_rows: int = 60) -> str:
     rows = list(range(len(nodes)))
     if len(rows) > max_rows:
         rows = rows[:max_rows // 2] + [None] + rows[-(max_rows // 2):]
-    lines = {line.node: str(line) for line in primal_wengert(trace, [i for i in rows if i is not None])}
+    shown = [i for i in rows if i is not None]
+    lines = {line.node: str(line) for line in primal_wengert(trace, shown)}
     tangents = adjoints = None
     small = len(trace) <= 20000
     if small and trace.inputs:

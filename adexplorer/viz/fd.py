@@ -55,7 +55,8 @@ class FDCheck:
             value = short_value(r.value, 16) if r.value is not None else "-"
             h = f"{r.h:.0e}" if r.h else ""
             err = f"{r.error:.1e}" if r.error is not None else "-"
-            lines.append(f"{r.method:<14}{value:>24}{h:>11}{err:>11}" + (f"  {r.note}" if r.note else ""))
+            note = f"  {r.note}" if r.note else ""
+            lines.append(f"{r.method:<14}{value:>24}{h:>11}{err:>11}{note}")
         return "\n".join(lines)
 
     __repr__ = __str__

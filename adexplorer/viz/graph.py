@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import weakref
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
