@@ -173,9 +173,10 @@ def _static_index(index):
     if isinstance(index, tuple):
         return tuple(_static_index(i) for i in index)
     if isinstance(index, list):
-        return np.asarray([strip(i) for i in index])
+        return np.asarray([_static_index(i) for i in index])
     if isinstance(index, ADValue):
-        return strip(index)
+        index._level.note_use("index", index)
+        return _static_index(index.primal)
     return index
 
 
