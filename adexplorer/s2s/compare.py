@@ -1,0 +1,70 @@
+"""Tape versus SSA: the tape of ``pow(x, n)`` grows with ``n``; its SSA form does not.
+
+``tape_vs_ssa()`` records ``pow`` with ``ad.trace`` at several ``n`` and lowers it once
+with ``ad.ssa``: the trace has one line per operation that ran (about ``2 n``), the SSA
+listing one per instruction of the program (a fixed dozen). The notebook and the
+explorer plot the two columns.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from ..core.reverse import trace
+from .lower import ssa
+
+
+@dataclass(frozen=True)
+class TapeVsSSARow:
+    n: int
+    tape: int          # operations recorded by ad.trace
+    ssa: int           # instructions in the SSA listing (φ nodes, statements, branches)
+    blocks: int        # basic blocks
+
+
+class TapeVsSSA:
+    """The table: one row per ``n``; ``.n``, ``.tape`` and ``.ssa`` give the columns."""
+
+    def __init__(self, name, rows):
+        self.name = name
+        self.rows: list[TapeVsSSARow] = rows
+
+    @property
+    def n(self):
+        return [r.n for r in self.rows]
+
+    @property
+    def tape(self):
+        return [r.tape for r in self.rows]
+
+    @property
+    def ssa(self):
+        return [r.ssa for r in self.rows]
+
+    def __str__(self):
+        lines = [f"{'n':>6}  {'tape (ad.trace)':>15}  {'SSA (ad.ssa)':>12}  blocks"]
+        lines += [f"{r.n:>6}  {r.tape:>15}  {r.ssa:>12}  {r.blocks:>6}" for r in self.rows]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        head = "<tr><th>n</th><th>tape (ad.trace)</th><th>SSA (ad.ssa)</th><th>blocks</th></tr>"
+        body = "".join(f"<tr><td>{r.n}</td><td>{r.tape}</td><td>{r.ssa}</td>"
+                       f"<td>{r.blocks}</td></tr>" for r in self.rows)
+        return (f"<table><caption>{html.escape(self.name)}: tape length vs SSA size"
+                f"</caption>{head}{body}</table>")
+
+
+def tape_vs_ssa(f=None, ns=(1, 2, 4, 8, 16, 32, 64), x=2.0) -> TapeVsSSA:
+    """For ``f(x, n)`` (default: the talk's ``pow``) at each ``n`` in ``ns``: the number
+    of operations the tape records and the (fixed) size of the SSA form."""
+    if f is None:
+        from .examples import pow as f
+    form = ssa(f)
+    rows = []
+    for n in ns:
+        t = trace(f, x, n)
+        rows.append(TapeVsSSARow(n, len(t) - len(t.inputs), form.size, len(form.blocks)))
+    return TapeVsSSA(f.__name__, rows)

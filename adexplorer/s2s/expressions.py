@@ -1,0 +1,275 @@
+"""Lowering expressions: operators, comparisons, ``and``/``or``, ``x if c else y``,
+indexing, names and calls (which row, user function, builtin or tape call a name is).
+
+A mixin of ``lower.Lowerer``: every ``expr_*`` method emits statements into the current
+block and returns the ``Value`` (or ``Const``) of the expression. Operations on
+constants only are folded (``-1``, ``2 ** 10``, ``len((1.0, 2.0))``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+
+import numpy as np
+
+from ..core import rules as R
+from . import resolve
+from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, Const, Statement, Value
+from .unsupported import UNSUPPORTED
+
+_BINOPS = {ast.Add: R.add, ast.Sub: R.sub, ast.Mult: R.mul, ast.Div: R.div,
+           ast.Pow: R.power, ast.Mod: R.mod, ast.FloorDiv: R.floordiv}
+_COMPARE = {ast.Lt: R.less, ast.LtE: R.less_equal, ast.Gt: R.greater,
+            ast.GtE: R.greater_equal, ast.Eq: R.equal, ast.NotEq: R.not_equal}
+_IDENTITY = {ast.Is: "{0} is {1}", ast.IsNot: "{0} is not {1}", ast.In: "{0} in {1}",
+             ast.NotIn: "{0} not in {1}"}
+
+_FOLDABLE = {builtins.len, builtins.int, builtins.round, builtins.bool}
+
+
+class _TupleConst(list):
+    """A tuple display of numbers: one constant, or unpacked element by element."""
+
+
+def _positional_count(row):
+    """How many differentiable positional arguments a row takes (None: any number)."""
+    rules = row.vjp
+    if rules is None or type(rules) is not tuple:
+        return None
+    return len(rules)
+
+
+class Expressions:
+    """The expression half of the lowering (see ``lower.Lowerer``)."""
+
+    def expr(self, node):
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            construct, hint = UNSUPPORTED.get(type(node).__name__,
+                                               (f"{type(node).__name__} expressions", ""))
+            if isinstance(node, ast.Tuple):
+                construct, hint = "tuple values", "unpack them: a, b = x, y"
+            raise self.unsupported(node, construct, hint)
+        return method(node)
+
+    def expr_Constant(self, node):
+        return Const(node.value)
+
+    def expr_Name(self, node):
+        if node.id in self.env:
+            return self.env[node.id]
+        value = self.lookup(node.id, node)
+        return self.constant_value(value, node.id, node)
+
+    def expr_Attribute(self, node):
+        text = _dotted(node)
+        if text is None or text.split(".")[0] in self.env:
+            raise self.unsupported(node, "attribute access on values (x.attr)",
+                                   "use functions: np.transpose(x), np.shape(x)")
+        return self.constant_value(self.resolve(text, node), text, node)
+
+    def constant_value(self, value, name, node):
+        if _is_constant(value):
+            return Const(value, None if isinstance(value, (bool, type(None))) else name)
+        raise self.unsupported(node, f"using {name} as a value here",
+                               "only numbers, arrays and tuples of numbers can be read "
+                               "from globals")
+
+    def lookup(self, name, node):
+        for scope in self.scope:
+            if name in scope:
+                return scope[name]
+        raise self.unsupported(node, f"the name {name}, which is not defined")
+
+    def resolve(self, text, node):
+        parts = text.split(".")
+        obj = self.lookup(parts[0], node)
+        for p in parts[1:]:
+            if not hasattr(obj, p):
+                raise self.unsupported(node, f"{text}, which does not exist")
+            obj = getattr(obj, p)
+        return obj
+
+    def expr_BinOp(self, node):
+        return self.binop(node.op, self.expr(node.left), self.expr(node.right), node)
+
+    def binop(self, op, a, b, node):
+        if isinstance(op, ast.MatMult):
+            from ..core.rules_numpy import matmul
+            return self.row(matmul, [a, b], node)
+        row = _BINOPS.get(type(op))
+        if row is None:
+            raise self.unsupported(node, f"the operator {_op_text(op)}")
+        return self.row(row, [a, b], node)
+
+    def row(self, row, args, node, params=None):
+        if all(isinstance(a, Const) and a.is_literal and _is_number(a.value) for a in args):
+            try:
+                return Const(row.impl(*[a.value for a in args], **(params or {})))
+            except Exception:
+                pass
+        return self.emit(Statement(ROW, Value(), args, self.line(node), row=row, params=params))
+
+    def expr_UnaryOp(self, node):
+        value = self.expr(node.operand)
+        if isinstance(node.op, ast.USub):
+            return self.row(R.neg, [value], node)
+        if isinstance(node.op, ast.UAdd):
+            return value
+        if isinstance(node.op, ast.Not):
+            return self.plain("not {0}", [value], node)
+        raise self.unsupported(node, "the operator ~")
+
+    def plain(self, template, args, node, fn=None):
+        return self.emit(Statement(PLAIN, Value(), args, self.line(node), fn=fn,
+                                   callee=template))
+
+    def expr_Compare(self, node):
+        left = self.expr(node.left)
+        return self.compare(left, list(zip(node.ops, node.comparators)), node)
+
+    def compare(self, left, rest, node):
+        op, right_node = rest[0]
+        right = self.expr(right_node)
+        if type(op) in _COMPARE:
+            value = self.row(_COMPARE[type(op)], [left, right], node)
+        else:
+            value = self.plain(_IDENTITY[type(op)], [left, right], node)
+        if len(rest) == 1:
+            return value
+        return self.short_circuit(True, value, lambda: self.compare(right, rest[1:], node),
+                                  node)
+
+    def expr_BoolOp(self, node):
+        value = self.expr(node.values[0])
+        for nxt in node.values[1:]:
+            value = self.short_circuit(isinstance(node.op, ast.And), value,
+                                       lambda nxt=nxt: self.expr(nxt), node)
+        return value
+
+    def short_circuit(self, is_and, left, right_fn, node):
+        key = "<value>"
+        self.env[key] = left
+
+        def evaluate():
+            self.env[key] = right_fn()
+        if is_and:
+            self.branch(left, evaluate, lambda: None, self.line(node))
+        else:
+            self.branch(left, lambda: None, evaluate, self.line(node))
+        return self.env.pop(key)
+
+    def expr_IfExp(self, node):
+        key = "<value>"
+        cond = self.expr(node.test)
+
+        def arm(part):
+            def lower_arm():
+                self.env[key] = self.expr(part)
+            return lower_arm
+        self.branch(cond, arm(node.body), arm(node.orelse), self.line(node))
+        return self.env.pop(key)
+
+    def expr_Subscript(self, node):
+        container = self.expr(node.value)
+        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        args, parts = [container], []
+        for e in elts:
+            if isinstance(e, ast.Slice):
+                bounds = [None if b is None else self.expr(b) for b in (e.lower, e.upper, e.step)]
+                if any(b is not None and not (isinstance(b, Const) and b.is_literal)
+                       for b in bounds):
+                    raise self.unsupported(e, "slices with bounds that are not constants",
+                                           "index with a range of integers instead")
+                parts.append(slice(*[None if b is None else b.value for b in bounds]))
+            else:
+                args.append(self.expr(e))
+                parts.append(len(args) - 1)
+        params = {"index": tuple(parts), "tuple": isinstance(node.slice, ast.Tuple)}
+        if all(isinstance(a, Const) and a.is_literal for a in args):
+            idx = tuple(p if isinstance(p, slice) else args[p].value for p in parts)
+            return Const(container.value[idx if params["tuple"] else idx[0]])
+        return self.emit(Statement(GETITEM, Value(), args, self.line(node), params=params))
+
+    def row_arguments(self, row, args, kwargs, node, text):
+        """Extra positional arguments of a row (``np.sum(x, 0)``) are its parameters."""
+        n = _positional_count(row)
+        if n is None or len(args) <= n:
+            return args, kwargs
+        params = [p for p in inspect.signature(row.impl).parameters][n:]
+        extra = args[n:]
+        if len(extra) > len(params) or not all(isinstance(a, Const) for a in extra):
+            raise self.unsupported(node, f"{text} with {len(args)} arguments",
+                                   "pass the extra ones as constants or keywords")
+        return args[:n], dict(zip(params, [a.value for a in extra]), **kwargs)
+
+    def expr_Call(self, node):
+        if any(isinstance(a, ast.Starred) for a in node.args) or \
+                any(k.arg is None for k in node.keywords):
+            raise self.unsupported(node, "*args or **kwargs in a call")
+        text = _dotted(node.func)
+        if text is None:
+            raise self.unsupported(node, "calling the result of an expression")
+        if text.split(".")[0] in self.env:
+            raise self.unsupported(node, f"calling the local variable {text.split('.')[0]}")
+        obj = self.resolve(text, node)
+        if obj is range:
+            raise self.unsupported(node, "range() outside the header of a for loop")
+        kind, what = resolve.classify(obj)
+        args = [self.expr(a) for a in node.args]
+        kwargs = {}
+        for k in node.keywords:
+            v = self.expr(k.value)
+            if not isinstance(v, Const):
+                raise self.unsupported(k.value, f"the keyword argument {k.arg}= with a value "
+                                       "computed in the function", "pass it positionally")
+            kwargs[k.arg] = v.value
+        line = self.line(node)
+        if kind == "row":
+            args, kwargs = self.row_arguments(what, args, kwargs, node, text)
+            return self.row(what, args, node, kwargs or None)
+        if kind == "call":
+            if kwargs:
+                raise self.unsupported(node, f"keyword arguments to {text}",
+                                       "pass them positionally")
+            return self.emit(Statement(CALL, Value(), args, line, fn=obj, callee=text))
+        if kind == "plain" and obj in _FOLDABLE and not kwargs and all(
+                isinstance(a, Const) and a.is_literal for a in args):
+            return Const(obj(*[a.value for a in args]))
+        if kind == "plain":
+            return self.emit(Statement(PLAIN, Value(), args, line, fn=obj, callee=text,
+                                       params=kwargs))
+        if kind == "tape":
+            return self.emit(Statement(TAPE, Value(), args, line, fn=obj, callee=text,
+                                       params=kwargs))
+        raise self.unsupported(node, f"calling {text}, which is not a function")
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, complex)) and not isinstance(v, bool)
+
+
+def _is_constant(v) -> bool:
+    if v is None or isinstance(v, (bool, int, float, complex, str, np.number, np.ndarray)):
+        return True
+    return isinstance(v, tuple) and all(_is_constant(x) for x in v)
+
+
+def _op_text(op) -> str:
+    return {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+            ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&",
+            ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}.get(
+        type(op), type(op).__name__)

@@ -1,0 +1,453 @@
+"""The SSA form of a Python function: basic blocks, φ nodes, branches, and their origin.
+
+``SSAFunction`` is plain data. ``print(ad.ssa(pow))`` reads like Zygote's IR::
+
+    pow(x = %1, n = %2)
+    #1:
+      goto #2
+    #2:
+      %3 = φ(#1 => %2, #3 => %6)     # n
+      %4 = φ(#1 => 1, #3 => %7)      # r
+      %5 = %3 > 0
+      br %5, #3, #4
+    ...
+
+Every value is assigned once; a variable that changes in a loop or an ``if`` becomes a
+φ node at the join, listing which block each incoming value comes from. Each statement
+remembers its line in the user's file. Besides the blocks, the function keeps the loops
+and ifs they came from (``body``, a tree of regions): the adjoint code generator walks it
+to write structured Python instead of a jump table.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..core import names
+from ..core.names import literal
+from ..core.primitives import Primitive
+from ..core.symbolic import Sym, expression
+
+# Statement kinds
+ROW = "row"          # a row of the primitive table: %3 = %1 * %2, %4 = sin(%3)
+CALL = "call"        # a user function, lowered and differentiated too: g(%1)
+TAPE = "tape"        # a function differentiated by the tape (ad.vjp) for this call
+PLAIN = "plain"      # no derivative: len(%1), not %2, a range counter
+GETITEM = "getitem"  # indexing: %1[%2]
+
+
+class Value:
+    """An SSA value; ``hint`` is the source variable it was first bound to, if any."""
+
+    __slots__ = ("hint", "number")
+
+    def __init__(self, hint: str | None = None):
+        self.hint = hint
+        self.number = 0
+
+    def __repr__(self):
+        return names.ssa_value(self.number) if self.number else f"<value {self.hint}>"
+
+
+class Const:
+    """A constant operand: a literal, or a named value captured from the function's globals."""
+
+    __slots__ = ("value", "name")
+
+    def __init__(self, value, name: str | None = None):
+        self.value = value
+        self.name = name
+
+    def __repr__(self):
+        return self.name or literal(self.value)
+
+    @property
+    def is_literal(self) -> bool:
+        return self.name is None
+
+
+UNDEF = Const(None, "undef")     # a variable not yet assigned on that path
+
+
+class Statement:
+    """``target = op(args)``. ``kind`` says what op is (see the constants above)."""
+
+    __slots__ = ("target", "kind", "args", "params", "line", "row", "fn", "callee",
+                 "nondiff", "saved")
+
+    def __init__(self, kind, target, args, line, *, row=None, fn=None, callee=None,
+                 params=None, nondiff=False):
+        self.kind = kind
+        self.target: Value | None = target
+        self.args: list = list(args)
+        self.params: dict = dict(params or {})
+        self.line = line
+        self.row: Primitive | None = row
+        self.fn = fn                  # the Python callable of a CALL/TAPE/PLAIN statement
+        self.callee = callee          # how the callee is written: "g", "np.sum", "len({0})"
+        self.nondiff = nondiff or kind in (PLAIN,) or (row is not None and row.nondiff)
+        self.saved: Value | None = None   # a CALL/TAPE keeps its pullback data here
+
+    def differentiable_positions(self) -> list[int]:
+        """Argument positions a cotangent can flow to."""
+        if self.nondiff:
+            return []
+        if self.kind == ROW:
+            rules = self.row.vjp or ()
+            return [i for i in range(len(self.args))
+                    if _has_rule(rules, i)]
+        if self.kind == GETITEM:
+            return [0]
+        return list(range(len(self.args)))
+
+
+def _has_rule(rules, i) -> bool:
+    try:
+        return rules[i] is not None
+    except IndexError:
+        return False
+
+
+class Phi:
+    """``target = φ(#b1 => v1, #b2 => v2, ...)``: the value depends on the block we came from."""
+
+    __slots__ = ("target", "incoming", "line", "nondiff")
+
+    def __init__(self, target: Value, line: int, nondiff: bool = False):
+        self.target = target
+        self.incoming: list[tuple[Block, object]] = []
+        self.line = line
+        self.nondiff = nondiff        # a range() counter carries no derivative
+
+    def value_from(self, block):
+        for b, v in self.incoming:
+            if b is block:
+                return v
+        return UNDEF
+
+
+class Goto:
+    __slots__ = ("target", "line")
+
+    def __init__(self, target, line):
+        self.target, self.line = target, line
+
+
+class Branch:
+    __slots__ = ("cond", "then", "orelse", "line")
+
+    def __init__(self, cond, then, orelse, line):
+        self.cond, self.then, self.orelse, self.line = cond, then, orelse, line
+
+
+class Return:
+    __slots__ = ("value", "line")
+
+    def __init__(self, value, line):
+        self.value, self.line = value, line
+
+
+class Block:
+    """A basic block: φ nodes, statements, and one terminator (goto, br or return)."""
+
+    __slots__ = ("number", "phis", "statements", "terminator", "preds")
+
+    def __init__(self):
+        self.number = 0
+        self.phis: list[Phi] = []
+        self.statements: list[Statement] = []
+        self.terminator = None
+        self.preds: list[Block] = []
+
+    def __repr__(self):
+        return names.block_label(self.number)
+
+    @property
+    def successors(self) -> list:
+        t = self.terminator
+        if isinstance(t, Goto):
+            return [t.target]
+        if isinstance(t, Branch):
+            return [t.then, t.orelse]
+        return []
+
+
+# ---------------------------------------------------------------------------
+# Regions: the structure the blocks came from
+
+
+class Blk:
+    """A basic block in its place in the program."""
+
+    __slots__ = ("block",)
+
+    def __init__(self, block):
+        self.block = block
+
+
+class If:
+    """``if cond: then else: orelse``; the join block is the next item after it."""
+
+    __slots__ = ("cond", "then", "orelse", "line")
+
+    def __init__(self, cond, line):
+        self.cond = cond
+        self.then: list = []
+        self.orelse: list = []
+        self.line = line
+
+
+class Loop:
+    """A ``while`` or ``for ... in range(...)`` loop.
+
+    ``header`` holds the header block (φ nodes and the condition); ``latch`` is a block
+    every iteration ends in when there is more than one way to end one (``continue``, or
+    the counter increment of a ``for`` loop); ``landing`` the block a normal exit goes
+    through when ``break`` also leaves the loop; ``exit`` the block after the loop.
+    """
+
+    __slots__ = ("kind", "line", "header", "header_block", "cond", "body", "latch",
+                 "landing", "exit", "counter", "range_args", "end_site", "breaks",
+                 "continues", "number", "parent")
+
+    def __init__(self, kind, line):
+        self.kind = kind
+        self.line = line
+        self.header: list = []
+        self.header_block: Block | None = None
+        self.cond = None
+        self.body: list = []
+        self.latch: Block | None = None
+        self.landing: Block | None = None
+        self.exit: Block | None = None
+        self.counter: Phi | None = None
+        self.range_args: tuple = ()
+        self.end_site: int | None = None     # the site of falling off the end of the body
+        self.breaks: list[Jump] = []
+        self.continues: list[Jump] = []
+        self.number = 0
+        self.parent: Loop | None = None
+
+
+class Jump:
+    """``break``, ``continue`` or ``return`` (with its value), numbered in program order."""
+
+    __slots__ = ("kind", "block", "loop", "value", "site", "line")
+
+    def __init__(self, kind, block, loop, value, line):
+        self.kind = kind
+        self.block = block
+        self.loop = loop
+        self.value = value
+        self.site = 0
+        self.line = line
+
+
+# ---------------------------------------------------------------------------
+# The function
+
+
+class SSAFunction:
+    """A lowered Python function: arguments, blocks (``blocks[0]`` is the entry) and the
+    region tree ``body``. ``str()`` prints the SSA listing; ``to_networkx()`` gives the
+    control-flow graph."""
+
+    def __init__(self, name, params, args, blocks, body, function, filename, lines):
+        self.name = name
+        self.params: list[str] = params
+        self.args: list[Value] = args
+        self.blocks: list[Block] = blocks
+        self.body: list = body
+        self.function = function
+        self.filename = filename
+        self.source_lines: dict[int, str] = lines      # line number -> source text
+
+    # -- reading -----------------------------------------------------------------
+    def statements(self):
+        for b in self.blocks:
+            yield from b.statements
+
+    def phis(self):
+        for b in self.blocks:
+            yield from b.phis
+
+    @property
+    def size(self) -> int:
+        """Instructions in the listing: φ nodes, statements and terminators."""
+        return sum(len(b.phis) + len(b.statements) + 1 for b in self.blocks)
+
+    def loops(self) -> list[Loop]:
+        out = []
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, Loop):
+                    out.append(item)
+                    walk(item.header)
+                    walk(item.body)
+                elif isinstance(item, If):
+                    walk(item.then)
+                    walk(item.orelse)
+        walk(self.body)
+        return out
+
+    # -- printing ------------------------------------------------------------------
+    def listing(self, lines: bool = True) -> list[tuple[str, str]]:
+        """``(instruction, comment)`` pairs, one per printed line."""
+        out = [(f"{self.name}(" + ", ".join(f"{p} = {value_text(a)}" for p, a in
+                                            zip(self.params, self.args)) + ")", "")]
+        for b in self.blocks:
+            out.append((f"{names.block_label(b.number)}:", ""))
+            for phi in b.phis:
+                incoming = ", ".join(f"{names.block_label(src.number)} => {value_text(v)}"
+                                     for src, v in phi.incoming)
+                text = f"  {value_text(phi.target)} = {names.PHI}({incoming})"
+                out.append((text, _comment(phi.target, phi.line, lines)))
+            for s in b.statements:
+                rhs = statement_text(s, value_text)
+                text = f"  {value_text(s.target)} = {rhs}" if s.target else f"  {rhs}"
+                out.append((text, _comment(s.target, s.line, lines)))
+            out.append(("  " + terminator_text(b.terminator),
+                        _comment(None, b.terminator.line, lines)))
+        return out
+
+    def text(self, lines: bool = True) -> str:
+        rows = self.listing(lines)
+        width = max(len(t) for t, c in rows if c) if any(c for _, c in rows) else 0
+        return "\n".join(f"{t:<{width}}   # {c}" if c else t for t, c in rows)
+
+    def __str__(self):
+        return self.text()
+
+    def __repr__(self):
+        return f"<SSAFunction {self.name}: {len(self.blocks)} blocks, {self.size} instructions>"
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for line in self.text().split("\n"):
+            code, sep, comment = line.partition("   # ")
+            code = _colour(html.escape(code))
+            if sep:
+                code += f'<span style="color:#888">   # {html.escape(comment)}</span>'
+            rows.append(code)
+        return ('<pre class="adexplorer-ssa" style="line-height:1.35">'
+                + "\n".join(rows) + "</pre>")
+
+    def to_networkx(self):
+        """The control-flow graph: a node per block (key = block number) with its
+        ``label``, ``phis``, ``statements``, ``terminator`` and ``text``; an edge per
+        jump with ``kind`` ("goto", "true", "false") and ``back`` (a loop's back edge)."""
+        import networkx as nx
+        graph = nx.DiGraph(name=self.name, entry=self.blocks[0].number)
+        for b in self.blocks:
+            phis = [f"{value_text(p.target)} = {names.PHI}(" + ", ".join(
+                f"{names.block_label(s.number)} => {value_text(v)}" for s, v in p.incoming) + ")"
+                for p in b.phis]
+            stmts = [(f"{value_text(s.target)} = " if s.target else "")
+                     + statement_text(s, value_text) for s in b.statements]
+            term = terminator_text(b.terminator)
+            graph.add_node(b.number, label=names.block_label(b.number), phis=phis,
+                           statements=stmts, terminator=term,
+                           text="\n".join(phis + stmts + [term]))
+        for b in self.blocks:
+            t = b.terminator
+            if isinstance(t, Goto):
+                graph.add_edge(b.number, t.target.number, kind="goto",
+                               back=t.target.number <= b.number)
+            elif isinstance(t, Branch):
+                graph.add_edge(b.number, t.then.number, kind="true", back=False)
+                graph.add_edge(b.number, t.orelse.number, kind="false", back=False)
+        return graph
+
+
+def _comment(target, line, lines: bool) -> str:
+    parts = []
+    if target is not None and target.hint:
+        parts.append(target.hint)
+    if lines and line:
+        parts.append(f"line {line}")
+    return ", ".join(parts)
+
+
+_TOKENS = re.compile(r"(^#\d+:)|(φ)|\b(br|goto|return)\b|(%\d+)")
+
+
+def _colour(code: str) -> str:
+    def paint(m):
+        label, phi, keyword, value = m.groups()
+        if label:
+            return f'<b style="color:#1f5fa8">{label}</b>'
+        if phi:
+            return f'<b style="color:#8e44ad">{phi}</b>'
+        if keyword:
+            return f'<span style="color:#1e8449;font-weight:bold">{keyword}</span>'
+        return f'<span style="color:#b03a2e">{value}</span>'
+    return _TOKENS.sub(paint, code)
+
+
+# ---------------------------------------------------------------------------
+# Text of operands and statements, shared by the listing and the code generator
+
+
+def value_text(v) -> str:
+    if isinstance(v, Value):
+        return names.ssa_value(v.number)
+    if v is UNDEF:
+        return "undef"
+    return v.name or py_literal(v.value)
+
+
+def py_literal(value) -> str:
+    """A constant as Python source (``literal`` with tuples and slices kept valid)."""
+    if isinstance(value, tuple):
+        inner = ", ".join(py_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, slice):
+        return f"slice({py_literal(value.start)}, {py_literal(value.stop)}, {py_literal(value.step)})"
+    if isinstance(value, str):
+        return repr(value)
+    return literal(value)
+
+
+def operand(v, text_of):
+    """An argument for ``expression``: a symbol for a value or named constant, else the number."""
+    if isinstance(v, Const) and v.is_literal and v is not UNDEF and not isinstance(v.value, str):
+        return v.value
+    return Sym(text_of(v))
+
+
+def index_text(s: Statement, text_of) -> str:
+    parts = []
+    for part in s.params["index"]:
+        if isinstance(part, int):
+            parts.append(text_of(s.args[part]))
+        else:
+            parts.append(":".join("" if p is None else py_literal(p)
+                                  for p in (part.start, part.stop))
+                         + ("" if part.step is None else f":{py_literal(part.step)}"))
+    if s.params.get("tuple"):
+        return ", ".join(parts) + ("," if len(parts) == 1 else "")
+    return parts[0]
+
+
+def statement_text(s: Statement, text_of) -> str:
+    """The right-hand side of a statement with operands named by ``text_of``."""
+    if s.kind == ROW:
+        return str(expression(s.row, [operand(a, text_of) for a in s.args], s.params))
+    args = [text_of(a) for a in s.args]
+    if s.kind == GETITEM:
+        return f"{args[0]}[{index_text(s, text_of)}]"
+    if s.kind == PLAIN and "{" in s.callee:
+        return s.callee.format(*args)
+    keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+    return f"{s.callee}({', '.join(args + keywords)})"
+
+
+def terminator_text(t) -> str:
+    if isinstance(t, Goto):
+        return f"goto {names.block_label(t.target.number)}"
+    if isinstance(t, Branch):
+        return (f"br {value_text(t.cond)}, {names.block_label(t.then.number)}, "
+                f"{names.block_label(t.orelse.number)}")
+    return f"return {value_text(t.value)}"

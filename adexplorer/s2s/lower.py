@@ -1,0 +1,438 @@
+"""Python source to SSA: ``ssa(f)`` reads ``f``'s source and lowers its AST to blocks and φ nodes.
+
+Variables become values assigned once; at every join (after an ``if``, at a loop
+header, after a loop) a variable with different values on the incoming paths gets a
+φ node. Supported: assignment (also ``a, b = b, a + b``), augmented assignment,
+arithmetic and comparisons (chained too), ``and``/``or``/``not``, ``x if c else y``,
+indexing, calls, ``if``/``elif``/``else``, ``while``, ``for ... in range(...)`` (start,
+stop, step), ``break``, ``continue`` and ``return`` anywhere. Names that are not local
+variables are read from the function's globals and closure when it is lowered.
+
+Anything else raises ``UnsupportedSyntax`` naming the construct and its line in the
+user's file.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import linecache
+import textwrap
+
+from ..core import rules as R
+from .cleanup import finish
+from .expressions import Expressions, _is_number, _op_text, _TupleConst
+from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, Loop, Phi,
+                 Return, SSAFunction, Statement, Value)
+from .runtime import in_range
+from .unsupported import UNSUPPORTED, LoweringError, SourceUnavailable, UnsupportedSyntax
+
+__all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedSyntax"]
+
+
+def ssa(fn) -> SSAFunction:
+    """Lower ``fn`` to SSA form: ``print(ad.ssa(pow))`` shows blocks and φ nodes."""
+    return Lowerer(fn).run()
+
+
+def _source(fn):
+    if inspect.ismethod(fn):
+        fn = fn.__func__
+    if not inspect.isfunction(fn):
+        raise SourceUnavailable(f"ad.ssa needs a Python function defined with def; got "
+                                f"{type(fn).__name__} {getattr(fn, '__name__', fn)!r}")
+    try:
+        lines, first = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as e:
+        raise SourceUnavailable(f"cannot read the source of {fn.__name__} ({e}); define it "
+                                "in a file or a notebook cell") from None
+    return fn, "".join(lines), first
+
+
+class _LoopContext:
+    def __init__(self, loop, header):
+        self.loop = loop
+        self.header = header
+        self.phis: dict[str, Phi] = {}
+        self.breaks: list = []        # (block, env, jump)
+        self.continues: list = []     # (block, env, jump)
+
+
+class Lowerer(Expressions):
+    """Walks one function's AST, filling blocks; ``run()`` returns the ``SSAFunction``."""
+
+    def __init__(self, fn):
+        self.fn, source, self.first = _source(fn)
+        self.source = source
+        self.filename = fn.__code__.co_filename
+        try:
+            module = ast.parse(textwrap.dedent(source))
+        except SyntaxError:
+            module = None
+        node = module.body[0] if module and module.body else None
+        if not isinstance(node, ast.FunctionDef):
+            construct = "lambda expressions" if fn.__name__ == "<lambda>" else \
+                "this kind of function definition"
+            raise UnsupportedSyntax(construct, self.filename, self.first,
+                                    source.splitlines()[0] if source else "",
+                                    "define the function with def")
+        self.node = node
+        closure = inspect.getclosurevars(fn)
+        self.scope = [dict(closure.nonlocals), fn.__globals__, vars(builtins)]
+        self.blocks: list[Block] = []
+        self.block: Block | None = None
+        self.seq: list = []
+        self.env: dict = {}
+        self.loops: list[_LoopContext] = []
+        self.sites = 0
+        self.jumps: list[Jump] = []
+
+    # -- helpers -----------------------------------------------------------------
+    def line(self, node) -> int:
+        return getattr(node, "lineno", 1) + self.first - 1
+
+    def unsupported(self, node, construct, hint=""):
+        line = self.line(node)
+        return UnsupportedSyntax(construct, self.filename, line,
+                                 linecache.getline(self.filename, line), hint)
+
+    def new_block(self) -> Block:
+        b = Block()
+        self.blocks.append(b)
+        return b
+
+    def start(self, block):
+        self.block = block
+        self.seq.append(Blk(block))
+
+    def emit(self, stmt: Statement):
+        self.block.statements.append(stmt)
+        return stmt.target
+
+    def next_site(self) -> int:
+        self.sites += 1
+        return self.sites
+
+    # -- the function --------------------------------------------------------------
+    def run(self) -> SSAFunction:
+        node = self.node
+        a = node.args
+        if a.vararg or a.kwarg or a.kwonlyargs:
+            raise self.unsupported(node, "*args, keyword-only and **kwargs parameters",
+                                   "use positional parameters")
+        params = [p.arg for p in a.posonlyargs + a.args]
+        args = [Value(p) for p in params]
+        self.env = dict(zip(params, args))
+        body: list = []
+        self.seq = body
+        self.start(self.new_block())
+        self.statements(node.body)
+        if self.block is not None:           # falling off the end returns None
+            self.jump_return(Const(None), node.body[-1])
+        blocks = finish(self.blocks, args, body, self.jumps)
+        lines = {self.first + k: text for k, text in enumerate(self.source.splitlines())}
+        return SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
+
+    def statements(self, nodes):
+        for node in nodes:
+            if self.block is None:          # after break/continue/return: unreachable
+                return
+            method = getattr(self, "stmt_" + type(node).__name__, None)
+            if method is None:
+                construct, hint = UNSUPPORTED.get(type(node).__name__,
+                                                   (f"{type(node).__name__} statements", ""))
+                raise self.unsupported(node, construct, hint)
+            method(node)
+
+    # -- simple statements -----------------------------------------------------------
+    def stmt_Pass(self, node):
+        pass
+
+    def stmt_Expr(self, node):
+        if isinstance(node.value, ast.Constant):      # a docstring or ``...``
+            return
+        self.expr(node.value)
+
+    def stmt_Assign(self, node):
+        for target in node.targets:
+            self.check_target(target)
+        value = self.evaluate(node.value)
+        for target in node.targets:
+            self.bind(target, value)
+
+    def stmt_AnnAssign(self, node):
+        self.check_target(node.target)
+        if node.value is not None:
+            self.bind(node.target, self.evaluate(node.value))
+
+    def stmt_AugAssign(self, node):
+        self.check_target(node.target)
+        if not isinstance(node.target, ast.Name):
+            raise self.unsupported(node, "augmented assignment to this target")
+        name = node.target.id
+        if name not in self.env:
+            raise self.unsupported(node, f"{name} {_op_text(node.op)}= ... before {name} "
+                                   "is assigned in the function")
+        value = self.binop(node.op, self.env[name], self.expr(node.value), node)
+        self.bind(node.target, value)
+
+    def check_target(self, target):
+        if isinstance(target, ast.Attribute):
+            raise self.unsupported(target, "attribute assignment (obj.attr = ...)",
+                                   "assign to a local variable instead")
+        if isinstance(target, ast.Subscript):
+            raise self.unsupported(target, "item assignment (x[i] = ...)",
+                                   "build a new array (np.where, np.concatenate) instead")
+        if isinstance(target, ast.Starred):
+            raise self.unsupported(target, "starred assignment")
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for t in target.elts:
+                self.check_target(t)
+        elif not isinstance(target, ast.Name):
+            raise self.unsupported(target, f"assignment to {type(target).__name__}")
+
+    def evaluate(self, node):
+        """A value, or a list of them for a tuple display (``b, a + b``); a tuple of
+        numbers (``c = (1.0, -2.0, 3.0)``) is one constant."""
+        if isinstance(node, (ast.Tuple, ast.List)):
+            values = [self.evaluate(e) for e in node.elts]
+            if isinstance(node, ast.Tuple) and values and all(
+                    isinstance(v, Const) and v.is_literal and _is_number(v.value) for v in values):
+                return _TupleConst(values)
+            return values
+        return self.expr(node)
+
+    def bind(self, target, value):
+        if isinstance(target, ast.Name):
+            if isinstance(value, _TupleConst):
+                value = Const(tuple(v.value for v in value))
+            if isinstance(value, list):
+                raise self.unsupported(target, "tuple values", "unpack them: a, b = x, y")
+            if isinstance(value, Value) and value.hint is None:
+                value.hint = target.id
+            self.env[target.id] = value
+            return
+        if not isinstance(value, list):
+            raise self.unsupported(target, "unpacking a value that is not written as a "
+                                   "tuple", "write the right-hand side as a tuple: a, b = b, a")
+        if len(value) != len(target.elts):
+            raise self.unsupported(target, f"unpacking {len(value)} values into "
+                                   f"{len(target.elts)} names")
+        for t, v in zip(target.elts, value):
+            self.bind(t, v)
+
+    # -- control flow ------------------------------------------------------------------
+    def branch(self, cond, then_fn, else_fn, line):
+        """``if cond``: lower each arm with the given function; join where they meet."""
+        head, outer, env0 = self.block, self.seq, self.env
+        region = If(cond, line)
+        outer.append(region)
+        ends, arms = [], []
+        for items, lower_arm in ((region.then, then_fn), (region.orelse, else_fn)):
+            self.seq, self.env = items, dict(env0)
+            block = self.new_block()
+            arms.append(block)
+            self.start(block)
+            lower_arm()
+            if self.block is not None:
+                ends.append((self.block, self.env))
+        head.terminator = Branch(cond, arms[0], arms[1], line)
+        self.seq = outer
+        if not ends:
+            self.block = None
+            return
+        join = self.new_block()
+        for b, _ in ends:
+            b.terminator = Goto(join, line)
+        self.env = self.merge(join, ends, line)
+        self.start(join)
+
+    def merge(self, join, ends, line) -> dict:
+        keys = list(dict.fromkeys(k for _, env in ends for k in env))
+        env = {}
+        for k in keys:
+            values = [e.get(k, UNDEF) for _, e in ends]
+            if all(v is values[0] for v in values):
+                if values[0] is not UNDEF:
+                    env[k] = values[0]
+                continue
+            phi = Phi(Value(k if k.isidentifier() else None), line)
+            phi.incoming = [(b, v) for (b, _), v in zip(ends, values)]
+            join.phis.append(phi)
+            env[k] = phi.target
+        return env
+
+    def stmt_If(self, node):
+        cond = self.expr(node.test)
+        self.branch(cond, lambda: self.statements(node.body),
+                    lambda: self.statements(node.orelse), self.line(node))
+
+    def stmt_While(self, node):
+        if node.orelse:
+            raise self.unsupported(node, "while ... else", "use a flag variable")
+        loop, ctx, outer = self.open_loop("while", node)
+        loop.cond = self.expr(node.test)
+        self.loop_body(loop, ctx, node, outer)
+
+    def stmt_For(self, node):
+        if node.orelse:
+            raise self.unsupported(node, "for ... else", "use a flag variable")
+        it = node.iter
+        if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+                and self.lookup(it.func.id, it) is range and not it.keywords
+                and 1 <= len(it.args) <= 3):
+            raise self.unsupported(node, "for loops over anything but range(...)",
+                                   "loop over indices: for i in range(len(a))")
+        if not isinstance(node.target, ast.Name):
+            raise self.unsupported(node.target, "for loops with a tuple target")
+        bounds = [self.expr(a) for a in it.args]
+        start, stop, step = ([Const(0)] + bounds + [Const(1)])[:3] if len(bounds) == 1 else \
+            (bounds + [Const(1)])[:3]
+        if isinstance(step, Const) and step.value == 0:
+            raise self.unsupported(it, "range() with step 0")
+        loop, ctx, outer = self.open_loop("for", node, counter=(node.target.id, start))
+        loop.range_args = (start, stop, step)
+        k = loop.counter.target
+        line = self.line(node)
+        if isinstance(step, Const) and isinstance(step.value, int) and step.value > 0:
+            loop.cond = self.emit(Statement(ROW, Value(), [k, stop], line, row=R.less))
+        elif isinstance(step, Const) and isinstance(step.value, int):
+            loop.cond = self.emit(Statement(ROW, Value(), [k, stop], line, row=R.greater))
+        else:
+            loop.cond = self.emit(Statement(PLAIN, Value(), [k, stop, step], line, fn=in_range,
+                                            callee="in_range({0}, {1}, {2})"))
+        self.loop_body(loop, ctx, node, outer, target=node.target.id)
+
+    def open_loop(self, kind, node, counter=None):
+        line = self.line(node)
+        pre = self.block
+        loop = Loop(kind, line)
+        loop.parent = self.loops[-1].loop if self.loops else None
+        self.seq.append(loop)
+        header = self.new_block()
+        loop.header_block = header
+        pre.terminator = Goto(header, line)
+        ctx = _LoopContext(loop, header)
+        if counter is not None:
+            loop.counter = Phi(Value(counter[0]), line, nondiff=True)
+            loop.counter.incoming.append((pre, counter[1]))
+            header.phis.append(loop.counter)
+        for name in _assigned_names(node.body, node):
+            phi = Phi(Value(name), line)
+            phi.incoming.append((pre, self.env.get(name, UNDEF)))
+            header.phis.append(phi)
+            ctx.phis[name] = phi
+            self.env[name] = phi.target
+        outer = self.seq
+        self.seq = loop.header
+        self.start(header)
+        return loop, ctx, outer
+
+    def loop_body(self, loop, ctx, node, outer, target=None):
+        line = self.line(node)
+        hend, henv = self.block, self.env
+        self.loops.append(ctx)
+        self.seq, self.env = loop.body, dict(henv)
+        body_block = self.new_block()
+        self.start(body_block)
+        if target is not None:
+            self.env[target] = loop.counter.target
+        self.statements(node.body)
+        self.loops.pop()
+        ends = [(b, e) for b, e, _ in ctx.continues]
+        if self.block is not None:
+            loop.end_site = self.next_site()
+            ends.append((self.block, self.env))
+        latch_env = None
+        if loop.kind == "for" and ends or len(ends) > 1:
+            latch = loop.latch = self.new_block()
+            for b, _ in ends:
+                b.terminator = Goto(latch, line)
+            latch_env = self.merge(latch, ends, line)
+            self.block = latch
+            if loop.kind == "for":
+                step = loop.range_args[2]
+                nxt = self.emit(Statement(ROW, Value(loop.counter.target.hint),
+                                          [loop.counter.target, step], line, row=R.add,
+                                          nondiff=True))
+                loop.counter.incoming.append((latch, nxt))
+            latch.terminator = Goto(ctx.header, line)
+            back = latch
+        elif ends:
+            back, latch_env = ends[0]
+            back.terminator = Goto(ctx.header, line)
+        else:
+            back = None
+        if back is not None:
+            for name, phi in ctx.phis.items():
+                phi.incoming.append((back, latch_env.get(name, UNDEF)))
+        # leaving the loop: the normal exit and every break
+        exits = [(hend, henv)]
+        if ctx.breaks:
+            loop.landing = self.new_block()
+            exits = [(loop.landing, henv)] + [(b, e) for b, e, _ in ctx.breaks]
+        loop.exit = self.new_block()
+        hend.terminator = Branch(loop.cond, body_block, loop.landing or loop.exit, line)
+        if loop.landing is not None:
+            for b, _ in exits:
+                b.terminator = Goto(loop.exit, line)
+        self.seq = outer
+        self.env = self.merge(loop.exit, exits, line) if len(exits) > 1 else dict(henv)
+        self.start(loop.exit)
+
+    def stmt_Break(self, node):
+        self.loop_jump("break", node)
+
+    def stmt_Continue(self, node):
+        self.loop_jump("continue", node)
+
+    def loop_jump(self, kind, node):
+        if not self.loops:
+            raise self.unsupported(node, f"{kind} outside a loop")
+        ctx = self.loops[-1]
+        jump = Jump(kind, self.block, ctx.loop, None, self.line(node))
+        jump.site = self.next_site()
+        self.jumps.append(jump)
+        self.seq.append(jump)
+        (ctx.breaks if kind == "break" else ctx.continues).append((self.block, self.env, jump))
+        (ctx.loop.breaks if kind == "break" else ctx.loop.continues).append(jump)
+        self.block = None
+
+    def stmt_Return(self, node):
+        if isinstance(node.value, (ast.Tuple, ast.List)):
+            raise self.unsupported(node, "returning a tuple",
+                                   "the gradient needs one scalar output")
+        value = Const(None) if node.value is None else self.expr(node.value)
+        self.jump_return(value, node)
+
+    def jump_return(self, value, node):
+        line = self.line(node)
+        loop = self.loops[-1].loop if self.loops else None
+        jump = Jump("return", self.block, loop, value, line)
+        jump.site = self.next_site()
+        self.jumps.append(jump)
+        self.seq.append(jump)
+        self.block.terminator = Return(value, line)
+        self.block = None
+
+
+def _assigned_names(body, loop_node) -> list[str]:
+    """Names assigned anywhere in a loop body (in order): they get φ nodes at the header."""
+    out = []
+    if isinstance(loop_node, ast.For) and isinstance(loop_node.target, ast.Name):
+        out.append(loop_node.target.id)
+    for stmt in body:
+        for n in ast.walk(stmt):
+            targets = []
+            if isinstance(n, ast.Assign):
+                targets = n.targets
+            elif isinstance(n, (ast.AugAssign, ast.AnnAssign)):
+                targets = [n.target]
+            elif isinstance(n, ast.For):
+                targets = [n.target]
+            for t in targets:
+                for name in ast.walk(t):
+                    if isinstance(name, ast.Name):
+                        out.append(name.id)
+    return list(dict.fromkeys(out))
