@@ -11,6 +11,7 @@ from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    maximum, mean, min, minimum, reshape, sigmoid, sin, sqrt, stack, sum,
                    tan, tangent, tanh, trace, transpose, value_and_grad, vjp, where)
 from .core.explain import explain_gradient
+from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
 
 __version__ = "0.1.0"

@@ -5,9 +5,10 @@ returns a function computing the same tuple as ``ad.gradient(f, *args)`` by runn
 adjoint code generated from that SSA form (its ``.source``).
 """
 
-from .compare import TapeVsSSA, tape_vs_ssa
-from .ir import SSAFunction
 from .lower import LoweringError, SourceUnavailable, UnsupportedSyntax, ssa
+from .ir import SSAFunction
+from .adjoint_function import AdjointFunction, source_grad
+from .compare import TapeVsSSA, tape_vs_ssa
 
-__all__ = ["ssa", "SSAFunction", "tape_vs_ssa", "TapeVsSSA", "LoweringError",
-           "SourceUnavailable", "UnsupportedSyntax"]
+__all__ = ["ssa", "SSAFunction", "source_grad", "AdjointFunction", "tape_vs_ssa", "TapeVsSSA",
+           "LoweringError", "SourceUnavailable", "UnsupportedSyntax"]

@@ -1,0 +1,111 @@
+"""``source_grad(f)``: the gradient of ``f`` by adjoint code generated from its SSA form.
+
+The returned ``AdjointFunction`` is called like ``ad.gradient``'s ``f``:
+``source_grad(pow)(2.0, 5) == (80.0, None)``. Its ``.source`` is the generated code for
+numbers (``grad_pow`` and, for functions it calls, their ``forward_``/``backward_``
+passes); ``.array_source`` the same for NumPy arrays, where the rules' broadcasting
+shows (``sum_to(..., shape=shape(x))``). Both are generated once and compiled.
+
+Calls to other Python functions of the user's are lowered and differentiated the same
+way (recursion included); a function that cannot be lowered (no source, unsupported
+syntax, a library function) is differentiated by the tape, ``ad.vjp``, for that call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import rules as R
+from .codegen import Unit
+from .ir import CALL, GETITEM, ROW, TAPE, Const
+from .lower import LoweringError, ssa
+from .runtime import plain_gradient
+
+_SCALARS = (float, int, bool, complex, type(None), str)
+# Rows that map numbers to numbers: on scalar arguments every value stays a scalar, so
+# the rules' broadcasting (``unbroadcast``) can be left out of the text.
+SCALAR_ROWS = {R.add, R.sub, R.mul, R.div, R.neg, R.power, R.mod, R.floordiv, R.sin, R.cos,
+               R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh, R.sigmoid,
+               R.absolute, R.sign, R.maximum, R.minimum, R.less, R.less_equal, R.greater,
+               R.greater_equal, R.equal, R.not_equal}
+
+
+def scalar_safe(fn_ssa, seen=None) -> bool:
+    """Do numbers in give numbers everywhere? (Only scalar rows, constants that are not
+    arrays, no tape calls, indexing of constant tuples only, callees alike.)"""
+    seen = set() if seen is None else seen
+    seen.add(fn_ssa.function)
+    for s in fn_ssa.statements():
+        if any(isinstance(a, Const) and isinstance(a.value, np.ndarray) for a in s.args):
+            return False
+        if s.kind == ROW and s.row not in SCALAR_ROWS or s.kind == TAPE:
+            return False
+        if s.kind == GETITEM and not isinstance(s.args[0], Const):
+            return False
+        if s.kind == CALL and s.fn not in seen:
+            try:
+                callee = ssa(s.fn)
+            except LoweringError:
+                return False
+            if not scalar_safe(callee, seen):
+                return False
+    return True
+
+
+class AdjointFunction:
+    """The gradient function of ``f`` compiled from generated adjoint code."""
+
+    def __init__(self, f):
+        self.function = f
+        self.ssa = ssa(f)
+        self.__name__ = self.__qualname__ = f"source_grad({f.__name__})"
+        self.__doc__ = f"The gradient of {f.__name__} by generated adjoint code; see .source."
+        self._compiled = {}
+        self._sources = {}
+        self.scalar = scalar_safe(self.ssa)
+        self._build("scalar" if self.scalar else "array")
+
+    def _build(self, mode):
+        unit = Unit(mode)
+        source, name = unit.grad_source(ssa(self.function))
+        full = "\n\n".join([source] + unit.sources)
+        unit.compile(full, f"{self.function.__name__} ({mode})")
+        fn = unit.ns.d[name]
+        fn.__defaults__ = self.function.__defaults__
+        self._compiled[mode] = fn
+        self._sources[mode] = full
+
+    @property
+    def source(self) -> str:
+        """The generated gradient code: for numbers, or for arrays when the function
+        works with arrays inside (then broadcasting shows: ``sum_to(...)``)."""
+        return self._sources["scalar" if self.scalar else "array"]
+
+    @property
+    def array_source(self) -> str:
+        """The generated gradient code for NumPy arrays."""
+        if "array" not in self._sources:
+            self._build("array")
+        return self._sources["array"]
+
+    def _run(self, mode, args):
+        if mode not in self._compiled:
+            self._build(mode)
+        return self._compiled[mode](*args)
+
+    def __call__(self, *args):
+        scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
+                                     for a in args)
+        grads = self._run("scalar" if scalar else "array", args)
+        if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
+            grads = self._run("array", args)   # arrays appeared inside: broadcasting matters
+        return tuple(plain_gradient(g, a) for g, a in zip(grads, args))
+
+    def __repr__(self):
+        return f"<{self.__name__}: generated adjoint code, see .source>"
+
+
+def source_grad(f) -> AdjointFunction:
+    """Compile the adjoint of ``f`` from its SSA form; ``source_grad(f)(*args)`` equals
+    ``ad.gradient(f, *args)``, and ``.source`` is the generated code."""
+    return AdjointFunction(f)

@@ -1,0 +1,451 @@
+"""The forward pass as Python lines, whole functions around both passes, and compiling them.
+
+The forward pass is the user's program again, one SSA statement per line, with a
+variable per value (``plan.Variables``), φ nodes as assignments at the end of the
+blocks that jump to them, and — inside loops — a push of what the reverse pass will
+read. ``for`` loops stay ``for`` loops; ``while`` loops keep their condition.
+
+A function is written in one of two forms: ``grad_f`` (forward pass, seed, reverse pass,
+one function: what ``source_grad`` returns), or ``forward_f`` / ``backward_f`` for a
+function called by another (its forward pass returns what its backward pass needs).
+All of them run in one namespace where every name the rule texts use (``cos``,
+``sum_to``, ``shape``) is bound to the adexplorer row itself.
+"""
+
+from __future__ import annotations
+
+import builtins
+import linecache
+
+from .. import core
+from ..core import names
+from ..core import rules as R
+from ..core.primitives import ATOM, PRIMITIVES
+from ..core.symbolic import Sym, expression
+from . import runtime
+from .adjoint import Reverse, indent
+from .analysis import Analysis
+from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Const, Goto, If, Jump, Loop,
+                 Value, index_text, operand, py_literal)
+from .lower import LoweringError, ssa
+from .plan import CONTROL_WORDS, Plan, control, falls, returns_in
+
+
+class Namespace:
+    """The globals of generated code: rows by name, the runtime helpers, the user's
+    callables and constants (bound under their own names when free)."""
+
+    def __init__(self):
+        d = {}
+        for name, row in PRIMITIVES.items():
+            if name.isidentifier():
+                fast = getattr(core, name, None)
+                d[name] = fast if getattr(fast, "primitive", None) is row else row
+        for word in CONTROL_WORDS:        # ``stack`` is a loop's list in generated code
+            d.pop(word, None)
+        d.update(ZERO=runtime.ZERO, seed=runtime.seed, row_vjp=runtime.row_vjp,
+                 tape=runtime.tape, in_range=runtime.in_range, shape=R.shape)
+        self.d = d
+        self.functions: dict = {}       # user function -> (forward name, backward name)
+
+    def __contains__(self, name):
+        return name in self.d
+
+    def names(self):
+        return list(self.d)
+
+    def bind(self, preferred: str, obj) -> str:
+        name, k = preferred, 1
+        while name in self.d and self.d[name] is not obj:
+            k += 1
+            name = f"{preferred}_{k}"
+        self.d[name] = obj
+        return name
+
+    def row_name(self, row) -> str:
+        if not row.user and self.d.get(row.name) in (row, getattr(core, row.name, None)):
+            return row.name
+        base = row.display.split("(")[0] if "(" in row.display else row.name
+        return self.bind(base if base.isidentifier() and base not in CONTROL_WORDS
+                         else "row", row)
+
+    def backward_name(self, fn) -> str:
+        return self.functions[fn][1]
+
+    def dotted(self, text: str, scope_of) -> str:
+        """``np.sum`` as it can be written in generated code (its root bound here)."""
+        root, _, rest = text.partition(".")
+        obj = scope_of(root)
+        if self.d.get(root, obj) is not obj and getattr(builtins, root, None) is obj:
+            return self.bind("builtins", builtins) + "." + text     # builtins.max, not max_2
+        name = self.bind(root, obj)
+        return name + ("." + rest if rest else "")
+
+
+def _scope(function):
+    import builtins
+    import inspect
+    closure = inspect.getclosurevars(function).nonlocals
+
+    def lookup(name):
+        for scope in (closure, function.__globals__, vars(builtins)):
+            if name in scope:
+                return scope[name]
+        raise NameError(name)
+    return lookup
+
+
+class Forward:
+    """Writes the forward pass of one function."""
+
+    def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=()):
+        self.p, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
+        self.reads = set(reads)         # what the reverse pass reads: unread bookkeeping goes
+        self.scope = _scope(plan.fn.function)
+        self.implicit = set()            # what a ``for`` statement does by itself
+        for loop in plan.a.loops:
+            if loop.kind == "for":
+                if loop.counter is not None:
+                    self.implicit.add(loop.counter)
+                for b in [loop.header_block, loop.latch]:
+                    if b is not None:
+                        self.implicit.update(b.statements if b is loop.header_block else
+                                             [s for s in b.statements if s.nondiff
+                                              and s.row is R.add])
+
+    # -- text ----------------------------------------------------------------------
+    def text(self, v) -> str:
+        if isinstance(v, Const):
+            if v.name and not v.is_literal:
+                return self.ns.dotted(v.name, self.scope)
+            return py_literal(v.value)
+        return self.p.var(v)
+
+    def statement(self, s) -> str:
+        p = self.p
+        target = p.var(s.target)
+        args = [self.text(a) for a in s.args]
+        if s.kind == ROW:
+            if "{args}" in s.row.display:
+                keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+                rhs = f"{self.ns.row_name(s.row)}({', '.join(args + keywords)})"
+            else:
+                rhs = str(expression(s.row, [operand(a, self.text) for a in s.args], s.params))
+            return f"{target} = {rhs}"
+        if s.kind == GETITEM:
+            return f"{target} = {args[0]}[{index_text(s, self.text)}]"
+        keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+        if s.kind == PLAIN and "{" in s.callee:
+            return f"{target} = {s.callee.format(*args)}"
+        if s in p.statements and s.kind == CALL:
+            forward = self.ns.functions[s.fn][0]
+            return f"{target}, {p.var(s.saved)} = {forward}({', '.join(args)})"
+        callee = self.ns.dotted(s.callee, self.scope)
+        if s in p.statements and s.kind == TAPE:
+            return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
+        return f"{target} = {callee}({', '.join(args + keywords)})"
+
+    def copies(self, src, dst) -> list[str]:
+        """φ nodes of ``dst`` as assignments at the end of ``src`` (all at once)."""
+        pairs = []
+        for phi in dst.phis:
+            if phi in self.implicit:
+                continue
+            v = phi.value_from(src)
+            if v is UNDEF or (isinstance(v, Value) and self.p.vars.same(v, phi.target)):
+                continue
+            pairs.append((self.p.var(phi.target), self.text(v)))
+        if not pairs:
+            return []
+        targets = {t for t, _ in pairs}
+        if len(pairs) > 1 and any(v in targets for _, v in pairs):
+            return [", ".join(t for t, _ in pairs) + " = " + ", ".join(v for _, v in pairs)]
+        return [f"{t} = {v}" for t, v in pairs]
+
+    # -- regions ---------------------------------------------------------------------
+    def seq(self, items, loop) -> list[str]:
+        lines = []
+        for j, item in enumerate(items):
+            rest = items[j + 1:]
+            if isinstance(item, Jump):
+                return lines + self.jump(item)
+            may_return = loop is None and rest and returns_in([item]) and falls([item])
+            if may_return and isinstance(item, If) and all(
+                    not returns_in(arm) or not falls(arm) for arm in (item.then, item.orelse)):
+                return lines + self.branch(item, loop, rest)
+            lines += self.item(item, loop)
+            if may_return:
+                return lines + [f"if {self.site} == 0:"] + indent(self.seq(rest, loop) or ["pass"])
+        return lines
+
+    def item(self, item, loop):
+        if isinstance(item, Blk):
+            return self.block(item.block)
+        if isinstance(item, If):
+            return self.branch(item, loop)
+        if isinstance(item, Loop):
+            return self.loop(item)
+        return []
+
+    def block(self, b) -> list[str]:
+        lines = []
+        record = self.p.records.get(b)
+        for k, s in enumerate(b.statements):
+            if record and record[0] == k:
+                lines.append(self.push(b, record[1]))
+            if s not in self.implicit:
+                lines.append(self.statement(s))
+        if record and record[0] == len(b.statements):
+            lines.append(self.push(b, record[1]))
+        if isinstance(b.terminator, Goto):
+            lines += self.copies(b, b.terminator.target)
+        return lines
+
+    def push(self, b, values) -> str:
+        stack = self.infos[self.p.a.loop_of[b]].stack
+        names_ = [self.p.var(v) for v in values]
+        item = names_[0] if len(names_) == 1 else "(" + ", ".join(names_) + ")"
+        return f"{stack}.append({item})"
+
+    def branch(self, region, loop, rest=None) -> list[str]:
+        arms = []
+        for arm in (region.then, region.orelse):
+            lines = self.seq(arm, loop)
+            if rest is not None and falls(arm):
+                lines += self.seq(rest, loop)
+            arms.append(lines)
+        then_lines, else_lines = arms
+        cond = self.text(region.cond)
+        if not then_lines and not else_lines:
+            return []
+        if not then_lines:
+            return [f"if not {_paren(cond)}:"] + indent(else_lines)
+        lines = [f"if {cond}:"] + indent(then_lines)
+        if else_lines:
+            lines += ["else:"] + indent(else_lines)
+        return lines
+
+    def jump(self, jump) -> list[str]:
+        if jump.kind == "break":
+            info = self.infos[jump.loop]
+            return ([f"{info.exit} = {jump.site}"] if info.exit else []) + ["break"]
+        if jump.kind == "continue":
+            return self.latch(jump.loop, jump.site) + ["continue"]
+        lines = []
+        if self.form == "vjp":
+            lines.append(f"out = {self.text(jump.value)}")
+        if self.site:
+            lines.append(f"{self.site} = {jump.site}")
+        if jump.loop is not None:
+            lines.append("break")
+        return lines
+
+    def latch(self, loop, site) -> list[str]:
+        """What ends an iteration at ``site``: its record, the count, the latch block."""
+        info = self.infos[loop]
+        lines = []
+        if info.latch:
+            lines.append(f"{info.stack}.append({site})")
+        if info.count:
+            lines.append(f"{info.count} += 1")
+        if loop.latch is not None:
+            lines += self.block(loop.latch)
+        return lines
+
+    def loop(self, loop) -> list[str]:
+        info = self.infos[loop]
+        if loop.parent is None:            # a top-level loop keeps only what is read back
+            for word in ("stack", "count", "exit"):
+                if getattr(info, word) not in self.reads:
+                    setattr(info, word, None)
+        lines = []
+        if info.stack and loop.parent is None:
+            lines.append(f"{info.stack} = []")
+        if info.count:
+            lines.append(f"{info.count} = 0")
+        if info.exit:
+            lines.append(f"{info.exit} = 0")
+        body = []
+        if loop.kind == "for":
+            counter = self.p.var(loop.counter.target) if loop.counter in \
+                loop.header_block.phis else "_"
+            head = f"for {counter} in range({self.range_text(loop)}):"
+        else:
+            cond = self.inline_condition(loop)
+            if cond is not None:
+                head = f"while {cond}:"
+            else:
+                head = "while True:"
+                body += self.seq(loop.header, loop)
+                leave = (self.block(loop.landing) if loop.landing else []) + ["break"]
+                body += [f"if not {_paren(self.text(loop.cond))}:"] + indent(leave)
+        body += self.seq(loop.body, loop)
+        if falls(loop.body):
+            body += self.latch(loop, loop.end_site)
+        lines += [head] + indent(body or ["pass"])
+        if loop.landing is not None and head != "while True:":
+            landing = self.block(loop.landing)
+            if landing:
+                lines += ["else:"] + indent(landing)
+        if loop.parent is not None:
+            if returns_in(loop):
+                lines += [f"if {self.site}:", indent(["break"])[0]]
+            kept = [x for x in (info.count, info.exit) if x]
+            if kept:
+                item = kept[0] if len(kept) == 1 else "(" + ", ".join(kept) + ")"
+                lines.append(f"{info.stack}.append({item})")
+        return lines
+
+    def range_text(self, loop) -> str:
+        start, stop, step = loop.range_args
+        parts = [self.text(start), self.text(stop), self.text(step)]
+        if isinstance(step, Const) and step.value == 1:
+            parts.pop()
+            if isinstance(start, Const) and start.value == 0:
+                parts.pop(0)
+        return ", ".join(parts)
+
+    def inline_condition(self, loop) -> str | None:
+        """The header's statements as one expression (``while n > 0:``), when each of
+        their values is used once, by the next one or by the branch."""
+        if len(loop.header) != 1:
+            return None
+        statements = loop.header_block.statements
+        made = {}
+        for s in statements:
+            uses = sum(a is s.target for t in statements for a in t.args)
+            if uses + (loop.cond is s.target) != 1:
+                return None
+            made[s.target] = self.expression(s, made)
+        return made[loop.cond].text if loop.cond in made else self.text(loop.cond)
+
+    def expression(self, s, made) -> Sym:
+        def arg(a):
+            return made[a] if a in made else operand(a, self.text)
+        if s.kind == ROW and "{args}" not in s.row.display:
+            return expression(s.row, [arg(a) for a in s.args], s.params)
+        texts = []
+        for a in s.args:
+            x = arg(a)
+            text = x.text if isinstance(x, Sym) else py_literal(x)
+            texts.append(f"({text})" if isinstance(x, Sym) and x.prec < ATOM else text)
+        if s.kind == PLAIN and "{" in s.callee:
+            call = s.callee.split("(")[0].isidentifier() and not s.callee.startswith("{")
+            return Sym(s.callee.format(*texts), ATOM if call else 0)
+        return Sym(self.statement(s).split(" = ", 1)[1], ATOM)
+
+
+def _paren(text) -> str:
+    return f"({text})" if " " in text else text
+
+
+# ---------------------------------------------------------------------------
+# Whole functions
+
+
+class Unit:
+    """Generated functions that call each other, compiled into one namespace."""
+
+    def __init__(self, mode: str = "scalar"):
+        self.mode = mode
+        self.ns = Namespace()
+        self.sources: list[str] = []
+        self.lowered: dict = {}
+
+    def prepare(self, fn_ssa) -> Analysis:
+        """Make every user function ``fn_ssa`` calls with a derivative ready: lowered,
+        with its forward and backward pass, or else the tape."""
+        analysis = Analysis(fn_ssa)
+        for s in fn_ssa.statements():
+            if s.kind == CALL and analysis.is_active(s.target) and self.callee(s.fn) is None:
+                s.kind = TAPE
+        return analysis
+
+    def callee(self, fn):
+        if fn in self.lowered:
+            return self.lowered[fn]
+        self.lowered[fn] = None
+        try:
+            sub = ssa(fn)
+        except LoweringError:
+            return None
+        base = fn.__name__
+        self.ns.functions[fn] = (self.ns.bind(names.forward_function(base), object()),
+                                 self.ns.bind(names.backward_function(base), object()))
+        self.lowered[fn] = sub
+        self.sources.append(self.vjp_source(fn, sub))
+        return sub
+
+    def plan(self, fn_ssa):
+        analysis = self.prepare(fn_ssa)
+        plan = Plan(fn_ssa, self.mode, self.ns, analysis)
+        infos, site = control(plan)
+        return plan, infos, site
+
+    def grad_source(self, fn_ssa) -> str:
+        plan, infos, site = self.plan(fn_ssa)
+        reverse = Reverse(plan, infos, site, "grad")
+        rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
+        fwd = Forward(plan, infos, site, "grad", self.ns, reverse.reads).seq(fn_ssa.body, None)
+        results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "None"
+                   for a in fn_ssa.args]
+        params = [plan.var(a) for a in fn_ssa.args]
+        name = self.ns.bind(names.gradient_function(fn_ssa.name), object())
+        body = ([f"{site} = 0"] if site else []) + fwd + rev + [f"return {_tuple(results)}"]
+        return f"def {name}({', '.join(params)}):\n" + "\n".join(indent(body)) + "\n", name
+
+    def vjp_source(self, fn, fn_ssa) -> str:
+        plan, infos, site = self.plan(fn_ssa)
+        reverse = Reverse(plan, infos, site, "vjp")
+        rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
+        fwd = Forward(plan, infos, site, "vjp", self.ns, reverse.reads).seq(fn_ssa.body, None)
+        params = [plan.var(a) for a in fn_ssa.args]
+        saved = [r for r in reverse.reads]
+        always = _always_assigned(plan, infos, fn_ssa)
+        fresh = [r for r in saved if r not in always and r != site]
+        results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "ZERO"
+                   for a in fn_ssa.args]
+        fwd_name, bwd_name = self.ns.functions[fn]
+        head = ([f"{site} = 0"] if site else []) + ([" = ".join(fresh) + " = None"] if fresh else [])
+        forward_src = (f"def {fwd_name}({', '.join(params)}):\n"
+                       + "\n".join(indent(head + fwd + [f"return out, {_tuple(saved)}"])) + "\n")
+        unpack = [f"{_tuple(saved)} = saved"] if saved else []
+        backward_src = (f"def {bwd_name}(saved, out̄):\n"
+                        + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
+        return forward_src + "\n\n" + backward_src
+
+    def compile(self, source: str, name: str):
+        filename = f"<source_grad {name}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), self.ns.d)
+
+
+def _always_assigned(plan, infos, fn_ssa) -> set:
+    """Variables every run of the forward pass assigns before it can return."""
+    out = {plan.var(a) for a in fn_ssa.args}
+    for item in fn_ssa.body:
+        if isinstance(item, Blk):
+            for phi in item.block.phis:
+                out.add(plan.var(phi.target))
+            for s in item.block.statements:
+                out.add(plan.var(s.target))
+                if s.saved is not None:
+                    out.add(plan.var(s.saved))
+        elif isinstance(item, Loop):
+            info = infos[item]
+            out.update(x for x in (info.stack, info.count, info.exit) if x)
+        if returns_in([item]) or isinstance(item, Jump):
+            break
+    return out
+
+
+def _return_sites(fn_ssa) -> set:
+    return {j.site for j in returns_in(fn_ssa.body)}
+
+
+def _tuple(items) -> str:
+    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+
+__all__ = ["Unit", "Namespace", "Forward"]

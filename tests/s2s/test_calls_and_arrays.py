@@ -1,0 +1,165 @@
+"""Calls to other functions (lowered, recursive, or by the tape), arrays, and ZERO.
+
+What happens to a call, as documented in ``adjoint_function.py``: a Python function of
+the user's is lowered and gets its own generated ``forward_``/``backward_`` pair
+(recursion included); anything that cannot be lowered is differentiated by the tape
+(``ad.vjp``) for that call, and the generated code says ``tape(...)``.
+"""
+
+import unicodedata
+
+import numpy as np
+import pytest
+
+import adexplorer as ad
+from adexplorer.s2s.runtime import ZERO, seed
+
+from .test_zoo import assert_same_gradient
+
+
+def nfc(text):
+    return unicodedata.normalize("NFC", text)
+
+
+def square_plus(a, b):
+    return a * a + b
+
+
+def calls_a_lowered_function(x, y):
+    return square_plus(x, y) * ad.sin(y)
+
+
+def test_a_called_user_function_gets_a_forward_and_a_backward_pass():
+    g = ad.source_grad(calls_a_lowered_function)
+    assert "y1, saved_y1 = forward_square_plus(x, y)" in g.source
+    assert "def backward_square_plus(saved, out̄):" in g.source
+    assert_same_gradient(g(1.5, 0.3), ad.gradient(calls_a_lowered_function, 1.5, 0.3))
+
+
+def fib(x, n):
+    if n < 2:
+        return x
+    return fib(x, n - 1) + fib(x * 0.5, n - 2)
+
+
+def test_recursion_is_lowered_and_differentiated():
+    g = ad.source_grad(fib)
+    assert "forward_fib(" in g.source and "backward_fib(" in g.source
+    assert_same_gradient(g(1.25, 6), ad.gradient(fib, 1.25, 6))
+
+
+def has_a_with(x):
+    with open(__file__):
+        return x * 3.0
+
+
+def calls_unsupported(x):
+    return has_a_with(x) + x * x
+
+
+def test_a_callee_that_cannot_be_lowered_goes_to_the_tape():
+    g = ad.source_grad(calls_unsupported)
+    assert "tape(has_a_with, x)" in g.source
+    assert_same_gradient(g(2.0), ad.gradient(calls_unsupported, 2.0))
+
+
+scale = lambda v: v * 4.0  # noqa: E731
+
+
+def calls_a_lambda(x):
+    return scale(x) * x
+
+
+def test_a_lambda_callee_goes_to_the_tape():
+    g = ad.source_grad(calls_a_lambda)
+    assert "tape(scale, x)" in g.source
+    assert g(1.5) == ad.gradient(calls_a_lambda, 1.5) == (12.0,)
+
+
+def inactive_call(x, n):
+    k = square_plus(n, 1)          # only feeds a comparison: called as it is
+    if k > 3:
+        return x * 2.0
+    return x
+
+
+def test_a_call_without_derivative_calls_the_original_function():
+    g = ad.source_grad(inactive_call)
+    assert "k = square_plus(n, 1)" in g.source and "forward_square_plus" not in g.source
+    assert g(1.0, 5) == (2.0, None) == ad.gradient(inactive_call, 1.0, 5)
+
+
+def mixed(x, w):
+    total = 0.0
+    for i in range(3):
+        total = total + np.sum(np.sin(x * w[i]))
+    return total
+
+
+def test_arrays_use_the_rules_broadcasting():
+    x, w = np.array([0.1, 0.2, 0.3]), np.array([1.0, 2.0, 3.0])
+    g = ad.source_grad(mixed)
+    assert_same_gradient(g(x, w), ad.gradient(mixed, x, w))
+    assert "sum_to(" in g.array_source and "shape=shape(" in g.array_source
+    assert g.source == g.array_source        # arrays inside: one form for everything
+
+
+def scalar_only(x, y):
+    return x * y + ad.exp(x)
+
+
+def test_numbers_get_plain_arithmetic_and_arrays_the_broadcasting_form():
+    g = ad.source_grad(scalar_only)
+    assert "sum_to" not in g.source
+    assert "sum_to(ȳ1 * y, shape=shape(x))" in nfc(g.array_source) or \
+        nfc("sum_to(ȳ1 * y, shape=shape(x))") in nfc(g.array_source)
+    assert_same_gradient(g(0.5, 2.0), ad.gradient(scalar_only, 0.5, 2.0))
+    with pytest.raises(ad.NotScalarOutput):            # as the tape: no array outputs
+        g(np.array([0.5, 1.0]), 2.0)
+    with pytest.raises(ad.NotScalarOutput):
+        ad.gradient(scalar_only, np.array([0.5, 1.0]), 2.0)
+
+
+def broadcast_inside(x):
+    return np.sum(x + np.zeros(3))       # x is a number, the sum is over 3 copies
+
+
+def test_a_number_argument_broadcast_inside_is_summed_back():
+    assert ad.source_grad(broadcast_inside)(2.0) == (3.0,) == ad.gradient(broadcast_inside, 2.0)
+
+
+def add_and_sum(a, b):
+    return np.sum(a + b)
+
+
+def test_gradients_of_arrays_are_writeable_arrays_of_their_own():
+    ga, gb = ad.source_grad(add_and_sum)(np.ones(2), np.ones(2))
+    assert ga is not gb and ga.flags.writeable and gb.flags.writeable
+    np.testing.assert_array_equal(ga, [1.0, 1.0])
+
+
+def test_zero_is_a_symbolic_zero():
+    assert ZERO + 2.5 == 2.5 and 2.5 + ZERO == 2.5
+    assert ZERO * 3.0 is ZERO and 3.0 * ZERO is ZERO and -ZERO is ZERO
+    assert ad.cos(1.0) * ZERO is ZERO
+    assert (np.ones(2) + ZERO == np.ones(2)).all()
+    assert 1.0 - ZERO == 1.0 and ZERO - 1.0 == -1.0
+    assert repr(ZERO) == "ZERO" and not ZERO
+
+
+def test_seed_is_the_tapes_seed():
+    assert seed(2.0) == 1.0 and type(seed(2.0)) is float
+    assert seed(2) == 1 and type(seed(2)) is int
+    with pytest.raises(ad.NotScalarOutput, match="shape"):
+        seed(np.ones(2))
+    with pytest.raises(ad.NotScalarOutput, match="NoneType"):
+        seed(None)
+
+
+def returns_none(x):
+    x * 2
+
+
+def test_a_function_without_a_number_output_is_reported():
+    with pytest.raises(ad.NotScalarOutput, match="NoneType"):
+        ad.source_grad(returns_none)(1.0)
