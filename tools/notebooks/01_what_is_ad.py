@@ -1,0 +1,190 @@
+# %% [markdown]
+# # 1. What is automatic differentiation?
+#
+# *About 15 minutes. Next: [2. Forward mode](02_forward_mode.ipynb).*
+#
+# There are three ways to get a derivative out of a computer:
+#
+# * **by hand or with a computer-algebra system** (symbolic differentiation): exact, but the
+#   formulas can blow up in size, and they need a formula to start from, not a program;
+# * **by finite differences**: evaluate the function twice, close together, and divide. One
+#   line of code, but only approximate, and it costs one extra evaluation per input;
+# * **automatically** (AD, also called *algorithmic* differentiation): run the program and
+#   apply the chain rule to every elementary operation it performs. Exact up to rounding,
+#   and cheap.
+#
+# AD is the engine behind every modern machine-learning framework: training a network is
+# gradient descent, and the gradient comes from AD. This notebook shows the three
+# ingredients AD is made of:
+#
+# 1. the **definition** of the derivative,
+# 2. the **chain rule**,
+# 3. the **Wengert list** (also called a tape or a computational graph): the program
+#    written as a list of single, named steps.
+#
+# Our running example is the function from the talk:
+#
+# $$f(x) = 5 \sin(\log x).$$
+
+# %%
+import math
+
+import adexplorer as ad
+
+
+def f(x):
+    return 5 * ad.sin(ad.log(x))
+
+
+f(3.0)
+
+# %% [markdown]
+# `ad.sin` and `ad.log` behave like `math.sin` and `math.log` on plain numbers. The
+# difference is that adexplorer can watch them: that is all AD needs.
+#
+# ## 1. The definition of the derivative
+#
+# The derivative is the slope of the function in the limit of a vanishing step:
+#
+# $$f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h}.$$
+#
+# A computer cannot take a limit, but it can take a small `h`. Let us try ever smaller steps
+# at $x = 3$:
+
+# %%
+for h in [1e-1, 1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12, 1e-14]:
+    slope = (f(3.0 + h) - f(3.0)) / h
+    print(f"h = {h:.0e}   (f(3+h) - f(3)) / h = {slope:.15f}")
+
+# %% [markdown]
+# The digits first settle down and then fall apart again. Two errors compete:
+#
+# * with a large `h` the secant is not the tangent (the **truncation error**, about `h`);
+# * with a tiny `h`, `f(3 + h)` and `f(3)` agree in almost all their digits, and the
+#   subtraction throws those digits away (the **round-off error**, about `1e-16 / h`).
+#
+# We will put a picture on this at the end. AD avoids both, because it never takes a step.
+#
+# ## 2. The chain rule
+#
+# $f$ is a composition: first $\log$, then $\sin$, then multiply by 5. The chain rule says
+# that the derivative of a composition is the product of the derivatives of its parts,
+# each taken at the point where that part is evaluated:
+#
+# $$\frac{d}{dx} g(h(x)) = g'(h(x)) \cdot h'(x).$$
+#
+# Applied twice it gives the closed form
+#
+# $$f'(x) = 5 \cos(\log x) \cdot \frac{1}{x} = \frac{5 \cos(\log x)}{x}.$$
+
+# %%
+def df(x):
+    return 5 * math.cos(math.log(x)) / x
+
+
+df(3.0)
+
+# %% [markdown]
+# ## 3. The Wengert list
+#
+# A program does not see the formula $5\sin(\log x)$; it sees a sequence of elementary
+# operations, each writing its result into a fresh variable. That sequence is the
+# **Wengert list** (after R. E. Wengert, who used it for AD in 1964). `ad.trace` runs the
+# function once and records it:
+
+# %%
+t = ad.trace(f, 3.0)
+print(t)
+
+# %% [markdown]
+# Every line is so simple that we know its derivative by heart. AD now walks the list and,
+# for each line, writes down two things:
+#
+# * the **local partial derivative** of that line (from the definition: the derivative of
+#   `log` is `1/x`, of `sin` is `cos`, of `5 * y` is `5`);
+# * its product with the derivative of the line's input (the **chain rule**).
+#
+# The result is again a Wengert list, the Wengert list of $f'$. Here `dyk` names the
+# derivative of `yk` with respect to `x`:
+
+# %%
+print(t.tangent_wengert())
+
+# %% [markdown]
+# Read it from the top: `dy1` is the slope of `log` at `x`; `dy2` the slope of `sin` at
+# `y1`; `dy3 = dy2 * dy1` chains them; `dy4 = 5 * dy3` is the last step. No formula was
+# simplified and nothing was approximated. We can run this list by hand at $x = 3$, using
+# the values of the first list where the second one needs them:
+
+# %%
+x = 3.0
+y1 = math.log(x)
+dy1 = 1 / x
+dy2 = math.cos(y1)
+dy3 = dy2 * dy1
+dy4 = 5 * dy3
+dy4
+
+# %% [markdown]
+# That is the talk's number, `f'(3.) == 0.7580540380443495`, and it is what adexplorer
+# computes (here with forward mode, the subject of the next notebook):
+
+# %%
+ad.derivative(f, 3.0)
+
+# %%
+ad.derivative(f, 3.0) == dy4 == df(3.0)
+
+# %% [markdown]
+# So **AD in three steps**:
+#
+# 1. get the Wengert list of the expression (run it and record, or read the source);
+# 2. transform each instruction with the derivative definition (its local partial);
+# 3. combine them with the chain rule.
+#
+# Whether the chain-rule products are taken from the input towards the output (forward
+# mode) or from the output back towards the inputs (reverse mode) is the subject of the
+# next two notebooks.
+#
+# The same list drawn as a graph: data flows from the input `x` on the left to the output
+# on the right. Every box is one line of the Wengert list.
+
+# %%
+ad.plot_graph(t)
+
+# %% [markdown]
+# ## 4. AD against finite differences
+#
+# `ad.fd_check` compares the AD derivative with three finite-difference formulas, each at
+# its usual best step size: the forward difference above, the central difference
+# $\frac{f(x+h) - f(x-h)}{2h}$ (truncation error about $h^2$), and the complex step
+# $\operatorname{Im} f(x + ih)/h$, a trick that has no subtraction and so no cancellation
+# (it only works when the code accepts complex numbers).
+
+# %%
+ad.fd_check(f, 3.0)
+
+# %% [markdown]
+# The forward difference gets about 8 correct digits, the central difference about 11, and
+# AD all 16. Here is the whole story of step sizes on one log-log plot: the error of each
+# difference formula against `h`. Right of the minimum the truncation error dominates
+# (slope 1 for the forward difference, slope 2 for the central one); left of it round-off
+# dominates and grows like `1/h`. AD would be a line at zero: it has no `h` to choose.
+
+# %%
+ad.plot_fd_error(f, 3.0)
+
+# %% [markdown]
+# Over a whole interval, AD and central differences agree to the eye (top); their gap
+# (bottom) is the finite-difference error, largest where $f$ curves most.
+
+# %%
+ad.plot_fd(f, (0.5, 20.0))
+
+# %% [markdown]
+# ## Try it
+#
+# * Replace `f` by `lambda x: ad.exp(ad.sin(x)) / x` and look at its two Wengert lists.
+# * In the first code cell of section 1, print the error `slope - df(3.0)` instead of the
+#   slope. For which `h` is it smallest? Does that match the picture?
+# * Why can't finite differences be made exact by choosing `h` cleverly?
