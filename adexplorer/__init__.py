@@ -13,6 +13,7 @@ from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
 from .core.explain import explain_gradient
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
+from .viz.explore import explore
 from .viz.widgets import SweepPlayer
 
 __version__ = "0.1.0"

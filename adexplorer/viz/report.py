@@ -1,0 +1,335 @@
+"""Everything ``%%autodiff``, ``adexplorer explain`` and ``ad.explore`` show about f at a
+point, computed once (``analyse``), and as deterministic text (``Report.text``).
+
+A report holds the value, the gradient by reverse mode (with the reason for every
+``None``), the derivatives by forward mode, the Wengert lists of f, f' and the
+adjoint, the finite-difference check per argument, the check of any user rule
+(``@ad.adjoint`` / ``@ad.tangent``) met on the way against finite differences, and,
+when asked and possible, the SSA form and the generated adjoint code. No Jupyter here:
+the terminal prints ``report.text()``; the widgets read the fields.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core import trees
+from ..core.errors import ADError
+from ..core.explain import GOT, explain_gradient
+from ..core.forward import jvp, one_like, zero_like
+from ..core.primitives import strip
+from ..core.reverse import argument_names, trace as record
+from ..core.tracing import Const
+from ..core.wengert import short_value
+from .fd import fd_check
+
+MODES = ("forward", "reverse")
+_MAX_FORWARD_LISTS = 4          # tangent Wengert lists printed (one per input)
+_RULE_RTOL, _RULE_ATOL = 1e-5, 1e-7
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """A user rule's derivative at the point where it was used, against central
+    differences of the rule's own function: ``error`` is |rule - FD|."""
+    row: str
+    node: str
+    position: int
+    argument: str
+    mode: str                    # "vjp" (reverse rule) or "jvp" (forward rule)
+    rule_value: float
+    fd_value: float
+    error: float
+    ok: bool
+
+    def __str__(self) -> str:
+        mark = "ok" if self.ok else "WRONG"
+        return (f"{self.row} at {self.node}, argument {self.position + 1} ({self.argument}), "
+                f"{self.mode}: rule {self.rule_value:.10g}, finite differences "
+                f"{self.fd_value:.10g}, |difference| {self.error:.2g}: {mark}")
+
+
+@dataclass
+class Report:
+    """f at one point, as every view shows it (see the module text)."""
+    function: Callable
+    args: tuple
+    names: list
+    title: str
+    modes: tuple
+    value: Any
+    trace: Any
+    explanation: Any
+    derivatives: dict = field(default_factory=dict)     # name -> forward-mode df/dname
+    fd: dict = field(default_factory=dict)              # name -> FDCheck, or why not
+    rules: list = field(default_factory=list)           # RuleCheck per user rule use
+    ssa: Any = None                                     # SSAFunction, if asked and possible
+    adjoint_source: str | None = None
+    ssa_note: str = ""
+    warnings: list = field(default_factory=list)        # what NumPy warned about, once each
+
+    @property
+    def gradient(self) -> dict:
+        """Reverse mode: argument name -> gradient (``None``: see ``explanation``)."""
+        return {r.name: r.gradient for r in self.explanation}
+
+    @property
+    def scalar_output(self) -> bool:
+        return np.ndim(self.value) == 0
+
+    @property
+    def wrong_rules(self) -> list:
+        return [r for r in self.rules if not r.ok]
+
+    def text(self, sweeps: bool = False) -> str:
+        """Plain text, the same every run: value, derivatives, Wengert lists, FD check,
+        rule checks, SSA and adjoint code; with ``sweeps``, every step of each sweep."""
+        return "\n".join(_text(self, sweeps)).rstrip() + "\n"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def analyse(f, args, *, title: str | None = None, modes=MODES, ssa: bool = False,
+            source=None) -> Report:
+    """Trace ``f(*args)`` and compute everything a view shows (see ``Report``).
+
+    ``ssa``: also lower ``source`` (default ``f``) to SSA and generate its adjoint code;
+    if that is not possible the reason is kept in ``ssa_note`` (``ssa`` stays None)."""
+    args = tuple(args)
+    modes = tuple(modes)
+    names = argument_names(f, len(args))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        trace = record(f, *args)
+        value = trees.map_structure(strip, trace.output)
+        _check_output(value)
+        explanation = explain_gradient(f, *args)
+        title = title or f"{getattr(f, '__name__', 'f')}({', '.join(names)})"
+        report = Report(f, args, names, title, modes, value, trace, explanation)
+        if "forward" in modes:
+            report.derivatives = _forward_derivatives(f, args, names, explanation)
+        report.fd = _fd_checks(f, args, names, explanation, report.scalar_output)
+        report.rules = check_rules(trace)
+    report.warnings = list(dict.fromkeys(str(w.message) for w in caught
+                                         if issubclass(w.category, RuntimeWarning)))
+    if ssa:
+        _add_ssa(report, source if source is not None else f)
+    return report
+
+
+def _check_output(value):
+    leaves = trees.leaves(value)
+    if not leaves or not all(isinstance(v, (int, float, complex, np.number, np.ndarray))
+                             and not isinstance(v, bool) for v in leaves):
+        raise ADError(f"the function returned {short_value(value) or repr(value)} "
+                      f"({type(value).__name__}); it must return a number or an array")
+
+
+def _differentiable(arg) -> bool:
+    return (isinstance(arg, (int, float, np.floating, np.integer)) and not isinstance(arg, bool)) \
+        or (isinstance(arg, np.ndarray) and arg.dtype.kind in "fiu")
+
+
+def _forward_derivatives(f, args, names, explanation) -> dict:
+    """df/dname by forward mode (dual numbers, not the trace) for each scalar argument."""
+    out = {}
+    for k, (name, arg) in enumerate(zip(names, args)):
+        if not _differentiable(arg) or np.ndim(arg) or explanation[k].status != GOT:
+            continue
+        tangents = [one_like(a) if j == k else
+                    (zero_like(a) if _differentiable(a) else None) for j, a in enumerate(args)]
+        tangents = [trees.map_structure(lambda _leaf: None, a) if t is None else t
+                    for a, t in zip(args, tangents)]
+        out[name] = jvp(f, args, tangents)[1]
+    return out
+
+
+def _fd_checks(f, args, names, explanation, scalar_output) -> dict:
+    out = {}
+    for k, (name, arg) in enumerate(zip(names, args)):
+        if explanation[k].status != GOT:
+            out[name] = "no gradient (see why it is None)"
+        elif not _differentiable(arg):
+            out[name] = f"a {type(arg).__name__} argument: finite differences need a number or an array"
+        elif not scalar_output:
+            out[name] = "the output is an array: finite differences are checked for one number"
+        else:
+            def partial(v, k=k):
+                changed = list(args)
+                changed[k] = v
+                return f(*changed)
+            out[name] = fd_check(partial, arg)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# User rules against finite differences
+
+
+def check_rules(trace) -> list:
+    """Each use of a user rule (``@ad.adjoint`` / ``@ad.tangent`` row) in ``trace``,
+    checked at its recorded arguments: the rule's vjp and jvp along a fixed random
+    direction against central differences of the row's own function."""
+    nodes = trace.nodes
+    checks = []
+    for node in nodes:
+        prim = node.primitive
+        if prim is None or not prim.user:
+            continue
+        args = [nodes[a.index].value if not isinstance(a, Const) else a.value for a in node.args]
+        plain = {k: v for k, v in node.params.items() if not k.startswith("_")}
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, Const) or not _differentiable(args[position]):
+                continue
+            for mode in ("vjp", "jvp"):
+                checks.append(_check_rule(node, prim, args, plain, position, mode,
+                                          nodes[arg.index].name))
+    return checks
+
+
+def _check_rule(node, prim, args, plain, position, mode, argument) -> RuleCheck:
+    rng = np.random.default_rng(position)
+    x = np.asarray(args[position], dtype=float)
+    v = rng.standard_normal(x.shape) if x.shape else 1.0
+    ans = node.value
+    u = rng.standard_normal(np.shape(ans)) if np.shape(ans) else 1.0
+    eps = 1e-6 * max(1.0, float(np.max(np.abs(x))) if x.size else 1.0)
+
+    def moved(sign):
+        changed = list(args)
+        changed[position] = args[position] + sign * eps * v
+        return np.asarray(prim.impl(*changed, **plain), dtype=float)
+    fd = (moved(1) - moved(-1)) / (2 * eps)            # J v
+    if mode == "vjp":
+        cotangent = prim.vjp_rule(position)(u, ans, *args, **node.params)
+        rule_value = float(np.sum(np.asarray(cotangent, dtype=float) * v))
+        fd_value = float(np.sum(np.asarray(u, dtype=float) * fd))
+    else:
+        tangent = prim.jvp_rule(position)(v, ans, *args, **node.params)
+        rule_value = float(np.sum(np.asarray(u, dtype=float) * np.asarray(tangent, dtype=float)))
+        fd_value = float(np.sum(np.asarray(u, dtype=float) * fd))
+    error = abs(rule_value - fd_value)
+    ok = error <= _RULE_ATOL + _RULE_RTOL * max(abs(rule_value), abs(fd_value), 1.0)
+    return RuleCheck(prim.name, node.name, position, argument, mode, rule_value, fd_value,
+                     error, ok)
+
+
+# ---------------------------------------------------------------------------
+# SSA and the generated adjoint
+
+
+def _add_ssa(report: Report, fn):
+    try:
+        from .. import s2s
+    except ImportError as err:                # the s2s package is not there at all
+        report.ssa_note = f"SSA is not available ({err})"
+        return
+    try:
+        report.ssa = s2s.ssa(fn)
+    except ADError as err:
+        report.ssa_note = str(err)
+        return
+    source_grad = getattr(s2s, "source_grad", None)
+    if source_grad is None:
+        report.ssa_note = "the generated adjoint is not available (ad.source_grad is missing)"
+        return
+    try:
+        report.adjoint_source = source_grad(fn).source
+    except ADError as err:
+        report.ssa_note = str(err)
+
+
+# ---------------------------------------------------------------------------
+# Text
+
+
+def number(v) -> str:
+    """A value in full: ``repr`` of a float (every digit), arrays by NumPy."""
+    if v is None:
+        return "None"
+    if isinstance(v, np.ndarray):
+        return np.array2string(v, precision=10, separator=", ")
+    if isinstance(v, (np.floating, np.integer)):
+        v = v.item()
+    return repr(v)
+
+
+def point_text(names, args) -> str:
+    return ", ".join(f"{n} = {number(a) if _differentiable(a) else repr(a)}"
+                     for n, a in zip(names, args))
+
+
+def _indent(text: str, by: str = "  ") -> list:
+    return [by + line if line else line for line in str(text).splitlines()]
+
+
+def _text(report: Report, sweeps: bool) -> list:
+    trace = report.trace
+    out = [f"{report.title}   at {point_text(report.names, report.args)}", ""]
+    out.append(f"value: {number(report.value)}")
+    for message in report.warnings:
+        out.append(f"NumPy warned: {message}")
+    out.append("")
+    of = "" if report.scalar_output else " of sum(f) (the output is an array)"
+    out.append(f"gradient{of}, by reverse mode:")
+    for r in report.explanation:
+        if r.status == GOT:
+            out.append(f"  ∂f/∂{r.name} = {number(r.gradient)}")
+        else:
+            out.append(f"  ∂f/∂{r.name} = None: {r.status} - {r.reason}")
+    if report.derivatives:
+        out.append("derivatives by forward mode (dual numbers):")
+        for name, d in report.derivatives.items():
+            out.append(f"  df/d{name} = {number(d)}")
+    out.append("")
+    out.append("Wengert list of f:")
+    out += _indent(trace) or ["  (no operations: the output does not depend on the inputs)"]
+    if "forward" in report.modes:
+        for name in [trace.nodes[i].name for i in trace.inputs][:_MAX_FORWARD_LISTS]:
+            out.append("")
+            out.append(f"Wengert list of f' (forward mode, d/d{name}):")
+            out += _indent(trace.tangent_wengert(wrt=name)) or ["  (f does not depend on it)"]
+        if len(trace.inputs) > _MAX_FORWARD_LISTS:
+            out.append(f"  ... and {len(trace.inputs) - _MAX_FORWARD_LISTS} more inputs")
+    if "reverse" in report.modes:
+        out.append("")
+        out.append("adjoint list (reverse mode):")
+        out += _indent(trace.adjoint_wengert())
+    if sweeps:
+        if "forward" in report.modes and trace.inputs:
+            out.append("")
+            out.append(f"forward sweep (d/d{trace.nodes[trace.inputs[0]].name}), step by step:")
+            out += _indent(trace.forward_sweep())
+        if "reverse" in report.modes:
+            out.append("")
+            out.append("backward sweep, step by step:")
+            out += _indent(trace.backward_sweep())
+    out.append("")
+    out.append("finite-difference check:")
+    for name, check in report.fd.items():
+        if isinstance(check, str):
+            out.append(f"  d/d{name}: {check}")
+        else:
+            out.append(f"  d/d{name}:")
+            out += _indent(check, "    ")
+    if report.rules:
+        out.append("")
+        out.append("user rules against finite differences:")
+        out += [f"  {r}" for r in report.rules]
+    if report.ssa is not None or report.ssa_note:
+        out.append("")
+        if report.ssa is not None:
+            out.append("SSA form:")
+            out += _indent(report.ssa)
+        if report.adjoint_source is not None:
+            out.append("")
+            out.append("generated adjoint code:")
+            out += _indent(report.adjoint_source.rstrip())
+        if report.ssa_note:
+            out.append(f"SSA / adjoint code: {report.ssa_note}")
+    return out
