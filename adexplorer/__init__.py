@@ -16,4 +16,11 @@ from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
 from .viz.explore import explore
 from .viz.widgets import SweepPlayer
 
+
+def load_ipython_extension(ipython):
+    """``%load_ext adexplorer``: register the ``%%autodiff`` cell magic (IPython is
+    imported only now, not by ``import adexplorer``)."""
+    from .ipython import load_ipython_extension as load
+    load(ipython)
+
 __version__ = "0.1.0"

@@ -1,0 +1,425 @@
+"""From the text of a ``%%autodiff`` cell (or the terminal's expression) to a function
+and the point to differentiate it at. No IPython here; the CLI uses it too.
+
+* ``parse_point("x=3.0, y=[1, 2]")`` -> ``{"x": 3.0, "y": array([1., 2.])}``: values are
+  read with ``ast.literal_eval``, never ``eval``; a list of numbers becomes an array.
+* ``build(cell, namespace, at)`` -> ``Program``. A cell that ends with an expression
+  (``5*sin(log(x))``) becomes ``def f(x): return 5*sin(log(x))``, its variables given by
+  ``at``; statements before it become the function's body. A cell of ``def``s runs in
+  ``namespace`` like any cell and the last ``def`` (or the one named by ``func``) is
+  explored. ``sin``, ``cos``, ``log``, ..., ``np`` and ``ad`` need no import.
+* Every problem is a ``CellError`` whose message names it: a syntax error with its line,
+  an undefined name, a malformed option. ``NamespaceGuard`` puts the namespace back as
+  it was when something fails.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import itertools
+import keyword
+import linecache
+import textwrap
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..core.errors import ADError
+
+EXPRESSION_NAME = "f"           # the function a cell's expression becomes
+
+
+class CellError(ADError):
+    """A problem with a cell or its options, described in one message."""
+
+
+def math_names() -> dict:
+    """What a cell may use without imports: adexplorer's math (which works on plain
+    numbers, arrays and AD values alike), ``np``, ``ad`` and ``pi``."""
+    import adexplorer as ad
+    table = {name: getattr(ad, name) for name in (
+        "sin", "cos", "tan", "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sigmoid",
+        "maximum", "minimum", "where", "dot", "matmul")}
+    table.update(np=np, ad=ad, pi=np.pi)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Options
+
+
+def split_top_level(text: str, sep: str = ",") -> list:
+    """Split at ``sep`` outside brackets and quotes: ``"x=[1, 2], y=3"`` -> 2 parts."""
+    parts, depth, quote, start = [], 0, None, 0
+    for k, ch in enumerate(text):
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_point(text: str, option: str = "--at") -> dict:
+    """``"x=3.0, y=2"`` -> ``{"x": 3.0, "y": 2}`` (names in the order given)."""
+    point: dict = {}
+    items = split_top_level(text)
+    if not items:
+        raise CellError(f"{option} needs values, e.g. {option} x=3.0,y=2")
+    for item in items:
+        name, eq, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not value:
+            raise CellError(f"{option} wants NAME=VALUE pairs separated by commas "
+                            f"(x=3.0,y=2); got {item!r}")
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise CellError(f"{option}: {name!r} is not a variable name")
+        if name in point:
+            raise CellError(f"{option}: {name} is given twice")
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise CellError(f"{option}: the value of {name}, {value!r}, is not a Python "
+                            "literal (a number like 3.0, or a list of numbers like "
+                            "[1.0, 2.0])") from None
+        point[name] = _as_value(parsed)
+    return point
+
+
+def _as_value(v):
+    """Lists of numbers become float arrays; everything else stays as written."""
+    if isinstance(v, (list, tuple)) and v:
+        try:
+            array = np.array(v)
+        except ValueError:                    # ragged
+            return v
+        if array.dtype.kind in "fiu" and array.dtype.kind != "b":
+            return array.astype(float)
+    return v
+
+
+def parse_names(text: str, option: str = "--wrt") -> list:
+    names = [n.strip() for n in text.replace(" ", ",").split(",") if n.strip()]
+    if not names:
+        raise CellError(f"{option} needs variable names, e.g. {option} x,y")
+    for name in names:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise CellError(f"{option}: {name!r} is not a variable name")
+    return list(dict.fromkeys(names))
+
+
+def parse_interval(text: str, option: str = "--plot") -> tuple:
+    """``"0.5:5"`` -> ``(0.5, 5.0)``."""
+    lo, sep, hi = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        interval = float(lo), float(hi)
+    except ValueError:
+        raise CellError(f"{option} wants LO:HI, e.g. {option} 0.5:5; got {text!r}") from None
+    if not all(np.isfinite(interval)) or interval[0] >= interval[1]:
+        raise CellError(f"{option} {text}: LO must be less than HI, both finite")
+    return interval
+
+
+# ---------------------------------------------------------------------------
+# The namespace
+
+
+class NamespaceGuard:
+    """Remembers a namespace's bindings so they can be put back exactly."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+        self.saved = dict(namespace)
+
+    def restore(self):
+        ns = self.namespace
+        for name in [n for n in ns if n not in self.saved]:
+            del ns[name]
+        for name, value in self.saved.items():
+            if name not in ns or ns[name] is not value:
+                ns[name] = value
+
+
+# ---------------------------------------------------------------------------
+# Cells
+
+
+@dataclass
+class Program:
+    """What a cell asks to differentiate: ``function(*args)`` (its parameters are the
+    variables in ``wrt``; any others are fixed at their ``at`` value), ``explored`` the
+    function as written (for SSA), and the cell's text for messages."""
+    function: Callable
+    explored: Callable
+    args: tuple
+    wrt: list
+    point: dict
+    title: str
+    kind: str                       # "expression" or "def"
+    filename: str
+    lines: dict = field(default_factory=dict)   # filename -> {line: cell line}
+
+    def cell_line(self, filename: str, line: int) -> int | None:
+        """The cell line of ``line`` in ``filename`` (the cell or the generated def)."""
+        return self.lines.get(filename, {}).get(line)
+
+
+_counter = itertools.count(1)
+
+
+def remember_source(source: str, label: str) -> str:
+    """Put ``source`` in linecache under a new name, so tracebacks and ``inspect``
+    (hence ``ad.ssa``) can read it; returns the name."""
+    filename = f"<{label}-{next(_counter)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return filename
+
+
+def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None = None,
+          label: str = "autodiff") -> Program:
+    """Turn ``cell`` into a ``Program`` (see the module text). ``namespace`` is where the
+    cell's ``def``s and any math names they need are put; the caller restores it on
+    failure (``NamespaceGuard``)."""
+    cell = textwrap.dedent(cell).strip("\n")
+    filename = remember_source(cell + "\n", label)
+    if not cell.strip():
+        raise CellError("the cell is empty: write an expression such as 5*sin(log(x)) "
+                        "(with --at x=3.0) or a def")
+    try:
+        tree = ast.parse(cell, filename)
+    except SyntaxError as err:
+        raise CellError(_syntax_message(err, cell)) from None
+    body = tree.body
+    ends_with_expression = isinstance(body[-1], ast.Expr)
+    defs = [s.name for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if func is not None and (ends_with_expression or func not in defs):
+        where = (f"the cell defines {', '.join(defs)}" if defs else "the cell defines no function")
+        if ends_with_expression:
+            where += " and ends with an expression, which is what gets differentiated"
+        raise CellError(f"--func {func}: {where}")
+    if not ends_with_expression and not defs:
+        raise CellError("the cell should end with an expression to differentiate "
+                        "(5*sin(log(x))) or define a function with def")
+    _inject_math(tree, namespace)
+    _check_names(tree, namespace, point, ends_with_expression)
+    identity = {filename: {k: k for k in range(1, cell.count("\n") + 2)}}
+    if ends_with_expression:
+        statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        definitions = [s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if definitions:
+            _run(ast.Module(body=definitions, type_ignores=[]), filename, namespace)
+        explored, generated, line_map = _expression_function(cell, statements, point,
+                                                              namespace, label)
+        expression = ast.get_source_segment(cell, body[-1]) or ""
+        title = f"{EXPRESSION_NAME}({', '.join(point)}) = {' '.join(expression.split())}"
+        lines = dict(identity, **{generated: line_map})
+        kind = "expression"
+    else:
+        _run(tree, filename, namespace)
+        name = func if func is not None else defs[-1]
+        explored = namespace[name]
+        if not callable(explored):
+            raise CellError(f"{name} is not a function after running the cell")
+        _check_point(explored, name, point)
+        title = f"{name}({', '.join(_parameters(explored))})"
+        lines = identity
+        kind = "def"
+    variables = list(point)
+    if not variables:
+        raise CellError("nothing to differentiate: give the point with --at, e.g. --at x=3.0")
+    wrt = variables if wrt is None else list(wrt)
+    unknown = [v for v in wrt if v not in point]
+    if unknown:
+        raise CellError(f"--wrt {', '.join(unknown)}: not among the variables given by --at "
+                        f"({', '.join(variables) or 'none'})")
+    fixed = {k: v for k, v in point.items() if k not in wrt}
+    function = explored if wrt == variables and kind == "expression" else \
+        _over(explored, wrt, fixed)
+    if fixed:
+        title += ", with " + ", ".join(f"{k} = {v!r}" for k, v in fixed.items()) + " fixed"
+    return Program(function, explored, tuple(point[v] for v in wrt), wrt, point, title,
+                   kind, filename, lines)
+
+
+def _syntax_message(err: SyntaxError, cell: str) -> str:
+    line = err.lineno or 1
+    text = (err.text or (cell.splitlines()[line - 1] if line <= cell.count("\n") + 1 else ""))
+    text = text.rstrip("\n")
+    message = f"syntax error in the cell, line {line}: {err.msg}"
+    if text.strip():
+        caret = " " * max((err.offset or 1) - 1 - (len(text) - len(text.lstrip())), 0) + "^"
+        message += f"\n    {text.strip()}\n    {caret}"
+    return message
+
+
+def _loaded_names(tree) -> list:
+    """Every name the cell reads, in order of appearance."""
+    seen = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            seen.setdefault(node.id, node)
+    return list(seen.values())
+
+
+def _inject_math(tree, namespace: dict):
+    """Put the math names the cell reads and the namespace lacks into the namespace
+    (a cell's functions look them up there when they run later)."""
+    table = math_names()
+    for node in _loaded_names(tree):
+        name = node.id
+        if name in table and name not in namespace and not hasattr(builtins, name):
+            namespace[name] = table[name]
+
+
+def _bound_names(tree) -> set:
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+            args = node.args if not isinstance(node, ast.ClassDef) else None
+            if args is not None:
+                bound.update(a.arg for a in args.posonlyargs + args.args + args.kwonlyargs)
+                bound.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+        elif isinstance(node, ast.Lambda):
+            bound.update(a.arg for a in node.args.args + node.args.kwonlyargs)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+    return bound
+
+
+def _check_names(tree, namespace, point, expression: bool):
+    """In an expression cell, every name read must be a variable, bound in the cell,
+    known to the namespace, a math name or a builtin."""
+    if not expression:
+        return                       # a def's names are looked up when it runs
+    bound = _bound_names(tree)
+    for node in _loaded_names(tree):
+        name = node.id
+        if name in point or name in bound or name in namespace or hasattr(builtins, name):
+            continue
+        given = "".join(f"{v}=...," for v in point)
+        hint = f"give it a value (--at {given}{name}=...) or define it"
+        raise CellError(f"undefined name {name!r} (line {node.lineno}): {hint}")
+
+
+def _run(tree, filename: str, namespace: dict):
+    exec(compile(tree, filename, "exec"), namespace)
+
+
+def _expression_function(cell, statements, point, namespace, label):
+    """``def f(<variables>): <statements>; return <last expression>`` as source (kept in
+    linecache for inspect and ad.ssa), compiled with ``namespace`` as its globals."""
+    out = [f"def {EXPRESSION_NAME}({', '.join(point)}):"]
+    line_map = {}
+    for k, statement in enumerate(statements):
+        if k == len(statements) - 1:
+            text = _return_of(cell, statement)
+        else:
+            text = (ast.get_source_segment(cell, statement) or "").splitlines()
+        for offset, line in enumerate(text):
+            out.append("    " + line)
+            line_map[len(out)] = statement.lineno + offset
+    source = "\n".join(out) + "\n"
+    generated = remember_source(source, label + "-function")
+    where: dict = {}
+    exec(compile(source, generated, "exec"), namespace, where)
+    return where[EXPRESSION_NAME], generated, line_map
+
+
+def _return_of(cell: str, statement) -> list:
+    lines = (ast.get_source_segment(cell, statement.value) or "").splitlines()
+    if len(lines) == 1:
+        return ["return " + lines[0]]
+    return ["return (" + lines[0]] + lines[1:-1] + [lines[-1] + ")"]
+
+
+def _parameters(fn) -> list:
+    import inspect
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _check_point(fn, name: str, point: dict):
+    import inspect
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    extra = [p for p in point if p not in params or params[p].kind not in kinds]
+    if extra:
+        raise CellError(f"--at {', '.join(extra)}: {name} has no such parameter; its "
+                        f"parameters are {', '.join(params) or 'none'}")
+    missing = [p for p, spec in params.items() if spec.default is spec.empty
+               and spec.kind in kinds and p not in point]
+    if missing:
+        raise CellError(f"{name} needs a value for {', '.join(missing)}: add "
+                        f"--at {','.join(f'{p}=...' for p in missing)}")
+
+
+def _over(fn: Callable, wrt: list, fixed: dict) -> Callable:
+    """A function of the ``wrt`` variables only (others fixed), with parameter names
+    ``wrt`` so traces name the inputs after them."""
+    params = ", ".join(wrt)
+    passed = ", ".join([f"{v}={v}" for v in wrt] + [f"{k}=_fixed[{k!r}]" for k in fixed])
+    name = getattr(fn, "__name__", EXPRESSION_NAME)
+    name = name if name.isidentifier() else EXPRESSION_NAME
+    source = f"def {name}({params}):\n    return _explored({passed})\n"
+    where: dict = {}
+    exec(compile(source, remember_source(source, "autodiff-wrt"), "exec"),
+         {"_explored": fn, "_fixed": dict(fixed)}, where)
+    return where[name]
+
+
+def describe_error(err: BaseException, program: Program | None, filenames=()) -> str:
+    """One message for an exception raised while running the cell's code: what, and
+    where in the cell (``line 2: return 1 / x``)."""
+    what = str(err) if isinstance(err, ADError) else f"{type(err).__name__}: {err}"
+    if isinstance(err, NameError) and getattr(err, "name", None):
+        what = (f"undefined name {err.name!r}: give it a value with --at {err.name}=... "
+                "or define it")
+    place = _place(err, program, filenames)
+    return f"{what} ({place})" if place and place not in what else what
+
+
+def _place(err, program, filenames) -> str:
+    known = set(filenames)
+    if program is not None:
+        known |= set(program.lines) | {program.filename}
+    tb, found = err.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in known:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    filename, line = found
+    text = linecache.getline(filename, line).strip()
+    if program is not None:
+        mapped = program.cell_line(filename, line)
+        if mapped is None:
+            return ""
+        line = mapped
+        text = linecache.getline(program.filename, line).strip() or text
+    return f"line {line}: {text}"
+

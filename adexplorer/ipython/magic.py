@@ -1,0 +1,267 @@
+"""The ``%%autodiff`` cell magic: a function typed into a cell, differentiated in front of
+the class.
+
+    %load_ext adexplorer
+
+    %%autodiff --at x=3.0
+    5*sin(log(x))
+
+It shows the value, the gradient (reverse mode) and derivatives (forward mode), the
+finite-difference check, the Wengert lists, and the sweep animations (``--static``:
+the same as text and still pictures). It returns an ``AutodiffResult`` (``.value``,
+``.gradient`` keyed by variable name, ``.trace``) that the next cell can read as ``_``.
+A problem in the cell or its options is one ``UsageError`` message, never a traceback
+from adexplorer, and the user's namespace is left as it was.
+"""
+
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.display import display
+from IPython.utils.process import arg_split
+
+from ..viz.report import analyse, number, point_text
+from .cell import (CellError, NamespaceGuard, build, describe_error, parse_interval,
+                   parse_names, parse_point)
+
+MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}
+
+
+class AutodiffResult:
+    """What a ``%%autodiff`` cell computed.
+
+    ``value`` (f at the point), ``gradient`` (variable name -> gradient by reverse mode,
+    ``None`` where there is none), ``derivative`` (df/dx by forward mode when exactly one
+    variable is differentiated), ``derivatives`` (name -> forward-mode derivative),
+    ``trace``, ``function``, ``report`` (everything shown), ``players`` and ``widget``."""
+
+    def __init__(self, program, report, players=(), widget=None):
+        self.program, self.report = program, report
+        self.function = program.function
+        self.point = dict(program.point)
+        self.value = report.value
+        self.trace = report.trace
+        self.gradient = report.gradient
+        self.derivatives = dict(report.derivatives)
+        self.derivative = (next(iter(self.derivatives.values()))
+                           if len(program.wrt) == 1 and self.derivatives else None)
+        self.players = list(players)
+        self.widget = widget                      # the displayed box (None with --static)
+
+    def __repr__(self) -> str:
+        grads = ", ".join(f"{k!r}: {number(v)}" for k, v in self.gradient.items())
+        return f"AutodiffResult(value={number(self.value)}, gradient={{{grads}}})"
+
+
+@magics_class
+class AutodiffMagics(Magics):
+    """Holds the ``%%autodiff`` cell magic."""
+
+    @magic_arguments()
+    @argument("--at", nargs="+", metavar="NAME=VALUE",
+              help="the point: x=3.0,y=2 (values are Python literals; a list of numbers "
+                   "is an array). The variables of an expression cell are these names.")
+    @argument("--wrt", nargs="+", metavar="NAME",
+              help="the variables to differentiate (default: all given by --at); the "
+                   "others stay fixed at their value")
+    @argument("--mode", default="both", choices=sorted(MODES),
+              help="forward (tangents, dual numbers), reverse (adjoints) or both (default)")
+    @argument("--plot", metavar="LO:HI",
+              help="also plot f, f' by AD and by finite differences over LO..HI "
+                   "(for a negative LO write --plot=-1:2)")
+    @argument("--ssa", action="store_true",
+              help="also show the SSA form and the generated adjoint code of the function")
+    @argument("--static", action="store_true",
+              help="no widgets: deterministic text and still pictures (slides, nbconvert, "
+                   "nbval)")
+    @argument("--func", metavar="NAME",
+              help="which def of the cell to explore (default: the last one)")
+    @cell_magic
+    def autodiff(self, line: str, cell: str):
+        """Differentiate the expression or function in the cell and show how AD does it.
+
+        The cell holds an expression in named variables (``5*sin(log(x))``; statements
+        may come before it) or one or more ``def``s (the last one is explored unless
+        ``--func`` names another; the functions stay defined). ``sin``, ``cos``, ``exp``,
+        ``log``, ``sqrt``, ``tanh``, ``sigmoid``, ..., ``np``, ``ad`` and ``pi`` need no
+        import. Returns an ``AutodiffResult`` (``.value``, ``.gradient``, ``.trace``).
+
+        Examples::
+
+            %%autodiff --at x=3.0
+            5*sin(log(x))
+
+            %%autodiff --at x=2.0,n=5 --wrt x --mode reverse --ssa
+            def pow(x, n):
+                r = 1
+                for i in range(n):
+                    r = r * x
+                return r
+        """
+        options = _parse_options(self.autodiff, line)
+        namespace = self.shell.user_ns
+        guard = NamespaceGuard(namespace)
+        program = None
+        try:
+            program = build(cell, namespace, options["at"], wrt=options["wrt"],
+                            func=options["func"])
+            report = analyse(program.function, program.args, title=program.title,
+                             modes=MODES[options["mode"]], ssa=options["ssa"],
+                             source=program.explored)
+            figure = _fd_figure(program, options["plot"]) if options["plot"] else None
+        except CellError as err:
+            guard.restore()
+            raise UsageError(str(err)) from None
+        except Exception as err:                     # the cell's own code failed
+            guard.restore()
+            raise UsageError(describe_error(err, program)) from None
+        if options["static"]:
+            show_static(report, figure)
+            return AutodiffResult(program, report)
+        box, players = show_widgets(report, figure)
+        return AutodiffResult(program, report, players, box)
+
+
+def _parse_options(magic, line: str) -> dict:
+    """argparse on the magic's line (errors are UsageErrors from IPython's parser), then
+    our own reading of the values."""
+    args = magic.parser.parse_args(_glue_values(arg_split(line, posix=True)))
+    try:
+        return {
+            "at": parse_point(",".join(args.at)) if args.at else {},
+            "wrt": parse_names(",".join(args.wrt)) if args.wrt else None,
+            "mode": args.mode,
+            "plot": parse_interval(args.plot) if args.plot else None,
+            "ssa": args.ssa,
+            "static": args.static,
+            "func": args.func,
+        }
+    except CellError as err:
+        raise UsageError(str(err)) from None
+
+
+def _glue_values(argv: list) -> list:
+    """``--at x=1, y=-2`` and ``--plot -1:2``: argparse would read ``y=-2`` as an extra
+    argument and ``-1:2`` as an option, so every word up to the next ``--option`` is
+    joined to its flag (``--at=x=1,y=-2``)."""
+    out, k = [], 0
+    while k < len(argv):
+        word = argv[k]
+        flag = word.split("=", 1)[0]
+        if flag in ("--at", "--wrt", "--plot"):
+            values = [word.split("=", 1)[1]] if "=" in word else []
+            k += 1
+            while k < len(argv) and not argv[k].startswith("--"):
+                values.append(argv[k])
+                k += 1
+            out.append(f"{flag}={','.join(v.strip(',') for v in values if v.strip(','))}"
+                       if values else flag)
+            continue
+        out.append(word)
+        k += 1
+    return out
+
+
+def _fd_figure(program, interval):
+    """f, f' by AD and by central differences over ``interval``, in the first variable."""
+    from ..viz.fd import plot_fd
+    import numpy as np
+    k = next((k for k, a in enumerate(program.args) if np.ndim(a) == 0), None)
+    if k is None:
+        raise CellError("--plot needs a variable that is a single number")
+
+    def along(v):
+        args = list(program.args)
+        args[k] = v
+        return program.function(*args)
+    fig = plot_fd(along, interval)
+    fig.axes[0].set_title(f"{program.title}: d/d{program.wrt[k]} by AD and by finite "
+                          "differences", fontsize=10)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Showing
+
+
+def show_static(report, figure=None):
+    """Text (printed) and still pictures (PNG images, whatever the matplotlib backend):
+    the graph, then frames of each sweep, then the --plot figure."""
+    from IPython.display import Image
+    from ..viz.explore import figure_png
+    from ..viz.frames import FrameRenderer, SweepFrames
+    from ..viz.graph import plot_graph
+    print(report.text(sweeps=True), end="")
+    trace = report.trace
+    display(Image(data=plot_graph(trace, done=range(len(trace))).png(), format="png"))
+    renderer = FrameRenderer(trace)
+    for mode in report.modes:
+        if mode == "forward" and not trace.inputs:
+            continue
+        frames = SweepFrames(trace, mode, renderer=renderer)
+        if frames.n_frames > 1:
+            display(Image(data=figure_png(frames.figure()), format="png"))
+    if figure is not None:
+        display(Image(data=figure_png(figure), format="png"))
+
+
+def show_widgets(report, figure=None):
+    """One box: summary, Wengert lists, the sweep players (tabs when both), plots, SSA."""
+    import ipywidgets as w
+    from ..viz.explore import figure_png, lists_html, ssa_html, summary_html
+    from ..viz.frames import FrameRenderer
+    from ..viz.widgets import SweepPlayer
+    trace = report.trace
+    renderer = FrameRenderer(trace)
+    players = []
+    if "forward" in report.modes:
+        for i in trace.inputs:
+            name = trace.nodes[i].name
+            players.append(SweepPlayer(trace, "forward", wrt=name, renderer=renderer,
+                                       title=f"forward sweep: tangents w.r.t. {name}"))
+    if "reverse" in report.modes:
+        players.append(SweepPlayer(trace, "reverse", renderer=renderer,
+                                   title="backward sweep: adjoints from the output"))
+    children = [w.HTML(summary_html(report)), w.HTML(lists_html(report))]
+    if len(players) == 1:
+        children.append(players[0].widget)
+    elif players:
+        titles = [("forward d/d" + p.frames.trace.nodes[p.frames.wrt[0]].name)
+                  if p.mode == "forward" else "backward" for p in players]
+        children.append(w.Tab(children=[p.widget for p in players], titles=titles))
+    if figure is not None:
+        children.append(w.Image(value=figure_png(figure), format="png",
+                                layout=w.Layout(max_width="700px")))
+    if report.ssa is not None or report.ssa_note:
+        children.append(w.HTML(ssa_html(report)))
+    box = w.VBox(children)
+    box.add_class("adexplorer-autodiff")
+    display(_Shown(box, report))
+    return box, players
+
+
+class _Shown:
+    """The box of a ``%%autodiff`` cell, with a one-line plain-text form (for nbval)."""
+
+    def __init__(self, box, report):
+        self.box, self.report = box, report
+
+    def __repr__(self) -> str:
+        r = self.report
+        return f"<autodiff of {r.title} at {point_text(r.names, r.args)}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.box._repr_mimebundle_(include=include, exclude=exclude)
+        bundle = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def load(ipython):
+    """Register ``%%autodiff`` with ``ipython`` (what ``%load_ext adexplorer`` does)."""
+    ipython.register_magics(AutodiffMagics)
+
+
+__all__ = ["AutodiffMagics", "AutodiffResult", "load"]

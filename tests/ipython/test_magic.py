@@ -1,0 +1,248 @@
+"""%%autodiff through a real IPython InteractiveShell: every option, every kind of bad
+input (one UsageError line, no traceback, the namespace left as it was)."""
+
+import math
+
+import numpy as np
+import pytest
+from IPython.core.error import UsageError
+from IPython.utils.capture import capture_output
+
+from adexplorer.ipython.magic import AutodiffMagics, AutodiffResult
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+D_LOG = 5 * math.cos(math.log(3.0)) / 3.0          # d/dx 5 sin(log x) at 3
+V_LOG = 5 * math.sin(math.log(3.0))
+BAR = "\u0304"
+
+
+def run(shell, source):
+    with capture_output() as out:
+        result = shell.run_cell(source)
+    return result, out
+
+
+def ok(shell, source):
+    result, out = run(shell, source)
+    assert result.success, (out.stderr, result.error_in_exec)
+    assert "Traceback" not in out.stdout + out.stderr
+    return result.result, out
+
+
+# ---------------------------------------------------------------------------
+# Working cells
+
+
+def test_expression_default_mode_shows_both_sweeps_and_returns_the_result(shell):
+    res, out = ok(shell, "%%autodiff --at x=3.0\n5*sin(log(x))")
+    assert isinstance(res, AutodiffResult)
+    assert res.value == pytest.approx(V_LOG, rel=1e-15)
+    assert res.gradient == {"x": pytest.approx(D_LOG, rel=1e-15)}
+    assert res.derivative == pytest.approx(D_LOG, rel=1e-15)
+    assert str(res.trace) == "y1 = log(x)\ny2 = sin(y1)\ny3 = 5 * y2"
+    shown = [o.data for o in out.outputs]
+    assert len(shown) == 1 and WIDGET in shown[0]
+    assert shown[0]["text/plain"] == "<autodiff of f(x) = 5*sin(log(x)) at x = 3.0>"
+    assert [p.mode for p in res.players] == ["forward", "reverse"]
+    for player in res.players:
+        player.show(player.n_frames - 1)
+        assert player.frames.check.ok and "0.758054" in player.status.value
+    assert repr(res) == f"AutodiffResult(value={V_LOG!r}, gradient={{'x': {D_LOG!r}}})"
+
+
+def test_the_next_cell_reads_the_result_as_underscore(shell):
+    ok(shell, "%%autodiff --at x=3.0 --static\n5*sin(log(x))")
+    res, _ = ok(shell, "r = _\nr.gradient['x']")
+    assert res == pytest.approx(D_LOG, rel=1e-15)
+
+
+def test_several_variables_spaces_after_commas(shell):
+    res, _ = ok(shell, "%%autodiff --at x=3.0, y=2 --mode reverse\nx*y + sin(x)")
+    assert res.gradient == {"x": pytest.approx(2 + math.cos(3.0)), "y": pytest.approx(3.0)}
+    assert res.derivative is None
+    assert [p.mode for p in res.players] == ["reverse"]
+
+
+def test_wrt_differentiates_only_some_variables(shell):
+    res, out = ok(shell, "%%autodiff --at x=3.0,y=2 --wrt y\nx*y + sin(x)")
+    assert res.gradient == {"y": pytest.approx(3.0)}
+    assert res.derivative == pytest.approx(3.0)
+    assert [n.name for n in res.trace.nodes if n.is_input] == ["y"]
+    assert "x = 3.0 fixed" in out.outputs[0].data["text/plain"]
+
+
+def test_mode_forward(shell):
+    res, _ = ok(shell, "%%autodiff --at x=3.0,y=2 --mode forward\nx*y + sin(x)")
+    assert [(p.mode, p.frames.wrt) for p in res.players] == [("forward", [0]), ("forward", [1])]
+    assert res.derivatives == {"x": pytest.approx(2 + math.cos(3.0)), "y": pytest.approx(3.0)}
+
+
+def test_array_values(shell):
+    res, _ = ok(shell, "%%autodiff --at w=[1.0, -2.0, 0.5]\nnp.sum(w * w) + tanh(w[0])")
+    expected = np.array([2.0 + 1 - math.tanh(1.0) ** 2, -4.0, 1.0])
+    assert np.allclose(res.gradient["w"], expected)
+
+
+def test_statements_before_the_expression_and_math_without_imports(shell):
+    res, _ = ok(shell, "%%autodiff --at x=0.5\na = exp(x)\nb = sqrt(a) * cos(x)\nb + pi")
+    # b = e^(x/2) cos x: b' = e^(x/2) (cos x / 2 - sin x)
+    expected = math.exp(0.25) * (math.cos(0.5) / 2 - math.sin(0.5))
+    assert res.gradient["x"] == pytest.approx(expected, rel=1e-14)
+
+
+def test_multiline_expression(shell):
+    res, _ = ok(shell, "%%autodiff --at x=2.0\n(x * x\n + 3 * x)")
+    assert res.gradient["x"] == pytest.approx(7.0)
+
+
+POW = """def square(x):
+    return x * x
+
+def pow(x, n):
+    r = 1
+    for i in range(n):
+        r = r * x
+    return r
+"""
+
+
+def test_defs_last_one_explored_and_they_stay_defined(shell):
+    res, _ = ok(shell, "%%autodiff --at x=2.0,n=5 --mode reverse\n" + POW)
+    assert res.value == 32.0
+    assert res.gradient == {"x": 80.0, "n": None}
+    later, _ = ok(shell, "pow(3.0, 2) + square(2.0)")
+    assert later == 13.0
+
+
+def test_func_picks_the_def(shell):
+    res, _ = ok(shell, "%%autodiff --at x=3.0 --func square\n" + POW)
+    assert res.gradient == {"x": 6.0}
+
+
+def test_a_def_using_math_names_works_in_later_cells(shell):
+    ok(shell, "%%autodiff --at x=1.0 --static\ndef g(x):\n    return sin(x) * x")
+    later, _ = ok(shell, "g(2.0)")
+    assert later == pytest.approx(math.sin(2.0) * 2.0)
+
+
+def test_ssa_of_a_def(shell):
+    res, out = ok(shell, "%%autodiff --at x=2.0,n=5 --ssa\n" + POW)
+    assert res.report.ssa is not None and "φ" in str(res.report.ssa)
+    assert res.report.adjoint_source.startswith("def grad_pow(x, n):")
+    shown = [c.value for c in res.widget.children if "SSA form" in getattr(c, "value", "")]
+    assert len(shown) == 1 and "φ" in shown[0] and "def grad_pow(x, n):" in shown[0]
+
+
+def test_ssa_of_an_expression_and_static_text(shell):
+    res, out = ok(shell, "%%autodiff --at x=3.0 --ssa --static\n5*sin(log(x))")
+    assert "SSA form:" in out.stdout and "generated adjoint code:" in out.stdout
+    assert "def grad_f(x):" in out.stdout
+
+
+def test_plot(shell):
+    res, out = ok(shell, "%%autodiff --at x=1.0 --plot 0.5:5\nx*x")
+    images = [c for c in res.widget.children if c.__class__.__name__ == "Image"]
+    assert len(images) == 1 and bytes(images[0].value).startswith(b"\x89PNG")
+    _, static = ok(shell, "%%autodiff --at x=1.0 --plot 0.5:5 --static\nx*x")
+    assert len(static.outputs) == len(out_data(static)) == 4   # graph, 2 sweeps, plot
+
+
+@pytest.mark.parametrize("option", ["--plot -1:2", "--plot=-1:2"])
+def test_plot_with_a_negative_start(shell, option):
+    ok(shell, f"%%autodiff --at x=1.0 --static {option}\nx*x")
+
+
+def test_static_is_deterministic_text_and_still_figures(shell):
+    cell = "%%autodiff --at x=3.0 --static\n5*sin(log(x))"
+    _, first = ok(shell, cell)
+    _, second = ok(shell, cell)
+    assert first.stdout == second.stdout
+    text = first.stdout
+    for block in ("y1 = log(x)\n  y2 = sin(y1)\n  y3 = 5 * y2",
+                  "dy1 = 1 / x\n  dy2 = cos(y1)\n  dy3 = dy2 * dy1\n  dy4 = 5 * dy3",
+                  f"y{BAR}3 = 1\n  y{BAR}2 = y{BAR}3 * 5\n  y{BAR}1 = y{BAR}2 * cos(y1)\n"
+                  f"  x{BAR} = y{BAR}1 * (1 / x)"):
+        assert block in text
+    assert f"∂f/∂x = {D_LOG!r}" in text
+    kinds = [set(o.data) for o in out_data(first)]
+    assert kinds and all("image/png" in k and WIDGET not in k for k in kinds)
+    assert [o.data["image/png"] for o in first.outputs] == [o.data["image/png"] for o in
+                                                            second.outputs]
+
+
+def out_data(out):
+    return list(out.outputs)
+
+
+def test_help_lists_every_option(shell):
+    doc = AutodiffMagics.autodiff.__doc__
+    for option in ("--at", "--wrt", "--mode", "--plot", "--ssa", "--static", "--func"):
+        assert option in doc
+    _, out = ok(shell, "%%autodiff?")
+    assert "--static" in out.stdout and "--at" in out.stdout
+
+
+# ---------------------------------------------------------------------------
+# Bad input: one message, no traceback, namespace unchanged
+
+
+BAD = {
+    "syntax error": ("--at x=3.0", "5*sin(log(x)", "syntax error in the cell, line 1"),
+    "syntax error in a def": ("--at x=3.0", "def f(x):\n    return x +* 2",
+                              "syntax error in the cell, line 2"),
+    "undefined name": ("--at x=3.0", "5*z", "undefined name 'z' (line 1)"),
+    "undefined name in a def": ("--at x=3.0", "def f(x):\n    return q * x",
+                                "undefined name 'q'"),
+    "no --at": ("", "5*x", "undefined name 'x' (line 1): give it a value (--at x=...)"),
+    "no --at for a def": ("", "def f(x):\n    return x", "f needs a value for x"),
+    "malformed --at value": ("--at x=3.0.1", "5*x", "the value of x, '3.0.1', is not a Python"),
+    "--at without a value": ("--at x", "5*x", "NAME=VALUE"),
+    "--at with a bad name": ("--at 3=4", "5*x", "'3' is not a variable name"),
+    "--at twice": ("--at x=1,x=2", "5*x", "x is given twice"),
+    "--at names no parameter": ("--at x=1,z=2", "def f(x):\n    return x",
+                                "--at z: f has no such parameter"),
+    "--at misses a parameter": ("--at x=1", "def f(x, y):\n    return x * y",
+                                "f needs a value for y"),
+    "unknown option": ("--at x=1 --fast", "5*x", "unrecognized arguments: --fast"),
+    "bad --mode": ("--at x=1 --mode sideways", "5*x", "invalid choice: 'sideways'"),
+    "bad --plot": ("--at x=1 --plot 3", "5*x", "--plot wants LO:HI"),
+    "--plot backwards": ("--at x=1 --plot 5:1", "5*x", "LO must be less than HI"),
+    "--wrt not a variable": ("--at x=1 --wrt z", "5*x", "--wrt z: not among the variables"),
+    "--func not defined": ("--at x=1 --func h", "def f(x):\n    return x", "--func h"),
+    "non-differentiable op": ("--at x=3.0", "np.floor(x)", "np.floor has no derivative rule"),
+    "math instead of ad": ("--at x=3.0", "import math\nmath.sin(x)", "ad.sin"),
+    "error while running": ("--at x=0.0", "1/x", "ZeroDivisionError"),
+    "not a number": ("--at x=1.0", "'x is ' + str(x)", "must return a number"),
+    "empty cell": ("--at x=1.0", "\n", "the cell is empty"),
+    "no expression": ("--at x=1.0", "y = 2 * x", "should end with an expression"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_is_one_usage_error(shell, case):
+    line, cell, message = BAD[case]
+    shell.run_cell("keep = 41\nf = 'mine'")
+    before = dict(shell.user_ns)
+    result, out = run(shell, f"%%autodiff {line}\n{cell}")
+    assert isinstance(result.error_in_exec, UsageError)
+    assert message in out.stderr
+    assert out.stderr.startswith("UsageError: ") and out.stderr.count("UsageError") == 1
+    assert "Traceback" not in out.stderr + out.stdout and "adexplorer/" not in out.stderr
+    assert out.stdout == "" and not out.outputs
+    after = dict(shell.user_ns)
+    assert after.keys() == before.keys()
+    assert all(after[k] is before[k] for k in before)
+
+
+def test_a_failing_def_cell_takes_back_its_definitions(shell):
+    shell.run_cell("def pow(x, n):\n    return 'the old one'")
+    old = shell.user_ns["pow"]
+    result, out = run(shell, "%%autodiff --at x=2.0,m=3\n" + POW)
+    assert isinstance(result.error_in_exec, UsageError) and "--at m" in out.stderr
+    assert shell.user_ns["pow"] is old
+    assert "square" not in shell.user_ns and "sin" not in shell.user_ns
+
+
+def test_messages_name_the_line_in_the_cell(shell):
+    _, out = run(shell, "%%autodiff --at x=2.0\na = x * 2\nb = a / (x - 2)\nb + 1")
+    assert "ZeroDivisionError" in out.stderr and "line 2: b = a / (x - 2)" in out.stderr
