@@ -53,7 +53,7 @@ def summary_html(report: Report) -> str:
         else:
             agree = esc(fd or "")
         if r.status == GOT:
-            shown = esc(number(r.gradient))
+            shown = esc(number(report.gradient[r.name]))
         else:
             shown = f'None <span style="color:#666">({esc(r.status)})</span>'
         forward = report.derivatives.get(r.name)

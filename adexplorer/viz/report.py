@@ -22,7 +22,7 @@ from ..core.errors import ADError
 from ..core.explain import GOT, explain_gradient
 from ..core.forward import jvp, one_like, zero_like
 from ..core.primitives import strip
-from ..core.reverse import argument_names, trace as record
+from ..core.reverse import argument_names, gradient, trace as record
 from ..core.tracing import Const
 from ..core.wengert import short_value
 from .fd import fd_check
@@ -72,9 +72,14 @@ class Report:
     ssa_note: str = ""
     warnings: list = field(default_factory=list)        # what NumPy warned about, once each
 
+    gradients: tuple | None = None                      # ad.gradient(f, *args), scalar f
+
     @property
     def gradient(self) -> dict:
-        """Reverse mode: argument name -> gradient (``None``: see ``explanation``)."""
+        """Reverse mode: argument name -> gradient (``None``: see ``explanation``),
+        exactly what ``ad.gradient`` returns (of ``sum(f)`` for an array output)."""
+        if self.gradients is not None:
+            return dict(zip(self.names, self.gradients))
         return {r.name: r.gradient for r in self.explanation}
 
     @property
@@ -111,6 +116,8 @@ def analyse(f, args, *, title: str | None = None, modes=MODES, ssa: bool = False
         explanation = explain_gradient(f, *args)
         title = title or f"{getattr(f, '__name__', 'f')}({', '.join(names)})"
         report = Report(f, args, names, title, modes, value, trace, explanation)
+        if report.scalar_output:
+            report.gradients = tuple(gradient(f, *args))
         if "forward" in modes:
             report.derivatives = _forward_derivatives(f, args, names, explanation)
         report.fd = _fd_checks(f, args, names, explanation, report.scalar_output)
@@ -277,9 +284,10 @@ def _text(report: Report, sweeps: bool) -> list:
     out.append("")
     of = "" if report.scalar_output else " of sum(f) (the output is an array)"
     out.append(f"gradient{of}, by reverse mode:")
+    grads = report.gradient
     for r in report.explanation:
         if r.status == GOT:
-            out.append(f"  ∂f/∂{r.name} = {number(r.gradient)}")
+            out.append(f"  ∂f/∂{r.name} = {number(grads[r.name])}")
         else:
             out.append(f"  ∂f/∂{r.name} = None: {r.status} - {r.reason}")
     if report.derivatives:
