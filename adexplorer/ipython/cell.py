@@ -20,6 +20,7 @@ import builtins
 import itertools
 import keyword
 import linecache
+import os
 import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
@@ -131,6 +132,27 @@ def parse_interval(text: str, option: str = "--plot") -> tuple:
     return interval
 
 
+def glue_option_values(argv: list, flags=("--at", "--wrt", "--plot")) -> list:
+    """``--at x=1, y=-2`` and ``--plot -1:2``: argparse would read ``y=-2`` as an extra
+    argument and ``-1:2`` as an option, so every word after one of ``flags`` up to the
+    next ``--option`` is joined to it with commas (``--at=x=1,y=-2``)."""
+    out, k = [], 0
+    while k < len(argv):
+        word = argv[k]
+        flag = word.split("=", 1)[0]
+        k += 1
+        if flag not in flags:
+            out.append(word)
+            continue
+        values = [word.split("=", 1)[1]] if "=" in word else []
+        while k < len(argv) and not argv[k].startswith("--"):
+            values.append(argv[k])
+            k += 1
+        values = [v.strip(",") for v in values if v.strip(",")]
+        out.append(f"{flag}={','.join(values)}" if values else flag)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # The namespace
 
@@ -187,54 +209,66 @@ def remember_source(source: str, label: str) -> str:
 
 
 def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None = None,
-          label: str = "autodiff") -> Program:
+          label: str = "autodiff", noun: str = "the cell") -> Program:
     """Turn ``cell`` into a ``Program`` (see the module text). ``namespace`` is where the
     cell's ``def``s and any math names they need are put; the caller restores it on
-    failure (``NamespaceGuard``)."""
+    failure (``NamespaceGuard``). ``noun`` names the text in messages ("the cell")."""
     cell = textwrap.dedent(cell).strip("\n")
     filename = remember_source(cell + "\n", label)
     if not cell.strip():
-        raise CellError("the cell is empty: write an expression such as 5*sin(log(x)) "
+        raise CellError(f"{noun} is empty: write an expression such as 5*sin(log(x)) "
                         "(with --at x=3.0) or a def")
     try:
         tree = ast.parse(cell, filename)
     except SyntaxError as err:
-        raise CellError(_syntax_message(err, cell)) from None
+        raise CellError(_syntax_message(err, cell, noun)) from None
     body = tree.body
     ends_with_expression = isinstance(body[-1], ast.Expr)
-    defs = [s.name for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    is_def = [isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) for s in body]
+    defs = [s.name for s, d in zip(body, is_def) if d]
     if func is not None and (ends_with_expression or func not in defs):
-        where = (f"the cell defines {', '.join(defs)}" if defs else "the cell defines no function")
+        where = f"{noun} defines {', '.join(defs)}" if defs else f"{noun} defines no function"
         if ends_with_expression:
             where += " and ends with an expression, which is what gets differentiated"
         raise CellError(f"--func {func}: {where}")
     if not ends_with_expression and not defs:
-        raise CellError("the cell should end with an expression to differentiate "
+        raise CellError(f"{noun} should end with an expression to differentiate "
                         "(5*sin(log(x))) or define a function with def")
     _inject_math(tree, namespace)
     _check_names(tree, namespace, point, ends_with_expression)
-    identity = {filename: {k: k for k in range(1, cell.count("\n") + 2)}}
-    if ends_with_expression:
-        statements = [s for s in body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        definitions = [s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        if definitions:
-            _run(ast.Module(body=definitions, type_ignores=[]), filename, namespace)
-        explored, generated, line_map = _expression_function(cell, statements, point,
-                                                              namespace, label)
-        expression = ast.get_source_segment(cell, body[-1]) or ""
-        title = f"{EXPRESSION_NAME}({', '.join(point)}) = {' '.join(expression.split())}"
-        lines = dict(identity, **{generated: line_map})
-        kind = "expression"
-    else:
+    lines = {filename: {k: k for k in range(1, cell.count("\n") + 2)}}
+    if not ends_with_expression:
         _run(tree, filename, namespace)
         name = func if func is not None else defs[-1]
-        explored = namespace[name]
-        if not callable(explored):
-            raise CellError(f"{name} is not a function after running the cell")
-        _check_point(explored, name, point)
-        title = f"{name}({', '.join(_parameters(explored))})"
-        lines = identity
-        kind = "def"
+        program = from_function(namespace[name], point, wrt, name=name)
+        program.filename, program.lines = filename, lines
+        return program
+    definitions = [s for s, d in zip(body, is_def) if d]
+    if definitions:
+        _run(ast.Module(body=definitions, type_ignores=[]), filename, namespace)
+    statements = [s for s, d in zip(body, is_def) if not d]
+    explored, generated, line_map = _expression_function(cell, statements, point,
+                                                          namespace, label)
+    expression = " ".join((ast.get_source_segment(cell, body[-1]) or "").split())
+    lines[generated] = line_map
+    program = _program(explored, point, wrt, f"{EXPRESSION_NAME}({', '.join(point)}) = "
+                       f"{expression}", direct=True)
+    program.kind, program.filename, program.lines = "expression", filename, lines
+    return program
+
+
+def from_function(fn, point: dict, wrt=None, name: str | None = None) -> Program:
+    """A ``Program`` for a function that already exists (a def of a cell, or one loaded
+    from a file): its parameters are named by ``point``."""
+    name = name or getattr(fn, "__name__", "f")
+    if not callable(fn):
+        raise CellError(f"{name} is not a function")
+    _check_point(fn, name, point)
+    return _program(fn, point, wrt, f"{name}({', '.join(_parameters(fn))})", direct=False)
+
+
+def _program(explored, point, wrt, title, direct: bool) -> Program:
+    """``direct``: ``explored``'s parameters are exactly the variables, in order."""
     variables = list(point)
     if not variables:
         raise CellError("nothing to differentiate: give the point with --at, e.g. --at x=3.0")
@@ -242,21 +276,21 @@ def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None
     unknown = [v for v in wrt if v not in point]
     if unknown:
         raise CellError(f"--wrt {', '.join(unknown)}: not among the variables given by --at "
-                        f"({', '.join(variables) or 'none'})")
+                        f"({', '.join(variables)})")
     fixed = {k: v for k, v in point.items() if k not in wrt}
-    function = explored if wrt == variables and kind == "expression" else \
-        _over(explored, wrt, fixed)
+    function = explored if direct and wrt == variables else _over(explored, wrt, fixed)
     if fixed:
         title += ", with " + ", ".join(f"{k} = {v!r}" for k, v in fixed.items()) + " fixed"
-    return Program(function, explored, tuple(point[v] for v in wrt), wrt, point, title,
-                   kind, filename, lines)
+    filename = getattr(getattr(explored, "__code__", None), "co_filename", "")
+    return Program(function, explored, tuple(point[v] for v in wrt), wrt, dict(point), title,
+                   "def", filename, {})
 
 
-def _syntax_message(err: SyntaxError, cell: str) -> str:
+def _syntax_message(err: SyntaxError, cell: str, noun: str) -> str:
     line = err.lineno or 1
     text = (err.text or (cell.splitlines()[line - 1] if line <= cell.count("\n") + 1 else ""))
     text = text.rstrip("\n")
-    message = f"syntax error in the cell, line {line}: {err.msg}"
+    message = f"syntax error in {noun}, line {line}: {err.msg}"
     if text.strip():
         caret = " " * max((err.offset or 1) - 1 - (len(text) - len(text.lstrip())), 0) + "^"
         message += f"\n    {text.strip()}\n    {caret}"
@@ -364,6 +398,8 @@ def _check_point(fn, name: str, point: dict):
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return
     kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     extra = [p for p in point if p not in params or params[p].kind not in kinds]
     if extra:
@@ -415,11 +451,9 @@ def _place(err, program, filenames) -> str:
         return ""
     filename, line = found
     text = linecache.getline(filename, line).strip()
-    if program is not None:
+    if program is not None and filename in program.lines:
         mapped = program.cell_line(filename, line)
         if mapped is None:
             return ""
-        line = mapped
-        text = linecache.getline(program.filename, line).strip() or text
-    return f"line {line}: {text}"
-
+        return f"line {mapped}: {linecache.getline(program.filename, mapped).strip() or text}"
+    return f"{os.path.basename(filename)}, line {line}: {text}"

@@ -23,8 +23,8 @@ from IPython.display import display
 from IPython.utils.process import arg_split
 
 from ..viz.report import analyse, number, point_text
-from .cell import (CellError, NamespaceGuard, build, describe_error, parse_interval,
-                   parse_names, parse_point)
+from .cell import (CellError, NamespaceGuard, build, describe_error, glue_option_values,
+                   parse_interval, parse_names, parse_point)
 
 MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}
 
@@ -127,7 +127,7 @@ class AutodiffMagics(Magics):
 def _parse_options(magic, line: str) -> dict:
     """argparse on the magic's line (errors are UsageErrors from IPython's parser), then
     our own reading of the values."""
-    args = magic.parser.parse_args(_glue_values(arg_split(line, posix=True)))
+    args = magic.parser.parse_args(glue_option_values(arg_split(line, posix=True)))
     try:
         return {
             "at": parse_point(",".join(args.at)) if args.at else {},
@@ -140,28 +140,6 @@ def _parse_options(magic, line: str) -> dict:
         }
     except CellError as err:
         raise UsageError(str(err)) from None
-
-
-def _glue_values(argv: list) -> list:
-    """``--at x=1, y=-2`` and ``--plot -1:2``: argparse would read ``y=-2`` as an extra
-    argument and ``-1:2`` as an option, so every word up to the next ``--option`` is
-    joined to its flag (``--at=x=1,y=-2``)."""
-    out, k = [], 0
-    while k < len(argv):
-        word = argv[k]
-        flag = word.split("=", 1)[0]
-        if flag in ("--at", "--wrt", "--plot"):
-            values = [word.split("=", 1)[1]] if "=" in word else []
-            k += 1
-            while k < len(argv) and not argv[k].startswith("--"):
-                values.append(argv[k])
-                k += 1
-            out.append(f"{flag}={','.join(v.strip(',') for v in values if v.strip(','))}"
-                       if values else flag)
-            continue
-        out.append(word)
-        k += 1
-    return out
 
 
 def _fd_figure(program, interval):

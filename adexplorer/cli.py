@@ -1,0 +1,138 @@
+"""``adexplorer explain``: the same as ``%%autodiff --static``, in a terminal, text only.
+
+    adexplorer explain "5*sin(log(x))" --at x=3 [--mode both] [--ssa file.py:func]
+    adexplorer explain pow.py:pow --at x=2,n=5 --ssa --steps
+    python -m adexplorer explain ...
+
+Prints the value, the gradient and derivatives, the Wengert lists of f, f' and the
+adjoint, the finite-difference check and, with ``--ssa``, the SSA form and the generated
+adjoint code (of ``file.py:func``, or of the explained function). Bad input gives one
+line on stderr and exit status 2 (how it was called) or 1 (what was asked failed);
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import sys
+
+from .ipython.cell import (CellError, build, describe_error, from_function,
+                           glue_option_values, parse_names, parse_point)
+
+PROG = "adexplorer"
+_FILE_FUNC = re.compile(r"^(?P<file>.+\.py):(?P<func>[A-Za-z_]\w*)$")
+
+
+class UsageProblem(Exception):
+    """A malformed command line (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageProblem(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog=PROG, description="Automatic differentiation you can see, in a "
+                  "terminal.")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    explain = commands.add_parser(
+        "explain", help="differentiate an expression or a function and show how",
+        description="Value, derivative, Wengert lists, finite-difference check and "
+                    "(with --ssa) SSA form and adjoint code, as text.")
+    explain.add_argument("target", metavar="EXPR|FILE.py:FUNC",
+                         help='an expression in named variables ("5*sin(log(x))"), or a '
+                              "function in a Python file")
+    explain.add_argument("--at", nargs="+", metavar="NAME=VALUE",
+                         help="the point: x=3,y=2 (Python literals; a list of numbers is "
+                              "an array)")
+    explain.add_argument("--wrt", nargs="+", metavar="NAME",
+                         help="the variables to differentiate (default: all)")
+    explain.add_argument("--mode", choices=("forward", "reverse", "both"), default="both",
+                         help="which Wengert lists of the derivative to show "
+                              "(default: both)")
+    explain.add_argument("--ssa", nargs="?", const=True, default=None,
+                         metavar="FILE.py:FUNC",
+                         help="also the SSA form and generated adjoint code, of FUNC "
+                              "(default: the explained function)")
+    explain.add_argument("--steps", action="store_true",
+                         help="also list every step of the forward and backward sweeps")
+    return top
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser().parse_args(glue_option_values(argv, ("--at", "--wrt")))
+        if args.command is None:
+            raise UsageProblem("give a command: adexplorer explain EXPR --at x=3")
+        print(explain(args), end="")
+        return 0
+    except UsageProblem as err:
+        return _fail(str(err), 2)
+    except CellError as err:
+        return _fail(str(err), 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as err:                  # loading a file failed: say where
+        return _fail(describe_error(err, None, _loaded), 1)
+
+
+def explain(args) -> str:
+    from .viz.report import analyse
+    modes = {"forward": ("forward",), "reverse": ("reverse",),
+             "both": ("forward", "reverse")}[args.mode]
+    point = parse_point(",".join(args.at)) if args.at else {}
+    wrt = parse_names(",".join(args.wrt)) if args.wrt else None
+    found = _FILE_FUNC.match(args.target)
+    if found and os.path.exists(found["file"]):
+        program = from_function(load_function(args.target), point, wrt)
+    else:
+        program = build(args.target.replace("\\n", "\n"), {}, point, wrt=wrt,
+                        label="explain", noun="the expression")
+    source = program.explored
+    if isinstance(args.ssa, str):
+        source = load_function(args.ssa)
+    try:
+        report = analyse(program.function, program.args, title=program.title, modes=modes,
+                         ssa=args.ssa is not None, source=source)
+    except Exception as err:                  # the function itself failed: say where
+        raise CellError(describe_error(err, program, _loaded)) from None
+    return report.text(sweeps=args.steps)
+
+
+_loaded: list = []
+
+
+def load_function(spec: str):
+    """``"path/to/file.py:func"`` -> the function, importing the file as a module."""
+    found = _FILE_FUNC.match(spec)
+    if not found:
+        raise UsageProblem(f"{spec!r}: expected FILE.py:FUNC, e.g. pow.py:pow")
+    path = found["file"]
+    if not os.path.isfile(path):
+        raise CellError(f"{path}: no such file")
+    name = "_adexplorer_" + re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
+    spec_ = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec_)
+    _loaded.append(os.path.abspath(path))
+    spec_.loader.exec_module(module)
+    fn = getattr(module, found["func"], None)
+    if not callable(fn):
+        raise CellError(f"{path} defines no function {found['func']}")
+    return fn
+
+
+def _fail(message: str, status: int) -> int:
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    text = lines[0] if lines else "failed"
+    if len(lines) > 1 and lines[-1] != "^":
+        text += " | " + " | ".join(line for line in lines[1:] if set(line) != {"^"})
+    elif len(lines) > 2:
+        text += " | " + lines[1]
+    print(f"{PROG}: error: {text}", file=sys.stderr)
+    return status
