@@ -38,12 +38,19 @@ class Reverse:
         self.scalar = plan.mode == "scalar"
         self.reads: list[str] = []          # forward names the reverse pass reads
         self.restored: set[str] = set()     # names it pops from a stack first
-        self.first_def = {}                 # variable -> first block defining one of its values
+        # variable -> the first block that defines one of its values or, for a φ, sends
+        # its adjoint on (the φ's adjoint goes to the blocks that jump to it)
+        self.first_def = {}
         a = plan.a
         for v in a.order:
             r = plan.root(v)
             b = a.block_of.get(v)
-            n = 0 if b is None else b.number
+            if b is None:
+                n = 0
+            elif v in a.phi_of:
+                n = min(pred.number for pred in b.preds)
+            else:
+                n = b.number
             self.first_def[r] = min(self.first_def.get(r, n), n)
 
     # -- helpers ---------------------------------------------------------------------
@@ -225,6 +232,8 @@ class Reverse:
         for s in reversed(b.statements):
             if s in self.p.statements:
                 lines += self.statement(s, live)
+            else:                                    # no derivative: its adjoint stops here
+                live.discard(self.p.root(s.target))
         return lines, live
 
     def transfer(self, src, dst, live, skip=()):
@@ -232,9 +241,13 @@ class Reverse:
         p = self.p
         sums, consumed = {}, set()
         for phi in dst.phis:
-            if phi in skip or not p.a.is_active(phi.target):
+            if phi in skip:
                 continue
             P = p.root(phi.target)
+            if not p.a.is_active(phi.target):       # its variable's adjoint reaches nothing
+                if P in live:
+                    consumed.add(P)
+                continue
             v = phi.value_from(src)
             if isinstance(v, Value) and p.root(v) is P:
                 continue
@@ -297,20 +310,19 @@ class Reverse:
         if not info.active:
             return [], live
         returns = {j.site for j in _returns(loop)} & T
-        completed = bool(T - returns)
         lines = []
-        finish_lines, live = self.last_iteration(loop, info, returns, completed, live)
+        finish_lines, live = self.last_iteration(loop, info, returns, T, live)
         lines += finish_lines
         body_lines, live = self.iterations(loop, info, live)
         return lines + body_lines, live
 
-    def last_iteration(self, loop, info, returns, completed, live):
+    def last_iteration(self, loop, info, returns, T, live):
         """Reverse the iteration that left the loop: by its condition (nothing to do but
         the exit φ nodes), by a ``break``, or by a ``return``."""
         arms = []
         if returns:
             arms.append(("return", self.seq(loop.body, returns, self.site, set(live))))
-        if completed:
+        if T - returns:                          # the loop finished (or broke) normally
             lines = []
             if loop.parent is not None:
                 kept = [x for x in (info.count, info.exit) if x]
@@ -343,7 +355,7 @@ class Reverse:
         merged = live_r | live_d
         r_lines += self.zeros(merged - live_r)
         d_lines += self.zeros(merged - live_d)
-        test = site_test(self.read(self.site), returns, returns | {0})
+        test = site_test(self.read(self.site), returns, T)
         lines = [f"if {test}:"] + indent(r_lines or ["pass"])
         if d_lines:
             lines += ["else:"] + indent(d_lines)
@@ -380,6 +392,8 @@ class Reverse:
             for s in reversed(loop.latch.statements):
                 if s in self.p.statements:
                     lines += self.statement(s, live)
+                else:
+                    live.discard(self.p.root(s.target))
         body, live = self.seq(loop.body, set(info.latch_sites), var, live)
         return lines + body, live - self.finished(loop.body[0])
 

@@ -312,6 +312,7 @@ class Plan:
             self.vars = Variables(self.a, self.alone, reserved)
             self.records, clash = self._records()
             if clash is None:
+                self._name_saved()
                 return
             self.alone.add(clash)
 
@@ -362,15 +363,23 @@ class Plan:
 
     # -- names ---------------------------------------------------------------------
     def var(self, v) -> str:
-        if isinstance(v, Value) and v not in self.a.order:      # a call's saved pullback
-            return names.saved(self.vars.of(self._owner(v)))
+        if isinstance(v, Value) and v not in self.a.order:      # what a call saved
+            return self.saved_names[v]
         return self.vars.of(v)
 
-    def _owner(self, saved):
+    def _name_saved(self):
+        """``saved_y3`` for each call's saved data: one variable per call statement."""
+        taken = set(self.vars.name.values()) | set(self.ns.names()) | RESERVED
+        self.saved_names = {}
         for s in self.statements:
-            if s.saved is saved:
-                return s.target
-        raise KeyError(saved)
+            if s.saved is not None:
+                base = names.saved(self.vars.of(s.target))
+                name, k = base, 1
+                while name in taken:
+                    k += 1
+                    name = names.version(base, k)
+                taken.add(name)
+                self.saved_names[s.saved] = name
 
     def adjoint(self, v) -> str:
         return names.adjoint_of(self.vars.of(v))
