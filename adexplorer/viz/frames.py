@@ -47,6 +47,11 @@ _TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:
                 "border-bottom:1px solid #ddd;text-align:left}</style>")
 
 
+def default_dpi(n_boxes: int) -> int:
+    """Resolution of the frames: small graphs large on a projector, big ones smaller."""
+    return 120 if n_boxes <= 12 else 100 if n_boxes <= 30 else 80
+
+
 class FrameRenderer:
     """Frames of ``trace``'s graph as PNG bytes (or RGBA arrays); see the module text."""
 
@@ -56,7 +61,7 @@ class FrameRenderer:
         self.plot = GraphPlot(trace, max_nodes=max_nodes)
         self.layout = self.plot.layout
         n_boxes = len(self.layout.boxes)
-        self.dpi = dpi if dpi is not None else (120 if n_boxes <= 12 else 100 if n_boxes <= 30 else 80)
+        self.dpi = dpi if dpi is not None else default_dpi(n_boxes)
         figure = self.plot.figure
         figure.set_dpi(self.dpi)
         self.canvas = FigureCanvasAgg(figure)
