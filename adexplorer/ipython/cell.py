@@ -135,7 +135,8 @@ def parse_interval(text: str, option: str = "--plot") -> tuple:
 def glue_option_values(argv: list, flags=("--at", "--wrt", "--plot")) -> list:
     """``--at x=1, y=-2`` and ``--plot -1:2``: argparse would read ``y=-2`` as an extra
     argument and ``-1:2`` as an option, so every word after one of ``flags`` up to the
-    next ``--option`` is joined to it with commas (``--at=x=1,y=-2``)."""
+    next ``--option`` is joined to it (``--at=x=1,y=-2``): with a space inside brackets or
+    quotes (``p={'a': 1.0}``), else with a comma. Quotes around a whole word go."""
     out, k = [], 0
     while k < len(argv):
         word = argv[k]
@@ -144,13 +145,58 @@ def glue_option_values(argv: list, flags=("--at", "--wrt", "--plot")) -> list:
         if flag not in flags:
             out.append(word)
             continue
-        values = [word.split("=", 1)[1]] if "=" in word else []
+        text = _unquote(word.split("=", 1)[1]) if "=" in word else ""
         while k < len(argv) and not argv[k].startswith("--"):
-            values.append(argv[k])
+            value = _unquote(argv[k])
+            text = value if not text else text + (" " if _is_open(text) else ",") + value
             k += 1
-        values = [v.strip(",") for v in values if v.strip(",")]
-        out.append(f"{flag}={','.join(values)}" if values else flag)
+        out.append(f"{flag}={text}" if text else flag)
     return out
+
+
+def split_words(line: str) -> list:
+    """A magic's line split at spaces that are outside brackets and quotes:
+    ``--at p={'a': 1.0} --wrt p`` -> ``["--at", "p={'a': 1.0}", "--wrt", "p"]``."""
+    words, current, depth, quote = [], "", 0, None
+    for ch in line:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch.isspace() and depth <= 0:
+            if current:
+                words.append(current)
+            current = ""
+            continue
+        current += ch
+    if current:
+        words.append(current)
+    return words
+
+
+def _unquote(word: str) -> str:
+    if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
+        return word[1:-1]
+    return word
+
+
+def _is_open(text: str) -> bool:
+    """Does ``text`` end inside brackets or a string?"""
+    depth, quote = 0, None
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+    return depth > 0 or quote is not None
 
 
 # ---------------------------------------------------------------------------

@@ -20,11 +20,10 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
-from IPython.utils.process import arg_split
 
 from ..viz.report import analyse, number, point_text
 from .cell import (CellError, NamespaceGuard, build, describe_error, glue_option_values,
-                   parse_interval, parse_names, parse_point)
+                   parse_interval, parse_names, parse_point, split_words)
 
 MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}
 
@@ -127,7 +126,7 @@ class AutodiffMagics(Magics):
 def _parse_options(magic, line: str) -> dict:
     """argparse on the magic's line (errors are UsageErrors from IPython's parser), then
     our own reading of the values."""
-    args = magic.parser.parse_args(glue_option_values(arg_split(line, posix=True)))
+    args = magic.parser.parse_args(glue_option_values(split_words(line)))
     try:
         return {
             "at": parse_point(",".join(args.at)) if args.at else {},

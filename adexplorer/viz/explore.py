@@ -57,10 +57,12 @@ def summary_html(report: Report) -> str:
         else:
             shown = f'None <span style="color:#666">({esc(r.status)})</span>'
         forward = report.derivatives.get(r.name)
-        rows.append(f"<tr><td>∂f/∂{esc(r.name)}</td><td><b>{shown}</b></td>"
-                    f"<td>{'' if forward is None else esc(number(forward))}</td>"
+        forward_cell = ("" if "forward" not in report.modes else
+                        f"<td>{'' if forward is None else esc(number(forward))}</td>")
+        rows.append(f"<tr><td>∂f/∂{esc(r.name)}</td><td><b>{shown}</b></td>{forward_cell}"
                     f'<td style="color:#666">{agree}</td></tr>')
     of = "" if report.scalar_output else " (of sum(f): the output is an array)"
+    forward_head = "<th>forward mode</th>" if "forward" in report.modes else ""
     out = ['<div class="adexplorer-summary" style="font-size:15px">',
            f"<div><b>{esc(report.title)}</b> at {esc(point_text(report.names, report.args))}"
            "</div>",
@@ -68,7 +70,7 @@ def summary_html(report: Report) -> str:
            "".join(f'<div style="color:#9a6700">NumPy warned: {esc(m)}</div>'
                    for m in report.warnings),
            f'<table style="font-size:14px"><tr><th></th><th>reverse mode{of}</th>'
-           "<th>forward mode</th><th>vs finite differences</th></tr>" + "".join(rows) +
+           f"{forward_head}<th>vs finite differences</th></tr>" + "".join(rows) +
            "</table>"]
     out.append(rules_html(report, only_wrong=True))
     out.append("</div>")

@@ -83,6 +83,17 @@ def test_array_values(shell):
     assert np.allclose(res.gradient["w"], expected)
 
 
+@pytest.mark.parametrize("line, cell, expected", [
+    ("--at p={'a': 1.0, 'b': 2.0}", "p['a'] * p['b']", {"p": {"a": 2.0, "b": 1.0}}),
+    ("--at x=1.5, s='abc'", "x * len(s)", {"x": 3.0, "s": None}),
+    ('--at "x=1.0, y=-2.0"', "x * y", {"x": -2.0, "y": 1.0}),
+    ("--at x=-1.0 y=2.0", "x * y", {"x": 2.0, "y": -1.0}),
+])
+def test_literal_values_of_every_kind(shell, line, cell, expected):
+    res, _ = ok(shell, f"%%autodiff {line}\n{cell}")
+    assert res.gradient == expected
+
+
 def test_statements_before_the_expression_and_math_without_imports(shell):
     res, _ = ok(shell, "%%autodiff --at x=0.5\na = exp(x)\nb = sqrt(a) * cos(x)\nb + pi")
     # b = e^(x/2) cos x: b' = e^(x/2) (cos x / 2 - sin x)
