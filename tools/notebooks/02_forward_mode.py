@@ -1,0 +1,321 @@
+# %% [markdown]
+# # 2. Forward mode: dual numbers
+#
+# *About 20 minutes. Before: [1. What is AD](01_what_is_ad.ipynb). Next:
+# [3. Reverse mode](03_reverse_mode.ipynb).*
+#
+# Forward mode applies the chain rule **from the input towards the output**: every value
+# the program computes travels together with its derivative with respect to the input,
+# and each operation updates both at once. For $f(x) = 5\sin(\log x)$ the products are
+# taken in the order the program runs:
+#
+# $$\frac{dy_1}{dx}, \quad \frac{dy_2}{dy_1}\frac{dy_1}{dx}, \quad
+#   \frac{dy_3}{dy_2}\frac{dy_2}{dy_1}\frac{dy_1}{dx}.$$
+#
+# The device that carries a value and its derivative together is the **dual number**
+# $a + b\,\varepsilon$, where $\varepsilon$ is a symbol with $\varepsilon^2 = 0$. Multiply
+# two of them and the $\varepsilon^2$ term disappears:
+#
+# $$(a + b\varepsilon)(c + d\varepsilon) = ac + (ad + bc)\,\varepsilon,$$
+#
+# which is exactly the product rule. Put $x + 1\varepsilon$ into a function and
+# $f(x) + f'(x)\,\varepsilon$ comes out.
+
+# %% [markdown]
+# ## 1. Build it yourself
+#
+# The talk builds a `Dual` type in Julia in a dozen lines. Here it is in Python. The field
+# names follow the talk: `x` is the value (the *primal*), `eps` the coefficient of
+# $\varepsilon$ (the *tangent*). The arguments are called `a` and `b` rather than `self`
+# and `other` so that each rule reads like the algebra above.
+
+# %%
+import math
+
+
+class Dual:
+    """A dual number x + eps·ε with ε² = 0: a value and its derivative together."""
+
+    def __init__(self, x, eps):
+        self.x, self.eps = x, eps
+
+    def __repr__(self):
+        return f"Dual({self.x!r}, {self.eps!r})"
+
+    def __add__(a, b):
+        b = lift(b)
+        return Dual(a.x + b.x, a.eps + b.eps)
+
+    def __sub__(a, b):
+        b = lift(b)
+        return Dual(a.x - b.x, a.eps - b.eps)
+
+    def __mul__(a, b):
+        b = lift(b)
+        return Dual(a.x * b.x, b.x * a.eps + a.x * b.eps)
+
+    def __truediv__(a, b):
+        b = lift(b)
+        return Dual(a.x / b.x, (b.x * a.eps - a.x * b.eps) / b.x ** 2)
+
+    # A plain number on the left (5 * d) ends up here: lift it, then use the rules above.
+    def __radd__(a, b):
+        return lift(b) + a
+
+    def __rsub__(a, b):
+        return lift(b) - a
+
+    def __rmul__(a, b):
+        return lift(b) * a
+
+    def __rtruediv__(a, b):
+        return lift(b) / a
+
+
+def lift(v):
+    """Promotion: a plain number is a dual number whose derivative is 0."""
+    return v if isinstance(v, Dual) else Dual(v, 0)
+
+
+# %% [markdown]
+# `lift` is the Python version of the talk's `convert` and `promote_rule` lines: whenever a
+# plain number meets a dual number, the number becomes a dual number with tangent 0 (a
+# constant does not change when $x$ does).
+#
+# The elementary functions need their derivative rules too: $\sin' = \cos$,
+# $\cos' = -\sin$, $\log' = 1/x$, each multiplied by the incoming tangent (the chain
+# rule). On plain numbers they fall back to `math`.
+
+# %%
+def sin(d):
+    if not isinstance(d, Dual):
+        return math.sin(d)
+    return Dual(math.sin(d.x), d.eps * math.cos(d.x))
+
+
+def cos(d):
+    if not isinstance(d, Dual):
+        return math.cos(d)
+    return Dual(math.cos(d.x), -d.eps * math.sin(d.x))
+
+
+def log(d):
+    if not isinstance(d, Dual):
+        return math.log(d)
+    return Dual(math.log(d.x), d.eps / d.x)
+
+
+def D(f, x):
+    """f'(x): seed the input with tangent 1 and read the tangent of the output."""
+    return f(Dual(x, type(x)(1))).eps
+
+
+# %% [markdown]
+# That is a complete forward-mode AD. The talk's test: the derivative by dual numbers
+# against the hand-derived $f'(x) = 5\cos(\log x)/x$.
+
+# %%
+def f(x):
+    return 5 * sin(log(x))
+
+
+def df(x):
+    return 5 * cos(log(x)) / x
+
+
+D(f, 3.0), df(3.0)
+
+# %%
+D(f, 3.0) == df(3.0)
+
+# %% [markdown]
+# Equal to the last bit. Here is the whole computation in one go, the value and the
+# derivative side by side:
+
+# %%
+f(Dual(3.0, 1.0))
+
+# %% [markdown]
+# ### A rule written wrong
+#
+# Getting every rule right matters, because AD trusts them blindly. On the slide, the
+# division line reads `Dual(a.x * b.x, b.x * a.ϵ - a.x * b.ϵ)`: it multiplies where it
+# should divide and forgets to divide the tangent by $b^2$. Let us try that version on
+# $1/x$, whose derivative at 2 is $-1/4$:
+
+# %%
+def slide_division(a, b):
+    a, b = lift(a), lift(b)
+    return Dual(a.x * b.x, b.x * a.eps - a.x * b.eps)
+
+
+slide_division(1.0, Dual(2.0, 1.0)), Dual(1.0, 0.0) / Dual(2.0, 1.0)
+
+# %% [markdown]
+# The slide's rule gives the value 2 and the slope −1; the quotient rule in our class gives
+# 0.5 and −0.25. Nothing crashes with a wrong rule: the numbers are simply wrong. That is
+# why adexplorer checks every rule in its table against finite differences in its tests,
+# and ships the same checker for your own rules (notebook 6).
+#
+# ## 2. adexplorer's dual numbers
+#
+# adexplorer has the same idea as `ad.Dual`, with every rule from one table, NumPy arrays
+# as values, and tags that keep nested derivatives apart (notebook 6). Functions written
+# with `ad.sin`, `ad.log`, ... (or `np.sin`, `np.log`, ...) accept it:
+
+# %%
+import numpy as np
+
+import adexplorer as ad
+
+
+def f(x):
+    return 5 * ad.sin(ad.log(x))
+
+
+f(ad.Dual(3.0, 1.0))
+
+# %% [markdown]
+# `ad.derivative(f, x)` is the talk's `D(f, x)`, and `ad.D(f)` is the derivative as a
+# function, which can be called, plotted or differentiated again:
+
+# %%
+ad.derivative(f, 3.0), ad.D(f)(3.0)
+
+# %% [markdown]
+# One forward pass with an array of values gives the derivative at each of them, because
+# every operation here acts elementwise:
+
+# %%
+xs = np.array([1.0, 2.0, 3.0])
+f(ad.Dual(xs, np.ones(3)))
+
+# %% [markdown]
+# With several inputs, the tangent we put in is a **direction**. `ad.jvp(f, primals,
+# tangents)` returns the value and the derivative along that direction, the
+# Jacobian-vector product. For $g(a, b) = a b + \sin a$ the direction $(1, 0)$ gives
+# $\partial g/\partial a = b + \cos a$, and $(0, 1)$ gives $\partial g/\partial b = a$:
+
+# %%
+def g(a, b):
+    return a * b + ad.sin(a)
+
+
+print(ad.jvp(g, (2.0, 3.0), (1.0, 0.0)))
+print(ad.jvp(g, (2.0, 3.0), (0.0, 1.0)))
+print(3.0 + math.cos(2.0))
+
+# %% [markdown]
+# ## 3. The forward sweep, step by step
+#
+# Where do the tangents go? Record `f` once with `ad.trace` and replay it in forward mode:
+# `forward_sweep()` lists every step, from the seed $dx = 1$ to the tangent of the output.
+# The symbols are the lines of the derivative's Wengert list from notebook 1; the numbers
+# are what each line produced at $x = 3$.
+
+# %%
+t = ad.trace(f, 3.0)
+sweep = t.forward_sweep()
+print(sweep)
+
+# %% [markdown]
+# The same steps as pictures: the highlighted box is the node whose tangent is being
+# computed, the green ones already have theirs, and the thick arrow is the edge the
+# tangent travels along.
+
+# %%
+import matplotlib.pyplot as plt
+
+
+def filmstrip(trace, sweep):
+    """One small picture of the graph per step of a sweep."""
+    fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.5 * len(sweep)))
+    for ax, step in zip(axes, sweep):
+        edge = [] if step.parent is None else [(step.parent, step.node)]
+        done = [s.node for s in sweep[:step.step]]
+        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, ax=ax,
+                      title=f"step {step.step}: {step.symbols}")
+    plt.show()
+
+
+filmstrip(t, sweep)
+
+# %% [markdown]
+# ### Animated
+#
+# `ad.SweepPlayer` plays the same sweep: press ▶, drag the slider, or step with the
+# buttons. The table fills in the primal and tangent of each node as the sweep reaches it.
+# (The player needs a running kernel: on a static web page it does not move.)
+
+# %% tags=["nbval-ignore-output"]
+ad.SweepPlayer(t, mode="forward")
+
+# %% [markdown]
+# ## 4. What forward mode costs
+#
+# One forward pass carries one tangent, a derivative along **one input direction**. For a
+# function with $n$ inputs and $m$ outputs, the full Jacobian ($m \times n$ numbers) needs
+# $n$ passes, one per input, whatever $m$ is. So forward mode is the right tool when there
+# are **few inputs and many outputs**, and the wrong one for a loss with a million weights.
+#
+# A cost meter: `ad.trace` records every primitive operation a computation runs, so
+# tracing the computation of a Jacobian counts its work. We compare `ad.jacfwd` (forward
+# mode, one pass per input) with `ad.jacrev` (reverse mode, the next notebook: one backward
+# pass per output), on two shapes of problem, relative to the cost of evaluating the
+# function once:
+#
+# * `curve(t)`: **one input, many outputs** (the points $\sin(kt)$, $k = 1..m$);
+# * `loss(w)`: **many inputs, one output** ($\sum_i \sin^2 w_i$).
+
+# %%
+def curve(t, m):
+    return ad.stack(*[ad.sin(k * t) for k in range(1, m + 1)])
+
+
+def loss(w):
+    return sum(ad.sin(w[i]) ** 2 for i in range(len(w)))
+
+
+def relative_cost(jacobian, f, x):
+    """Operations run to compute the Jacobian, divided by those of one call of f."""
+    return len(ad.trace(lambda x: jacobian(f)(x), x)) / len(ad.trace(f, x))
+
+
+sizes = [1, 2, 4, 8, 12, 16]
+many_outputs = {name: [relative_cost(jac, lambda t, m=m: curve(t, m), 0.3) for m in sizes]
+                for name, jac in [("forward", ad.jacfwd), ("reverse", ad.jacrev)]}
+many_inputs = {name: [relative_cost(jac, loss, np.linspace(0.1, 1.0, n)) for n in sizes]
+               for name, jac in [("forward", ad.jacfwd), ("reverse", ad.jacrev)]}
+for name in ("forward", "reverse"):
+    print(f"{name:8}  1 input, m outputs: {np.round(many_outputs[name], 1)}")
+    print(f"{name:8}  n inputs, 1 output: {np.round(many_inputs[name], 1)}")
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+for ax, costs, label in [(left, many_outputs, "number of outputs m (1 input)"),
+                         (right, many_inputs, "number of inputs n (1 output)")]:
+    ax.plot(sizes, costs["forward"], "o-", label="forward mode (jacfwd)")
+    ax.plot(sizes, costs["reverse"], "s-", label="reverse mode (jacrev)")
+    ax.set_xlabel(label)
+    ax.grid(alpha=0.3)
+left.set_ylabel("cost of the Jacobian / cost of f")
+left.set_title("few inputs, many outputs", fontsize=10)
+right.set_title("many inputs, one output", fontsize=10)
+right.legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Left: with one input, forward mode costs a small constant times one evaluation, however
+# many outputs there are; reverse mode pays once per output. Right: with one output, the
+# roles swap. Forward mode's cost grows with the number of inputs, which is why deep
+# learning, with millions of inputs (the weights) and one output (the loss), runs in
+# reverse. That is the next notebook.
+#
+# ## Try it
+#
+# * Add `exp` and `sqrt` to the hand-made `Dual` and check them with `D` against
+#   `ad.derivative`.
+# * What does `D(lambda x: x * x * x, 2)` return, and why is it an `int`?
+# * Play the sweep of `lambda x: x * ad.sin(x)` in `ad.SweepPlayer`: which node has two
+#   incoming tangents?
