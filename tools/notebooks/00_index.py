@@ -29,6 +29,9 @@
 #   graph.
 # * Every number the talk shows comes out of a cell in these notebooks; the test suite
 #   re-runs the notebooks and checks that it still does.
+# * For a function the class suggests, `%load_ext adexplorer` and a cell starting with
+#   `%%autodiff --at x=3.0` show its Wengert lists, sweeps and checks at once;
+#   `ad.explore(f, x)` does the same in tabs (end of notebook 1).
 # * On Binder, nothing needs installing: the README's badge opens JupyterLab on any of
 #   these notebooks. Locally: `pip install -e ".[lab]"`, then `jupyter lab notebooks/`.
 #

@@ -182,9 +182,33 @@ ad.plot_fd_error(f, 3.0)
 ad.plot_fd(f, (0.5, 20.0))
 
 # %% [markdown]
+# ## Everything at once: `%%autodiff` and `ad.explore`
+#
+# In a lecture you will want all of this for a function the class suggests. Load the
+# extension once; then a cell starting with `%%autodiff` differentiates its expression (or
+# `def`) at the point given by `--at`. `--static` prints plain text and pictures, the same
+# on every run:
+
+# %%
+%load_ext adexplorer
+
+# %%
+%%autodiff --at x=3.0 --static
+5*sin(log(x))
+
+# %% [markdown]
+# Without `--static`, the cell shows the interactive version; `ad.explore(f, x)` does the
+# same from Python: tabs for the Wengert lists, both sweeps (animated), AD against finite
+# differences with a step-size slider, and more.
+
+# %% tags=["nbval-ignore-output"]
+ad.explore(f, 3.0)
+
+# %% [markdown]
 # ## Try it
 #
-# * Replace `f` by `lambda x: ad.exp(ad.sin(x)) / x` and look at its two Wengert lists.
+# * Replace `f` by `lambda x: ad.exp(ad.sin(x)) / x` and look at its two Wengert lists
+#   (or type `exp(sin(x)) / x` into an `%%autodiff` cell).
 # * In the first code cell of section 1, print the error `slope - df(3.0)` instead of the
 #   slope. For which `h` is it smallest? Does that match the picture?
 # * Why can't finite differences be made exact by choosing `h` cleverly?

@@ -165,6 +165,13 @@ check_grads(add, 1.0, 2.0)   # the correct rule passes silently
 print("add: ok")
 
 # %% [markdown]
+# `ad.explore` runs the same kind of check whenever a function uses a rule of yours, and
+# flags a disagreeing rule in red (open its *AD vs FD* tab):
+
+# %% tags=["nbval-ignore-output"]
+ad.explore(wrong_sin, 1.0)
+
+# %% [markdown]
 # ## 7. $f'$ and $(f')'$
 #
 # Derivatives of derivatives come for free, because adexplorer's rules are written with
