@@ -1,0 +1,164 @@
+"""The tutorial notebooks as committed files: what nbval cannot see.
+
+nbval re-runs each notebook and compares outputs; these tests check what must hold for
+that comparison to mean something, and for the notebooks to be fit to publish: they are
+built from tools/notebooks/ sources, fully executed in order, free of errors, warnings,
+machine paths, memory addresses and widget-state blobs, and only widget or timing cells
+skip the comparison. Every number the talk shows must be in a compared output. The
+README must link each notebook on Binder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IGNORE = "nbval-ignore-output"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+TIMING = re.compile(r"\btimeit\.\w|%%?timeit\b|perf_counter\(|process_time\(|time\.time\(")
+MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|tmp|root|home|usr|opt|var)(?:/|\b)|"
+                          r"site-packages|\b[A-Za-z]:\\[A-Za-z]")
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+BINDER = "https://mybinder.org/v2/gh/adexplorer/adexplorer/HEAD"
+
+# The talk's numbers, and how each must appear in a compared output.
+TALK_NUMBERS = {
+    "0.7580540380443495 (f'(3.))": re.compile(r"(?<![\d.])0\.7580540380443495(?!\d)"),
+    "-0.7474497024968648 ((f')'(3.))": re.compile(r"(?<![\d.])-0\.7474497024968648(?!\d)"),
+    "80 (g'(2))": re.compile(r"^80$"),
+    "(80, None) (gradient(pow, 2, 5))": re.compile(r"^\(80, None\)$"),
+    "(53, 5) (f(10), f'(10))": re.compile(r"^\(53, 5\)$"),
+}
+
+
+def _load_builder():
+    path = ROOT / "tools" / "notebooks" / "build.py"
+    spec = importlib.util.spec_from_file_location("notebook_builder", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _texts(output) -> list[str]:
+    """The text an output shows (never image data)."""
+    if output.output_type == "stream":
+        return [output.text]
+    if output.output_type == "error":
+        return [output.ename, output.evalue, *output.traceback]
+    data = output.get("data", {})
+    return [v if isinstance(v, str) else json.dumps(v) for k, v in data.items()
+            if not k.startswith("image/")]
+
+
+def _code_cells(nb):
+    return [(k, c) for k, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+
+def _is_widget_cell(cell) -> bool:
+    return any(WIDGET_VIEW in o.get("data", {}) for o in cell.outputs)
+
+
+def test_the_issue_lists_seven_notebooks():
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers == ["00", "01", "02", "03", "04", "05", "06"], numbers
+
+
+def test_notebooks_are_built_from_their_sources():
+    builder = _load_builder()
+    sources = builder.source_files()
+    assert [s.stem for s in sources] == [p.stem for p in NOTEBOOKS]
+    problems = [p for s in sources for p in builder.drift(s)]
+    assert not problems, "rebuild with tools/notebooks/build.py:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+class TestNotebook:
+
+    def test_valid_with_a_python3_kernelspec_and_no_widget_state(self, path):
+        nb = _read(path)
+        nbformat.validate(nb)
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+        assert "widgets" not in nb.metadata, "stored widget state: rebuild without it"
+        raw = path.read_text(encoding="utf-8")
+        assert WIDGET_STATE not in raw
+
+    def test_prose_first(self, path):
+        nb = _read(path)
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+    def test_every_code_cell_ran_once_in_order(self, path):
+        counts = [c.execution_count for _, c in _code_cells(_read(path))]
+        assert counts == list(range(1, len(counts) + 1)), counts
+
+    def test_no_errors_warnings_or_tracebacks(self, path):
+        for k, cell in _code_cells(_read(path)):
+            for output in cell.outputs:
+                assert output.output_type != "error", f"cell {k}: {output.get('ename')}"
+                assert output.get("name") != "stderr", f"cell {k} wrote to stderr: " \
+                    f"{output.text[:200]!r}"
+                for text in _texts(output):
+                    assert "Traceback" not in text, f"cell {k}: a traceback"
+
+    def test_no_machine_paths_or_memory_addresses(self, path):
+        for k, cell in enumerate(_read(path).cells):
+            texts = [cell.source]
+            for output in cell.get("outputs", []):
+                texts += _texts(output)
+            for text in texts:
+                m = MACHINE_PATH.search(text)
+                assert m is None, f"cell {k}: machine path {text[max(m.start()-40,0):m.end()+40]!r}"
+                m = ADDRESS.search(text)
+                assert m is None, f"cell {k}: memory address {m.group()} (output changes per run)"
+
+    def test_only_widget_and_timing_cells_skip_the_comparison(self, path):
+        for k, cell in _code_cells(_read(path)):
+            tags = list(cell.metadata.get("tags", []))
+            assert set(tags) <= {IGNORE}, f"cell {k}: unexpected tags {tags}"
+            assert not re.search(r"#\s*NBVAL_", cell.source, re.IGNORECASE), \
+                f"cell {k}: use the {IGNORE} tag, not a comment"
+            widget, timing = _is_widget_cell(cell), bool(TIMING.search(cell.source))
+            if IGNORE in tags:
+                assert widget or timing, f"cell {k} ignores its output but shows no widget " \
+                    f"and times nothing: its values must be compared"
+            else:
+                assert not widget, f"cell {k} shows a widget: tag it {IGNORE}"
+                assert not timing, f"cell {k} prints timings: tag it {IGNORE}"
+
+
+def test_every_number_the_talk_shows_is_in_a_compared_output():
+    found = {name: [] for name in TALK_NUMBERS}
+    for path in NOTEBOOKS:
+        for k, cell in _code_cells(_read(path)):
+            if IGNORE in cell.metadata.get("tags", []):
+                continue
+            for output in cell.outputs:
+                plain = output.get("data", {}).get("text/plain")
+                texts = [plain] if plain is not None else []
+                if output.output_type == "stream":
+                    texts.append(output.text)
+                for name, pattern in TALK_NUMBERS.items():
+                    if any(pattern.search(t.strip() if pattern.pattern.startswith("^") else t)
+                           for t in texts):
+                        found[name].append(f"{path.stem} cell {k}")
+    missing = [name for name, where in found.items() if not where]
+    assert not missing, f"not in any compared output: {missing}"
+
+
+def test_readme_links_each_notebook_on_binder():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"[![Binder](https://mybinder.org/badge_logo.svg)]({BINDER}" in readme
+    for path in NOTEBOOKS:
+        url = f"{BINDER}?urlpath=lab/tree/notebooks/{path.name}"
+        assert f"]({url})" in readme, f"README: no Binder link for {path.name}: {url}"
