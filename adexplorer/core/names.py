@@ -118,3 +118,8 @@ def backward_function(name: str) -> str:
 def saved(name: str) -> str:
     """What a call's forward pass keeps for its backward pass: ``saved_y3``."""
     return f"saved_{name}"
+
+
+def cotangents(name: str) -> str:
+    """The cotangents a call's backward pass returns, one per argument: ``grads_y3``."""
+    return f"grads_{name}"
