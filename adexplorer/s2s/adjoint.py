@@ -16,10 +16,11 @@ paths meet (before a loop that accumulates, in an arm that sent nothing).
 
 from __future__ import annotations
 
+from ..core import names
 from ..core import rules as R
 from ..core.symbolic import Sym, expression
 from .ir import Blk, Const, Goto, If, Jump, Loop, Value, py_literal
-from .plan import G, exits, falls
+from .plan import G, OUT, exits, falls
 
 INDENT = "    "
 
@@ -32,7 +33,7 @@ class Reverse:
     """Writes the reverse pass of one function (``form`` "grad": seeds from the output;
     "vjp": from the cotangent ``out̄``)."""
 
-    def __init__(self, plan, infos, site, form, seed_name="out̄"):
+    def __init__(self, plan, infos, site, form, seed_name=names.adjoint_of(OUT)):
         self.p, self.infos, self.site, self.form = plan, infos, site, form
         self.seed_name = seed_name
         self.scalar = plan.mode == "scalar"
@@ -66,11 +67,11 @@ class Reverse:
 
     def temp(self, base) -> str:
         """A fresh name for a call's tuple of cotangents: ``grads_y3``."""
-        taken = set(self.p.vars.name.values())
-        name, k = f"grads_{base}", 1
+        taken = set(self.p.vars.name.values()) | set(self.p.saved_names.values())
+        name, k = names.cotangents(base), 1
         while name in taken or name in self.p.ns:
             k += 1
-            name = f"grads_{base}_{k}"
+            name = names.version(names.cotangents(base), k)
         return name
 
     def adj(self, root) -> str:

@@ -1,10 +1,14 @@
 """``source_grad(f)``: the gradient of ``f`` by adjoint code generated from its SSA form.
 
-The returned ``AdjointFunction`` is called like ``ad.gradient``'s ``f``:
-``source_grad(pow)(2.0, 5) == (80.0, None)``. Its ``.source`` is the generated code for
-numbers (``grad_pow`` and, for functions it calls, their ``forward_``/``backward_``
-passes); ``.array_source`` the same for NumPy arrays, where the rules' broadcasting
-shows (``sum_to(..., shape=shape(x))``). Both are generated once and compiled.
+The returned ``AdjointFunction`` takes ``f``'s arguments and returns what
+``ad.gradient(f, *args)`` returns: ``source_grad(pow)(2.0, 5) == (80.0, None)``.
+
+Two forms are generated (each once, when first needed) and compiled. For a function
+that maps numbers to numbers (only scalar rows, no arrays inside) and number arguments,
+the code is plain arithmetic (``x̄ += r̄ * r``); otherwise the rules keep their
+broadcasting (``x̄ = sum_to(ȳ1 * y, shape=shape(x))``). ``.source`` shows the form the
+function gets for numbers (``grad_pow`` and, for functions it calls, their
+``forward_``/``backward_`` passes), ``.array_source`` the form for arrays.
 
 Calls to other Python functions of the user's are lowered and differentiated the same
 way (recursion included); a function that cannot be lowered (no source, unsupported
@@ -12,6 +16,9 @@ syntax, a library function) is differentiated by the tape, ``ad.vjp``, for that 
 """
 
 from __future__ import annotations
+
+import html
+import itertools
 
 import numpy as np
 
@@ -22,6 +29,7 @@ from .lower import LoweringError, ssa
 from .runtime import plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
+_BUILDS = itertools.count(1)          # each build its own file name for tracebacks
 # Rows that map numbers to numbers: on scalar arguments every value stays a scalar, so
 # the rules' broadcasting (``unbroadcast``) can be left out of the text.
 SCALAR_ROWS = {R.add, R.sub, R.mul, R.div, R.neg, R.power, R.mod, R.floordiv, R.sin, R.cos,
@@ -69,7 +77,7 @@ class AdjointFunction:
         unit = Unit(mode)
         source, name = unit.grad_source(ssa(self.function))
         full = "\n\n".join([source] + unit.sources)
-        unit.compile(full, f"{self.function.__name__} ({mode})")
+        unit.compile(full, f"{self.function.__name__} ({mode}, #{next(_BUILDS)})")
         fn = unit.ns.d[name]
         fn.__defaults__ = self.function.__defaults__
         self._compiled[mode] = fn
@@ -103,6 +111,10 @@ class AdjointFunction:
 
     def __repr__(self):
         return f"<{self.__name__}: generated adjoint code, see .source>"
+
+    def _repr_html_(self):
+        return ('<pre class="adexplorer-adjoint" style="line-height:1.35">'
+                + html.escape(self.source) + "</pre>")
 
 
 def source_grad(f) -> AdjointFunction:

@@ -28,7 +28,7 @@ from .analysis import Analysis
 from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Const, Goto, If, Jump, Loop,
                  Value, index_text, operand, py_literal)
 from .lower import LoweringError, ssa
-from .plan import CONTROL_WORDS, Plan, control, falls, returns_in
+from .plan import CONTROL_WORDS, OUT, SAVED, Plan, control, falls, returns_in
 
 
 class Namespace:
@@ -233,7 +233,7 @@ class Forward:
             return self.latch(jump.loop, jump.site) + ["continue"]
         lines = []
         if self.form == "vjp":
-            lines.append(f"out = {self.text(jump.value)}")
+            lines.append(f"{OUT} = {self.text(jump.value)}")
         if self.site:
             lines.append(f"{self.site} = {jump.site}")
         if jump.loop is not None:
@@ -400,7 +400,7 @@ class Unit:
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
         fwd = Forward(plan, infos, site, "vjp", self.ns, reverse.reads).seq(fn_ssa.body, None)
         params = [plan.var(a) for a in fn_ssa.args]
-        saved = [r for r in reverse.reads]
+        saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]
         always = _always_assigned(plan, infos, fn_ssa)
         fresh = [r for r in saved if r not in always and r != site]
         results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "ZERO"
@@ -408,9 +408,10 @@ class Unit:
         fwd_name, bwd_name = self.ns.functions[fn]
         head = ([f"{site} = 0"] if site else []) + ([" = ".join(fresh) + " = None"] if fresh else [])
         forward_src = (f"def {fwd_name}({', '.join(params)}):\n"
-                       + "\n".join(indent(head + fwd + [f"return out, {_tuple(saved)}"])) + "\n")
-        unpack = [f"{_tuple(saved)} = saved"] if saved else []
-        backward_src = (f"def {bwd_name}(saved, out̄):\n"
+                       + "\n".join(indent(head + fwd + [f"return {OUT}, {_tuple(saved)}"]))
+                       + "\n")
+        unpack = [f"{_tuple(saved)} = {SAVED}"] if saved else []
+        backward_src = (f"def {bwd_name}({SAVED}, {names.adjoint_of(OUT)}):\n"
                         + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
         return forward_src + "\n\n" + backward_src
 
@@ -418,6 +419,18 @@ class Unit:
         filename = f"<source_grad {name}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), self.ns.d)
+
+
+def _kept_names(plan, infos, site) -> set:
+    """What a backward pass may read from its forward pass: values defined outside loops
+    (inside loops they come back from the stacks), saved calls, loop bookkeeping."""
+    kept = {plan.var(v) for v in plan.a.order if plan.a.loop_of_value(v) is None}
+    kept |= {name for v, name in plan.saved_names.items()
+             if plan.a.loop_of.get(next(b for b in plan.fn.blocks for s in b.statements
+                                        if s.saved is v)) is None}
+    for info in infos.values():
+        kept |= {x for x in (info.stack, info.count, info.exit) if x}
+    return kept | ({site} if site else set())
 
 
 def _always_assigned(plan, infos, fn_ssa) -> set:

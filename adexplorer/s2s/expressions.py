@@ -107,9 +107,11 @@ class Expressions:
     def row(self, row, args, node, params=None):
         if all(isinstance(a, Const) and a.is_literal and _is_number(a.value) for a in args):
             try:
-                return Const(row.impl(*[a.value for a in args], **(params or {})))
-            except Exception:
+                value = row.impl(*[a.value for a in args], **(params or {}))
+            except Exception:           # 1 / 0 and friends fail when the code runs
                 pass
+            else:
+                return Const(value.item() if isinstance(value, np.generic) else value)
         return self.emit(Statement(ROW, Value(), args, self.line(node), row=row, params=params))
 
     def expr_UnaryOp(self, node):

@@ -24,6 +24,8 @@ from __future__ import annotations
 import html
 import re
 
+import numpy as np
+
 from ..core import names
 from ..core.names import literal
 from ..core.primitives import Primitive
@@ -400,6 +402,8 @@ def value_text(v) -> str:
 
 def py_literal(value) -> str:
     """A constant as Python source (``literal`` with tuples and slices kept valid)."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, tuple):
         inner = ", ".join(py_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"

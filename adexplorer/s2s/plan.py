@@ -436,7 +436,10 @@ def control(plan) -> tuple[dict, str | None]:
     return infos, site
 
 
-# Control variables the generated code uses (numbered per loop by names.control).
-CONTROL_WORDS = ("stack", "count", "exit", "latch", "site", "out")
+# Control variables the generated code uses (numbered per loop by names.control): a
+# loop's stack, iteration count, exit and latch site; the return site; a called
+# function's output and the data its forward pass saved for its backward pass.
+CONTROL_WORDS = ("stack", "count", "exit", "latch", "site", "out", "saved")
+OUT, SAVED = names.control("out", 1), names.control("saved", 1)
 RESERVED = {names.control(w, k) for w in CONTROL_WORDS for k in range(1, 40)} | {
-    names.adjoint_of("out"), "saved", "_"}
+    names.adjoint_of(OUT), "_"}

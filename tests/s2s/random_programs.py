@@ -5,9 +5,13 @@ to ``a``, ``b``, ``c``, swaps, ``if``/``else`` (conditions with ``and``/``not``)
 ``x if c else y``, ``for ... in range(...)`` and counted ``while`` loops nested up to
 three deep, ``break``/``continue`` and early ``return`` under random conditions, and
 calls to a helper with its own loop. The same seed gives the same program.
+``program(seed, arrays=True)`` makes the same kind of program for an array ``x``: the
+conditions and the output sum over it.
 """
 
 import random
+
+import numpy as np
 
 VARIABLES = ("a", "b", "c")
 HELPER = '''
@@ -37,11 +41,16 @@ def _expr(r, depth=0):
     return f"({_expr(r, depth + 1)} {op} {_expr(r, depth + 1)})"
 
 
+def _number(r):
+    """An expression whose truth is clear: summed over the array in the array programs."""
+    return f"np.sum({_expr(r)})" if _ARRAYS[0] else _expr(r)
+
+
 def _cond(r):
-    simple = f"{_expr(r)} > {round(r.uniform(-1, 1), 2)}"
+    simple = f"{_number(r)} > {round(r.uniform(-1, 1), 2)}"
     kind = r.random()
     if kind < 0.15:
-        return f"{simple} and {_expr(r)} < {round(r.uniform(-1, 1), 2)}"
+        return f"{simple} and {_number(r)} < {round(r.uniform(-1, 1), 2)}"
     if kind < 0.25:
         return f"not ({simple})"
     return simple
@@ -72,7 +81,8 @@ def _block(r, depth, in_loop, lines, indent):
         elif kind == "while":
             counter = f"k{depth}"
             lines.append(f"{pad}{counter} = 0")
-            lines.append(f"{pad}while {counter} < {r.choice(['n', '2', '3'])}:")
+            extra = f" and {_number(r)} > -2.5" if r.random() < 0.3 else ""
+            lines.append(f"{pad}while {counter} < {r.choice(['n', '2', '3'])}{extra}:")
             lines.append(f"{pad}    {counter} += 1")
             _block(r, depth + 1, True, lines, indent + 1)
         elif kind == "jump":
@@ -80,16 +90,22 @@ def _block(r, depth, in_loop, lines, indent):
             lines.append(f"{pad}    {r.choice(['break', 'continue'])}")
         else:
             lines.append(f"{pad}if {_cond(r)}:")
-            lines.append(f"{pad}    return {_expr(r)}")
+            lines.append(f"{pad}    return {_number(r)}")
 
 
-def program(seed: int) -> str:
+_ARRAYS = [False]
+
+
+def program(seed: int, arrays: bool = False) -> str:
     r = random.Random(seed)
+    _ARRAYS[0] = arrays
     lines = ["import numpy as np", "import adexplorer as ad", HELPER, "",
              "def f(x, y, n):", "    a = x", "    b = y", "    c = 0.5"]
     _block(r, 0, False, lines, 1)
-    lines.append(f"    return {_expr(r)} + a * b + c")
+    out = f"{_expr(r)} + a * b + c"
+    lines.append(f"    return np.sum({out})" if arrays else f"    return {out}")
     return "\n".join(lines) + "\n"
 
 
 ARGUMENTS = [(0.3, -0.7, 3), (1.2, 0.4, 2), (-0.5, 0.9, 0)]
+ARRAY_ARGUMENTS = [(np.array([0.3, -0.2]), -0.7, 3), (np.array([1.2, 0.1]), 0.4, 2)]

@@ -11,15 +11,15 @@ import pytest
 
 import adexplorer as ad
 
-from .random_programs import ARGUMENTS, program
+from .random_programs import ARGUMENTS, ARRAY_ARGUMENTS, program
 from .test_zoo import assert_same_gradient
 
 SEEDS = range(60)
 
 
-def _load(tmp_path, seed):
-    path = tmp_path / f"random_program_{seed}.py"
-    path.write_text(program(seed))
+def _load(tmp_path, seed, arrays=False):
+    path = tmp_path / f"random_program_{seed}{'_arrays' if arrays else ''}.py"
+    path.write_text(program(seed, arrays))
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -31,6 +31,14 @@ def test_random_program(tmp_path, seed):
     f = _load(tmp_path, seed)
     g = ad.source_grad(f)
     for args in ARGUMENTS:
+        assert_same_gradient(g(*args), ad.gradient(f, *args))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_program_on_arrays(tmp_path, seed):
+    f = _load(tmp_path, seed, arrays=True)
+    g = ad.source_grad(f)
+    for args in ARRAY_ARGUMENTS:
         assert_same_gradient(g(*args), ad.gradient(f, *args))
 
 
