@@ -19,8 +19,8 @@ from __future__ import annotations
 from ..core import names
 from ..core import rules as R
 from ..core.symbolic import Sym, expression
-from .ir import Blk, Const, Goto, If, Jump, Loop, Value, py_literal
-from .plan import G, OUT, exits, falls
+from .ir import Blk, Const, Goto, If, Jump, Loop, Value
+from .plan import G, OUT, exits, falls, returns_in
 
 INDENT = "    "
 
@@ -62,7 +62,7 @@ class Reverse:
 
     def text_of(self, v) -> str:
         if isinstance(v, Const):
-            return v.name if v.name else py_literal(v.value)
+            return self.p.const_text(v)
         return self.read(self.p.var(v))
 
     def temp(self, base) -> str:
@@ -286,7 +286,7 @@ class Reverse:
             if isinstance(x, str):
                 return g if x == G[1:-1] else x
             if isinstance(x, Const):
-                return x.name or py_literal(x.value)
+                return p.const_text(x)
             return self.read(p.var(x))
         pre = p.tokens.render(plan.pre, name_of) if plan.pre else None
         if pre and len(plan.contributions) > 1:
@@ -310,7 +310,7 @@ class Reverse:
         info = self.infos[loop]
         if not info.active:
             return [], live
-        returns = {j.site for j in _returns(loop)} & T
+        returns = {j.site for j in returns_in(loop)} & T
         lines = []
         finish_lines, live = self.last_iteration(loop, info, returns, T, live)
         lines += finish_lines
@@ -410,11 +410,6 @@ def _start(item) -> int:
     if isinstance(item, If):
         return min(_start(arm[0]) for arm in (item.then, item.orelse) if arm)
     return 0
-
-
-def _returns(loop):
-    from .plan import returns_in
-    return returns_in(loop)
 
 
 def _total(parts) -> str:

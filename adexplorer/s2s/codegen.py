@@ -82,44 +82,24 @@ class Namespace:
         return name + ("." + rest if rest else "")
 
 
-def _scope(function):
-    import builtins
-    import inspect
-    closure = inspect.getclosurevars(function).nonlocals
-
-    def lookup(name):
-        for scope in (closure, function.__globals__, vars(builtins)):
-            if name in scope:
-                return scope[name]
-        raise NameError(name)
-    return lookup
-
-
 class Forward:
     """Writes the forward pass of one function."""
 
     def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=()):
         self.p, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
         self.reads = set(reads)         # what the reverse pass reads: unread bookkeeping goes
-        self.scope = _scope(plan.fn.function)
-        self.implicit = set()            # what a ``for`` statement does by itself
-        for loop in plan.a.loops:
+        self.implicit = set()            # what ``for i in range(...)`` does by itself:
+        for loop in plan.a.loops:        # set the counter, test it, step it
             if loop.kind == "for":
-                if loop.counter is not None:
-                    self.implicit.add(loop.counter)
-                for b in [loop.header_block, loop.latch]:
-                    if b is not None:
-                        self.implicit.update(b.statements if b is loop.header_block else
-                                             [s for s in b.statements if s.nondiff
-                                              and s.row is R.add])
+                self.implicit.add(loop.counter)
+                self.implicit.update(loop.header_block.statements)
+                if loop.latch is not None:
+                    self.implicit.update(s for s in loop.latch.statements
+                                         if s.nondiff and s.row is R.add)
 
     # -- text ----------------------------------------------------------------------
     def text(self, v) -> str:
-        if isinstance(v, Const):
-            if v.name and not v.is_literal:
-                return self.ns.dotted(v.name, self.scope)
-            return py_literal(v.value)
-        return self.p.var(v)
+        return self.p.const_text(v) if isinstance(v, Const) else self.p.var(v)
 
     def statement(self, s) -> str:
         p = self.p
@@ -140,7 +120,7 @@ class Forward:
         if s in p.statements and s.kind == CALL:
             forward = self.ns.functions[s.fn][0]
             return f"{target}, {p.var(s.saved)} = {forward}({', '.join(args)})"
-        callee = self.ns.dotted(s.callee, self.scope)
+        callee = self.ns.dotted(s.callee, self.p.scope)
         if s in p.statements and s.kind == TAPE:
             return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
         return f"{target} = {callee}({', '.join(args + keywords)})"

@@ -244,6 +244,7 @@ class Plan:
 
     def __init__(self, fn, mode: str, ns, analysis=None):
         self.fn, self.mode, self.ns = fn, mode, ns
+        self.scope = _scope(fn.function)
         self.a = analysis or Analysis(fn)
         self.tokens = Tokens()
         self.statements: dict = {}
@@ -381,11 +382,31 @@ class Plan:
                 taken.add(name)
                 self.saved_names[s.saved] = name
 
+    def const_text(self, c) -> str:
+        """A constant in generated code: a literal, or its global's name bound there."""
+        if c.name and not c.is_literal:
+            return self.ns.dotted(c.name, self.scope)
+        return py_literal(c.value)
+
     def adjoint(self, v) -> str:
         return names.adjoint_of(self.vars.of(v))
 
     def root(self, v):
         return self.vars.find(v)
+
+
+def _scope(function):
+    """Look a name up as ``function`` would: closure, globals, builtins."""
+    import builtins
+    import inspect
+    closure = inspect.getclosurevars(function).nonlocals
+
+    def lookup(name):
+        for scope in (closure, function.__globals__, vars(builtins)):
+            if name in scope:
+                return scope[name]
+        raise NameError(name)
+    return lookup
 
 
 class LoopInfo:
