@@ -26,6 +26,7 @@ from .cell import (CellError, NamespaceGuard, build, describe_error, glue_option
                    parse_interval, parse_names, parse_point, split_words)
 
 MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}
+MAX_FORWARD_PLAYERS = 6         # one forward sweep per input; ad.explore switches between all
 
 
 class AutodiffResult:
@@ -194,7 +195,7 @@ def show_widgets(report, figure=None):
     renderer = FrameRenderer(trace)
     players = []
     if "forward" in report.modes:
-        for i in trace.inputs:
+        for i in trace.inputs[:MAX_FORWARD_PLAYERS]:
             name = trace.nodes[i].name
             players.append(SweepPlayer(trace, "forward", wrt=name, renderer=renderer,
                                        title=f"forward sweep: tangents w.r.t. {name}"))

@@ -25,7 +25,7 @@ from .report import Report, analyse, number, point_text
 TABS = ("Wengert lists", "forward sweep", "backward sweep", "AD vs FD", "SSA and adjoint",
         "cost", "why None?")
 RED, GREEN = "#cf222e", "#1a7f37"
-_PRE = ("font-family:monospace;font-size:14px;line-height:1.4;margin:0 18px 0 0;"
+_PRE = ("font-family:monospace;font-size:14px;line-height:1.4;margin:0;"
         "padding:6px 10px;background:#f6f8fa;border-radius:4px")
 
 
@@ -108,7 +108,7 @@ def lists_html(report: Report, wrt=None) -> str:
                        str(trace.tangent_wengert(wrt=name)) or "(f does not depend on it)"))
     if "reverse" in report.modes:
         blocks.append(("adjoint list (reverse mode)", str(trace.adjoint_wengert())))
-    cells = "".join(f'<div style="margin-bottom:8px"><div><b>{esc(title)}</b></div>'
+    cells = "".join(f'<div style="margin:0 22px 8px 0"><div><b>{esc(title)}</b></div>'
                     f"{pre(text)}</div>" for title, text in blocks)
     return f'<div style="display:flex;flex-wrap:wrap" class="adexplorer-lists">{cells}</div>'
 
