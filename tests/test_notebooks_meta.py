@@ -93,6 +93,11 @@ class TestNotebook:
         assert "widgets" not in nb.metadata, "stored widget state: rebuild without it"
         raw = path.read_text(encoding="utf-8")
         assert WIDGET_STATE not in raw
+        for k, cell in _code_cells(nb):
+            for output in cell.outputs:
+                view = output.get("data", {}).get(WIDGET_VIEW)
+                assert view is None or view.get("model_id") == "", \
+                    f"cell {k}: a stored widget model id (no model is stored; rebuild)"
 
     def test_prose_first(self, path):
         nb = _read(path)

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = Path(__file__).resolve().parent
 NOTEBOOKS = ROOT / "notebooks"
 IGNORE_OUTPUT = "nbval-ignore-output"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 _MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -104,11 +105,18 @@ def make_notebook(cells: list[dict], stem: str):
 
 
 def tidy(path: Path) -> None:
-    """After execution: drop widget state, timing and version details from metadata."""
+    """After execution: drop widget state, timing and version details from metadata, and
+    blank the model ids of widget views. Their models are not stored, so an id would only
+    change on every build and make JupyterLab show "model not found" before the cell is
+    re-run; with an empty id it shows nothing until then."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                view["model_id"] = ""
     nbformat.write(nb, path)
 
 
