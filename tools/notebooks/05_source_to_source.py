@@ -188,8 +188,9 @@ side_by_side("generated: ad.source_grad(pow).source", grad_pow.source,
 
 # %% [markdown]
 # The same shape: a forward loop with a push, a backward loop with a pop and the two
-# chain-rule lines. `seed(r)` is the adjoint 1 of the output (as a float or an array, like
-# `r`), and `ZERO` an adjoint with nothing added yet. The generator saves only `r`, because
+# chain-rule lines. `seed(r)` is the adjoint the output starts with (1, or 1.0 for a
+# float), and `ZERO` an adjoint that nothing has reached yet (still `ZERO` at the end means
+# the answer is `None`). The generator saves only `r`, because
 # `x` never changes inside the loop, and it returns one entry per argument, like
 # `ad.gradient`, so the loop counter `n` gets `None`:
 

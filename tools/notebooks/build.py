@@ -171,10 +171,19 @@ def main(argv=None) -> int:
         path = notebook_path(source)
         nb = make_notebook(parse_cells(source.read_text(encoding="utf-8"), source.name),
                            source.stem)
-        nbformat.write(nb, path)
-        if not args.no_execute:
-            print(f"executing {path.relative_to(ROOT)}", flush=True)
-            execute(path, args.allow_errors)
+        if args.no_execute:
+            nbformat.write(nb, path)
+            continue
+        # Execute a hidden copy next to the notebook (same working directory), and replace
+        # the notebook only when that succeeded.
+        work = path.with_name(f".{path.stem}.building.ipynb")
+        nbformat.write(nb, work)
+        print(f"executing {path.relative_to(ROOT)}", flush=True)
+        try:
+            execute(work, args.allow_errors)
+            os.replace(work, path)
+        finally:
+            work.unlink(missing_ok=True)
     return 0
 
 
