@@ -104,7 +104,13 @@ class AdjointFunction:
     def __call__(self, *args):
         scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
                                      for a in args)
-        grads = self._run("scalar" if scalar else "array", args)
+        try:
+            grads = self._run("scalar" if scalar else "array", args)
+        except ArithmeticError:
+            # 1 / 0.0 on Python floats raises; adexplorer follows NumPy there (inf or nan
+            # and a RuntimeWarning), as ad.gradient does: run again on NumPy floats.
+            numpy_args = tuple(np.float64(a) if type(a) in (float, int) else a for a in args)
+            grads = self._run("scalar" if scalar else "array", numpy_args)
         if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
             grads = self._run("array", args)   # arrays appeared inside: broadcasting matters
         return tuple(plain_gradient(g, a) for g, a in zip(grads, args))

@@ -163,3 +163,20 @@ def returns_none(x):
 def test_a_function_without_a_number_output_is_reported():
     with pytest.raises(ad.NotScalarOutput, match="NoneType"):
         ad.source_grad(returns_none)(1.0)
+
+
+def square_root(x):
+    return ad.sqrt(x)
+
+
+def reciprocal(x):
+    return 1 / x
+
+
+@pytest.mark.parametrize("f", [square_root, reciprocal], ids=lambda f: f.__name__)
+def test_a_domain_boundary_follows_numpy_like_the_tape(f):
+    with pytest.warns(RuntimeWarning):
+        want = ad.gradient(f, 0.0)
+    with pytest.warns(RuntimeWarning):
+        got = ad.source_grad(f)(0.0)
+    assert got == want and type(got[0]) is float and abs(got[0]) == float("inf")
