@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import rules as R
+from ..core import trees
 from ..core.errors import NotScalarOutput
 from ..core.levels import Level
 from ..core.operators import Operators
@@ -108,10 +109,7 @@ def tape(f, *args, **kwargs):
 def plain_gradient(g, arg):
     """What a user gets for one argument: ``None`` for no gradient, a Python number for
     a number argument, a writeable array of its own for an array."""
-    if g is ZERO or g is None:
-        return None
-    if isinstance(arg, (bool, np.bool_)) or not isinstance(arg, (int, float, complex,
-                                                                 np.number, np.ndarray)):
+    if g is ZERO or g is None or not trees.is_differentiable(arg):
         return None
     if type(g) is float:
         return g
