@@ -120,10 +120,8 @@ class Analysis:
         self.live_after: dict[Value, set] = {}
         for b in blocks:
             self._walk(b, self._live_out(b, live_in), record=True)
-        entry = blocks[0]
-        for v in self.fn.args:
-            self.live_after[v] = set(live_in[entry]) | {a for a in self.fn.args
-                                                        if a in live_in[entry]}
+        for v in self.fn.args:                  # arguments are defined before the entry
+            self.live_after[v] = set(live_in[blocks[0]])
 
     def _live_out(self, b, live_in) -> set:
         out = set()
