@@ -19,8 +19,8 @@ import os
 import re
 import sys
 
-from .ipython.cell import (CellError, build, describe_error, from_function,
-                           glue_option_values, parse_names, parse_point)
+from .ipython.cell import CellError, build, describe_error, from_function
+from .ipython.options import glue_option_values, parse_names, parse_point
 
 PROG = "adexplorer"
 _FILE_FUNC = re.compile(r"^(?P<file>.+\.py):(?P<func>[A-Za-z_]\w*)$")

@@ -32,7 +32,8 @@ sys.path.insert(0, str(BENCH))
 import numpy as np                           # noqa: E402
 
 import adexplorer as ad                      # noqa: E402
-from adexplorer.viz.frames import SweepFrames, default_dpi  # noqa: E402
+from adexplorer.viz.frames import default_dpi  # noqa: E402
+from adexplorer.viz.sweepframes import SweepFrames  # noqa: E402
 from adexplorer.viz.graph import GraphPlot  # noqa: E402
 from bench_views import make_trace           # noqa: E402  (the same traces as "Views")
 

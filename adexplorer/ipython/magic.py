@@ -22,8 +22,9 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
 from ..viz.report import analyse, number, point_text
-from .cell import (CellError, NamespaceGuard, build, describe_error, glue_option_values,
-                   parse_interval, parse_names, parse_point, split_words)
+from .cell import CellError, NamespaceGuard, build, describe_error
+from .options import (glue_option_values, parse_interval, parse_names, parse_point,
+                      split_words)
 
 MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}
 MAX_FORWARD_PLAYERS = 6         # one forward sweep per input; ad.explore switches between all
@@ -169,7 +170,8 @@ def show_static(report, figure=None):
     the graph, then frames of each sweep, then the --plot figure."""
     from IPython.display import Image
     from ..viz.explore import figure_png
-    from ..viz.frames import FrameRenderer, SweepFrames
+    from ..viz.frames import FrameRenderer
+    from ..viz.sweepframes import SweepFrames
     from ..viz.graph import plot_graph
     print(report.text(sweeps=True), end="")
     trace = report.trace

@@ -9,42 +9,27 @@ nothing in it is new:
   highlighted, and (for boxes standing for several nodes) partly finished;
 * a frame starts from the plain picture and pastes each box's pixels from the picture
   of its state (boxes never overlap, so a box's rectangle is all of it);
-* only what changes from frame to frame is drawn on top: the value notes under boxes,
-  the active edges and their labels.
+* only what changes from frame to frame is drawn on top: the value notes under boxes
+  (each drawn by matplotlib once, then blended in as pixels), the active edges and
+  their labels.
 
 ``FrameRenderer(trace).png(hot=[3], done=[0, 1, 2], notes={2: "ȳ2 = 5"})``. Players of
-the same trace can share one renderer (``SweepPlayer(..., renderer=r)``).
-
-``SweepFrames(trace, "reverse")`` says what each frame of a sweep shows — highlighted
-nodes, finished nodes, values, caption, the values table — read from the recorded
-sweep (``trace.backward_sweep()``), and checks the sweep's result against an
-independent ``ad.gradient`` / ``ad.jvp`` run. No widgets here: the widgets, the static
-frames of ``%%autodiff --static`` and the tests all read it.
+the same trace can share one renderer (``SweepPlayer(..., renderer=r)``). What goes in
+each frame of a sweep is decided in sweepframes.py.
 """
 
 from __future__ import annotations
 
-import html
 import io
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import names, trees
-from ..core.forward import jvp, one_like, zero_like
-from ..core.reverse import argument_names, gradient
-from ..core.sweeps import backward_sweep, forward_sweep
 from ..core.tracing import Trace
-from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nodes
-from .graph import COLORS, EDGE_HIGHLIGHT, GraphPlot
+from .graph import EDGE_HIGHLIGHT, GraphPlot
 
 NOTE_COLOR = "#a63603"          # values written under the boxes
 _PAD_PX = 4                     # a highlighted box's thick border reaches this far out
-_MAX_CACHED_FRAMES = 400        # pictures kept per sweep (~20-200 kB each)
-_TABLE_ROWS = 16                # rows of the values table shown around the active node
-_TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:monospace;"
-                "font-size:13px}.adexplorer-values td,.adexplorer-values th{padding:1px 8px;"
-                "border-bottom:1px solid #ddd;text-align:left}</style>")
+_MAX_NOTES = 20_000             # value notes kept as pixels (a few kB each)
 
 
 def default_dpi(n_boxes: int) -> int:
@@ -53,9 +38,12 @@ def default_dpi(n_boxes: int) -> int:
 
 
 class FrameRenderer:
-    """Frames of ``trace``'s graph as PNG bytes (or RGBA arrays); see the module text."""
+    """Frames of ``trace``'s graph as PNG bytes (or RGBA arrays); see the module text.
+    ``note_pixels=False`` draws every value note with matplotlib (slower; the same
+    picture to within rounding)."""
 
-    def __init__(self, trace: Trace, max_nodes: int = 60, dpi: int | None = None):
+    def __init__(self, trace: Trace, max_nodes: int = 60, dpi: int | None = None,
+                 note_pixels: bool = True):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         self.trace = trace
         self.plot = GraphPlot(trace, max_nodes=max_nodes)
@@ -71,6 +59,8 @@ class FrameRenderer:
         self._buffer = np.asarray(self.canvas.get_renderer().buffer_rgba())
         self._notes = self._note_artists()
         self._edge_artists: dict = {}
+        self._note_pixels: dict = {}               # (node, text) -> pixels to blend in
+        self.note_pixels = note_pixels             # False: draw every note with matplotlib
 
     # -- made once -------------------------------------------------------------------
     def _draw_states(self) -> dict:
@@ -152,13 +142,16 @@ class FrameRenderer:
             r0, r1, c0, c1 = self._rects[b]
             buf[r0:r1, c0:c1] = tiles[state][r0:r1, c0:c1]
         renderer = self.canvas.get_renderer()
+        for node, text in (notes or {}).items():
+            if not text or node not in self._notes:
+                continue
+            if self.note_pixels:
+                self._paste_note(node, text)
+            else:
+                self._notes[node].set_text(text)
+                self._notes[node].draw(renderer)
         for pair in self._box_pairs(edges):
             self._edge_artist(pair, backwards).draw(renderer)
-        for node, text in (notes or {}).items():
-            artist = self._notes.get(node)
-            if artist is not None and text:
-                artist.set_text(text)
-                artist.draw(renderer)
         for parent, node, text in edge_notes:
             self._edge_note(parent, node, text, renderer)
         return buf
@@ -173,6 +166,42 @@ class FrameRenderer:
         Image.frombuffer("RGBA", (width, height), buf, "raw", "RGBA", 0, 1).save(
             out, format="PNG", compress_level=1)
         return out.getvalue()
+
+    def _paste_note(self, node: int, text: str):
+        """Write ``text`` under ``node``'s box. A note is drawn by matplotlib once, on
+        white and on black, which gives its colour and coverage per pixel; after that it
+        is blended into frames with NumPy (drawing text is most of a frame's cost)."""
+        key = (node, text)
+        note = self._note_pixels.get(key)
+        if note is None:
+            note = self._note_pixels[key] = self._draw_note(node, text)
+            if len(self._note_pixels) > _MAX_NOTES:
+                self._note_pixels.pop(next(iter(self._note_pixels)))
+        (r0, r1, c0, c1), on_black, see_through = note
+        region = self._buffer[r0:r1, c0:c1, :3]
+        region[...] = (on_black + see_through * region).round().astype(np.uint8)
+
+    def _draw_note(self, node: int, text: str):
+        artist = self._notes[node]
+        artist.set_text(text)
+        renderer = self.canvas.get_renderer()
+        box = artist.get_window_extent(renderer)
+        height, width = self._buffer.shape[:2]
+        r0, r1 = max(int(height - box.y1) - 2, 0), min(int(height - box.y0) + 3, height)
+        c0, c1 = max(int(box.x0) - 2, 0), min(int(box.x1) + 3, width)
+        region = self._buffer[r0:r1, c0:c1]
+        saved = region.copy()
+        pictures = []
+        for background in (255, 0):
+            region[...] = background
+            region[..., 3] = 255
+            artist.draw(renderer)
+            pictures.append(region[..., :3].astype(np.float32))
+        region[...] = saved
+        on_white, on_black = pictures
+        # Agg blends out = a * colour + (1 - a) * background, per channel
+        see_through = (on_white - on_black) / 255.0
+        return (r0, r1, c0, c1), on_black, see_through
 
     def _box_pairs(self, edges):
         pairs = []
@@ -222,303 +251,3 @@ class FrameRenderer:
     def _notes_size(self) -> float:
         first = next(iter(self._notes.values()), None)
         return float(first.get_fontsize()) if first is not None else 8.0
-
-
-
-
-# ---------------------------------------------------------------------------
-# What each frame of a sweep shows
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One frame of a sweep animation: frame 0 is the start, frame k shows step k - 1.
-
-    ``values`` maps node -> its tangent/adjoint so far; ``final`` is the set of nodes
-    whose value is final; ``hot`` the nodes the step works on, ``edges`` its edge."""
-    index: int
-    step: object                # the ForwardStep/BackwardStep, None for frame 0
-    hot: tuple
-    edges: tuple
-    values: dict
-    final: frozenset
-    caption: str                # plain text: words, then symbols with numbers
-    symbols: str                # the rule as a line, "ȳ1 += ȳ2 · cos(y1)"
-
-
-def dot_symbols(line: str) -> str:
-    """A Wengert line as a caption writes it: products with a centred dot."""
-    return line.replace(" * ", " · ")
-
-
-class SweepFrames:
-    """The frames of one recorded sweep (``mode`` "forward" or "reverse") of a trace.
-
-    Everything a frame shows is read from ``trace.forward_sweep(wrt)`` /
-    ``trace.backward_sweep()``: the picture (``png(k)``, cached), the caption, the
-    values table (``table_html(k)``) and, at the end, ``check``: the sweep's result next
-    to ``ad.gradient`` (reverse) or ``ad.jvp`` (forward) of the traced function."""
-
-    def __init__(self, trace: Trace, mode: str = "forward", wrt=None,
-                 renderer: FrameRenderer | None = None, max_nodes: int = 60):
-        mode = {"backward": "reverse"}.get(mode, mode)
-        if mode not in ("forward", "reverse"):
-            raise ValueError(f"mode must be 'forward' or 'reverse', not {mode!r}")
-        self.trace, self.mode = trace, mode
-        nodes = trace.nodes
-        if mode == "forward":
-            self.wrt = wrt_nodes(trace, wrt)
-            self.sweep = forward_sweep(trace, self.wrt)
-            value_names = tangent_listing(trace, self.wrt).tangent_names
-            self.value_names = {i: value_names.get(i, names.tangent_of(n.name))
-                                for i, n in enumerate(nodes)}
-        else:
-            self.wrt = list(trace.inputs)
-            self.sweep = backward_sweep(trace)
-            self.value_names = {i: names.adjoint_of(n.name) for i, n in enumerate(nodes)}
-        self.renderer = renderer
-        self.max_nodes = max_nodes
-        self.n_frames = len(self.sweep) + 1
-        self._targets, self._befores = self._replay()
-        self._final_step = self._final_steps()
-        self._pngs: dict = {}
-        self._check = None
-        self._rows = None
-
-    # -- reading the sweep -------------------------------------------------------------
-    def _replay(self):
-        """Per step: the node whose value it changes, and that node's value before it."""
-        targets, befores, current = [], [], {}
-        for s in self.sweep:
-            target = s.node if (self.mode == "forward" or s.kind == "seed") else s.parent
-            targets.append(target)
-            befores.append(current.get(target))
-            current[target] = s.tangent if self.mode == "forward" else s.after
-        return targets, befores
-
-    def _final_steps(self) -> dict:
-        """node -> the step after which its value no longer changes."""
-        last: dict = {}
-        for k, target in enumerate(self._targets):
-            last[target] = k
-        return last
-
-    def frame(self, k: int) -> Frame:
-        """Frame ``k`` (0 <= k < n_frames)."""
-        if not 0 <= k < self.n_frames:
-            raise IndexError(f"frame {k} is outside 0..{self.n_frames - 1}")
-        values: dict = {}
-        for j in range(k):
-            s = self.sweep[j]
-            values[self._targets[j]] = s.tangent if self.mode == "forward" else s.after
-        final = frozenset(i for i in values if self._final_step[i] < k)
-        if k == 0:
-            return Frame(0, None, (), (), values, final, self._start_caption(), "")
-        s = self.sweep[k - 1]
-        if s.parent is None:
-            hot, edges = (s.node,), ()
-        else:
-            hot = (s.node, s.parent) if self.mode == "reverse" else (s.node,)
-            edges = ((s.parent, s.node),)
-        symbols = dot_symbols(s.symbols)
-        return Frame(k, s, hot, edges, values, final, self._caption(k, s, symbols), symbols)
-
-    def _start_caption(self) -> str:
-        if self.mode == "forward":
-            seeds = ", ".join(self.trace.nodes[i].name for i in self.wrt)
-            return (f"Forward mode: the tangents (derivatives w.r.t. {seeds}) flow from the "
-                    f"input to the output, next to the values. {len(self.sweep)} steps.")
-        return ("Reverse mode: the values were computed and recorded first (the Wengert "
-                "list); now the adjoints flow back from the output to the inputs. "
-                f"{len(self.sweep)} steps.")
-
-    def _caption(self, k: int, s, symbols: str) -> str:
-        reads = ", ".join(f"{name} = {short_value(v, 4)}" for name, v in s.reads)
-        before = self._befores[k - 1]
-        after = s.tangent if self.mode == "forward" else s.after
-        if s.kind == "seed":
-            numbers = ""
-        elif before is None:
-            numbers = f" = {short_value(after)}"
-        else:
-            numbers = (f": {short_value(before)} + {short_value(s.contribution)} = "
-                       f"{short_value(after)}")
-        where = f"   (with {reads})" if reads else ""
-        return (f"step {k} of {len(self.sweep)}: {s.words}\n{symbols}{numbers}{where}")
-
-    # -- notes and pictures ------------------------------------------------------------
-    def notes(self, frame: Frame) -> dict:
-        """node -> "ȳ2 = 5" for every node that has a value in this frame."""
-        return {i: f"{self.value_names[i]} = {short_value(v, 4)}"
-                for i, v in frame.values.items()}
-
-    def edge_notes(self, frame: Frame) -> tuple:
-        s = frame.step
-        if s is None or s.parent is None:
-            return ()
-        value = short_value(s.contribution, 4)
-        text = value if value.startswith("-") else "+" + value
-        uses = sum(1 for a in self.trace.nodes[s.node].inputs if a == s.parent)
-        if uses > 1:
-            text = f"arg {s.position + 1}: {text}"
-        return ((s.parent, s.node, text),)
-
-    def png(self, k: int) -> bytes:
-        """The picture of frame ``k`` (PNG bytes; cached)."""
-        cached = self._pngs.get(k)
-        if cached is None:
-            if self.renderer is None:
-                self.renderer = FrameRenderer(self.trace, self.max_nodes)
-            frame = self.frame(k)
-            done = frame.final
-            cached = self.renderer.png(frame.hot, done, frame.edges, self.notes(frame),
-                                       self.edge_notes(frame), self.mode == "reverse")
-            if len(self._pngs) >= _MAX_CACHED_FRAMES:
-                self._pngs.pop(next(iter(self._pngs)))
-            self._pngs[k] = cached
-        return cached
-
-    # -- the values table ----------------------------------------------------------------
-    def table_html(self, k: int, frame: Frame | None = None) -> str:
-        """An HTML table: node, its line, value, and its tangent/adjoint so far; the rows
-        of the active nodes are highlighted (a window around them for long traces)."""
-        frame = self.frame(k) if frame is None else frame
-        if self._rows is None:
-            self._rows = self._static_rows()
-        n = len(self._rows)
-        focus = frame.hot[0] if frame.hot else (n - 1 if self.mode == "reverse" else 0)
-        if n <= _TABLE_ROWS:
-            shown = range(n)
-        else:
-            start = min(max(focus - _TABLE_ROWS // 2, 0), n - _TABLE_ROWS)
-            shown = range(start, start + _TABLE_ROWS)
-        column = "tangent" if self.mode == "forward" else "adjoint"
-        out = [_TABLE_STYLE, '<table class="adexplorer-values">',
-               f"<tr><th>node</th><th>line</th><th>value</th><th>{column}</th></tr>"]
-        if shown.start > 0:
-            out.append(f'<tr><td colspan="4">… {shown.start} rows above</td></tr>')
-        for i in shown:
-            name, line, value = self._rows[i]
-            if i in frame.hot:
-                style = f' style="background:{COLORS["highlight"]};font-weight:bold"'
-            elif i in frame.final:
-                style = f' style="background:{COLORS["done"]}"'
-            else:
-                style = ""
-            d = frame.values.get(i)
-            text = "" if d is None else html.escape(f"{self.value_names[i]} = {short_value(d)}")
-            out.append(f"<tr{style}><td>{name}</td><td>{line}</td><td>{value}</td>"
-                       f"<td>{text}</td></tr>")
-        if shown.stop < n:
-            out.append(f'<tr><td colspan="4">… {n - shown.stop} rows below</td></tr>')
-        out.append("</table>")
-        return "".join(out)
-
-    def _static_rows(self) -> list:
-        lines = {line.node: line.expr for line in primal_wengert(self.trace)}
-        return [(html.escape(n.name), html.escape(lines.get(n.index, "input")),
-                 html.escape(short_value(n.value))) for n in self.trace.nodes]
-
-    # -- the end -----------------------------------------------------------------------
-    @property
-    def check(self) -> "SweepCheck":
-        """The sweep's result next to ``ad.gradient`` (reverse) / ``ad.jvp`` (forward)."""
-        if self._check is None:
-            self._check = _check(self)
-        return self._check
-
-    def result(self) -> list:
-        """What the sweep computed: input adjoints (reverse) or output tangents (forward)."""
-        where = self.trace.inputs if self.mode == "reverse" else self.trace.outputs
-        return [self.sweep.values[i] for i in where]
-
-    # -- static frames (slides, nbconvert) ---------------------------------------------------
-    def choose(self, most: int = 6) -> list:
-        """Frame numbers for a static strip: all steps if few, else evenly spaced ones."""
-        steps = list(range(1, self.n_frames))
-        if len(steps) <= most:
-            return steps
-        picks = np.linspace(0, len(steps) - 1, most).round().astype(int)
-        return [steps[p] for p in sorted(set(picks.tolist()))]
-
-    def figure(self, frames=None, columns: int = 2):
-        """A matplotlib figure with ``frames`` (default: ``choose()``) side by side, each
-        titled with its step's rule."""
-        import matplotlib.pyplot as plt
-        frames = self.choose() if frames is None else list(frames)
-        if self.renderer is None:
-            self.renderer = FrameRenderer(self.trace, self.max_nodes)
-        pictures = []
-        for k in frames:
-            frame = self.frame(k)
-            pictures.append(self.renderer.rgba(
-                frame.hot, frame.final, frame.edges, self.notes(frame), self.edge_notes(frame),
-                self.mode == "reverse").copy())
-        columns = max(1, min(columns, len(frames)))
-        rows = max(1, -(-len(frames) // columns))
-        height, width = pictures[0].shape[:2] if pictures else (100, 100)
-        scale = min(12.0 / (columns * width / self.renderer.dpi), 1.0)
-        size = (columns * width / self.renderer.dpi * scale,
-                rows * (height / self.renderer.dpi * scale + 0.45))
-        fig, axes = plt.subplots(rows, columns, figsize=size, squeeze=False)
-        plt.close(fig)
-        for ax in axes.flat:
-            ax.set_axis_off()
-        for ax, k, picture in zip(axes.flat, frames, pictures):
-            ax.imshow(picture, interpolation="antialiased")
-            ax.set_title(f"step {k}: {self.frame(k).symbols}", fontsize=9, loc="left",
-                         family="DejaVu Sans Mono")
-        fig.tight_layout()
-        return fig
-
-
-@dataclass(frozen=True)
-class SweepCheck:
-    """The sweep's result against an independent run of ``ad.gradient`` / ``ad.jvp``:
-    ``ok`` is True/False, or None when there was nothing to compare with."""
-    ok: bool | None
-    text: str
-
-
-def _check(frames: SweepFrames) -> SweepCheck:
-    trace, nodes = frames.trace, frames.trace.nodes
-    got = frames.result()
-    where = trace.inputs if frames.mode == "reverse" else trace.outputs
-    shown = ", ".join(f"{frames.value_names[i]} = {short_value(v)}" for i, v in zip(where, got))
-    f = getattr(trace, "function", None)
-    primals = [nodes[i].value for i in trace.inputs]
-    fname = getattr(f, "__name__", "f")
-    if f is None or argument_names(f, len(primals)) != [nodes[i].name for i in trace.inputs]:
-        what = "input adjoints" if frames.mode == "reverse" else "output tangents"
-        return SweepCheck(None, f"Done: the {what} are {shown}.")
-    point = ", ".join(short_value(p) for p in primals)
-    fname = "f" if fname == "<lambda>" else fname
-    try:
-        if frames.mode == "reverse":
-            reference = list(gradient(f, *primals))
-            call = f"ad.gradient({fname}, {point})"
-        else:
-            tangents = [one_like(p) if i in frames.wrt else zero_like(p)
-                        for i, p in zip(trace.inputs, primals)]
-            out = jvp(f, primals, tangents)[1]
-            reference = list(trees.leaves(out))
-            wrt = ", ".join(nodes[i].name for i in frames.wrt)
-            call = f"ad.jvp({fname}, ({point}{',' * (len(primals) == 1)}), tangent 1 for {wrt})"
-    except Exception as err:                      # f cannot be run again: say so, no claim
-        return SweepCheck(None, f"Done: {shown} (could not run {fname} again: {err})")
-    if len(reference) != len(got):
-        return SweepCheck(None, f"Done: {shown}.")
-    same = all(_same(a, b) for a, b in zip(got, reference))
-    ref_text = ", ".join(short_value(r) if r is not None else "None" for r in reference)
-    if len(reference) > 1:
-        ref_text = f"({ref_text})"
-    verdict = "the same ✓" if same else "they DIFFER ✗"
-    return SweepCheck(same, f"Done: {shown}. {call} gives {ref_text}: {verdict}")
-
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        zero = lambda v: v is None or not np.any(np.asarray(v))  # noqa: E731
-        return zero(a) and zero(b)
-    return bool(np.allclose(np.asarray(a, dtype=complex), np.asarray(b, dtype=complex),
-                            rtol=1e-9, atol=1e-12))

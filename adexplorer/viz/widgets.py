@@ -7,7 +7,7 @@ step back / forward buttons and a speed menu; the graph with the active node
 highlighted, finished nodes green and the tangents / adjoints written under the boxes;
 a caption with the rule in words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``); a
 table of values filling in; and, at the last step, the sweep's result next to
-``ad.gradient`` / ``ad.jvp``. Everything shown comes from ``SweepFrames`` (frames.py),
+``ad.gradient`` / ``ad.jvp``. Everything shown comes from ``SweepFrames`` (sweepframes.py),
 which reads the recorded sweep; pictures are cached per frame.
 
 Play is linked to the slider in the browser (``jslink``), and the kernel redraws when
@@ -22,7 +22,8 @@ from __future__ import annotations
 import html
 
 from ..core.tracing import Trace
-from .frames import FrameRenderer, SweepFrames
+from .frames import FrameRenderer
+from .sweepframes import SweepFrames
 
 SPEEDS = (("slow", 1600), ("normal", 900), ("fast", 400), ("fastest", 150))
 _CAPTION_STYLE = ("font-size:15px;line-height:1.45;min-height:4.4em;padding:4px 8px;"

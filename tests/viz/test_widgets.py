@@ -9,7 +9,8 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import adexplorer as ad
-from adexplorer.viz.frames import FrameRenderer, SweepFrames
+from adexplorer.viz.frames import FrameRenderer
+from adexplorer.viz.sweepframes import SweepFrames
 from adexplorer.viz.graph import COLORS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -163,6 +164,19 @@ def test_values_are_written_on_the_picture():
     with_notes = plain.png(frame.hot, frame.final, frame.edges, frames.notes(frame))
     without = plain.png(frame.hot, frame.final, frame.edges, {})
     assert with_notes != without
+
+
+def test_notes_blended_as_pixels_look_as_matplotlib_draws_them():
+    trace = ad.trace(f_fanout, 3.0, 2.0)
+    frames = SweepFrames(trace, "reverse")
+    fast, slow = FrameRenderer(trace), FrameRenderer(trace, note_pixels=False)
+    for k in range(1, frames.n_frames):
+        frame = frames.frame(k)
+        args = (frame.hot, frame.final, frame.edges, frames.notes(frame))
+        a = fast.rgba(*args).astype(int)
+        b = slow.rgba(*args).astype(int)
+        assert np.abs(a - b).max() <= 2                # rounding of the blend only
+        assert not np.array_equal(a, fast.rgba(frame.hot, frame.final, frame.edges, {}))
 
 
 def test_buttons_and_speed():

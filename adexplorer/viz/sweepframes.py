@@ -1,0 +1,326 @@
+"""What each frame of a sweep animation shows, read from the recorded sweep.
+
+``SweepFrames(trace, "reverse")``: frame 0 is the start, frame k shows step k - 1 of
+``trace.backward_sweep()`` (or ``forward_sweep(wrt)``) — the nodes it works on, the
+nodes whose value is final, every tangent/adjoint so far, a caption with the rule in
+words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the end,
+``check``: the sweep's result next to an independent run of ``ad.gradient`` /
+``ad.jvp``. Pictures come from a ``FrameRenderer`` (frames.py). No widgets here: the
+player, the static frames of ``%%autodiff --static`` and the tests all read it.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core import names, trees
+from ..core.forward import jvp, one_like, zero_like
+from ..core.reverse import argument_names, gradient
+from ..core.sweeps import backward_sweep, forward_sweep
+from ..core.tracing import Trace
+from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nodes
+from .frames import FrameRenderer
+from .graph import COLORS
+
+_MAX_CACHED_FRAMES = 400        # pictures kept per sweep (~20-200 kB each)
+_TABLE_ROWS = 16                # rows of the values table shown around the active node
+_TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:monospace;"
+                "font-size:13px}.adexplorer-values td,.adexplorer-values th{padding:1px 8px;"
+                "border-bottom:1px solid #ddd;text-align:left}</style>")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of a sweep animation: frame 0 is the start, frame k shows step k - 1.
+
+    ``values`` maps node -> its tangent/adjoint so far; ``final`` is the set of nodes
+    whose value is final; ``hot`` the nodes the step works on, ``edges`` its edge."""
+    index: int
+    step: object                # the ForwardStep/BackwardStep, None for frame 0
+    hot: tuple
+    edges: tuple
+    values: dict
+    final: frozenset
+    caption: str                # plain text: words, then symbols with numbers
+    symbols: str                # the rule as a line, "ȳ1 += ȳ2 · cos(y1)"
+
+
+def dot_symbols(line: str) -> str:
+    """A Wengert line as a caption writes it: products with a centred dot."""
+    return line.replace(" * ", " · ")
+
+
+class SweepFrames:
+    """The frames of one recorded sweep (``mode`` "forward" or "reverse") of a trace.
+
+    Everything a frame shows is read from ``trace.forward_sweep(wrt)`` /
+    ``trace.backward_sweep()``: the picture (``png(k)``, cached), the caption, the
+    values table (``table_html(k)``) and, at the end, ``check``: the sweep's result next
+    to ``ad.gradient`` (reverse) or ``ad.jvp`` (forward) of the traced function."""
+
+    def __init__(self, trace: Trace, mode: str = "forward", wrt=None,
+                 renderer: FrameRenderer | None = None, max_nodes: int = 60):
+        mode = {"backward": "reverse"}.get(mode, mode)
+        if mode not in ("forward", "reverse"):
+            raise ValueError(f"mode must be 'forward' or 'reverse', not {mode!r}")
+        self.trace, self.mode = trace, mode
+        nodes = trace.nodes
+        if mode == "forward":
+            self.wrt = wrt_nodes(trace, wrt)
+            self.sweep = forward_sweep(trace, self.wrt)
+            value_names = tangent_listing(trace, self.wrt).tangent_names
+            self.value_names = {i: value_names.get(i, names.tangent_of(n.name))
+                                for i, n in enumerate(nodes)}
+        else:
+            self.wrt = list(trace.inputs)
+            self.sweep = backward_sweep(trace)
+            self.value_names = {i: names.adjoint_of(n.name) for i, n in enumerate(nodes)}
+        self.renderer = renderer
+        self.max_nodes = max_nodes
+        self.n_frames = len(self.sweep) + 1
+        self._targets, self._befores = self._replay()
+        self._final_step = self._final_steps()
+        self._pngs: dict = {}
+        self._check = None
+        self._rows = None
+
+    # -- reading the sweep -------------------------------------------------------------
+    def _replay(self):
+        """Per step: the node whose value it changes, and that node's value before it."""
+        targets, befores, current = [], [], {}
+        for s in self.sweep:
+            target = s.node if (self.mode == "forward" or s.kind == "seed") else s.parent
+            targets.append(target)
+            befores.append(current.get(target))
+            current[target] = s.tangent if self.mode == "forward" else s.after
+        return targets, befores
+
+    def _final_steps(self) -> dict:
+        """node -> the step after which its value no longer changes."""
+        last: dict = {}
+        for k, target in enumerate(self._targets):
+            last[target] = k
+        return last
+
+    def frame(self, k: int) -> Frame:
+        """Frame ``k`` (0 <= k < n_frames)."""
+        if not 0 <= k < self.n_frames:
+            raise IndexError(f"frame {k} is outside 0..{self.n_frames - 1}")
+        values: dict = {}
+        for j in range(k):
+            s = self.sweep[j]
+            values[self._targets[j]] = s.tangent if self.mode == "forward" else s.after
+        final = frozenset(i for i in values if self._final_step[i] < k)
+        if k == 0:
+            return Frame(0, None, (), (), values, final, self._start_caption(), "")
+        s = self.sweep[k - 1]
+        if s.parent is None:
+            hot, edges = (s.node,), ()
+        else:
+            hot = (s.node, s.parent) if self.mode == "reverse" else (s.node,)
+            edges = ((s.parent, s.node),)
+        symbols = dot_symbols(s.symbols)
+        return Frame(k, s, hot, edges, values, final, self._caption(k, s, symbols), symbols)
+
+    def _start_caption(self) -> str:
+        if self.mode == "forward":
+            seeds = ", ".join(self.trace.nodes[i].name for i in self.wrt)
+            return (f"Forward mode: the tangents (derivatives w.r.t. {seeds}) flow from the "
+                    f"input to the output, next to the values. {len(self.sweep)} steps.")
+        return ("Reverse mode: the values were computed and recorded first (the Wengert "
+                "list); now the adjoints flow back from the output to the inputs. "
+                f"{len(self.sweep)} steps.")
+
+    def _caption(self, k: int, s, symbols: str) -> str:
+        reads = ", ".join(f"{name} = {short_value(v, 4)}" for name, v in s.reads)
+        before = self._befores[k - 1]
+        after = s.tangent if self.mode == "forward" else s.after
+        if s.kind == "seed":
+            numbers = ""
+        elif before is None:
+            numbers = f" = {short_value(after)}"
+        else:
+            numbers = (f": {short_value(before)} + {short_value(s.contribution)} = "
+                       f"{short_value(after)}")
+        where = f"   (with {reads})" if reads else ""
+        return (f"step {k} of {len(self.sweep)}: {s.words}\n{symbols}{numbers}{where}")
+
+    # -- notes and pictures ------------------------------------------------------------
+    def notes(self, frame: Frame) -> dict:
+        """node -> "ȳ2 = 5" for every node that has a value in this frame."""
+        return {i: f"{self.value_names[i]} = {short_value(v, 4)}"
+                for i, v in frame.values.items()}
+
+    def edge_notes(self, frame: Frame) -> tuple:
+        s = frame.step
+        if s is None or s.parent is None:
+            return ()
+        value = short_value(s.contribution, 4)
+        text = value if value.startswith("-") else "+" + value
+        uses = sum(1 for a in self.trace.nodes[s.node].inputs if a == s.parent)
+        if uses > 1:
+            text = f"arg {s.position + 1}: {text}"
+        return ((s.parent, s.node, text),)
+
+    def png(self, k: int) -> bytes:
+        """The picture of frame ``k`` (PNG bytes; cached)."""
+        cached = self._pngs.get(k)
+        if cached is None:
+            if self.renderer is None:
+                self.renderer = FrameRenderer(self.trace, self.max_nodes)
+            frame = self.frame(k)
+            done = frame.final
+            cached = self.renderer.png(frame.hot, done, frame.edges, self.notes(frame),
+                                       self.edge_notes(frame), self.mode == "reverse")
+            if len(self._pngs) >= _MAX_CACHED_FRAMES:
+                self._pngs.pop(next(iter(self._pngs)))
+            self._pngs[k] = cached
+        return cached
+
+    # -- the values table ----------------------------------------------------------------
+    def table_html(self, k: int, frame: Frame | None = None) -> str:
+        """An HTML table: node, its line, value, and its tangent/adjoint so far; the rows
+        of the active nodes are highlighted (a window around them for long traces)."""
+        frame = self.frame(k) if frame is None else frame
+        if self._rows is None:
+            self._rows = self._static_rows()
+        n = len(self._rows)
+        focus = frame.hot[0] if frame.hot else (n - 1 if self.mode == "reverse" else 0)
+        if n <= _TABLE_ROWS:
+            shown = range(n)
+        else:
+            start = min(max(focus - _TABLE_ROWS // 2, 0), n - _TABLE_ROWS)
+            shown = range(start, start + _TABLE_ROWS)
+        column = "tangent" if self.mode == "forward" else "adjoint"
+        out = [_TABLE_STYLE, '<table class="adexplorer-values">',
+               f"<tr><th>node</th><th>line</th><th>value</th><th>{column}</th></tr>"]
+        if shown.start > 0:
+            out.append(f'<tr><td colspan="4">… {shown.start} rows above</td></tr>')
+        for i in shown:
+            name, line, value = self._rows[i]
+            if i in frame.hot:
+                style = f' style="background:{COLORS["highlight"]};font-weight:bold"'
+            elif i in frame.final:
+                style = f' style="background:{COLORS["done"]}"'
+            else:
+                style = ""
+            d = frame.values.get(i)
+            text = "" if d is None else html.escape(f"{self.value_names[i]} = {short_value(d)}")
+            out.append(f"<tr{style}><td>{name}</td><td>{line}</td><td>{value}</td>"
+                       f"<td>{text}</td></tr>")
+        if shown.stop < n:
+            out.append(f'<tr><td colspan="4">… {n - shown.stop} rows below</td></tr>')
+        out.append("</table>")
+        return "".join(out)
+
+    def _static_rows(self) -> list:
+        lines = {line.node: line.expr for line in primal_wengert(self.trace)}
+        return [(html.escape(n.name), html.escape(lines.get(n.index, "input")),
+                 html.escape(short_value(n.value))) for n in self.trace.nodes]
+
+    # -- the end -----------------------------------------------------------------------
+    @property
+    def check(self) -> "SweepCheck":
+        """The sweep's result next to ``ad.gradient`` (reverse) / ``ad.jvp`` (forward)."""
+        if self._check is None:
+            self._check = _check(self)
+        return self._check
+
+    def result(self) -> list:
+        """What the sweep computed: input adjoints (reverse) or output tangents (forward)."""
+        where = self.trace.inputs if self.mode == "reverse" else self.trace.outputs
+        return [self.sweep.values[i] for i in where]
+
+    # -- static frames (slides, nbconvert) ---------------------------------------------------
+    def choose(self, most: int = 6) -> list:
+        """Frame numbers for a static strip: all steps if few, else evenly spaced ones."""
+        steps = list(range(1, self.n_frames))
+        if len(steps) <= most:
+            return steps
+        picks = np.linspace(0, len(steps) - 1, most).round().astype(int)
+        return [steps[p] for p in sorted(set(picks.tolist()))]
+
+    def figure(self, frames=None, columns: int = 2):
+        """A matplotlib figure with ``frames`` (default: ``choose()``) side by side, each
+        titled with its step's rule."""
+        import matplotlib.pyplot as plt
+        frames = self.choose() if frames is None else list(frames)
+        if self.renderer is None:
+            self.renderer = FrameRenderer(self.trace, self.max_nodes)
+        pictures = []
+        for k in frames:
+            frame = self.frame(k)
+            pictures.append(self.renderer.rgba(
+                frame.hot, frame.final, frame.edges, self.notes(frame), self.edge_notes(frame),
+                self.mode == "reverse").copy())
+        columns = max(1, min(columns, len(frames)))
+        rows = max(1, -(-len(frames) // columns))
+        height, width = pictures[0].shape[:2] if pictures else (100, 100)
+        scale = min(12.0 / (columns * width / self.renderer.dpi), 1.0)
+        size = (columns * width / self.renderer.dpi * scale,
+                rows * (height / self.renderer.dpi * scale + 0.45))
+        fig, axes = plt.subplots(rows, columns, figsize=size, squeeze=False)
+        plt.close(fig)
+        for ax in axes.flat:
+            ax.set_axis_off()
+        for ax, k, picture in zip(axes.flat, frames, pictures):
+            ax.imshow(picture, interpolation="antialiased")
+            ax.set_title(f"step {k}: {self.frame(k).symbols}", fontsize=9, loc="left",
+                         family="DejaVu Sans Mono")
+        fig.tight_layout()
+        return fig
+
+
+@dataclass(frozen=True)
+class SweepCheck:
+    """The sweep's result against an independent run of ``ad.gradient`` / ``ad.jvp``:
+    ``ok`` is True/False, or None when there was nothing to compare with."""
+    ok: bool | None
+    text: str
+
+
+def _check(frames: SweepFrames) -> SweepCheck:
+    trace, nodes = frames.trace, frames.trace.nodes
+    got = frames.result()
+    where = trace.inputs if frames.mode == "reverse" else trace.outputs
+    shown = ", ".join(f"{frames.value_names[i]} = {short_value(v)}" for i, v in zip(where, got))
+    f = getattr(trace, "function", None)
+    primals = [nodes[i].value for i in trace.inputs]
+    fname = getattr(f, "__name__", "f")
+    if f is None or argument_names(f, len(primals)) != [nodes[i].name for i in trace.inputs]:
+        what = "input adjoints" if frames.mode == "reverse" else "output tangents"
+        return SweepCheck(None, f"Done: the {what} are {shown}.")
+    point = ", ".join(short_value(p) for p in primals)
+    fname = "f" if fname == "<lambda>" else fname
+    try:
+        if frames.mode == "reverse":
+            reference = list(gradient(f, *primals))
+            call = f"ad.gradient({fname}, {point})"
+        else:
+            tangents = [one_like(p) if i in frames.wrt else zero_like(p)
+                        for i, p in zip(trace.inputs, primals)]
+            out = jvp(f, primals, tangents)[1]
+            reference = list(trees.leaves(out))
+            wrt = ", ".join(nodes[i].name for i in frames.wrt)
+            call = f"ad.jvp({fname}, ({point}{',' * (len(primals) == 1)}), tangent 1 for {wrt})"
+    except Exception as err:                      # f cannot be run again: say so, no claim
+        return SweepCheck(None, f"Done: {shown} (could not run {fname} again: {err})")
+    if len(reference) != len(got):
+        return SweepCheck(None, f"Done: {shown}.")
+    same = all(_same(a, b) for a, b in zip(got, reference))
+    ref_text = ", ".join(short_value(r) if r is not None else "None" for r in reference)
+    if len(reference) > 1:
+        ref_text = f"({ref_text})"
+    verdict = "the same ✓" if same else "they DIFFER ✗"
+    return SweepCheck(same, f"Done: {shown}. {call} gives {ref_text}: {verdict}")
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        zero = lambda v: v is None or not np.any(np.asarray(v))  # noqa: E731
+        return zero(a) and zero(b)
+    return bool(np.allclose(np.asarray(a, dtype=complex), np.asarray(b, dtype=complex),
+                            rtol=1e-9, atol=1e-12))
