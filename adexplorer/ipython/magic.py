@@ -60,7 +60,7 @@ class AutodiffResult:
 class AutodiffMagics(Magics):
     """Holds the ``%%autodiff`` cell magic."""
 
-    @magic_arguments()
+    @magic_arguments(name="%autodiff")      # shown as %%autodiff in the help
     @argument("--at", nargs="+", metavar="NAME=VALUE",
               help="the point: x=3.0,y=2 (values are Python literals; a list of numbers "
                    "is an array). The variables of an expression cell are these names.")

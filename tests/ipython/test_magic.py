@@ -187,6 +187,7 @@ def out_data(out):
 
 def test_help_lists_every_option(shell):
     doc = AutodiffMagics.autodiff.__doc__
+    assert "%%autodiff [--at NAME=VALUE" in doc
     for option in ("--at", "--wrt", "--mode", "--plot", "--ssa", "--static", "--func"):
         assert option in doc
     _, out = ok(shell, "%%autodiff?")
