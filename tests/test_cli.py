@@ -105,9 +105,9 @@ def test_ssa_of_another_function(powfile):
 
 
 def test_steps():
-    out = run("explain", "x*y + sin(x)", "--at", "x=3,y=2", "--steps", "--mode", "reverse")
+    out = run("explain", "x*w + sin(x)", "--at", "x=3,w=2", "--steps", "--mode", "reverse")
     assert "backward sweep, step by step:" in out.stdout
-    assert f"x{BAR} += y{BAR}1 * y" in out.stdout
+    assert f"x{BAR} += y{BAR}1 * w" in out.stdout
 
 
 BAD = {

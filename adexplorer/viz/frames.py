@@ -29,7 +29,7 @@ from .graph import EDGE_HIGHLIGHT, GraphPlot
 
 NOTE_COLOR = "#a63603"          # values written under the boxes
 _PAD_PX = 4                     # a highlighted box's thick border reaches this far out
-_MAX_NOTES = 20_000             # value notes kept as pixels (a few kB each)
+_MAX_NOTES = 4_000              # value notes kept as pixels (a few kB each)
 
 
 def default_dpi(n_boxes: int) -> int:
@@ -179,7 +179,8 @@ class FrameRenderer:
                 self._note_pixels.pop(next(iter(self._note_pixels)))
         (r0, r1, c0, c1), on_black, see_through = note
         region = self._buffer[r0:r1, c0:c1, :3]
-        region[...] = (on_black + see_through * region).round().astype(np.uint8)
+        blended = on_black + see_through * (region / 255.0)
+        region[...] = blended.round().astype(np.uint8)
 
     def _draw_note(self, node: int, text: str):
         artist = self._notes[node]
@@ -196,12 +197,13 @@ class FrameRenderer:
             region[...] = background
             region[..., 3] = 255
             artist.draw(renderer)
-            pictures.append(region[..., :3].astype(np.float32))
+            pictures.append(region[..., :3].astype(np.int16))
         region[...] = saved
         on_white, on_black = pictures
-        # Agg blends out = a * colour + (1 - a) * background, per channel
-        see_through = (on_white - on_black) / 255.0
-        return (r0, r1, c0, c1), on_black, see_through
+        # Agg blends out = a * colour + (1 - a) * background per channel, so on black the
+        # note is a * colour and on white it adds (1 - a) * 255: kept as 8-bit pixels.
+        see_through = (on_white - on_black).astype(np.uint8)
+        return (r0, r1, c0, c1), on_black.astype(np.uint8), see_through
 
     def _box_pairs(self, edges):
         pairs = []

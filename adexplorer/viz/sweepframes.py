@@ -25,7 +25,7 @@ from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nod
 from .frames import FrameRenderer
 from .graph import COLORS
 
-_MAX_CACHED_FRAMES = 400        # pictures kept per sweep (~20-200 kB each)
+_CACHE_BYTES = 32 << 20         # pictures kept per sweep, in bytes (20-250 kB each)
 _TABLE_ROWS = 16                # rows of the values table shown around the active node
 _TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:monospace;"
                 "font-size:13px}.adexplorer-values td,.adexplorer-values th{padding:1px 8px;"
@@ -84,6 +84,7 @@ class SweepFrames:
         self._targets, self._befores = self._replay()
         self._final_step = self._final_steps()
         self._pngs: dict = {}
+        self._png_bytes = 0
         self._check = None
         self._rows = None
 
@@ -175,9 +176,10 @@ class SweepFrames:
             done = frame.final
             cached = self.renderer.png(frame.hot, done, frame.edges, self.notes(frame),
                                        self.edge_notes(frame), self.mode == "reverse")
-            if len(self._pngs) >= _MAX_CACHED_FRAMES:
-                self._pngs.pop(next(iter(self._pngs)))
             self._pngs[k] = cached
+            self._png_bytes += len(cached)
+            while self._png_bytes > _CACHE_BYTES and len(self._pngs) > 1:
+                self._png_bytes -= len(self._pngs.pop(next(iter(self._pngs))))
         return cached
 
     # -- the values table ----------------------------------------------------------------

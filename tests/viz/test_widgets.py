@@ -20,8 +20,8 @@ def f_log(x):
     return 5 * ad.sin(ad.log(x))
 
 
-def f_fanout(x, y):
-    return x * y + ad.sin(x)
+def f_fanout(x, w):
+    return x * w + ad.sin(x)
 
 
 def f_pow(x):
@@ -34,7 +34,7 @@ def f_pow(x):
 # (function, point, gradient by calculus)
 CASES = {
     "5 sin(log x)": (f_log, (3.0,), (5 * math.cos(math.log(3.0)) / 3.0,)),
-    "x y + sin x": (f_fanout, (3.0, 2.0), (2.0 + math.cos(3.0), 3.0)),
+    "x w + sin x": (f_fanout, (3.0, 2.0), (2.0 + math.cos(3.0), 3.0)),
     "x^4 by a loop": (f_pow, (1.5,), (4 * 1.5 ** 3,)),
 }
 
@@ -112,10 +112,10 @@ def test_reverse_fanout_adds_each_contribution_as_its_own_step():
     frames = SweepFrames(trace, "reverse")
     to_x = [frames.frame(k) for k in range(1, frames.n_frames)
             if frames.frame(k).step.parent == 0]
-    assert len(to_x) == 2                               # x is used by y1 = x*y and y2 = sin(x)
+    assert len(to_x) == 2                               # x is used by y1 = x*w and y2 = sin(x)
     first, second = to_x
     assert first.symbols == "x̄ = ȳ2 · cos(x)"
-    assert second.symbols == "x̄ += ȳ1 · y"
+    assert second.symbols == "x̄ += ȳ1 · w"
     assert first.values[0] == pytest.approx(math.cos(3.0))
     assert second.values[0] == pytest.approx(math.cos(3.0) + 2.0)
     # the caption shows the addition with its numbers
