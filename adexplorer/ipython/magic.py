@@ -118,6 +118,9 @@ class AutodiffMagics(Magics):
         except Exception as err:                     # the cell's own code failed
             guard.restore()
             raise UsageError(describe_error(err, program)) from None
+        except KeyboardInterrupt:                    # stopped by hand: put things back too
+            guard.restore()
+            raise
         if options["static"]:
             show_static(report, figure)
             return AutodiffResult(program, report)
