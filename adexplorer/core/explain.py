@@ -21,7 +21,8 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
-from .reverse import ReverseLevel, Traced, argument_names, backprop, wrap_arguments
+from .reverse import (ReverseLevel, Traced, _seed, argument_names, backprop,
+                      wrap_arguments)
 from .wengert import primal_wengert, short_value
 
 GOT = "gradient"
@@ -94,7 +95,7 @@ def explain_gradient(f, *args) -> GradientExplanation:
     outputs = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
     seeds = {}
     for o in outputs:
-        g = np.ones(np.shape(o.primal)) if np.shape(o.primal) else 1.0
+        g = _seed(o.primal)              # the seed ad.gradient uses: 1 for an int output
         seeds[o._index] = g if o._index not in seeds else seeds[o._index] + g
     grads = backprop(trace, seeds)
     fed = _nondiff_feeders(trace)

@@ -12,14 +12,24 @@ BAR = "\u0304"          # combining macron: "y" + BAR + "1" prints as ȳ1
 PHI = "φ"
 
 
-def primal(k: int) -> str:
+def primal(k: int, prefix: str = "y") -> str:
     """The name of the k-th intermediate value of a Wengert list (1-based): ``y3``."""
-    return f"y{k}"
+    return f"{prefix}{k}"
 
 
-def tangent(k: int) -> str:
+def tangent(k: int, prefix: str = "y") -> str:
     """The name of the k-th line of a derivative Wengert list (1-based): ``dy3``."""
-    return f"dy{k}"
+    return f"d{prefix}{k}"
+
+
+def value_prefix(input_names) -> str:
+    """``y`` for intermediate values (``y1``, ``dy1``, ``ȳ1``), unless an input is called
+    ``y`` (or ``y2``, ...): then ``v``, so ``ȳ`` and ``ȳ1`` never sit side by side."""
+    for prefix in ("y", "v", "w", "u"):
+        if not any(n == prefix or (n.startswith(prefix) and n[len(prefix):].isdigit())
+                   for n in input_names):
+            return prefix
+    return "node"
 
 
 def tangent_of(name: str) -> str:

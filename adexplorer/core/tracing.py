@@ -98,7 +98,14 @@ class Trace:
             self._nodes = self._build_nodes()
         return self._nodes
 
+    @property
+    def prefix(self) -> str:
+        """The letter of the intermediate names: ``y`` (``y1``, ``dy1``) unless an input
+        is named like that."""
+        return names.value_prefix([self.input_name(i) for i in self._input_names])
+
     def _build_nodes(self) -> list[Node]:
+        prefix = self.prefix
         nodes = []
         k = 0
         for i, (prim, args, params, value, parents) in enumerate(self._records):
@@ -109,7 +116,7 @@ class Trace:
             by_position = dict(parents)
             refs = tuple(Ref(by_position[j]) if j in by_position else Const(a)
                          for j, a in enumerate(args))
-            nodes.append(Node(i, names.primal(k), prim.name, refs, dict(params or {}),
+            nodes.append(Node(i, names.primal(k, prefix), prim.name, refs, dict(params or {}),
                               value, prim))
         return nodes
 

@@ -232,7 +232,7 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
             if isinstance(arg, Const) or arg.index not in tangent:
                 continue
             term, partial = _tangent_term(node, position, arg.index, syms,
-                                          tangent[arg.index], lines)
+                                          tangent[arg.index], lines, trace.prefix)
             node_terms.append(TangentTerm(node.index, position, arg.index, _text(term), partial))
             if total is None:
                 total = term
@@ -242,7 +242,7 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
                 total = expression(_ADD, [total, term])
         if total is None:
             continue
-        name = names.tangent(len(lines) + 1)
+        name = names.tangent(len(lines) + 1, trace.prefix)
         line_of[node.index] = len(lines)
         lines.append(Line(name, _text(total), node.index, "tangent", shape=syms[node.index].shape))
         tangent[node.index] = Sym(name, ATOM, syms[node.index].shape)
@@ -252,7 +252,7 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
     return TangentListing(WengertList(lines, _input_header(trace)), terms, tangent_names, line_of)
 
 
-def _tangent_term(node, position, parent, syms, incoming, lines):
+def _tangent_term(node, position, parent, syms, incoming, lines, prefix):
     """The term argument ``position`` adds to ``node``'s tangent, and the index of the
     partial line it needed (or ``None``). May append that line to ``lines``."""
     args = _operands(node, syms)
@@ -276,7 +276,7 @@ def _tangent_term(node, position, parent, syms, incoming, lines):
     if _SIMPLE.match(text):
         return expression(_MUL, [p, incoming]), None
     k = len(lines)
-    name = names.tangent(k + 1)
+    name = names.tangent(k + 1, prefix)
     lines.append(Line(name, text, node.index, "partial", parent=parent, position=position))
     return expression(_MUL, [Sym(name), incoming]), k
 

@@ -126,7 +126,7 @@ def test_step_counts_follow_the_edges():
     assert len(t.backward_sweep()) == edges + 1
     forward_y = t.forward_sweep(wrt="y")
     # x * y, x / y carry y's tangent; then sin, and the two additions.
-    assert [s.name for s in forward_y] == ["y", "y1", "y2", "y3", "y4", "y4", "y6"]
+    assert [s.name for s in forward_y] == ["y", "v1", "v2", "v3", "v4", "v4", "v6"]
 
 
 def test_forward_sweep_with_a_given_tangent_uses_symbols_for_the_seed():

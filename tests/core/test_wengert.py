@@ -314,3 +314,14 @@ def test_a_hundred_thousand_node_trace_converts_to_networkx_in_seconds(big_trace
     assert g.number_of_nodes() == len(big_trace)
     assert g.number_of_edges() == 150_000      # per iteration sin: 1 edge, mul: 2
     assert elapsed < 20, f"to_networkx took {elapsed:.1f} s"
+
+
+def test_an_input_named_y_does_not_share_its_letter_with_the_nodes():
+    t = ad.trace(lambda x, y: x * y + ad.sin(x), 2.0, 3.0)
+    names = [n.name for n in t.nodes]
+    assert names[:2] == ["x", "y"]
+    assert not any(n.startswith("y") for n in names[2:])
+    from adexplorer.core import names
+    lines = str(t.adjoint_wengert()).splitlines()
+    assert any(line.startswith(names.adjoint_of("y") + " = ") for line in lines)
+    assert not any(line.startswith(names.adjoint_of("y1")) for line in lines)
