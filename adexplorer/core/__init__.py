@@ -6,6 +6,7 @@ from . import rules_numpy as _rules_numpy
 from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput
 from .fastpaths import function as _fast
+from .numpy_dispatch import concatenate, stack, where
 from .forward import D, Dual, derivative, jacfwd, jvp
 from .primitives import PRIMITIVES, Primitive, bind
 from .reverse import (Traced, gradient, grad, hessian, jacrev, trace, value_and_grad,
@@ -22,9 +23,8 @@ neg = _fast(_rules.neg)
 
 # Binary arithmetic and array operations: the rows themselves.
 add, sub, mul, div, power = _rules.add, _rules.sub, _rules.mul, _rules.div, _rules.power
-maximum, minimum, where = _rules.maximum, _rules.minimum, _rules.where
+maximum, minimum = _rules.maximum, _rules.minimum
 broadcast_to, sum_to = _rules.broadcast_to, _rules.sum_to
 sum, mean, max, min = _rules_numpy.sum, _rules_numpy.mean, _rules_numpy.max, _rules_numpy.min
 matmul, dot = _rules_numpy.matmul, _rules_numpy.dot
 reshape, transpose = _rules_numpy.reshape, _rules_numpy.transpose
-concatenate, stack = _rules_numpy.concatenate, _rules_numpy.stack

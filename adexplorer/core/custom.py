@@ -13,7 +13,8 @@ import inspect
 
 import numpy as np
 
-from .primitives import PRIMITIVES, bind, defprim, strip
+from .errors import InputError
+from .primitives import bind, defprim, strip
 from .rules import shape
 from .rules_numpy import sum as _sum
 
@@ -40,12 +41,10 @@ def _transpose(linear, x_like, cotangent):
     return _zero_like(x_like) if g is None else g
 
 
-def _row_name(fn) -> str:
-    name = fn.__name__
-    existing = PRIMITIVES.get(name)
-    if existing is not None and not existing.user:
-        name = f"{fn.__module__}.{fn.__qualname__}"
-    return name
+def _row_key(fn) -> str:
+    """Where a user row lives in the table: its module and qualified name, so a user's
+    ``add`` is the row named ``add`` in traces without replacing the built-in ``add``."""
+    return f"user:{fn.__module__}.{fn.__qualname__}"
 
 
 def _n_positional(fn) -> int | None:
@@ -57,20 +56,33 @@ def _n_positional(fn) -> int | None:
 
 
 class _Pullback:
-    """A user's pullback; remembers its last answer, since every argument asks for it."""
+    """A user's pullback; remembers its last answer, since every argument asks for it,
+    and checks that it has one cotangent per argument, shaped like it."""
 
-    def __init__(self, pullback):
+    def __init__(self, pullback, name, args):
         self.pullback = pullback
+        self.name = name
+        self.shapes = [np.shape(strip(a)) for a in args]
         self.last = None
 
     def __call__(self, g):
-        if self.last is None or self.last[0] is not g:
+        last = self.last
+        if last is None or last[0] is not g or (isinstance(g, np.ndarray)
+                                                and not np.array_equal(last[1], g)):
             result = self.pullback(g)
-            if not isinstance(result, tuple):
-                raise TypeError(f"a pullback must return a tuple with one entry per "
-                                f"argument, got {type(result).__name__}")
-            self.last = (g, result)
-        return self.last[1]
+            if not isinstance(result, tuple) or len(result) != len(self.shapes):
+                got = (f"{len(result)} entries" if isinstance(result, tuple)
+                       else f"a {type(result).__name__}")
+                raise InputError(f"the pullback of {self.name} must return a tuple with one "
+                                 f"cotangent per argument ({len(self.shapes)}), got {got}")
+            for k, (c, s) in enumerate(zip(result, self.shapes)):
+                if c is not None and np.shape(strip(c)) != s:
+                    raise InputError(f"the pullback of {self.name} returned shape "
+                                     f"{np.shape(strip(c))} for argument {k + 1}, which has "
+                                     f"shape {s}")
+            self.last = (g, np.array(g) if isinstance(g, np.ndarray) else None, result)
+            return result
+        return last[2]
 
 
 def _rules(n, make):
@@ -87,13 +99,12 @@ def adjoint(fn):
 
     def forward_pass(*args):
         value, pullback = fn(*args)
-        return value, _Pullback(pullback)
+        return value, _Pullback(pullback, fn.__name__, args)
 
     def vjp(i):
         def rule(g, ans, *args, _pullback=None):
             pb = _pullback if _pullback is not None else forward_pass(*args)[1]
-            c = pb(g)[i]
-            return _zero_like(args[i]) if c is None else c
+            return pb(g)[i]               # None: no cotangent for this argument
         return rule
 
     def jvp(i):
@@ -102,9 +113,9 @@ def adjoint(fn):
             return _transpose(lambda g: _nonone(pb(g)[i], args[i]), ans, t)
         return rule
 
-    prim = defprim(_row_name(fn), lambda *args: fn(*args)[0], jvp=_rules(n, jvp),
-                   vjp=_rules(n, vjp), display=fn.__name__ + "({args})",
-                   forward_pass=forward_pass, user=True)
+    prim = defprim(fn.__name__, lambda *args: fn(*args)[0], key=_row_key(fn),
+                   jvp=_rules(n, jvp), vjp=_rules(n, vjp), forward_pass=forward_pass,
+                   user=True)
     return _decorated(fn, prim)
 
 
@@ -129,13 +140,17 @@ def tangent(fn):
             return _transpose(linear, args[i], g)
         return rule
 
-    prim = defprim(_row_name(fn), value_of, jvp=_rules(None, jvp), vjp=_rules(None, vjp),
-                   display=fn.__name__ + "({args})", user=True)
-    ruled = _decorated(fn, prim)
-    # It is called with the primals only: f(x, y), not f(primals, tangents).
+    prim = defprim(fn.__name__, value_of, key=_row_key(fn), jvp=_rules(None, jvp),
+                   vjp=_rules(None, vjp), user=True)
+    # It is called with the primals only, f(x, ...), not f(primals, tangents).
+    @functools.wraps(fn)
+    def ruled(*args):
+        return bind(prim, *args)
     del ruled.__wrapped__
     ruled.__signature__ = inspect.Signature(
-        [inspect.Parameter("x", inspect.Parameter.VAR_POSITIONAL)])
+        [inspect.Parameter("x", inspect.Parameter.POSITIONAL_ONLY),
+         inspect.Parameter("more", inspect.Parameter.VAR_POSITIONAL)])
+    ruled.primitive = prim
     return ruled
 
 
@@ -144,8 +159,14 @@ def _nonone(c, like):
 
 
 def _decorated(fn, prim):
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
-    def ruled(*args):
+    def ruled(*args, **kwargs):
+        if kwargs:                        # the row takes its arguments by position
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = bound.args
         return bind(prim, *args)
     ruled.primitive = prim
     return ruled

@@ -52,11 +52,16 @@ def lost_derivative(kind: str, value_type: str) -> LostDerivative:
                   "Dual": "dual number (forward mode)"}.get(value_type, value_type)
     line, where = _user_line()
     names = list(dict.fromkeys(_MATH_CALL.findall(line or "")))
-    if names:
+    if kind == "np.asarray":
+        message = (f"NumPy was asked to turn a {value_type} into a plain array "
+                   "(np.asarray, np.array, np.float64, or storing it into a float array), "
+                   "which would drop its derivative. AD values already work with NumPy "
+                   "functions: pass them on directly, and build arrays with np.stack or "
+                   "np.concatenate")
+    elif names:
         called = ", ".join(f"math.{fn}" for fn in names)
-        instead = ", ".join(f"ad.{fn} (or np.{fn})" for fn in names)
         message = (f"{called} cannot see derivatives: {'they turn' if len(names) > 1 else 'it turns'}"
-                   f" a {value_type} into a plain float. Use {instead} instead")
+                   f" a {value_type} into a plain float. " + _instead(names))
     else:
         message = (f"{kind}() was called on a {value_type}, which would drop its derivative. "
                    "Typical causes: a `math` function (use ad.sin / np.sin instead of "
@@ -65,6 +70,21 @@ def lost_derivative(kind: str, value_type: str) -> LostDerivative:
     if line:
         message += f" (at {where}: {line.strip()})"
     return LostDerivative(message)
+
+
+def _instead(math_names) -> str:
+    """Suggest the adexplorer functions that exist for these math functions."""
+    import adexplorer
+    known = [fn for fn in math_names if callable(getattr(adexplorer, fn, None))]
+    unknown = [f"math.{fn}" for fn in math_names if fn not in known]
+    text = ""
+    if known:
+        text = "Use " + ", ".join(f"ad.{fn} (or np.{fn})" for fn in known) + " instead"
+    if unknown:
+        text += ("; " if text else "") + (", ".join(unknown) + " has no derivative rule in "
+                                           "adexplorer: write it with supported functions "
+                                           "or give it one with @ad.adjoint")
+    return text
 
 
 def _user_line() -> tuple[str, str]:

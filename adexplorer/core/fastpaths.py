@@ -16,14 +16,17 @@ from __future__ import annotations
 import operator
 
 from . import rules as R
+from .operators import operate
 from .primitives import bind
 from .symbolic import Sym
 
 # Rows with a scalar fast path. Binary rows list the argument positions whose jvp rule
-# is a pure formula (pow's exponent rule looks at the data, so it keeps the general route).
+# is a pure formula. pow's exponent rule looks at the data, so it keeps the general
+# route; its base rule is a formula where a negative base cannot go complex (GUARDS).
 UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh,
               R.sigmoid, R.absolute)
 BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0,)}
+GUARDS = {R.power: "(type(b) is int or a > 0)"}   # else: the general route
 
 OPERATORS = {  # row -> (method, reflected method, Python operator text)
     R.add: ("__add__", "__radd__", "+"), R.sub: ("__sub__", "__rsub__", "-"),
@@ -34,7 +37,7 @@ _PYTHON_IMPLS = (operator.add, operator.sub, operator.mul, operator.truediv, ope
 
 # The namespace every generated function runs in: the rows, their implementations and
 # the fast public functions themselves (formulas such as ``t * cos(p)`` call them).
-_namespace: dict = {"bind": bind}
+_namespace: dict = {"bind": bind, "operate": operate}
 
 
 def _formula(row, position: int, arg_names: tuple) -> str:
@@ -51,6 +54,8 @@ def _scalar_vjp_source(row, positions, arg_names) -> str:
     for i in range(len(arg_names)):
         if i in positions:
             text = row.vjp_rule(i)(Sym("g"), Sym("ans"), *[Sym(n) for n in arg_names])
+            if row in GUARDS:
+                text = f"{text} if {GUARDS[row]} else row_{row.name}.vjp[{i}]({params})"
             parts.append(f"lambda {params}: {text}")
         else:
             parts.append(f"row_{row.name}.vjp[{i}]")
@@ -102,29 +107,32 @@ def _binary_sources(row) -> str:
     j = {i: _formula(row, i, ("a", "b")) for i in positions}
     src = []
     # Dual, self on the left
-    body = [f"def dual_{method}(self, other):",
-            "    a = self.primal",
-            "    if type(a) is float or type(a) is int:",
-            "        b = other",
-            "        tb = type(b)",
-            "        try:",
-            "            if tb is float or tb is int:",
-            "                t = self.tangent",
-            f"                ans = {value}",
-            f"                return Dual(ans, {j[0]}, self._level)"]
-    if 1 in j:
-        body += ["            if tb is Dual and b._level is self._level:",
-                 "                b = b.primal",
-                 "                if type(b) is float or type(b) is int:",
-                 f"                    ans = {value}",
-                 "                    t = self.tangent",
-                 f"                    first = {j[0]}",
-                 "                    t = other.tangent",
-                 f"                    return Dual(ans, first + {j[1]}, self._level)"]
-    body += ["        except ArithmeticError:           # 1/0 in a rule: the general route",
-             "            pass",
-             f"    return bind(row_{n}, self, other)"]
-    src.append("\n".join(body))
+    if 0 not in j:
+        src.append(f"def dual_{method}(self, other):\n    return operate(row_{n}, self, other)")
+    else:
+        body = [f"def dual_{method}(self, other):",
+                "    a = self.primal",
+                "    if type(a) is float or type(a) is int:",
+                "        b = other",
+                "        tb = type(b)",
+                "        try:",
+                f"            if (tb is float or tb is int) and {GUARDS.get(row, 'True')}:",
+                "                t = self.tangent",
+                f"                ans = {value}",
+                f"                return Dual(ans, {j[0]}, self._level)"]
+        if 1 in j:
+            body += ["            if tb is Dual and b._level is self._level:",
+                     "                b = b.primal",
+                     "                if type(b) is float or type(b) is int:",
+                     f"                    ans = {value}",
+                     "                    t = self.tangent",
+                     f"                    first = {j[0]}",
+                     "                    t = other.tangent",
+                     f"                    return Dual(ans, first + {j[1]}, self._level)"]
+        body += ["        except ArithmeticError:           # 1/0 in a rule: the general route",
+                 "            pass",
+                 f"    return operate(row_{n}, self, other)"]
+        src.append("\n".join(body))
     # Dual, self on the right (the left operand is a plain number)
     if 1 in j:
         src.append("\n".join([
@@ -138,9 +146,9 @@ def _binary_sources(row) -> str:
             f"            return Dual(ans, {j[1]}, self._level)",
             "        except ArithmeticError:",
             "            pass",
-            f"    return bind(row_{n}, other, self)"]))
+            f"    return operate(row_{n}, other, self)"]))
     else:
-        src.append(f"def dual_{reflected}(self, other):\n    return bind(row_{n}, other, self)")
+        src.append(f"def dual_{reflected}(self, other):\n    return operate(row_{n}, other, self)")
     # Traced: record directly into the trace
     src.append("\n".join([
         f"def traced_{method}(self, other):",
@@ -155,13 +163,13 @@ def _binary_sources(row) -> str:
         "            parents = ((0, self._index), (1, b._index))",
         "            b = b.primal",
         "        else:",
-        f"            return bind(row_{n}, self, other)",
+        f"            return operate(row_{n}, self, other)",
         f"        ans = {value}",
         "        level = self._level",
         "        records = level.trace._records",
         f"        records.append((row_{n}, (a, b), None, ans, parents))",
         "        return Traced(ans, level, len(records) - 1)",
-        f"    return bind(row_{n}, self, other)"]))
+        f"    return operate(row_{n}, self, other)"]))
     src.append("\n".join([
         f"def traced_{reflected}(self, other):",
         "    b = self.primal",
@@ -172,7 +180,7 @@ def _binary_sources(row) -> str:
         "        records = level.trace._records",
         f"        records.append((row_{n}, (a, b), None, ans, ((1, self._index),)))",
         "        return Traced(ans, level, len(records) - 1)",
-        f"    return bind(row_{n}, other, self)"]))
+        f"    return operate(row_{n}, other, self)"]))
     return "\n\n".join(src)
 
 

@@ -28,7 +28,11 @@ class Dual(Operators):
     def __init__(self, primal, tangent, level: "ForwardLevel | None" = None):
         self.primal = primal
         self.tangent = tangent
-        self._level = USER_LEVEL if level is None else level
+        if level is None:                 # made by hand: check (and spread) the tangent
+            self._level = USER_LEVEL
+            self.tangent = _matching_tangent(primal, tangent)
+        else:
+            self._level = level
 
     def __repr__(self):
         return f"Dual({self.primal!r}, {self.tangent!r})"
@@ -60,6 +64,18 @@ class ForwardLevel(Level):
                 c = apply_rule(prim.jvp_rule(i), t, ans, primals, params)
                 total = c if total is None else total + c
         return Dual(ans, total, self)
+
+
+def _matching_tangent(primal, tangent):
+    """A hand-made dual's tangent has the primal's shape; a number is spread over an array
+    (``Dual(np.array([1., 2.]), 1.0)`` moves every element at speed 1)."""
+    p_shape, t_shape = np.shape(strip(primal)), np.shape(strip(tangent))
+    if p_shape == t_shape:
+        return tangent
+    if t_shape == ():
+        return tangent * np.ones(p_shape)
+    raise InputError(f"a Dual's tangent has the shape of its primal: got {t_shape} for a "
+                     f"primal of shape {p_shape}")
 
 
 # Duals made by hand (``Dual(3.0, 1.0)``) share this outermost level.
@@ -135,8 +151,8 @@ def jvp(f, primals, tangents):
         raise InputError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
     level = ForwardLevel()
     args = []
-    for p, t in zip(primals, tangents):
-        flat_t = iter(trees.leaves(t))
+    for k, (p, t) in enumerate(zip(primals, tangents)):
+        flat_t = iter(trees.align_leaves(t, p, "tangent", f" of argument {k}"))
 
         def wrap(leaf, _name, flat_t=flat_t):
             tangent = next(flat_t)

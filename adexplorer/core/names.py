@@ -73,6 +73,8 @@ def literal(value) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return literal(value.item())
+        if value.dtype == bool:
+            return "mask(" + ", ".join(str(n) for n in value.shape) + ")"
         if value.size <= 4 and value.ndim == 1:
             return "[" + ", ".join(literal(v) for v in value.tolist()) + "]"
         return "array(" + ", ".join(str(n) for n in value.shape) + ")"

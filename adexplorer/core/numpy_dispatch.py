@@ -63,17 +63,36 @@ def apply_ufunc(ufunc, method, inputs, kwargs):
     raise NoDerivativeRule(name, "use a supported function, or give it a rule with @ad.adjoint")
 
 
+def _unsupported(name: str, **options):
+    """Refuse keyword options that are given but not implemented (never ignore them)."""
+    given = [k for k, v in options.items() if v is not None and v is not np._NoValue]
+    if given:
+        raise NoDerivativeRule(f"np.{name}(..., {given[0]}=...)",
+                               "that option is not supported on AD values; compute it "
+                               "without the option (e.g. np.where for a mask)")
+
+
 def _axis_fn(row):
-    def fn(a, axis=None, dtype=None, out=None, keepdims=False, **unused):
+    def fn(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
         if out is not None:
-            raise TypeError(f"np.{row.name}(..., out=...) cannot be differentiated")
+            raise TypeError(f"np.{row.name}(..., out=...) writes in place and cannot be "
+                            "differentiated; drop out= and use the returned value")
+        _unsupported(row.name, dtype=dtype, initial=initial,
+                     where=None if where is True else where)
         if isinstance(axis, list):
             axis = tuple(axis)
         return bind(row, a, axis=axis, keepdims=bool(keepdims))
     return fn
 
 
-def _reshape(a, shape=None, order="C", newshape=None):
+def _c_order(name, order):
+    if order not in ("C", "A", "K", None):
+        raise NoDerivativeRule(f"np.{name}(..., order={order!r})",
+                               "only C order is supported; transpose first instead")
+
+
+def _reshape(a, shape=None, order="C", newshape=None, copy=None):
+    _c_order("reshape", order)
     shape = newshape if shape is None else shape
     return a.reshape(shape) if isinstance(a, ADValue) else np.reshape(a, shape)
 
@@ -97,18 +116,36 @@ def _squeeze(a, axis=None):
 
 
 def _ravel(a, order="C"):
+    _c_order("ravel", order)
     return bind(RN.reshape, a, shape=(int(np.size(strip(a))),))
 
 
-def _concatenate(arrays, axis=0, out=None, **unused):
+def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
+    """``np.concatenate`` for AD values: join a sequence of arrays along ``axis``."""
+    _no_out("concatenate", out)
+    _unsupported("concatenate", dtype=dtype, casting=casting)
+    if axis is None:
+        arrays = [bind(RN.reshape, x, shape=(int(np.size(strip(x))),)) for x in arrays]
+        axis = 0
     return bind(RN.concatenate, *arrays, axis=axis)
 
 
-def _stack(arrays, axis=0, out=None, **unused):
+def stack(arrays, axis=0, out=None, dtype=None, casting=None):
+    """``np.stack`` for AD values: join a sequence of arrays along a new ``axis``."""
+    _no_out("stack", out)
+    _unsupported("stack", dtype=dtype, casting=casting)
     return bind(RN.stack, *arrays, axis=axis)
 
 
-def _where(condition, x=None, y=None):
+def _no_out(name, out):
+    if out is not None:
+        raise TypeError(f"np.{name}(..., out=...) writes in place and cannot be "
+                        "differentiated; drop out= and use the returned value")
+
+
+def where(condition, x=None, y=None):
+    """``np.where`` for AD values: ``x`` where ``condition`` holds, else ``y``. The
+    condition only selects, so it is never differentiated."""
     if x is None and y is None:
         return np.where(strip(condition))
     return bind(R.where, strip(condition), x, y)
@@ -137,8 +174,8 @@ FUNCTIONS = {
     np.min: _axis_fn(RN.min), np.amin: _axis_fn(RN.min),
     np.dot: RN.dot, np.reshape: _reshape, np.transpose: _transpose,
     np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
-    np.ravel: _ravel, np.concatenate: _concatenate, np.stack: _stack,
-    np.where: _where, np.clip: _clip,
+    np.ravel: _ravel, np.concatenate: concatenate, np.stack: stack,
+    np.where: where, np.clip: _clip,
     np.shape: _on_primals(np.shape), np.ndim: _on_primals(np.ndim),
     np.size: _on_primals(np.size), np.argmax: _on_primals(np.argmax),
     np.argmin: _on_primals(np.argmin), np.allclose: _on_primals(np.allclose),

@@ -15,8 +15,20 @@ import numpy as np
 
 from . import rules as R
 from . import rules_numpy as RN
-from .errors import lost_derivative
+from .errors import NoDerivativeRule, lost_derivative
 from .primitives import ADValue, bind, strip
+
+
+_OPERANDS = (int, float, complex, np.ndarray, np.generic, ADValue)
+
+
+def operate(row, a, b):
+    """A binary operator on an AD value. ``NotImplemented`` unless both sides are numbers,
+    arrays or AD values, so Python does what it would do without AD: ``[x] * n`` repeats
+    the list (``n`` only counts), ``x == "a"`` is False."""
+    if isinstance(a, _OPERANDS) and isinstance(b, _OPERANDS):
+        return bind(row, a, b)
+    return NotImplemented
 
 
 class Operators(ADValue):
@@ -26,33 +38,33 @@ class Operators(ADValue):
     __array_priority__ = 1000
 
     # -- arithmetic ------------------------------------------------------------
-    def __add__(self, other): return bind(R.add, self, other)
-    def __radd__(self, other): return bind(R.add, other, self)
-    def __sub__(self, other): return bind(R.sub, self, other)
-    def __rsub__(self, other): return bind(R.sub, other, self)
-    def __mul__(self, other): return bind(R.mul, self, other)
-    def __rmul__(self, other): return bind(R.mul, other, self)
-    def __truediv__(self, other): return bind(R.div, self, other)
-    def __rtruediv__(self, other): return bind(R.div, other, self)
-    def __pow__(self, other): return bind(R.power, self, other)
-    def __rpow__(self, other): return bind(R.power, other, self)
-    def __mod__(self, other): return bind(R.mod, self, other)
-    def __rmod__(self, other): return bind(R.mod, other, self)
-    def __floordiv__(self, other): return bind(R.floordiv, self, other)
-    def __rfloordiv__(self, other): return bind(R.floordiv, other, self)
-    def __matmul__(self, other): return bind(RN.matmul, self, other)
-    def __rmatmul__(self, other): return bind(RN.matmul, other, self)
+    def __add__(self, other): return operate(R.add, self, other)
+    def __radd__(self, other): return operate(R.add, other, self)
+    def __sub__(self, other): return operate(R.sub, self, other)
+    def __rsub__(self, other): return operate(R.sub, other, self)
+    def __mul__(self, other): return operate(R.mul, self, other)
+    def __rmul__(self, other): return operate(R.mul, other, self)
+    def __truediv__(self, other): return operate(R.div, self, other)
+    def __rtruediv__(self, other): return operate(R.div, other, self)
+    def __pow__(self, other): return operate(R.power, self, other)
+    def __rpow__(self, other): return operate(R.power, other, self)
+    def __mod__(self, other): return operate(R.mod, self, other)
+    def __rmod__(self, other): return operate(R.mod, other, self)
+    def __floordiv__(self, other): return operate(R.floordiv, self, other)
+    def __rfloordiv__(self, other): return operate(R.floordiv, other, self)
+    def __matmul__(self, other): return operate(RN.matmul, self, other)
+    def __rmatmul__(self, other): return operate(RN.matmul, other, self)
     def __neg__(self): return bind(R.neg, self)
     def __pos__(self): return self
     def __abs__(self): return bind(R.absolute, self)
 
     # -- comparisons answer on the primal and return plain bools -----------------
-    def __lt__(self, other): return bind(R.less, self, other)
-    def __le__(self, other): return bind(R.less_equal, self, other)
-    def __gt__(self, other): return bind(R.greater, self, other)
-    def __ge__(self, other): return bind(R.greater_equal, self, other)
-    def __eq__(self, other): return bind(R.equal, self, other)
-    def __ne__(self, other): return bind(R.not_equal, self, other)
+    def __lt__(self, other): return operate(R.less, self, other)
+    def __le__(self, other): return operate(R.less_equal, self, other)
+    def __gt__(self, other): return operate(R.greater, self, other)
+    def __ge__(self, other): return operate(R.greater_equal, self, other)
+    def __eq__(self, other): return operate(R.equal, self, other)
+    def __ne__(self, other): return operate(R.not_equal, self, other)
 
     # Control flow on an AD value follows its primal; the level is told (see explain.py).
     def __hash__(self):
@@ -80,8 +92,22 @@ class Operators(ADValue):
     def __complex__(self):
         raise lost_derivative("complex", type(self).__name__)
 
+    def __round__(self, ndigits=None):
+        if ndigits is None:               # an int: it only counts or steers
+            self._level.note_use("int", self)
+            return round(self.primal)
+        raise lost_derivative("round", type(self).__name__)
+
     def __format__(self, spec):
-        return format(strip(self), spec)
+        # f"{x:.3f}" formats the value; plain f"{x}" shows the AD value itself
+        return format(strip(self), spec) if spec else str(self)
+
+    def __getattr__(self, name):
+        if not name.startswith("_") and hasattr(np.ndarray, name):
+            raise NoDerivativeRule(f"the array method .{name}()",
+                                   "use the NumPy function on the value instead "
+                                   f"(np.{name}(x)), or a supported operation")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- array protocol ------------------------------------------------------------
     @property
@@ -148,6 +174,21 @@ class Operators(ADValue):
     def dot(self, other):
         return RN.dot(self, other)
 
+    def copy(self):
+        return self                       # AD values are never changed in place
+
+    def squeeze(self, axis=None):
+        from .numpy_dispatch import _squeeze
+        return _squeeze(self, axis)
+
+    def clip(self, min=None, max=None):
+        from .numpy_dispatch import _clip
+        return _clip(self, min, max)
+
+    def swapaxes(self, axis1, axis2):
+        from .numpy_dispatch import _swapaxes
+        return _swapaxes(self, axis1, axis2)
+
     # NumPy calls these methods on the elements of object arrays (np.array([x, y])).
     def sin(self): return bind(R.sin, self)
     def cos(self): return bind(R.cos, self)
@@ -158,6 +199,15 @@ class Operators(ADValue):
     def expm1(self): return bind(R.expm1, self)
     def sqrt(self): return bind(R.sqrt, self)
     def tanh(self): return bind(R.tanh, self)
+
+    def __array__(self, dtype=None, copy=None):
+        """NumPy asks for a plain array. A scalar AD value may sit in an object array
+        (``np.array([x, y])`` works, slowly); asking for numbers would drop the derivative."""
+        if np.ndim(strip(self)) == 0 and (dtype is None or np.dtype(dtype) == object):
+            out = np.empty((), dtype=object)
+            out[()] = self
+            return out
+        raise lost_derivative("np.asarray", type(self).__name__)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         from .numpy_dispatch import apply_ufunc

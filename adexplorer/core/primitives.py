@@ -144,13 +144,15 @@ def _missing_hint(prim: Primitive) -> str:
 PRIMITIVES: dict[str, Primitive] = {}
 
 
-def defprim(name: str, impl: Callable, **row) -> Primitive:
-    """Add a row to the table. Built-in names are unique; user rows may be redefined."""
+def defprim(name: str, impl: Callable, key: str | None = None, **row) -> Primitive:
+    """Add a row to the table under ``key`` (default: its name). Built-in keys are
+    unique; a user row may be redefined (a notebook cell run again)."""
     prim = Primitive(name, impl, **row)
-    old = PRIMITIVES.get(name)
+    key = name if key is None else key
+    old = PRIMITIVES.get(key)
     if old is not None and not (old.user and prim.user):
-        raise ValueError(f"primitive {name!r} is already in the table")
-    PRIMITIVES[name] = prim
+        raise ValueError(f"primitive {key!r} is already in the table")
+    PRIMITIVES[key] = prim
     return prim
 
 

@@ -129,6 +129,8 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                 continue
         for position, parent in parents:
             c = apply_rule(prim.vjp_rule(position), g, value, args, params)
+            if c is None:                         # a user pullback sent nothing back
+                continue
             before = grads[parent]
             grads[parent] = c if before is None else before + c
             if on_step is not None:
@@ -302,8 +304,21 @@ def _vjp(f, args, which, fill_zeros=False):
     return _outputs(out, level)[1], pullback
 
 
+def _positions(which, n: int):
+    """``argnums`` as non-negative positions (``-1`` is the last argument)."""
+    if which is None:
+        return None
+    out = []
+    for i in which:
+        if not isinstance(i, (int, np.integer)) or not -n <= i < n:
+            raise InputError(f"argnums {i!r} does not name one of the {n} arguments")
+        out.append(int(i) % n)
+    return tuple(out)
+
+
 def _record(f, args, which):
     """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``."""
+    which = _positions(which, len(args))
     level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level, which)
     return level, f(*wrapped), per_arg
@@ -311,15 +326,12 @@ def _record(f, args, which):
 
 def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     """Sweep back from ``out`` with ``cotangent``; gradients mirroring ``args``."""
-    if type(out) is Traced:
+    if type(out) is Traced and type(cotangent) is float and type(out.primal) is float:
         seeds = {out._index: cotangent} if out._level is level else {}
         grads = backprop(level.trace, seeds, release=True)
         return _gradients(args, per_arg, grads, fill_zeros)
-    cts = trees.leaves(cotangent)
+    cts = trees.align_leaves(cotangent, out, "cotangent")
     leaves = trees.leaves(out)
-    if len(cts) != len(leaves):
-        raise InputError(f"the cotangent has {len(cts)} parts but the output has "
-                         f"{len(leaves)}")
     seeds = {}
     for o, ct in zip(leaves, cts):
         if type(o) is Traced and o._level is level and ct is not None:
@@ -335,6 +347,9 @@ def _scalar_check(value, who: str):
     if not trees.is_differentiable(v) and not isinstance(v, (bool, np.bool_)):
         raise NotScalarOutput(f"{who} needs a function that returns a number; "
                               f"it returned a {type(v).__name__}")
+    if np.iscomplexobj(v):
+        raise NotScalarOutput(f"{who} needs a real output; the function returned a complex "
+                              "number, whose gradient is not defined (take .real or abs)")
     if np.ndim(v) != 0:
         raise NotScalarOutput(f"{who} needs a scalar output, but the function returned "
                               f"shape {np.shape(v)}; use ad.jacrev or ad.vjp for "
@@ -352,6 +367,7 @@ def gradient(f, *args):
 
 def _value_and_gradients(f, args, which, fill_zeros, who):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``."""
+    which = _positions(which, len(args))
     level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level, which)
     out = f(*wrapped)
@@ -372,14 +388,13 @@ def _value_and_gradients(f, args, which, fill_zeros, who):
 def value_and_grad(f, argnums=0):
     """``f`` -> a function returning ``(f(*args), gradient w.r.t. argnums)``, JAX style:
     zeros (not ``None``) where the output does not depend on an argument."""
-    single = isinstance(argnums, int)
+    single = isinstance(argnums, (int, np.integer))
     which = (argnums,) if single else tuple(argnums)
 
     def vg(*args):
         value, grads = _value_and_gradients(f, args, which, True, "grad")
-        if single:
-            return value, grads[argnums]
-        return value, tuple(grads[i] for i in which)
+        picked = tuple(grads[i] for i in _positions(which, len(args)))
+        return value, picked[0] if single else picked
     functools.update_wrapper(vg, f)
     vg.__name__ = vg.__qualname__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
     return vg
@@ -400,12 +415,13 @@ def jacrev(f, argnums: int = 0):
     """The Jacobian of ``f`` w.r.t. argument ``argnums`` by reverse mode: one recording,
     one backward sweep per output component; shape ``out.shape + x.shape``."""
     def jac(*args):
-        value, pullback = _vjp(f, args, (argnums,), fill_zeros=True)
+        i = _positions((argnums,), len(args))[0]
+        value, pullback = _vjp(f, args, (i,), fill_zeros=True)
         out_shape = tuple(np.shape(strip(value)))
         if not out_shape:
-            return pullback(_seed(value))[argnums]
+            return pullback(_seed(value))[i]
         n = int(np.prod(out_shape))
-        rows = [pullback(np.eye(1, n, k).reshape(out_shape))[argnums] for k in range(n)]
+        rows = [pullback(np.eye(1, n, k).reshape(out_shape))[i] for k in range(n)]
         x_shape = tuple(shape(rows[0]))
         return reshape(stack(*rows, axis=0), shape=out_shape + x_shape)
     return jac

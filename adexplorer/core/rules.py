@@ -155,7 +155,8 @@ def _power_factor(a, b):
             return 2 * a
         if b == 1:
             return 1
-    return b * a ** _pow_exponent(b)
+    # the row, not Python's **: a negative base gives nan (as the value does), not complex
+    return b * power(a, _pow_exponent(b))
 
 
 def _log_nonzero(a):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .levels import Level
 from .names import literal
 from .operators import Operators
-from .primitives import ATOM, POWER, UNARY, Primitive
+from .primitives import ATOM, POWER, PRODUCT, UNARY, Primitive
 
 class Sym(Operators):
     """A symbolic value: the text of an expression, the precedence and row name of its
@@ -131,13 +131,23 @@ def partial_text(prim: Primitive, i: int, args, ans="ans", params=None) -> str |
     ``args``/``ans`` are names (str become symbols) or constants (kept as literals).
     """
     syms = [_sym(a) for a in args]
+    if prim.user:                     # a user's rule is code, not a formula: name it
+        return Sym(_user_partial(prim, i, syms))
     return prim.jvp_rule(i)(ONE, _sym(ans), *syms, **(params or {}))
 
 
 def vjp_text(prim: Primitive, i: int, g, args, ans="ans", params=None) -> str | Sym:
     """The cotangent ``prim`` sends to argument ``i`` as a ``Sym``, given the incoming ``g``."""
     syms = [_sym(a) for a in args]
+    if prim.user:
+        return Sym(f"{_text_and_prec(_sym(g))[0]} · {_user_partial(prim, i, syms)}", PRODUCT)
     return prim.vjp_rule(i)(_sym(g), _sym(ans), *syms, **(params or {}))
+
+
+def _user_partial(prim, i, syms) -> str:
+    """``∂add/∂a``: the partial of a user-ruled function w.r.t. argument ``i``."""
+    arg = _text_and_prec(syms[i])[0] if i < len(syms) else f"#{i + 1}"
+    return f"∂{prim.name}/∂{arg}"
 
 
 def _sym(x):

@@ -8,6 +8,7 @@ where a leaf got none, and collapses a container with no gradient at all to ``No
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any, Callable
 
@@ -61,8 +62,11 @@ def _rebuild(x, kind, values):
         return list(values)
     if kind == "dict":
         return dict(zip(x.keys(), values))
-    fields = [f.name for f in dataclasses.fields(x)]
-    return dataclasses.replace(x, **dict(zip(fields, values)))
+    # a copy with the fields set directly: works for frozen and init=False fields too
+    out = copy.copy(x)
+    for f, v in zip(dataclasses.fields(x), values):
+        object.__setattr__(out, f.name, v)
+    return out
 
 
 def _child_name(parent: str, kind: str, key) -> str:
@@ -85,6 +89,41 @@ def leaves(x) -> list:
     out = []
     for _, v in node[1]:
         out.extend(leaves(v))
+    return out
+
+
+def align_leaves(value, like, what: str = "tangent", where: str = "") -> list:
+    """The leaves of ``value`` in the order of ``like``'s leaves: dicts are matched by key,
+    a dataclass by its fields (or a dict of them); ``None`` stands for all zeros. A
+    mismatch in structure or shape raises ``InputError`` naming where it is."""
+    from .errors import InputError
+    from .primitives import strip
+    node = _children(like)
+    if node is None:
+        if value is not None and np.shape(strip(value)) != np.shape(strip(like)):
+            raise InputError(f"the {what}{where or ''} has shape {np.shape(strip(value))} "
+                             f"but the value it goes with has shape {np.shape(strip(like))}")
+        return [value]
+    kind, items = node
+    if value is None:
+        return [None] * len(leaves(like))
+    if kind in ("dict", "dataclass"):
+        given = value if isinstance(value, dict) else (
+            {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            if _is_dataclass_instance(value) else None)
+        if given is None or set(given) != {k for k, _ in items}:
+            keys = sorted(map(str, given)) if isinstance(given, dict) else type(value).__name__
+            raise InputError(f"the {what}{where} should have the keys "
+                             f"{sorted(str(k) for k, _ in items)}, got {keys}")
+        parts = [(k, given[k], v) for k, v in items]
+    else:
+        if not isinstance(value, (tuple, list)) or len(value) != len(items):
+            raise InputError(f"the {what}{where} should be a sequence of {len(items)} "
+                             f"parts like its value, got {type(value).__name__}")
+        parts = [(k, value[k], v) for k, v in items]
+    out = []
+    for k, v, child in parts:
+        out.extend(align_leaves(v, child, what, f"{where}[{k!r}]"))
     return out
 
 

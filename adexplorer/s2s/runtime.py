@@ -88,7 +88,8 @@ def row_vjp(row, i, g, ans, *args, **params):
     if g is ZERO:
         return ZERO
     row = getattr(row, "primitive", row)       # ad.sin is the sin row behind a fast path
-    return row.vjp_rule(i)(g, ans, *args, **params)
+    c = row.vjp_rule(i)(g, ans, *args, **params)
+    return ZERO if c is None else c            # a user pullback may send nothing back
 
 
 def tape(f, *args, **kwargs):

@@ -13,9 +13,9 @@ FUNCTIONS = {
     "R4 -> R3 nonlinear": (lambda x: np.tanh(A @ x) * ad.exp(x[0]), rng.standard_normal(4)),
     "R3 -> R3 elementwise": (lambda x: ad.sin(x) * x ** 2, rng.standard_normal(3)),
     "R3 -> R": (lambda x: ad.sum(ad.log1p(x ** 2)), rng.standard_normal(3)),
-    "R -> R2": (lambda t: ad.stack(ad.cos(t), ad.sin(t) * t), 0.7),
+    "R -> R2": (lambda t: ad.stack([ad.cos(t), ad.sin(t) * t]), 0.7),
     "matrix -> matrix": (lambda M: M.T @ M + ad.sigmoid(M).sum(axis=0), rng.standard_normal((2, 3))),
-    "cumulative products": (lambda x: ad.stack(x[0], x[0] * x[1], x[0] * x[1] * x[2]),
+    "cumulative products": (lambda x: ad.stack([x[0], x[0] * x[1], x[0] * x[1] * x[2]]),
                             rng.standard_normal(3)),
 }
 

@@ -105,7 +105,7 @@ def test_cost_counted_by_hand():
 
 def test_cost_for_many_outputs_favours_forward():
     def spread(x):
-        return ad.stack(ad.sin(x), ad.cos(x), x * x, ad.exp(x))
+        return ad.stack([ad.sin(x), ad.cos(x), x * x, ad.exp(x)])
     c = cost(ad.trace(spread, 0.3))
     assert (c.n, c.m) == (1, 4)
     assert c.forward_total < c.reverse_total

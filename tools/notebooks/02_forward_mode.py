@@ -269,7 +269,7 @@ ad.SweepPlayer(t, mode="forward")
 
 # %%
 def curve(t, m):
-    return ad.stack(*[ad.sin(k * t) for k in range(1, m + 1)])
+    return ad.stack([ad.sin(k * t) for k in range(1, m + 1)])
 
 
 def loss(w):
