@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 
 _ids = itertools.count(1)
+fresh_id = _ids.__next__          # a new level id, larger than every earlier one
 
 
 class Level:

@@ -16,7 +16,7 @@ import numpy as np
 from . import fastpaths, names, trees
 from .errors import InputError, NotScalarOutput
 from .forward import jacfwd, zero_like
-from .levels import Level, _ids
+from .levels import Level, fresh_id
 from .operators import Operators
 from .primitives import ADValue, apply_rule, bind, strip
 from .rules import shape
@@ -51,7 +51,7 @@ class ReverseLevel(Level):
     __slots__ = ("trace",)
 
     def __init__(self):
-        self.id = next(_ids)
+        self.id = fresh_id()
         self.trace = Trace()
 
     def process(self, prim, args, params):
