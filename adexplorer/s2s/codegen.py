@@ -105,25 +105,31 @@ class Forward:
         p = self.p
         target = p.var(s.target)
         args = [self.text(a) for a in s.args]
-        if s.kind == ROW:
-            if "{args}" in s.row.display:
-                keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
-                rhs = f"{self.ns.row_name(s.row)}({', '.join(args + keywords)})"
-            else:
-                rhs = str(expression(s.row, [operand(a, self.text) for a in s.args], s.params))
-            return f"{target} = {rhs}"
-        if s.kind == GETITEM:
-            return f"{target} = {args[0]}[{index_text(s, self.text)}]"
-        keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
-        if s.kind == PLAIN and "{" in s.callee:
-            return f"{target} = {s.callee.format(*args)}"
         if s in p.statements and s.kind == CALL:
             forward = self.ns.functions[s.fn][0]
             return f"{target}, {p.var(s.saved)} = {forward}({', '.join(args)})"
-        callee = self.ns.dotted(s.callee, self.p.scope)
         if s in p.statements and s.kind == TAPE:
+            callee = self.ns.dotted(s.callee, p.scope)
+            keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
             return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
-        return f"{target} = {callee}({', '.join(args + keywords)})"
+        if s.kind == ROW and "{args}" not in s.row.display:
+            return f"{target} = {expression(s.row, [operand(a, self.text) for a in s.args], s.params)}"
+        return f"{target} = {self.call_text(s, args, args)}"
+
+    def call_text(self, s, args, atoms) -> str:
+        """A statement written as a call, an index or a template (``abs(x * x - a)``,
+        ``c[i]``, ``not y2``): ``args`` are its operands as call arguments, ``atoms``
+        the same parenthesised where an operator could bind them wrongly."""
+        keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+        if s.kind == ROW:
+            return f"{self.ns.row_name(s.row)}({', '.join(args + keywords)})"
+        if s.kind == GETITEM:
+            texts = dict(zip(s.args, args))
+            return f"{atoms[0]}[{index_text(s, lambda a: texts.get(a) or self.text(a))}]"
+        if s.kind == PLAIN and "{" in s.callee:
+            return s.callee.format(*atoms)
+        callee = self.ns.dotted(s.callee, self.p.scope)
+        return f"{callee}({', '.join(args + keywords)})"
 
     def copies(self, src, dst) -> list[str]:
         """φ nodes of ``dst`` as assignments at the end of ``src`` (all at once)."""
@@ -304,15 +310,17 @@ class Forward:
             return made[a] if a in made else operand(a, self.text)
         if s.kind == ROW and "{args}" not in s.row.display:
             return expression(s.row, [arg(a) for a in s.args], s.params)
-        texts = []
+        args, atoms = [], []
         for a in s.args:
             x = arg(a)
             text = x.text if isinstance(x, Sym) else py_literal(x)
-            texts.append(f"({text})" if isinstance(x, Sym) and x.prec < ATOM else text)
+            args.append(text)
+            atoms.append(f"({text})" if isinstance(x, Sym) and x.prec < ATOM else text)
+        text = self.call_text(s, args, atoms)
         if s.kind == PLAIN and "{" in s.callee:
             call = s.callee.split("(")[0].isidentifier() and not s.callee.startswith("{")
-            return Sym(s.callee.format(*texts), ATOM if call else 0)
-        return Sym(self.statement(s).split(" = ", 1)[1], ATOM)
+            return Sym(text, ATOM if call else 0)
+        return Sym(text, ATOM)
 
 
 def _paren(text) -> str:
