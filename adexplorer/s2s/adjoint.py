@@ -20,7 +20,7 @@ from ..core import names
 from ..core import rules as R
 from ..core.symbolic import Sym, expression
 from .ir import Blk, Const, Goto, If, Jump, Loop, Value
-from .plan import G, OUT, exits, falls, returns_in
+from .plan import G, exits, falls, returns_in
 
 INDENT = "    "
 
@@ -33,7 +33,7 @@ class Reverse:
     """Writes the reverse pass of one function (``form`` "grad": seeds from the output;
     "vjp": from the cotangent ``out̄``)."""
 
-    def __init__(self, plan, infos, site, form, seed_name=names.adjoint_of(OUT)):
+    def __init__(self, plan, infos, site, form, seed_name=None):
         self.p, self.infos, self.site, self.form = plan, infos, site, form
         self.seed_name = seed_name
         self.scalar = plan.mode == "scalar"
@@ -67,12 +67,7 @@ class Reverse:
 
     def temp(self, base) -> str:
         """A fresh name for a call's tuple of cotangents: ``grads_y3``."""
-        taken = set(self.p.vars.name.values()) | set(self.p.saved_names.values())
-        name, k = names.cotangents(base), 1
-        while name in taken or name in self.p.ns:
-            k += 1
-            name = names.version(names.cotangents(base), k)
-        return name
+        return self.p.names.version(names.cotangents(base))
 
     def adj(self, root) -> str:
         return self.p.adjoint(root)
@@ -364,8 +359,6 @@ class Reverse:
 
     def iterations(self, loop, info, live):
         """The finished iterations, last first: ``while stack:`` or ``for _ in range(count):``."""
-        head = f"for _ in range({self.read(info.count)}):" if info.count else \
-            f"while {self.read(info.stack)}:"
         prelude = []
         entry = set(live)
         while True:
@@ -378,6 +371,8 @@ class Reverse:
         body += self.zeros(entry - out)
         if not body:
             return prelude, entry
+        head = f"for {self.p.unused()} in range({self.read(info.count)}):" if info.count \
+            else f"while {self.read(info.stack)}:"
         return prelude + [head] + indent(body), entry
 
     def iteration(self, loop, info, live):

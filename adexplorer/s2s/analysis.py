@@ -159,7 +159,7 @@ class Variables:
     """The Python variable of every value: φ nodes coalesced with their same-named
     incoming values where they do not interfere (values in ``alone`` never share)."""
 
-    def __init__(self, analysis: Analysis, alone: set, reserved: set):
+    def __init__(self, analysis: Analysis, alone: set, local_names, prefix: str = "y"):
         self.a = analysis
         fn = analysis.fn
         self.root = {v: v for v in analysis.order}
@@ -173,27 +173,15 @@ class Variables:
                             and p not in alone and v not in alone):
                         self._union(p, v, args)
         self.name: dict[Value, str] = {}
-        taken = set(reserved)
         roots = sorted({self.find(v) for v in analysis.order}, key=analysis.order.get)
         for r in roots:
             group = sorted(self.members[r], key=analysis.order.get)
             arg = next((v for v in group if v in args), None)
             base = arg.hint if arg is not None else next((v.hint for v in group if v.hint), None)
-            self.name[r] = self._fresh(base, taken)
-
-    def _fresh(self, base, taken) -> str:
-        if base:
-            name, k = base, 1
-            while name in taken:
-                k += 1
-                name = names.version(base, k)
-        else:
-            k = 1
-            while names.primal(k) in taken:
-                k += 1
-            name = names.primal(k)
-        taken.add(name)
-        return name
+            if base:
+                self.name[r] = local_names.user(base)
+            else:
+                self.name[r] = local_names.numbered(lambda k: names.primal(k, prefix))
 
     def find(self, v):
         while self.root[v] is not v:

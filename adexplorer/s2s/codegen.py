@@ -28,7 +28,8 @@ from .analysis import Analysis
 from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Const, Goto, If, Jump, Loop,
                  Value, index_text, operand, py_literal)
 from .lower import LoweringError, ssa
-from .plan import CONTROL_WORDS, OUT, SAVED, Plan, control, falls, returns_in
+from .localnames import nfkc
+from .plan import CONTROL_WORDS, Plan, control, falls, returns_in
 
 
 class Namespace:
@@ -47,6 +48,7 @@ class Namespace:
                  tape=runtime.tape, in_range=runtime.in_range, shape=R.shape)
         self.d = d
         self.functions: dict = {}       # user function -> (forward name, backward name)
+        self.locals: set = set()        # every local of generated code (NFKC): bound around
 
     def __contains__(self, name):
         return name in self.d
@@ -56,7 +58,7 @@ class Namespace:
 
     def bind(self, preferred: str, obj) -> str:
         name, k = preferred, 1
-        while name in self.d and self.d[name] is not obj:
+        while name in self.d and self.d[name] is not obj or nfkc(name) in self.locals:
             k += 1
             name = f"{preferred}_{k}"
         self.d[name] = obj
@@ -85,8 +87,9 @@ class Namespace:
 class Forward:
     """Writes the forward pass of one function."""
 
-    def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=()):
+    def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=(), out=None):
         self.p, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
+        self.out = out                  # the vjp form's output variable
         self.reads = set(reads)         # what the reverse pass reads: unread bookkeeping goes
         self.implicit = set()            # what ``for i in range(...)`` does by itself:
         for loop in plan.a.loops:        # set the counter, test it, step it
@@ -109,7 +112,7 @@ class Forward:
             forward = self.ns.functions[s.fn][0]
             return f"{target}, {p.var(s.saved)} = {forward}({', '.join(args)})"
         if s in p.statements and s.kind == TAPE:
-            callee = self.ns.dotted(s.callee, p.scope)
+            callee = p.global_text(s.callee)
             keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
             return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
         if s.kind == ROW and "{args}" not in s.row.display:
@@ -128,7 +131,7 @@ class Forward:
             return f"{atoms[0]}[{index_text(s, lambda a: texts.get(a) or self.text(a))}]"
         if s.kind == PLAIN and "{" in s.callee:
             return s.callee.format(*atoms)
-        callee = self.ns.dotted(s.callee, self.p.scope)
+        callee = self.p.global_text(s.callee)
         return f"{callee}({', '.join(args + keywords)})"
 
     def copies(self, src, dst) -> list[str]:
@@ -219,7 +222,7 @@ class Forward:
             return self.latch(jump.loop, jump.site) + ["continue"]
         lines = []
         if self.form == "vjp":
-            lines.append(f"{OUT} = {self.text(jump.value)}")
+            lines.append(f"{self.out} = {self.text(jump.value)}")
         if self.site:
             lines.append(f"{self.site} = {jump.site}")
         if jump.loop is not None:
@@ -254,7 +257,7 @@ class Forward:
         body = []
         if loop.kind == "for":
             counter = self.p.var(loop.counter.target) if loop.counter in \
-                loop.header_block.phis else "_"
+                loop.header_block.phis else self.p.unused()
             head = f"for {counter} in range({self.range_text(loop)}):"
         else:
             cond = self.inline_condition(loop)
@@ -384,9 +387,12 @@ class Unit:
 
     def vjp_source(self, fn, fn_ssa) -> str:
         plan, infos, site = self.plan(fn_ssa)
-        reverse = Reverse(plan, infos, site, "vjp")
+        out, saved_in = plan.control("out"), plan.control("saved")
+        out_bar = plan.names.version(names.adjoint_of(out))
+        reverse = Reverse(plan, infos, site, "vjp", out_bar)
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        fwd = Forward(plan, infos, site, "vjp", self.ns, reverse.reads).seq(fn_ssa.body, None)
+        fwd = Forward(plan, infos, site, "vjp", self.ns, reverse.reads, out).seq(fn_ssa.body,
+                                                                                  None)
         params = [plan.var(a) for a in fn_ssa.args]
         saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]
         always = _always_assigned(plan, infos, fn_ssa)
@@ -396,10 +402,10 @@ class Unit:
         fwd_name, bwd_name = self.ns.functions[fn]
         head = ([f"{site} = 0"] if site else []) + ([" = ".join(fresh) + " = None"] if fresh else [])
         forward_src = (f"def {fwd_name}({', '.join(params)}):\n"
-                       + "\n".join(indent(head + fwd + [f"return {OUT}, {_tuple(saved)}"]))
+                       + "\n".join(indent(head + fwd + [f"return {out}, {_tuple(saved)}"]))
                        + "\n")
-        unpack = [f"{_tuple(saved)} = {SAVED}"] if saved else []
-        backward_src = (f"def {bwd_name}({SAVED}, {names.adjoint_of(OUT)}):\n"
+        unpack = [f"{_tuple(saved)} = {saved_in}"] if saved else []
+        backward_src = (f"def {bwd_name}({saved_in}, {out_bar}):\n"
                         + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
         return forward_src + "\n\n" + backward_src
 

@@ -264,6 +264,8 @@ class SSAFunction:
         self.function = function
         self.filename = filename
         self.source_lines: dict[int, str] = lines      # line number -> source text
+        self.user_names: tuple = tuple(params)         # every name the source reads or writes
+        self.user_locals: tuple = tuple(params)        # its parameters and local variables
 
     # -- reading -----------------------------------------------------------------
     def statements(self):

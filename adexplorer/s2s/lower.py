@@ -132,7 +132,9 @@ class Lowerer(Expressions):
             self.jump_return(Const(None), node.body[-1])
         blocks = finish(self.blocks, args, body, self.jumps)
         lines = {self.first + k: text for k, text in enumerate(self.source.splitlines())}
-        return SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
+        fn = SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
+        fn.user_names, fn.user_locals = _identifiers(node)
+        return fn
 
     def statements(self, nodes):
         for node in nodes:
@@ -436,3 +438,16 @@ def _assigned_names(body, loop_node) -> list[str]:
                     if isinstance(name, ast.Name):
                         out.append(name.id)
     return list(dict.fromkeys(out))
+
+
+def _identifiers(node) -> tuple[tuple, tuple]:
+    """``(every name the function reads or writes, its parameters and locals)``, in
+    order of appearance (Python has already NFKC-normalised them)."""
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    used, assigned = list(params), list(params)
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            used.append(n.id)
+            if isinstance(n.ctx, ast.Store):
+                assigned.append(n.id)
+    return tuple(dict.fromkeys(used)), tuple(dict.fromkeys(assigned))

@@ -21,8 +21,9 @@ from ..core import names
 from ..core.primitives import ATOM
 from ..core.symbolic import Sym, vjp_text
 from .analysis import Analysis, Variables
-from .ir import (CALL, GETITEM, TAPE, Blk, Branch, Const, Goto, If, Jump, Loop, Value,
-                 py_literal)
+from .localnames import LocalNames
+from .ir import (CALL, GETITEM, PLAIN, TAPE, Blk, Branch, Const, Goto, If, Jump, Loop,
+                 Value, py_literal)
 
 G = "⟦g⟧"
 _TOKEN = re.compile(r"⟦(\w+)⟧")
@@ -261,6 +262,7 @@ class Plan:
                            decided_ifs(fn.body, {}).items()
                            if isinstance(region.cond, Value) and self.active(region)}
         self.alone = self._alone()
+        self.globals = self._bind_globals()
         self._choose_variables()
 
     def active(self, item) -> bool:
@@ -307,15 +309,41 @@ class Plan:
                 alone.add(t.cond)
         return alone
 
+    def _bind_globals(self) -> dict:
+        """Bind every global the code reads (constants, callables) in the namespace
+        before any local is named, so no local can shadow one: ``{name: text}``."""
+        out = {}
+
+        def visit(v):
+            if isinstance(v, Const) and v.name and not v.is_literal and v.name not in out:
+                out[v.name] = self.ns.dotted(v.name, self.scope)
+        for b in self.fn.blocks:
+            for phi in b.phis:
+                for _, v in phi.incoming:
+                    visit(v)
+            for st in b.statements:
+                for v in st.args:
+                    visit(v)
+                if st.kind in (TAPE, PLAIN) and "{" not in st.callee and st.callee not in out:
+                    out[st.callee] = self.ns.dotted(st.callee, self.scope)
+            t = b.terminator
+            visit(getattr(t, "cond", None) if isinstance(t, Branch) else getattr(t, "value", None))
+        return out
+
     def _choose_variables(self):
-        reserved = set(self.ns.names()) | RESERVED
+        fn = self.fn
+        prefix = names.value_prefix(fn.params)
         while True:
-            self.vars = Variables(self.a, self.alone, reserved)
+            self.names = LocalNames(fn.user_names, fn.user_locals, self.ns)
+            self.vars = Variables(self.a, self.alone, self.names, prefix)
             self.records, clash = self._records()
             if clash is None:
-                self._name_saved()
-                return
+                break
             self.alone.add(clash)
+        self.adjoints = {r: self.names.version(names.adjoint_of(name))
+                         for r, name in sorted(self.vars.name.items(),
+                                               key=lambda item: self.a.order[item[0]])}
+        self._name_saved()
 
     def record_values(self, b) -> list:
         if self.a.loop_of.get(b) is None:
@@ -370,26 +398,33 @@ class Plan:
 
     def _name_saved(self):
         """``saved_y3`` for each call's saved data: one variable per call statement."""
-        taken = set(self.vars.name.values()) | set(self.ns.names()) | RESERVED
         self.saved_names = {}
         for s in self.statements:
             if s.saved is not None:
-                base = names.saved(self.vars.of(s.target))
-                name, k = base, 1
-                while name in taken:
-                    k += 1
-                    name = names.version(base, k)
-                taken.add(name)
-                self.saved_names[s.saved] = name
+                self.saved_names[s.saved] = self.names.version(names.saved(self.vars.of(s.target)))
 
     def const_text(self, c) -> str:
         """A constant in generated code: a literal, or its global's name bound there."""
         if c.name and not c.is_literal:
-            return self.ns.dotted(c.name, self.scope)
+            return self.global_text(c.name)
         return py_literal(c.value)
 
+    def global_text(self, name) -> str:
+        """How the code writes a global it reads (``np.sum``; ``seed_2`` if renamed)."""
+        return self.globals.get(name) or self.ns.dotted(name, self.scope)
+
     def adjoint(self, v) -> str:
-        return names.adjoint_of(self.vars.of(v))
+        return self.adjoints[self.vars.find(v)]
+
+    def unused(self) -> str:
+        """The name of a loop variable nobody reads: ``_`` (one per function)."""
+        if not hasattr(self, "_unused"):
+            self._unused = self.names.version("_")
+        return self._unused
+
+    def control(self, word: str) -> str:
+        """A fresh bookkeeping name: ``stack``, ``stack2``, ... (``out``, ``saved``, ``_``)."""
+        return self.names.numbered(lambda k: names.control(word, k))
 
     def root(self, v):
         return self.vars.find(v)
@@ -428,11 +463,7 @@ class LoopInfo:
 def control(plan) -> tuple[dict, str | None]:
     """Per loop a ``LoopInfo``; and the return-site variable, if one is needed."""
     infos = {}
-    numbers = {w: 0 for w in CONTROL_WORDS}
-
-    def new(word):
-        numbers[word] += 1
-        return names.control(word, numbers[word])
+    new = plan.control
     for loop in plan.a.loops:
         info = infos[loop] = LoopInfo(loop)
         info.active = plan.active(loop)
@@ -453,14 +484,13 @@ def control(plan) -> tuple[dict, str | None]:
         if loop.parent is not None or not every:
             info.count = new("count")
     sites = [j for j in returns_in(plan.fn.body)]
-    site = "site" if len(sites) > 1 or any(j.loop is not None for j in sites) else None
+    site = plan.control("site") if len(sites) > 1 or any(j.loop is not None for j in sites) \
+        else None
     return infos, site
 
 
-# Control variables the generated code uses (numbered per loop by names.control): a
-# loop's stack, iteration count, exit and latch site; the return site; a called
-# function's output and the data its forward pass saved for its backward pass.
+# Control variables the generated code uses (named by ``plan.control``): a loop's
+# stack, iteration count, exit and latch site; the return site; a called function's
+# output and the data its forward pass saved for its backward pass. Rows of the same
+# name are not bound in the namespace under these words.
 CONTROL_WORDS = ("stack", "count", "exit", "latch", "site", "out", "saved")
-OUT, SAVED = names.control("out", 1), names.control("saved", 1)
-RESERVED = {names.control(w, k) for w in CONTROL_WORDS for k in range(1, 40)} | {
-    names.adjoint_of(OUT), "_"}

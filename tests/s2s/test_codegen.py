@@ -96,7 +96,8 @@ def test_names_come_from_the_naming_module():
     defined = [node.name for node in tree.body]
     assert defined == [names.gradient_function("calls_another"),
                        names.forward_function("helper"), names.backward_function("helper")]
-    assert f"{names.saved('y1')}" in src
+    prefix = names.value_prefix(["x", "y"])           # "v": an input is called y
+    assert names.saved(names.primal(1, prefix)) in src
     for primal in ("x", "y", "t"):
         assert nfc(names.adjoint_of(primal)) in src
 
@@ -150,9 +151,9 @@ def test_rules_that_are_not_plain_python_are_called_from_the_table():
 def test_derivative_text_of_division_and_power_is_the_rules_text():
     src = source(zoo.power_of_variables)
     row = PRIMITIVES["pow"]
-    g = names.adjoint_of("y1")
+    v1 = names.primal(1, names.value_prefix(["x", "y"]))
     for i in (0, 1):                               # the base, the exponent
-        assert nfc(str(vjp_text(row, i, g, ["x", "y"], "y1"))) in src
+        assert nfc(str(vjp_text(row, i, names.adjoint_of(v1), ["x", "y"], v1))) in src
 
 
 def test_the_source_is_what_runs(tmp_path):
