@@ -10,6 +10,7 @@ text of a step is the matching line of ``tangent_wengert`` / ``adjoint_wengert``
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,11 @@ class ForwardStep:
         return (f"{self.words}: {self.symbols}, adding {short_value(self.contribution)} "
                 f"gives {short_value(self.tangent)}")
 
+    @property
+    def value(self):
+        """The node's tangent after this step."""
+        return self.tangent
+
 
 @dataclass(frozen=True)
 class BackwardStep:
@@ -92,8 +98,39 @@ class BackwardStep:
     def caption(self) -> str:
         if self.before is None:
             return f"{self.words}: {self.symbols} = {short_value(self.after)}"
-        return (f"{self.words}: {self.symbols}, {short_value(self.before)} + "
-                f"{short_value(self.contribution)} = {short_value(self.after)}")
+        return (f"{self.words}: {self.symbols}, "
+                f"{added(self.before, self.contribution)} = {short_value(self.after)}")
+
+    @property
+    def value(self):
+        """The adjoint this step writes, after its ``+=``."""
+        return self.after
+
+
+def added(before, contribution) -> str:
+    """``"64 + 16"``, and ``"1.5 - 0.989992"`` rather than ``"1.5 + -0.989992"``."""
+    term = short_value(contribution)
+    if term.startswith("-"):
+        return f"{short_value(before)} - {term[1:]}"
+    return f"{short_value(before)} + {term}"
+
+
+def accumulated(before, contribution, after) -> str:
+    """A step's value in a table: the new value, or for a ``+=`` the running total
+    before and after it, ``"64 + 16 → 80"`` (arrays: only the new value's shape)."""
+    if before is None or short_value(contribution).startswith("array"):
+        return short_value(after)
+    return f"{added(before, contribution)} → {short_value(after)}"
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a combining bar (ȳ) takes none."""
+    return sum(1 for ch in text if not unicodedata.combining(ch))
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(width - text_width(text), 0)
+    return gap + text if right else text + gap
 
 
 class Sweep(list):
@@ -109,8 +146,19 @@ class Sweep(list):
         self.listing = listing
 
     def __str__(self) -> str:
-        return "\n".join(f"{s.step:>3}  {s.symbols:<28} {short_value(s.contribution):>12}   "
-                         f"{s.words}" for s in self)
+        """One row per step: the line, the value it gives (for a ``+=``, the running
+        total before and after: ``64 + 16 → 80``) and the step in words."""
+        values, current = [], {}
+        for s in self:
+            target = s.parent if (self.mode == "backward" and s.kind != "seed") else s.node
+            before = None if s.kind == "seed" else current.get(target)
+            current[target] = s.value
+            values.append(accumulated(before, s.contribution, s.value))
+        lines = [s.symbols for s in self]
+        line_width = max([28] + [text_width(t) for t in lines])
+        value_width = max([12] + [text_width(v) for v in values])
+        return "\n".join(f"{s.step:>3}  {_pad(line, line_width)} {_pad(v, value_width, True)}"
+                         f"   {s.words}" for s, line, v in zip(self, lines, values))
 
     def __repr__(self) -> str:
         if len(self) <= 40:
@@ -170,11 +218,12 @@ def forward_sweep(trace: Trace, wrt=None, tangent=None) -> Sweep:
         target = info.tangent_names[i]
         partial = None if term.partial is None else str(info.listing[term.partial])
         if first:
-            words = (f"tangent of {names_[i]} = {exprs[i]} from {names_[parent]} "
-                     f"(jvp rule of {node.op})")
+            words = (f"tangent of {names_[i]} = {exprs[i]} (line {target} of f') from "
+                     f"{names_[parent]} (jvp rule of {node.op})")
         else:
             words = (f"add the part from {names_[parent]} (argument {position + 1}) to the "
-                     f"tangent of {names_[i]}: tangents of all arguments add up")
+                     f"tangent of {names_[i]} (line {target}): tangents of all arguments "
+                     "add up")
         steps.append(ForwardStep(
             len(steps), "jvp", i, names_[i], node.op, exprs[i], primals[i], parent,
             names_[parent], position, words,

@@ -104,7 +104,8 @@ class FrameRenderer:
             if len(box.members) == 1:
                 notes[box.members[0]] = self._ax.text(
                     lay.x[b], lay.y[b] - below, "", ha="center", va="top", color=NOTE_COLOR,
-                    fontsize=size, family="DejaVu Sans Mono", animated=True, zorder=4)
+                    fontsize=size, family="DejaVu Sans Mono", animated=True, zorder=4,
+                    linespacing=1.0)
         return notes
 
     # -- per frame -------------------------------------------------------------------

@@ -12,6 +12,7 @@ player, the static frames of ``%%autodiff --static`` and the tests all read it.
 from __future__ import annotations
 
 import html
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,8 +20,8 @@ import numpy as np
 from ..core import names, trees
 from ..core.forward import jvp, one_like, zero_like
 from ..core.reverse import argument_names, gradient
-from ..core.sweeps import backward_sweep, forward_sweep
-from ..core.tracing import Trace
+from ..core.sweeps import added, backward_sweep, forward_sweep
+from ..core.tracing import Const, Trace
 from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nodes
 from .frames import FrameRenderer
 from .graph import COLORS
@@ -68,16 +69,25 @@ class SweepFrames:
             raise ValueError(f"mode must be 'forward' or 'reverse', not {mode!r}")
         self.trace, self.mode = trace, mode
         nodes = trace.nodes
+        with warnings.catch_warnings():      # NumPy's warnings are the summary's to show
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if mode == "forward":
+                self.wrt = wrt_nodes(trace, wrt)
+                self.sweep = forward_sweep(trace, self.wrt)
+            else:
+                self.wrt = list(trace.inputs)
+                self.sweep = backward_sweep(trace)
         if mode == "forward":
-            self.wrt = wrt_nodes(trace, wrt)
-            self.sweep = forward_sweep(trace, self.wrt)
             value_names = tangent_listing(trace, self.wrt).tangent_names
             self.value_names = {i: value_names.get(i, names.tangent_of(n.name))
                                 for i, n in enumerate(nodes)}
+            # What a value under a box is: the tangent of that node (y2'), and the line of
+            # the derivative's Wengert list that holds it (dy3): "y2' = dy3".
+            self.value_labels = {i: f"{n.name}' = {self.value_names[i]}"
+                                 for i, n in enumerate(nodes)}
         else:
-            self.wrt = list(trace.inputs)
-            self.sweep = backward_sweep(trace)
             self.value_names = {i: names.adjoint_of(n.name) for i, n in enumerate(nodes)}
+            self.value_labels = dict(self.value_names)
         self.renderer = renderer
         self.max_nodes = max_nodes
         self.n_frames = len(self.sweep) + 1
@@ -136,7 +146,10 @@ class SweepFrames:
                 f"{len(self.sweep)} steps.")
 
     def _caption(self, k: int, s, symbols: str) -> str:
-        reads = ", ".join(f"{name} = {short_value(v, 4)}" for name, v in s.reads)
+        reads = [f"{name} = {short_value(v, 4)}" for name, v in s.reads]
+        partial = self._partial(s)
+        if partial:
+            reads.insert(0, partial)
         before = self._befores[k - 1]
         after = s.tangent if self.mode == "forward" else s.after
         if s.kind == "seed":
@@ -144,15 +157,34 @@ class SweepFrames:
         elif before is None:
             numbers = f" = {short_value(after)}"
         else:
-            numbers = (f": {short_value(before)} + {short_value(s.contribution)} = "
-                       f"{short_value(after)}")
-        where = f"   (with {reads})" if reads else ""
+            numbers = f": {added(before, s.contribution)} = {short_value(after)}"
+        where = f"   (with {', '.join(reads)})" if reads else ""
         return (f"step {k} of {len(self.sweep)}: {s.words}\n{symbols}{numbers}{where}")
+
+    def _partial(self, s) -> str:
+        """The local partial a forward step multiplies by, with its value, when the
+        derivative list gives it a line of its own: ``dy2 = cos(y1) = 0.4548``."""
+        if self.mode != "forward" or getattr(s, "partial", None) is None:
+            return ""
+        node = self.trace.nodes[s.node]
+        nodes = self.trace.nodes
+        args = [a.value if isinstance(a, Const) else nodes[a.index].value for a in node.args]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                value = node.primitive.jvp_rule(s.position)(
+                    one_like(args[s.position]), node.value, *args, **node.params)
+        except Exception:                 # a rule that cannot run alone: the line suffices
+            return s.partial
+        return f"{s.partial} = {short_value(value, 4)}"
 
     # -- notes and pictures ------------------------------------------------------------
     def notes(self, frame: Frame) -> dict:
         """node -> "ȳ2 = 5" for every node that has a value in this frame."""
-        return {i: f"{self.value_names[i]} = {short_value(v, 4)}"
+        # forward: two short lines, "y2' = dy3" over "= 0.1516", so neighbours' notes
+        # never run into each other
+        joint = "\n= " if self.mode == "forward" else " = "
+        return {i: f"{self.value_labels[i]}{joint}{short_value(v, 4)}"
                 for i, v in frame.values.items()}
 
     def edge_notes(self, frame: Frame) -> tuple:
@@ -210,7 +242,7 @@ class SweepFrames:
             else:
                 style = ""
             d = frame.values.get(i)
-            text = "" if d is None else html.escape(f"{self.value_names[i]} = {short_value(d)}")
+            text = "" if d is None else html.escape(f"{self.value_labels[i]} = {short_value(d)}")
             out.append(f"<tr{style}><td>{name}</td><td>{line}</td><td>{value}</td>"
                        f"<td>{text}</td></tr>")
         if shown.stop < n:
@@ -288,7 +320,7 @@ def _check(frames: SweepFrames) -> SweepCheck:
     trace, nodes = frames.trace, frames.trace.nodes
     got = frames.result()
     where = trace.inputs if frames.mode == "reverse" else trace.outputs
-    shown = ", ".join(f"{frames.value_names[i]} = {short_value(v)}" for i, v in zip(where, got))
+    shown = ", ".join(f"{frames.value_labels[i]} = {short_value(v)}" for i, v in zip(where, got))
     f = getattr(trace, "function", None)
     primals = [nodes[i].value for i in trace.inputs]
     fname = getattr(f, "__name__", "f")
@@ -298,14 +330,12 @@ def _check(frames: SweepFrames) -> SweepCheck:
     point = ", ".join(short_value(p) for p in primals)
     fname = "f" if fname == "<lambda>" else fname
     try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            reference = _reference(frames, f, primals)
         if frames.mode == "reverse":
-            reference = list(gradient(f, *primals))
             call = f"ad.gradient({fname}, {point})"
         else:
-            tangents = [one_like(p) if i in frames.wrt else zero_like(p)
-                        for i, p in zip(trace.inputs, primals)]
-            out = jvp(f, primals, tangents)[1]
-            reference = list(trees.leaves(out))
             wrt = ", ".join(nodes[i].name for i in frames.wrt)
             call = f"ad.jvp({fname}, ({point}{',' * (len(primals) == 1)}), tangent 1 for {wrt})"
     except Exception as err:                      # f cannot be run again: say so, no claim
@@ -318,6 +348,15 @@ def _check(frames: SweepFrames) -> SweepCheck:
         ref_text = f"({ref_text})"
     verdict = "the same ✓" if same else "they DIFFER ✗"
     return SweepCheck(same, f"Done: {shown}. {call} gives {ref_text}: {verdict}")
+
+
+def _reference(frames: SweepFrames, f, primals) -> list:
+    """``ad.gradient`` (reverse) or the output tangents of ``ad.jvp`` (forward), run anew."""
+    if frames.mode == "reverse":
+        return list(gradient(f, *primals))
+    tangents = [one_like(p) if i in frames.wrt else zero_like(p)
+                for i, p in zip(frames.trace.inputs, primals)]
+    return list(trees.leaves(jvp(f, primals, tangents)[1]))
 
 
 def _same(a, b) -> bool:

@@ -249,3 +249,63 @@ def test_bad_arguments():
         ad.SweepPlayer(f_log)
     with pytest.raises(IndexError):
         SweepFrames(trace, "forward").frame(99)
+
+
+# ---------------------------------------------------------------------------
+# Found by the Jupyter review (/tmp/review_jupyter.md)
+
+
+def test_forward_labels_say_whose_tangent_and_which_line():
+    """M1: in the slide's list dy2 = cos(y1) is sin's local partial and the tangent of y2
+    is the line dy3 = dy2 * dy1. The value under y2's box is y2's tangent (dy2/dx =
+    cos(log 3) / 3), labelled y2' and tied to its line dy3, never a bare dy3 that reads
+    like "the tangent of y3"; the caption shows dy2 with its value cos(log 3)."""
+    frames = SweepFrames(ad.trace(f_log, 3.0), "forward")
+    last = frames.frame(frames.n_frames - 1)
+    notes = frames.notes(last)
+    tangent_y2 = math.cos(math.log(3.0)) / 3.0
+    assert notes[2] == f"y2' = dy3\n= {tangent_y2:.4g}"
+    assert notes[1] == f"y1' = dy1\n= {1 / 3:.4g}"
+    assert notes[3] == f"y3' = dy4\n= {5 * tangent_y2:.4g}"
+    step_y2 = next(frames.frame(k) for k in range(frames.n_frames)
+                   if frames.frame(k).step is not None and frames.frame(k).step.node == 2)
+    assert "tangent of y2 = sin(y1) (line dy3 of f')" in step_y2.caption
+    assert f"dy2 = cos(y1) = {math.cos(math.log(3.0)):.4g}" in step_y2.caption
+    table = frames.table_html(frames.n_frames - 1)
+    assert f"y2&#x27; = dy3 = {tangent_y2:.6g}" in table
+    reverse = SweepFrames(ad.trace(f_log, 3.0), "reverse")
+    assert reverse.notes(reverse.frame(reverse.n_frames - 1))[2] == "y\u03042 = 5"
+
+
+def test_a_negative_contribution_is_subtracted_in_the_caption():
+    """M2: x̄ of x w + sin x at x = 3, w = 2 is cos 3 + 2: written 'cos 3 + 2', and a
+    negative term as '- 0.98...' rather than '+ -0.98...'."""
+    frames = SweepFrames(ad.trace(f_fanout, 3.0, 2.0), "reverse")
+    captions = [frames.frame(k).caption for k in range(frames.n_frames)]
+    assert not any("+ -" in c for c in captions)
+    total = f"{math.cos(3.0) + 2:.6g}"
+    assert any(f"{math.cos(3.0):.6g} + 2 = {total}" in c for c in captions)
+
+
+def _sq_by_tangent_rule():
+    @ad.tangent
+    def sq(primals, tangents):
+        (x,), (dx,) = primals, tangents
+        return x * x, 2 * x * dx
+    return sq
+
+
+def test_a_tangent_rule_has_a_backward_sweep_and_a_player():
+    """B2: sq given only by its tangent rule; d/dx (sq(x) + x) = 2x + 1 = 7 at 3."""
+    sq = _sq_by_tangent_rule()
+
+    def f(x):
+        return sq(x) + x
+    trace = ad.trace(f, 3.0)
+    sweep = trace.backward_sweep()
+    assert sweep.values[trace.inputs[0]] == 7.0
+    assert "∂sq/∂x" in str(trace.adjoint_wengert())
+    for mode in ("forward", "reverse"):
+        player = ad.SweepPlayer(trace, mode=mode)
+        player.show(player.n_frames - 1)
+        assert player.frames.check.ok and "7" in player.status.value
