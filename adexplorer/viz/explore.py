@@ -20,7 +20,7 @@ from ..core.explain import GOT
 from ..core.wengert import short_value
 from .fd import FDCheck, plot_fd, plot_fd_error
 from .frames import FrameRenderer
-from .report import Report, analyse, number, point_text
+from .report import Report, analyse, forward_lists, number, point_text
 
 TABS = ("Wengert lists", "forward sweep", "backward sweep", "AD vs FD", "SSA and adjoint",
         "cost", "why None?")
@@ -42,36 +42,50 @@ def pre(text) -> str:
 
 
 def summary_html(report: Report) -> str:
-    """Title, value, gradient (reverse), derivatives (forward), the FD agreement, and
-    wrong user rules in red."""
-    rows = []
+    """Title, value, gradient (reverse) and/or derivatives (forward) as the modes ask,
+    the FD agreement, and wrong user rules in red."""
+    f, rows = report.name, []
+    reverse, forward = "reverse" in report.modes, "forward" in report.modes
     for r in report.explanation:
         fd = report.fd.get(r.name)
         if isinstance(fd, FDCheck):
             err = fd.error("central")
             agree = f"central difference off by {err:.1e}" if err is not None else ""
+            scale = max(1.0, float(np.max(np.abs(np.asarray(fd.ad, dtype=float)))))
+            bad = err is not None and not err <= 1e-5 * scale      # nan is bad too
+            colour = RED if bad else "#666"
         else:
-            agree = esc(fd or "")
+            agree, colour = esc(fd or ""), "#666"
         if r.status == GOT:
             shown = esc(number(report.gradient[r.name]))
         else:
             shown = f'None <span style="color:#666">({esc(r.status)})</span>'
-        forward = report.derivatives.get(r.name)
-        forward_cell = ("" if "forward" not in report.modes else
-                        f"<td>{'' if forward is None else esc(number(forward))}</td>")
-        rows.append(f"<tr><td>∂f/∂{esc(r.name)}</td><td><b>{shown}</b></td>{forward_cell}"
-                    f'<td style="color:#666">{agree}</td></tr>')
-    of = "" if report.scalar_output else " (of sum(f): the output is an array)"
-    forward_head = "<th>forward mode</th>" if "forward" in report.modes else ""
+        cells = ""
+        if reverse:
+            cells += f"<td><b>{shown}</b></td>"
+        if forward:
+            d = report.derivatives.get(r.name)
+            if d is not None:
+                cells += f"<td><b>{esc(number(d))}</b></td>" if not reverse else \
+                    f"<td>{esc(number(d))}</td>"
+            elif not reverse:              # forward only: still say what there is
+                cells += f"<td><b>{shown}</b></td>"
+            else:
+                cells += "<td></td>"
+        symbol = f"∂{esc(f)}/∂{esc(r.name)}" if reverse else f"d{esc(f)}/d{esc(r.name)}"
+        rows.append(f"<tr><td>{symbol}</td>{cells}"
+                    f'<td style="color:{colour}">{agree}</td></tr>')
+    of = "" if report.scalar_output else f" (of sum({esc(f)}): the output is an array)"
+    heads = (f"<th>reverse mode{of}</th>" if reverse else "") + \
+        ("<th>forward mode (dual numbers)</th>" if forward else "")
     out = ['<div class="adexplorer-summary" style="font-size:15px">',
            f"<div><b>{esc(report.title)}</b> at {esc(point_text(report.names, report.args))}"
            "</div>",
            f"<div>value: <b>{esc(number(report.value))}</b></div>",
            "".join(f'<div style="color:#9a6700">NumPy warned: {esc(m)}</div>'
                    for m in report.warnings),
-           f'<table style="font-size:14px"><tr><th></th><th>reverse mode{of}</th>'
-           f"{forward_head}<th>vs finite differences</th></tr>" + "".join(rows) +
-           "</table>"]
+           f'<table style="font-size:14px"><tr><th></th>{heads}'
+           "<th>vs finite differences</th></tr>" + "".join(rows) + "</table>"]
     out.append(rules_html(report, only_wrong=True))
     out.append("</div>")
     return "".join(out)
@@ -99,13 +113,17 @@ def rules_html(report: Report, only_wrong: bool = False) -> str:
 
 
 def lists_html(report: Report, wrt=None) -> str:
-    """The Wengert lists side by side: f, f' (forward, w.r.t. ``wrt``) and the adjoint."""
-    trace = report.trace
-    blocks = [("Wengert list of f", str(trace) or "(no operations)")]
+    """The Wengert lists side by side: f, f' (forward mode: one list per input, as the
+    text shows them, or only for ``wrt``) and the adjoint."""
+    trace, f = report.trace, report.name
+    blocks = [(f"Wengert list of {f}", str(trace) or "(no operations)")]
     if "forward" in report.modes and trace.inputs:
-        name = wrt or trace.nodes[trace.inputs[0]].name
-        blocks.append((f"Wengert list of f' (d/d{name})",
-                       str(trace.tangent_wengert(wrt=name)) or "(f does not depend on it)"))
+        for name, listing in forward_lists(report):
+            if wrt is not None and name != wrt:
+                continue
+            text = (str(listing) or "(no operations)") if listing is not None else \
+                f"none: {f} does not depend on {name}\n(its derivative is 0, its gradient None)"
+            blocks.append((f"Wengert list of {f}' (d/d{name})", text))
     if "reverse" in report.modes:
         blocks.append(("adjoint list (reverse mode)", str(trace.adjoint_wengert())))
     cells = "".join(f'<div style="margin:0 22px 8px 0"><div><b>{esc(title)}</b></div>'

@@ -49,7 +49,8 @@ class FDCheck:
                        f"{', '.join(r.method for r in self.rows)}")
 
     def __str__(self) -> str:
-        head = f"f'({short_value(self.x)}) by AD = {short_value(self.ad, 16)}"
+        mode = "forward" if np.ndim(self.x) == 0 else "reverse"
+        head = f"f'({short_value(self.x)}) by AD ({mode} mode) = {short_value(self.ad, 16)}"
         lines = [head, f"{'method':<14}{'value':>24}{'step h':>11}{'|error|':>11}"]
         for r in self.rows:
             value = short_value(r.value, 16) if r.value is not None else "-"
@@ -105,18 +106,19 @@ def _estimates(f, x):
     return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
 
 
-def fd_check(f, x) -> FDCheck:
+def fd_check(f, x, reverse: bool = True) -> FDCheck:
     """Compare AD with finite differences for f'(x).
 
     ``x`` may be a number or an array (then ``f`` must return a scalar and each
-    component is differenced in turn)."""
+    component is differenced in turn). For a number AD is forward mode; ``reverse``
+    adds reverse mode's answer as a row (an array's reference is reverse mode anyway)."""
     x_arr = np.asarray(x, dtype=float)
-    reverse = gradient(f, x)[0]
+    by_reverse = gradient(f, x)[0] if reverse or x_arr.ndim else None
     if x_arr.ndim == 0:
         ad = derivative(f, x)
         (fw, hf), (ce, hc), (cs, hs), note = _estimates(f, float(x))
     else:
-        ad = reverse
+        ad = by_reverse
         parts = []
         for k in range(x_arr.size):
             e = np.zeros(x_arr.size)
@@ -133,10 +135,11 @@ def fd_check(f, x) -> FDCheck:
 
     def err(v):
         return None if v is None else float(np.max(np.abs(np.asarray(v, dtype=float) - ad_value)))
-    rows = [FDRow("reverse", reverse, None, err(reverse), "AD, reverse mode"),
-            FDRow("forward", fw, float(hf), err(fw), "(f(x+h) - f(x)) / h"),
-            FDRow("central", ce, float(hc), err(ce), "(f(x+h) - f(x-h)) / 2h"),
-            FDRow("complex step", cs, hs, err(cs), note or "Im f(x+ih) / h")]
+    rows = [FDRow("reverse", by_reverse, None, err(by_reverse), "AD, reverse mode")] \
+        if reverse or x_arr.ndim else []
+    rows += [FDRow("forward", fw, float(hf), err(fw), "(f(x+h) - f(x)) / h"),
+             FDRow("central", ce, float(hc), err(ce), "(f(x+h) - f(x-h)) / 2h"),
+             FDRow("complex step", cs, hs, err(cs), note or "Im f(x+ih) / h")]
     return FDCheck(x, f(x), ad, rows)
 
 

@@ -83,6 +83,12 @@ class Report:
         return {r.name: r.gradient for r in self.explanation}
 
     @property
+    def name(self) -> str:
+        """How the function is called in derivative names (``∂f/∂x``, ``pow'``)."""
+        name = getattr(self.function, "__name__", "f")
+        return name if name.isidentifier() else "f"
+
+    @property
     def scalar_output(self) -> bool:
         return np.ndim(self.value) == 0
 
@@ -120,7 +126,8 @@ def analyse(f, args, *, title: str | None = None, modes=MODES, ssa: bool = False
             report.gradients = tuple(gradient(f, *args))
         if "forward" in modes:
             report.derivatives = _forward_derivatives(f, args, names, explanation)
-        report.fd = _fd_checks(f, args, names, explanation, report.scalar_output)
+        report.fd = _fd_checks(f, args, names, explanation, report.scalar_output,
+                               reverse_row="reverse" in modes)
         report.rules = check_rules(trace)
     report.warnings = list(dict.fromkeys(str(w.message) for w in caught
                                          if issubclass(w.category, RuntimeWarning)))
@@ -156,11 +163,11 @@ def _forward_derivatives(f, args, names, explanation) -> dict:
     return out
 
 
-def _fd_checks(f, args, names, explanation, scalar_output) -> dict:
+def _fd_checks(f, args, names, explanation, scalar_output, reverse_row=True) -> dict:
     out = {}
     for k, (name, arg) in enumerate(zip(names, args)):
         if explanation[k].status != GOT:
-            out[name] = "no gradient (see why it is None)"
+            out[name] = f"nothing to check: the gradient is None ({explanation[k].status})"
         elif not _differentiable(arg):
             out[name] = f"a {type(arg).__name__} argument: finite differences need a number or an array"
         elif not scalar_output:
@@ -170,7 +177,7 @@ def _fd_checks(f, args, names, explanation, scalar_output) -> dict:
                 changed = list(args)
                 changed[k] = v
                 return f(*changed)
-            out[name] = fd_check(partial, arg)
+            out[name] = fd_check(partial, arg, reverse=reverse_row)
     return out
 
 
@@ -275,33 +282,73 @@ def _indent(text: str, by: str = "  ") -> list:
     return [by + line if line else line for line in str(text).splitlines()]
 
 
-def _text(report: Report, sweeps: bool) -> list:
+def reaches_output(trace, wrt: str) -> bool:
+    """Does a tangent started at input ``wrt`` reach an output? (A loop counter's does
+    not: its forward list would be arithmetic on the counter that f never uses.)"""
+    from ..core.wengert import tangent_listing
+    names_ = tangent_listing(trace, wrt).tangent_names
+    return any(o in names_ for o in trace.outputs)
+
+
+def forward_lists(report: Report) -> list:
+    """``(input name, its tangent Wengert list or None)`` for the forward lists shown:
+    ``None`` when f does not depend on that input (no list is printed for it)."""
     trace = report.trace
+    out = []
+    for i in trace.inputs[:_MAX_FORWARD_LISTS]:
+        name = trace.nodes[i].name
+        out.append((name, trace.tangent_wengert(wrt=name) if reaches_output(trace, name)
+                    else None))
+    return out
+
+
+def _gradient_lines(report: Report) -> list:
+    """The headline: the gradient by reverse mode, and/or the derivatives by forward mode
+    (only the ones for the modes asked for; every None with its reason)."""
+    f, grads, out = report.name, report.gradient, []
+    if "reverse" in report.modes:
+        of = "" if report.scalar_output else f" of sum({f}) (the output is an array)"
+        out.append(f"gradient{of}, by reverse mode:")
+        for r in report.explanation:
+            if r.status == GOT:
+                out.append(f"  ∂{f}/∂{r.name} = {number(grads[r.name])}")
+            else:
+                out.append(f"  ∂{f}/∂{r.name} = None: {r.status} - {r.reason}")
+    if "forward" in report.modes and (report.derivatives or "reverse" not in report.modes):
+        out.append("derivatives by forward mode (dual numbers):")
+        for r in report.explanation:
+            if r.name in report.derivatives:
+                out.append(f"  d{f}/d{r.name} = {number(report.derivatives[r.name])}")
+            elif "reverse" in report.modes:
+                continue
+            elif r.status != GOT:
+                out.append(f"  d{f}/d{r.name} = None: {r.status} - {r.reason}")
+            else:
+                out.append(f"  ∂{f}/∂{r.name} = {number(grads[r.name])}   (by reverse mode: "
+                           f"{r.name} is not a single number)")
+    return out
+
+
+def _text(report: Report, sweeps: bool) -> list:
+    trace, f = report.trace, report.name
     out = [f"{report.title}   at {point_text(report.names, report.args)}", ""]
     out.append(f"value: {number(report.value)}")
     for message in report.warnings:
         out.append(f"NumPy warned: {message}")
     out.append("")
-    of = "" if report.scalar_output else " of sum(f) (the output is an array)"
-    out.append(f"gradient{of}, by reverse mode:")
-    grads = report.gradient
-    for r in report.explanation:
-        if r.status == GOT:
-            out.append(f"  ∂f/∂{r.name} = {number(grads[r.name])}")
-        else:
-            out.append(f"  ∂f/∂{r.name} = None: {r.status} - {r.reason}")
-    if report.derivatives:
-        out.append("derivatives by forward mode (dual numbers):")
-        for name, d in report.derivatives.items():
-            out.append(f"  df/d{name} = {number(d)}")
+    out += _gradient_lines(report)
     out.append("")
-    out.append("Wengert list of f:")
+    out.append(f"Wengert list of {f}:")
     out += _indent(trace) or ["  (no operations: the output does not depend on the inputs)"]
     if "forward" in report.modes:
-        for name in [trace.nodes[i].name for i in trace.inputs][:_MAX_FORWARD_LISTS]:
+        for name, listing in forward_lists(report):
             out.append("")
-            out.append(f"Wengert list of f' (forward mode, d/d{name}):")
-            out += _indent(trace.tangent_wengert(wrt=name)) or ["  (f does not depend on it)"]
+            if listing is None:
+                out.append(f"Wengert list of {f}' (forward mode, d/d{name}): none, {f} does "
+                           f"not depend on {name} (its derivative is 0, its gradient None)")
+                continue
+            out.append(f"Wengert list of {f}' (forward mode, d/d{name}):")
+            out += _indent(listing) or ["  (no operations)"]
         if len(trace.inputs) > _MAX_FORWARD_LISTS:
             out.append(f"  ... and {len(trace.inputs) - _MAX_FORWARD_LISTS} more inputs")
     if "reverse" in report.modes:
@@ -309,10 +356,12 @@ def _text(report: Report, sweeps: bool) -> list:
         out.append("adjoint list (reverse mode):")
         out += _indent(trace.adjoint_wengert())
     if sweeps:
-        if "forward" in report.modes and trace.inputs:
+        first = next((name for name, listing in forward_lists(report) if listing is not None),
+                     None)
+        if "forward" in report.modes and first is not None:
             out.append("")
-            out.append(f"forward sweep (d/d{trace.nodes[trace.inputs[0]].name}), step by step:")
-            out += _indent(trace.forward_sweep())
+            out.append(f"forward sweep (d/d{first}), step by step:")
+            out += _indent(trace.forward_sweep(wrt=first))
         if "reverse" in report.modes:
             out.append("")
             out.append("backward sweep, step by step:")

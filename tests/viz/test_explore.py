@@ -136,7 +136,7 @@ def test_report_text_has_the_slides_lists():
                   "dy1 = 1 / x\n  dy2 = cos(y1)\n  dy3 = dy2 * dy1\n  dy4 = 5 * dy3"):
         assert block in text
     exact = 5 * math.cos(math.log(3.0)) / 3.0
-    assert f"∂f/∂x = {exact!r}" in text
+    assert f"∂f_log/∂x = {exact!r}" in text
     assert f"value: {5 * math.sin(math.log(3.0))!r}" in text
     assert "central" in text and "complex step" in text
 
@@ -154,3 +154,60 @@ def test_array_argument():
     back = ex.players["reverse"]
     back.show(back.n_frames - 1)
     assert np.allclose(back.frames.result()[0], expected) and back.frames.check.ok
+
+
+# ---------------------------------------------------------------------------
+# Found by the Jupyter review (/tmp/review_jupyter.md)
+
+
+def test_explore_a_tangent_rule():
+    """B2: explore works on a function given only by @ad.tangent: sq'(3) = 6."""
+    @ad.tangent
+    def sq(primals, tangents):
+        (x,), (dx,) = primals, tangents
+        return x * x, 2 * x * dx
+    ex = ad.explore(sq, 3.0)
+    back = ex.players["reverse"]
+    back.show(back.n_frames - 1)
+    assert back.frames.check.ok and "6" in back.status.value
+    assert ex.report.gradient == {"x": 6.0}
+    assert all(r.ok for r in ex.report.rules) and ex.report.rules
+
+
+def test_widget_lists_show_every_input_like_the_text():
+    """M9: three(x, y, z) = x y + sin z: a forward list per input, as the text has."""
+    report = analyse(three, (0.5, -1.5, 2.0))
+    ex = ad.explore(three, 0.5, -1.5, 2.0)
+    lists = ex.tabs.children[0].value
+    for name in ("x", "y", "z"):
+        assert f"Wengert list of three&#x27; (d/d{name})" in lists
+        assert f"Wengert list of three' (forward mode, d/d{name}):" in report.text()
+    # d/dz: the partial of sin at z is cos(z), the one line that reaches the output
+    assert "cos(z)" in lists.split("(d/dz)")[1]
+
+
+def test_lists_skip_an_input_the_output_does_not_depend_on():
+    """M5: pow_while's n only counts the loop: no forward list of n's tangent."""
+    ex = ad.explore(pow_while, 2.0, 5)
+    lists = ex.tabs.children[0].value
+    block = lists.split("Wengert list of pow_while&#x27; (d/dn)")[1].split("</pre>")[0]
+    assert "does not depend on n" in block and "dy" not in block
+
+
+def test_forward_only_summary_has_no_reverse_column():
+    """M6: a report for forward mode only heads its table by forward mode."""
+    from adexplorer.viz.explore import summary_html
+    html = summary_html(analyse(f_log, (3.0,), modes=("forward",)))
+    assert "reverse" not in html and "forward mode" in html
+    assert f"{5 * math.cos(math.log(3.0)) / 3.0!r}" in html
+
+
+def test_a_disagreeing_central_difference_is_red():
+    """C9: f(a, b) = bad_add(a, b) with a wrong rule for b: the summary row for b is red
+    (the rule says 2, the true partial is 1)."""
+    from adexplorer.viz.explore import RED, summary_html
+    html = summary_html(analyse(lambda a, b: bad_add(a, b), (1.0, 2.0)))
+    row_b = html.split("∂f/∂b")[1].split("</tr>")[0]
+    assert f"color:{RED}" in row_b
+    row_a = html.split("∂f/∂a")[1].split("</tr>")[0]
+    assert f"color:{RED}" not in row_a

@@ -25,7 +25,7 @@ def test_fd_check_at_three():
     assert check.error("reverse") < 1e-15
     assert [r.method for r in check.rows] == ["reverse", "forward", "central", "complex step"]
     text = str(check)
-    assert text.startswith("f'(3) by AD = 0.7580540380443495")
+    assert text.startswith("f'(3) by AD (forward mode) = 0.7580540380443495")
     assert "complex step" in text and "<table>" in check._repr_html_()
 
 
