@@ -18,6 +18,7 @@ import builtins
 import itertools
 import linecache
 import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
@@ -104,7 +105,7 @@ def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None
     """Turn ``cell`` into a ``Program`` (see the module text). ``namespace`` is where the
     cell's ``def``s and any math names they need are put; the caller restores it on
     failure (``NamespaceGuard``). ``noun`` names the text in messages ("the cell")."""
-    cell = textwrap.dedent(cell).strip("\n")
+    cell = textwrap.dedent(cell).rstrip()      # leading blank lines stay: line numbers count them
     filename = remember_source(cell + "\n", label)
     if not cell.strip():
         raise CellError(f"{noun} is empty: write an expression such as 5*sin(log(x)) "
@@ -317,14 +318,22 @@ def _over(fn: Callable, wrt: list, fixed: dict) -> Callable:
     return where[name]
 
 
+# What core/errors.py appends to a message: " (at <file>, line 2: return math.sin(x))".
+_CORE_PLACE = re.compile(r" \(at (?P<file>[^,]+), line \d+: .*\)$", re.DOTALL)
+
+
 def describe_error(err: BaseException, program: Program | None, filenames=()) -> str:
     """One message for an exception raised while running the cell's code: what, and
-    where in the cell (``line 2: return 1 / x``)."""
+    where in the cell (``line 2: return 1 / x``). The place is said once, in the cell's
+    own line numbers; the names of generated sources (``<autodiff-3>``) never show."""
     what = str(err) if isinstance(err, ADError) else f"{type(err).__name__}: {err}"
     if isinstance(err, NameError) and getattr(err, "name", None):
         what = (f"undefined name {err.name!r}: give it a value with --at {err.name}=... "
                 "or define it")
     place = _place(err, program, filenames)
+    found = _CORE_PLACE.search(what)
+    if found and (place or found["file"].startswith("<")):
+        what = what[:found.start()]
     return f"{what} ({place})" if place and place not in what else what
 
 

@@ -16,6 +16,8 @@ from adexplorer, and the user's namespace is left as it was.
 
 from __future__ import annotations
 
+import warnings
+
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
@@ -102,30 +104,38 @@ class AutodiffMagics(Magics):
                 return r
         """
         options = _parse_options(self.autodiff, line)
-        namespace = self.shell.user_ns
-        guard = NamespaceGuard(namespace)
-        program = None
+        guard = NamespaceGuard(self.shell.user_ns)
+        built: list = []                             # the Program, once the cell is read
         try:
-            program = build(cell, namespace, options["at"], wrt=options["wrt"],
-                            func=options["func"])
-            report = analyse(program.function, program.args, title=program.title,
-                             modes=MODES[options["mode"]], ssa=options["ssa"],
-                             source=program.explored)
-            figure = _fd_figure(program, options["plot"]) if options["plot"] else None
+            with warnings.catch_warnings():          # the summary says what NumPy warned
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return _differentiate(cell, options, self.shell.user_ns, built)
         except CellError as err:
             guard.restore()
             raise UsageError(str(err)) from None
-        except Exception as err:                     # the cell's own code failed
+        except Exception as err:                     # the cell's code, or showing it, failed
             guard.restore()
-            raise UsageError(describe_error(err, program)) from None
+            raise UsageError(describe_error(err, built[0] if built else None)) from None
         except KeyboardInterrupt:                    # stopped by hand: put things back too
             guard.restore()
             raise
-        if options["static"]:
-            show_static(report, figure)
-            return AutodiffResult(program, report)
-        box, players = show_widgets(report, figure)
-        return AutodiffResult(program, report, players, box)
+
+
+def _differentiate(cell: str, options: dict, namespace: dict, built: list):
+    """Read the cell, analyse it and show it; the magic turns any failure (showing
+    included) into one UsageError."""
+    program = build(cell, namespace, options["at"], wrt=options["wrt"],
+                    func=options["func"])
+    built.append(program)
+    report = analyse(program.function, program.args, title=program.title,
+                     modes=MODES[options["mode"]], ssa=options["ssa"],
+                     source=program.explored)
+    figure = _fd_figure(program, options["plot"]) if options["plot"] else None
+    if options["static"]:
+        show_static(report, figure)
+        return AutodiffResult(program, report)
+    box, players = show_widgets(report, figure)
+    return AutodiffResult(program, report, players, box)
 
 
 def _parse_options(magic, line: str) -> dict:

@@ -258,3 +258,112 @@ def test_a_failing_def_cell_takes_back_its_definitions(shell):
 def test_messages_name_the_line_in_the_cell(shell):
     _, out = run(shell, "%%autodiff --at x=2.0\na = x * 2\nb = a / (x - 2)\nb + 1")
     assert "ZeroDivisionError" in out.stderr and "line 2: b = a / (x - 2)" in out.stderr
+
+
+# ---------------------------------------------------------------------------
+# Found by the Jupyter review (/tmp/review_jupyter.md): each test would have caught it
+
+
+def test_showing_the_result_is_inside_the_error_boundary(shell, monkeypatch):
+    """B1: a failure while the result is displayed (frames, text, widgets) is one
+    UsageError too, and the cell's definitions are taken back."""
+    from adexplorer.ipython import magic
+
+    def broken(*args, **kwargs):
+        raise ValueError("drawing failed")
+    for name, option in (("show_static", "--static"), ("show_widgets", "")):
+        monkeypatch.setattr(magic, name, broken)
+        shell.run_cell("keep = 41")
+        before = dict(shell.user_ns)
+        result, out = run(shell, f"%%autodiff --at x=3.0 {option}\ndef cube(x):\n"
+                                 "    return x * x * x")
+        assert isinstance(result.error_in_exec, UsageError)
+        assert out.stderr.startswith("UsageError: ValueError: drawing failed")
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr + out.stdout
+        assert "cube" not in shell.user_ns
+        assert all(shell.user_ns[k] is before[k] for k in before)
+
+
+@pytest.mark.parametrize("option", ["--static", ""])
+def test_a_complex_point_is_one_usage_error(shell, option):
+    """B1's reproducer: x*x at 1j has a complex output, whose gradient is not defined."""
+    result, out = run(shell, f"%%autodiff --at x=1j {option}\nx*x")
+    assert isinstance(result.error_in_exec, UsageError)
+    assert out.stderr.startswith("UsageError: ") and out.stderr.count("\n") == 1
+    assert "complex" in out.stderr and "Traceback" not in out.stderr + out.stdout
+
+
+def _square_by_tangent_rule():
+    import adexplorer as ad
+
+    @ad.tangent
+    def sq(primals, tangents):
+        (x,), (dx,) = primals, tangents
+        return x * x, 2 * x * dx
+    return sq
+
+
+@pytest.mark.parametrize("option", ["--static", ""])
+def test_a_tangent_rule_in_a_cell(shell, option):
+    """B2: f(x) = sq(x) + x with sq given only by its tangent rule: f'(x) = 2x + 1."""
+    shell.user_ns["sq"] = _square_by_tangent_rule()
+    res, out = ok(shell, f"%%autodiff --at x=3.0 {option}\nsq(x) + x")
+    assert res.value == 12.0
+    assert res.gradient == {"x": 7.0} and res.derivative == 7.0
+    if option:
+        assert "user rules against finite differences" in out.stdout
+        assert "backward sweep, step by step:" in out.stdout
+    else:
+        for player in res.players:
+            player.show(player.n_frames - 1)
+            assert player.frames.check.ok and "7" in player.status.value
+
+
+def test_messages_hide_generated_file_names_and_count_blank_lines(shell):
+    """M3: no "<autodiff-function-10>" in a message, the place said once, and line
+    numbers as the user counts them under %%autodiff, blank lines included."""
+    _, out = run(shell, "%%autodiff --at x=3.0\nimport math\nmath.sin(x)")
+    assert "<autodiff" not in out.stderr and out.stderr.count("line ") == 1
+    assert "(line 2: math.sin(x))" in out.stderr and "ad.sin" in out.stderr
+    _, out = run(shell, "%%autodiff --at x=3.0\nimport math\ndef g(x):\n"
+                        "    return math.sin(x)")
+    assert "<autodiff" not in out.stderr and "(line 3: return math.sin(x))" in out.stderr
+    _, out = run(shell, "%%autodiff --at x=3.0\n\n\n5*sin(log(z))")
+    assert "undefined name 'z' (line 3)" in out.stderr
+    _, out = run(shell, "%%autodiff --at x=3.0\n\n5*sin(log(x)")
+    assert "syntax error in the cell, line 2" in out.stderr
+    _, out = run(shell, "%%autodiff --at x=2.0\n\na = x * 2\nb = a / (x - 2)\nb + 1")
+    assert "line 3: b = a / (x - 2)" in out.stderr
+
+
+def test_mode_forward_static_leads_with_forward_mode(shell):
+    """M6: --mode forward shows derivatives by forward mode, not a reverse headline."""
+    _, out = ok(shell, "%%autodiff --at x=3.0 --mode forward --static\n5*sin(log(x))")
+    head = out.stdout.split("Wengert list")[0]
+    assert f"derivatives by forward mode (dual numbers):\n  df/dx = {D_LOG!r}" in head
+    assert "reverse" not in out.stdout and "adjoint" not in out.stdout
+
+
+POW_WHILE = "def pow(x, n):\n    r = 1\n    while n > 0:\n        n -= 1\n        r *= x\n    return r"
+
+
+def test_no_derivative_list_for_a_loop_counter(shell):
+    """M5: n only counts the loop; f' w.r.t. n is not printed as if it were a derivative."""
+    _, out = ok(shell, "%%autodiff --at x=2.0,n=5 --static\n" + POW_WHILE)
+    text = out.stdout
+    assert "Wengert list of pow' (forward mode, d/dx):" in text
+    assert ("Wengert list of pow' (forward mode, d/dn): none, pow does not depend on n"
+            in text)
+    lists = text.split("Wengert list of pow' (forward mode, d/dn)")[1].split("adjoint list")[0]
+    assert "dy" not in lists
+    assert "∂pow/∂x = 80" in text and "∂pow/∂n = None" in text
+
+
+def test_backward_table_shows_the_running_total(shell):
+    """M2: pow's x̄ collects 16 five times; the table must show the total reach 80."""
+    _, out = ok(shell, "%%autodiff --at x=2.0,n=5 --wrt x --mode reverse --static\n"
+                + POW_WHILE)
+    sweep = out.stdout.split("backward sweep, step by step:")[1].split("finite-difference")[0]
+    totals = [line.split("→")[1].split()[0] for line in sweep.splitlines() if "+=" in line]
+    assert totals == ["32", "48", "64", "80"]
+    assert "64 + 16 → 80" in sweep
