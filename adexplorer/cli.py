@@ -18,6 +18,7 @@ import importlib.util
 import os
 import re
 import sys
+import warnings
 
 from .ipython.cell import CellError, build, describe_error, from_function
 from .ipython.options import glue_option_values, parse_names, parse_point
@@ -41,9 +42,11 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     explain = commands.add_parser(
         "explain", help="differentiate an expression or a function and show how",
+        usage=f"{PROG} explain EXPR|FILE.py:FUNC [--at NAME=VALUE,...] [--wrt NAME ...] "
+              "[--mode {forward,reverse,both}] [--ssa [FILE.py:FUNC]] [--steps]",
         description="Value, derivative, Wengert lists, finite-difference check and "
                     "(with --ssa) SSA form and adjoint code, as text.")
-    explain.add_argument("target", metavar="EXPR|FILE.py:FUNC",
+    explain.add_argument("target", metavar="EXPR|FILE.py:FUNC", nargs="?",
                          help='an expression in named variables ("5*sin(log(x))"), or a '
                               "function in a Python file")
     explain.add_argument("--at", nargs="+", metavar="NAME=VALUE",
@@ -57,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("--ssa", nargs="?", const=True, default=None,
                          metavar="FILE.py:FUNC",
                          help="also the SSA form and generated adjoint code, of FUNC "
-                              "(default: the explained function)")
+                              "(default: the explained function); an expression may "
+                              "call FUNC, and then calls this one")
     explain.add_argument("--steps", action="store_true",
                          help="also list every step of the forward and backward sweeps")
     return top
@@ -70,7 +74,10 @@ def main(argv=None) -> int:
         args = parser().parse_args(glue_option_values(argv, ("--at", "--wrt")))
         if args.command is None:
             raise UsageProblem("give a command: adexplorer explain EXPR --at x=3")
-        print(explain(args), end="")
+        with warnings.catch_warnings():      # the report says what NumPy warned, once
+            warnings.simplefilter("ignore", RuntimeWarning)
+            text = explain(_target_given(args))
+        _write(sys.stdout, text)
         return 0
     except UsageProblem as err:
         return _fail(str(err), 2)
@@ -82,21 +89,33 @@ def main(argv=None) -> int:
         return _fail(describe_error(err, None, _loaded), 1)
 
 
+def _target_given(args):
+    """``explain --ssa pow.py:pow --at ...``: argparse gives the file to ``--ssa`` (its
+    value is optional), so with no other target that file is what to explain."""
+    if args.target is None:
+        if not isinstance(args.ssa, str):
+            raise UsageProblem("give what to explain: an expression (\"5*sin(log(x))\") or "
+                               "FILE.py:FUNC, e.g. adexplorer explain \"5*sin(log(x))\" --at x=3")
+        args.target, args.ssa = args.ssa, True
+    return args
+
+
 def explain(args) -> str:
     from .viz.report import analyse
     modes = {"forward": ("forward",), "reverse": ("reverse",),
              "both": ("forward", "reverse")}[args.mode]
     point = parse_point(",".join(args.at)) if args.at else {}
     wrt = parse_names(",".join(args.wrt)) if args.wrt else None
-    found = _FILE_FUNC.match(args.target)
-    if found and os.path.exists(found["file"]):
+    named = load_function(args.ssa) if isinstance(args.ssa, str) else None
+    if _FILE_FUNC.match(args.target):
         program = from_function(load_function(args.target), point, wrt)
     else:
-        program = build(args.target.replace("\\n", "\n"), {}, point, wrt=wrt,
+        # The expression sees the --ssa function under its name, so "pow(x, 5)" with
+        # --ssa pow.py:pow traces the very pow whose SSA form is shown.
+        namespace = {named.__name__: named} if named is not None else {}
+        program = build(args.target.replace("\\n", "\n"), namespace, point, wrt=wrt,
                         label="explain", noun="the expression")
-    source = program.explored
-    if isinstance(args.ssa, str):
-        source = load_function(args.ssa)
+    source = named if named is not None else program.explored
     try:
         report = analyse(program.function, program.args, title=program.title, modes=modes,
                          ssa=args.ssa is not None, source=source)
@@ -127,6 +146,36 @@ def load_function(spec: str):
     return fn
 
 
+# Spellings for a terminal that cannot show a character (a cp1252 console, a redirected
+# stream on Windows): ∂f/∂x -> df/dx, ȳ1 -> ybar1, φ -> phi; anything else becomes "?".
+_ASCII = {"\u2202": "d", "\u0304": "bar", "\u03c6": "phi", "\u00b7": "*", "\u2192": "->",
+          "\u2713": "ok", "\u2717": "x", "\u2026": "...", "\u00d7": "x", "\u2212": "-",
+          "\u2014": "-", "\u2013": "-"}
+
+
+def printable(text: str, encoding: str | None) -> str:
+    """``text`` with every character ``encoding`` cannot write spelled in ASCII."""
+    encoding = encoding or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    out = []
+    for ch in text:
+        try:
+            ch.encode(encoding)
+            out.append(ch)
+        except (UnicodeEncodeError, LookupError):
+            out.append(_ASCII.get(ch, "?"))
+    return "".join(out)
+
+
+def _write(stream, text: str):
+    stream.write(printable(text, getattr(stream, "encoding", None)))
+    stream.flush()
+
+
 def _fail(message: str, status: int) -> int:
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]
     text = lines[0] if lines else "failed"
@@ -134,5 +183,5 @@ def _fail(message: str, status: int) -> int:
         text += " | " + " | ".join(line for line in lines[1:] if set(line) != {"^"})
     elif len(lines) > 2:
         text += " | " + lines[1]
-    print(f"{PROG}: error: {text}", file=sys.stderr)
+    _write(sys.stderr, f"{PROG}: error: {text}\n")
     return status
