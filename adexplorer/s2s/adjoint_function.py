@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import html
 import itertools
+import linecache
 
 import numpy as np
 
 from ..core import rules as R
 from .codegen import Unit
+from .guards import numpy_semantics
 from .ir import CALL, GETITEM, ROW, TAPE, Const
 from .lower import LoweringError, ssa
-from .runtime import plain_gradient
+from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
 _BUILDS = itertools.count(1)          # each build its own file name for tracebacks
@@ -68,8 +70,7 @@ class AdjointFunction:
         self.ssa = ssa(f)
         self.__name__ = self.__qualname__ = f"source_grad({f.__name__})"
         self.__doc__ = f"The gradient of {f.__name__} by generated adjoint code; see .source."
-        self._compiled = {}
-        self._sources = {}
+        self._compiled, self._sources, self._units, self._safe, self._effects = {}, {}, {}, {}, {}
         self.scalar = scalar_safe(self.ssa)
         self._build("scalar" if self.scalar else "array")
 
@@ -78,10 +79,28 @@ class AdjointFunction:
         source, name = unit.grad_source(ssa(self.function))
         full = "\n\n".join([source] + unit.sources)
         unit.compile(full, f"{self.function.__name__} ({mode}, #{next(_BUILDS)})")
-        fn = unit.ns.d[name]
-        fn.__defaults__ = self.function.__defaults__
-        self._compiled[mode] = fn
+        self._units[mode] = (unit, name)
+        self._compiled[mode] = self._entry(unit.ns.d[name])
         self._sources[mode] = full
+        # With print or tape calls (effects) the NumPy form runs from the start, so an
+        # effect never happens twice.
+        self._effects[mode] = unit.effects
+
+    def _entry(self, fn):
+        fn.__defaults__ = self.function.__defaults__
+        return fn
+
+    def _numpy_form(self, mode):
+        """The same code with ``/ // % **`` computed by the rows (NumPy at a boundary)."""
+        if mode not in self._safe:
+            unit, name = self._units[mode]
+            source = numpy_semantics(self._sources[mode], unit.ns.row_name)
+            ns = dict(unit.ns.d)
+            filename = f"<source_grad {self.function.__name__} ({mode}, NumPy form)>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            exec(compile(source, filename, "exec"), ns)
+            self._safe[mode] = self._entry(ns[name])
+        return self._safe[mode]
 
     @property
     def source(self) -> str:
@@ -99,18 +118,24 @@ class AdjointFunction:
     def _run(self, mode, args):
         if mode not in self._compiled:
             self._build(mode)
-        return self._compiled[mode](*args)
+        if self._effects[mode]:
+            return self._numpy_form(mode)(*args)
+        try:
+            grads = self._compiled[mode](*args)
+        except (ArithmeticError, ComplexOutput):
+            # 1 / 0.0 or 0.0 ** -1 on Python numbers raises, (-8.0) ** 0.5 is complex;
+            # adexplorer follows NumPy there (inf or nan and a RuntimeWarning), as
+            # ad.gradient does.
+            return self._numpy_form(mode)(*args)
+        if any(type(g) is complex for g in grads) and not any(
+                np.iscomplexobj(a) for a in args):     # (-8.0) ** 0.5: NumPy gives nan
+            return self._numpy_form(mode)(*args)
+        return grads
 
     def __call__(self, *args):
         scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
                                      for a in args)
-        try:
-            grads = self._run("scalar" if scalar else "array", args)
-        except ArithmeticError:
-            # 1 / 0.0 on Python floats raises; adexplorer follows NumPy there (inf or nan
-            # and a RuntimeWarning), as ad.gradient does: run again on NumPy floats.
-            numpy_args = tuple(np.float64(a) if type(a) in (float, int) else a for a in args)
-            grads = self._run("scalar" if scalar else "array", numpy_args)
+        grads = self._run("scalar" if scalar else "array", args)
         if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
             grads = self._run("array", args)   # arrays appeared inside: broadcasting matters
         return tuple(plain_gradient(g, a) for g, a in zip(grads, args))

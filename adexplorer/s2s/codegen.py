@@ -28,6 +28,7 @@ from .analysis import Analysis
 from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Const, Goto, If, Jump, Loop,
                  Value, index_text, operand, py_literal)
 from .lower import LoweringError, ssa
+from .resolve import IMPURE
 from .localnames import nfkc
 from .plan import CONTROL_WORDS, Plan, control, falls, returns_in
 
@@ -342,6 +343,7 @@ class Unit:
         self.ns = Namespace()
         self.sources: list[str] = []
         self.lowered: dict = {}
+        self.effects = False             # print, a tape call, an original function called
 
     def prepare(self, fn_ssa) -> Analysis:
         """Make every user function ``fn_ssa`` calls with a derivative ready: lowered,
@@ -371,6 +373,7 @@ class Unit:
         analysis = self.prepare(fn_ssa)
         plan = Plan(fn_ssa, self.mode, self.ns, analysis)
         infos, site = control(plan)
+        self.effects = self.effects or any(_may_have_effects(s, plan) for s in fn_ssa.statements())
         return plan, infos, site
 
     def grad_source(self, fn_ssa) -> str:
@@ -413,6 +416,12 @@ class Unit:
         filename = f"<source_grad {name}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), self.ns.d)
+
+
+def _may_have_effects(s, plan) -> bool:
+    """Does running ``s`` run code that is not generated here (which may print)?"""
+    return (s.kind == TAPE or s.fn in IMPURE
+            or s.kind == CALL and s not in plan.statements)    # the original function
 
 
 def _kept_names(plan, infos, site) -> set:

@@ -55,6 +55,10 @@ class _Zero(Operators):
 ZERO = _Zero()
 
 
+class ComplexOutput(NotScalarOutput):
+    """The output is a complex number (Python's ``(-8.0) ** 0.5`` is one)."""
+
+
 def seed(y):
     """The cotangent of a scalar output: ``1`` for an int, ``1.0`` for a float."""
     t = type(y)
@@ -63,6 +67,9 @@ def seed(y):
     if t is int:
         return 1
     v = strip(y)
+    if np.iscomplexobj(v):
+        raise ComplexOutput("source_grad needs a real output; the function returned a "
+                            "complex number, whose gradient is not defined (take .real or abs)")
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number, np.ndarray)):
         raise NotScalarOutput(f"source_grad needs a function that returns a number; "
                               f"it returned a {type(v).__name__}")

@@ -149,11 +149,20 @@ def test_rules_that_are_not_plain_python_are_called_from_the_table():
 
 
 def test_derivative_text_of_division_and_power_is_the_rules_text():
-    src = source(zoo.power_of_variables)
+    src = source(zoo.power_of_variables)          # x ** y + y ** 2.0
     row = PRIMITIVES["pow"]
     v1 = names.primal(1, names.value_prefix(["x", "y"]))
-    for i in (0, 1):                               # the base, the exponent
-        assert nfc(str(vjp_text(row, i, names.adjoint_of(v1), ["x", "y"], v1))) in src
+    g = names.adjoint_of(v1)
+    # The rule's guards (exponent 0, base 0) depend on values here: the code calls the
+    # same helpers the rule calls, bound to them in the namespace.
+    assert nfc(f"x̄ = {g} * power_factor(x, y)") in src
+    assert nfc(f"ȳ += {g} * {v1} * log_nonzero(x)") in src
+    namespace = ad.source_grad(zoo.power_of_variables)._compiled["scalar"].__globals__
+    assert namespace["power_factor"] is R._power_factor
+    assert namespace["log_nonzero"] is R._log_nonzero
+    # A constant exponent decides the guard when the text is written: the rule's text.
+    v2 = names.primal(2, names.value_prefix(["x", "y"]))
+    assert nfc(f"ȳ = {vjp_text(row, 0, names.adjoint_of(v2), ['y', 2.0], v2)}") in src
 
 
 def test_the_source_is_what_runs(tmp_path):

@@ -1,0 +1,130 @@
+"""At a domain boundary the generated code computes what the table computes: the power
+rule's guards (exponent 0, base 0) and NumPy's inf/nan where Python would raise.
+
+Expected values are from calculus; every case is also compared with ``ad.gradient``,
+``None``s and int/float types included.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import adexplorer as ad
+
+from .test_zoo import assert_same_gradient
+
+
+def poly_pow(x, n):                 # 1 + x + x ** 2 + ...: d/dx at 0 is 1
+    s = 0.0
+    for k in range(n):
+        s = s + x ** k
+    return s
+
+
+def pow_xy(x, y):
+    return x ** y
+
+
+def recip_loop(x, n):               # n / x
+    s = 0.0
+    for i in range(n):
+        s = s + 1 / x
+    return s
+
+
+def div_zero_const(x):
+    return x / 0.0
+
+
+ZERO_DIVISOR = 0.0
+
+
+def div_zero_global(x):
+    return x / ZERO_DIVISOR
+
+
+def square_root_power(x):
+    return x ** 0.5
+
+
+def big_power(x):
+    return x ** 1000.0
+
+
+def quiet(f, *args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return f(*args)
+
+
+def both(f, *args):
+    got = quiet(ad.source_grad(f), *args)
+    want = quiet(ad.gradient, f, *args)
+    assert_same_gradient(got, want)
+    return got
+
+
+def test_power_rule_at_exponent_zero_keeps_the_loop_counter_an_int():
+    assert both(poly_pow, 0.0, 3) == (1.0, None)
+    assert both(poly_pow, 0.5, 4) == (pytest.approx(1 + 2 * 0.5 + 3 * 0.25), None)
+    g = ad.source_grad(poly_pow)
+    assert "power_factor(x, k)" in g.source             # the rule's guard, called
+
+
+@pytest.mark.parametrize("x, y, want", [
+    (0.0, 2.0, (0.0, 0.0)),          # d/dx = 2 x = 0; d/dy = x^y log x -> 0 (guarded)
+    (0.0, 0.0, (0.0, 0.0)),          # d/dx = 0 (b == 0 guard), d/dy = 0 (a == 0 guard)
+    (2.0, 3.0, (12.0, 8.0 * math.log(2.0))),
+    (2, 3, (12, 8.0 * math.log(2.0))),
+])
+def test_power_of_two_variables_at_the_boundary(x, y, want):
+    got = both(pow_xy, x, y)
+    assert got == pytest.approx(want, rel=1e-15)
+
+
+def test_division_by_zero_gives_inf_with_a_warning_like_the_tape():
+    with pytest.warns(RuntimeWarning):
+        assert ad.source_grad(div_zero_const)(1.0) == (math.inf,)
+    with pytest.warns(RuntimeWarning):
+        assert ad.gradient(div_zero_const, 1.0) == (math.inf,)
+    assert both(div_zero_global, 1.0) == (math.inf,)
+
+
+def test_a_retry_keeps_int_loop_counters_ints():
+    assert both(recip_loop, 0.0, 3) == (-math.inf, None)
+    assert both(recip_loop, 2.0, 3) == (-0.75, None)                 # -n / x^2
+
+
+def test_negative_base_to_a_fraction_is_nan_not_complex():
+    (got,) = both(square_root_power, -4.0)
+    assert type(got) is float and math.isnan(got)
+    assert both(square_root_power, 4.0) == (0.25,)
+
+
+def test_overflow_is_inf_like_numpy():
+    assert both(big_power, 10.0) == (math.inf,)
+
+
+def prints_and_divides(x):
+    print("running")
+    return 1 / x
+
+
+def test_a_function_with_effects_runs_once_even_at_the_boundary(capsys):
+    assert quiet(ad.source_grad(prints_and_divides), 0.0) == (-math.inf,)
+    assert capsys.readouterr().out == "running\n"
+    assert quiet(ad.source_grad(prints_and_divides), 2.0) == (-0.25,)
+    assert capsys.readouterr().out == "running\n"
+
+
+def test_arrays_at_the_boundary():
+    x = np.array([0.0, 2.0])
+    g = quiet(ad.source_grad(lambda_free_sum), x, 2)
+    want = quiet(ad.gradient, lambda_free_sum, x, 2)
+    assert_same_gradient(g, want)
+
+
+def lambda_free_sum(x, n):
+    return np.sum(x ** n + 1 / (x + 1))
