@@ -13,6 +13,10 @@ function gets for numbers (``grad_pow`` and, for functions it calls, their
 Calls to other Python functions of the user's are lowered and differentiated the same
 way (recursion included); a function that cannot be lowered (no source, unsupported
 syntax, a library function) is differentiated by the tape, ``ad.vjp``, for that call.
+
+Arguments may be numbers, arrays, and lists, tuples or dicts of them (indexed as
+``xs[i]``, ``p["w"]``): the gradient of a container is the same container, with
+``None`` for items that got none, as from ``ad.gradient``.
 """
 
 from __future__ import annotations

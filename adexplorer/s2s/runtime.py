@@ -10,6 +10,9 @@
   whose rule does not read as plain Python text (reductions, user rules).
 - ``tape(f, *args, **kwargs)`` differentiates one call by reverse mode: ``(value,
   pullback)``, the pullback giving ``ZERO`` (not ``None``) for unreached arguments.
+- ``Parts`` is the cotangent of a list, tuple or dict (a list argument indexed as
+  ``xs[i]``, a tuple a call returned): one cotangent per item, added item by item.
+  ``plain_gradient`` turns it into the argument's structure, as ``ad.gradient`` does.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from ..core import rules as R
 from ..core import trees
-from ..core.errors import NotScalarOutput
+from ..core.errors import InputError, NotScalarOutput
 from ..core.levels import Level
 from ..core.operators import Operators
 from ..core.primitives import strip
@@ -90,11 +93,73 @@ def in_range(k, stop, step):
     raise ValueError("range() arg 3 must not be zero")
 
 
+class Parts:
+    """The cotangent of a list, tuple or dict: ``{key: cotangent}`` (missing is zero)."""
+
+    __slots__ = ("items",)
+    __array_ufunc__ = None          # ndarray + Parts: NumPy leaves it to Parts.__radd__
+
+    def __init__(self, items: dict):
+        self.items = items
+
+    def __add__(self, other):
+        if other is ZERO or other is None:
+            return self
+        other = as_parts(other)
+        if not isinstance(other, Parts):
+            return NotImplemented
+        out = dict(self.items)
+        for k, v in other.items.items():
+            out[k] = out[k] + v if k in out else v
+        return Parts(out)
+
+    __radd__ = __add__
+
+    def __repr__(self):
+        return f"Parts({self.items!r})"
+
+
+def as_parts(c):
+    """The cotangent of a container as ``Parts``: from a list, tuple or dict of
+    cotangents (``None`` parts become ``ZERO``), or from an array over a list (a row's
+    rule treats ``[1.0, 2.0]`` as an array: one part per row)."""
+    if c is None or c is ZERO:
+        return ZERO
+    if isinstance(c, np.ndarray) and c.ndim:
+        return Parts(dict(enumerate(c)))
+    if isinstance(c, (list, tuple)):
+        return Parts({k: _part(v) for k, v in enumerate(c)})
+    if isinstance(c, dict):
+        return Parts({k: _part(v) for k, v in c.items()})
+    return c
+
+
+def _part(v):
+    return as_parts(v) if v is None or _containers(v) else v
+
+
+def _containers(x) -> bool:
+    return isinstance(x, (list, tuple, dict))
+
+
+def _index_parts(g, container, index):
+    """The cotangent of ``container`` (a list, tuple or dict) from ``container[index]``'s."""
+    if isinstance(index, slice):
+        positions = range(*index.indices(len(container)))
+        g = as_parts(g)
+        return Parts({p: g.items.get(k, ZERO) for k, p in enumerate(positions)})
+    if isinstance(index, (int, np.integer)) and not isinstance(container, dict):
+        index = int(index) % len(container)
+    return Parts({index: g})
+
+
 def row_vjp(row, i, g, ans, *args, **params):
     """The cotangent ``row`` sends to argument ``i``, by running its vjp rule."""
     if g is ZERO:
         return ZERO
     row = getattr(row, "primitive", row)       # ad.sin is the sin row behind a fast path
+    if row.name == "getitem" and _containers(args[0]):
+        return _index_parts(g, args[0], params["index"])
     c = row.vjp_rule(i)(g, ans, *args, **params)
     return ZERO if c is None else c            # a user pullback may send nothing back
 
@@ -110,13 +175,44 @@ def tape(f, *args, **kwargs):
     def back(g):
         if g is ZERO:
             return (ZERO,) * len(args)
-        return tuple(ZERO if c is None else c for c in pullback(g))
+        if isinstance(g, Parts):
+            g = _structure(g, value)
+        return tuple(as_parts(c) if _containers(a) else ZERO if c is None else c
+                     for c, a in zip(pullback(g), args))
     return value, back
+
+
+def _structure(g, like):
+    """``Parts`` as the list, tuple or dict ``like`` is (``None`` for zero parts)."""
+    if g is ZERO or g is None:
+        return None
+    if not isinstance(g, Parts) or not _containers(like):
+        return g
+    keys = like.keys() if isinstance(like, dict) else range(len(like))
+    values = [_structure(g.items.get(k, ZERO), like[k]) for k in keys]
+    if isinstance(like, dict):
+        return dict(zip(keys, values))
+    return type(like)(*values) if hasattr(like, "_fields") else type(like)(values)
 
 
 def plain_gradient(g, arg):
     """What a user gets for one argument: ``None`` for no gradient, a Python number for
-    a number argument, a writeable array of its own for an array."""
+    a number argument, a writeable array of its own for an array, the same structure
+    for a list, tuple or dict (``None`` for items without one, as ``ad.gradient``)."""
+    if _containers(arg):
+        if g is ZERO or g is None:
+            return None
+        parts = as_parts(g)
+        if not isinstance(parts, Parts):
+            raise InputError(f"a gradient of {type(parts).__name__} for a "
+                             f"{type(arg).__name__} argument")
+        keys = list(arg.keys() if isinstance(arg, dict) else range(len(arg)))
+        values = [plain_gradient(parts.items.get(k, ZERO), arg[k]) for k in keys]
+        if all(v is None for v in values):
+            return None
+        if isinstance(arg, dict):
+            return dict(zip(keys, values))
+        return type(arg)(*values) if hasattr(arg, "_fields") else type(arg)(values)
     if g is ZERO or g is None or not trees.is_differentiable(arg):
         return None
     if type(g) is float:
