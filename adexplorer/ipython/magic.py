@@ -23,7 +23,7 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
-from ..viz.report import analyse, number, point_text
+from ..viz.report import analyse, number
 from .cell import CellError, NamespaceGuard, build, describe_error
 from .options import (glue_option_values, parse_interval, parse_names, parse_point,
                       split_words)
@@ -56,6 +56,16 @@ class AutodiffResult:
     def __repr__(self) -> str:
         grads = ", ".join(f"{k!r}: {number(v)}" for k, v in self.gradient.items())
         return f"AutodiffResult(value={number(self.value)}, gradient={{{grads}}})"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """With widgets, the result *is* the box: the cell shows it once, as its output
+        (no second line under it); the plain-text form stays the one-line repr."""
+        if self.widget is None:
+            return {"text/plain": repr(self)}
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        bundle = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
+        bundle["text/plain"] = repr(self)
+        return bundle
 
 
 @magics_class
@@ -201,7 +211,8 @@ def show_static(report, figure=None):
 
 
 def show_widgets(report, figure=None):
-    """One box: summary, Wengert lists, the sweep players (tabs when both), plots, SSA."""
+    """One box: summary, Wengert lists, the sweep players (tabs when both), plots, SSA.
+    Not displayed here: the cell's result displays as this box."""
     import ipywidgets as w
     from ..viz.explore import figure_png, lists_html, ssa_html, summary_html
     from ..viz.frames import FrameRenderer
@@ -231,25 +242,7 @@ def show_widgets(report, figure=None):
         children.append(w.HTML(ssa_html(report)))
     box = w.VBox(children)
     box.add_class("adexplorer-autodiff")
-    display(_Shown(box, report))
     return box, players
-
-
-class _Shown:
-    """The box of a ``%%autodiff`` cell, with a one-line plain-text form (for nbval)."""
-
-    def __init__(self, box, report):
-        self.box, self.report = box, report
-
-    def __repr__(self) -> str:
-        r = self.report
-        return f"<autodiff of {r.title} at {point_text(r.names, r.args)}>"
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.box._repr_mimebundle_(include=include, exclude=exclude)
-        bundle = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
-        bundle["text/plain"] = repr(self)
-        return bundle
 
 
 def load(ipython):

@@ -40,9 +40,12 @@ def test_expression_default_mode_shows_both_sweeps_and_returns_the_result(shell)
     assert res.gradient == {"x": pytest.approx(D_LOG, rel=1e-15)}
     assert res.derivative == pytest.approx(D_LOG, rel=1e-15)
     assert str(res.trace) == "y1 = log(x)\ny2 = sin(y1)\ny3 = 5 * y2"
-    shown = [o.data for o in out.outputs]
-    assert len(shown) == 1 and WIDGET in shown[0]
-    assert shown[0]["text/plain"] == "<autodiff of f(x) = 5*sin(log(x)) at x = 3.0>"
+    # C1: the result is the cell's one output: it displays as the box, nothing else is
+    # displayed, and its plain text is the one-line repr (no second line under the box)
+    assert out.outputs == []
+    shown = res._repr_mimebundle_()
+    assert WIDGET in shown and shown[WIDGET]["model_id"] == res.widget.model_id
+    assert shown["text/plain"] == repr(res)
     assert [p.mode for p in res.players] == ["forward", "reverse"]
     for player in res.players:
         player.show(player.n_frames - 1)
@@ -68,7 +71,7 @@ def test_wrt_differentiates_only_some_variables(shell):
     assert res.gradient == {"y": pytest.approx(3.0)}
     assert res.derivative == pytest.approx(3.0)
     assert [n.name for n in res.trace.nodes if n.is_input] == ["y"]
-    assert "x = 3.0 fixed" in out.outputs[0].data["text/plain"]
+    assert "x = 3.0 fixed" in res.widget.children[0].value
 
 
 def test_mode_forward(shell):

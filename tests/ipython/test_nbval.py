@@ -80,3 +80,14 @@ def test_nbval_catches_a_changed_number_in_the_static_text(executed):
     nbformat.write(changed, path)
     result = nbval(path)
     assert result.returncode != 0 and "1 failed" in result.stdout
+
+
+def test_a_widget_cell_has_one_output_the_box(executed):
+    """C1 of the review: the box was displayed and then the result printed again under it
+    as Out[n]; now the result is the box, shown once, with the one-line repr as text."""
+    nb, _ = executed
+    outputs = nb.cells[2].outputs
+    assert len(outputs) == 1 and outputs[0]["output_type"] == "execute_result"
+    data = outputs[0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"].startswith("AutodiffResult(value=4.45288")
