@@ -22,8 +22,8 @@ Arguments may be numbers, arrays, and lists, tuples or dicts of them (indexed as
 from __future__ import annotations
 
 import html
+import inspect
 import itertools
-import linecache
 
 import numpy as np
 
@@ -31,7 +31,8 @@ from ..core import rules as R
 from .codegen import Unit
 from .guards import numpy_semantics
 from .ir import CALL, GETITEM, ROW, TAPE, Const
-from .lower import LoweringError, ssa
+from ..core.errors import NotScalarOutput
+from .lower import LoweringError, changed_names, ssa
 from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
@@ -71,10 +72,17 @@ class AdjointFunction:
 
     def __init__(self, f):
         self.function = f
-        self.ssa = ssa(f)
+        self._bound = (f.__self__,) if inspect.ismethod(f) else ()   # a method's self
         self.__name__ = self.__qualname__ = f"source_grad({f.__name__})"
         self.__doc__ = f"The gradient of {f.__name__} by generated adjoint code; see .source."
+        self._lower()
+
+    def _lower(self):
+        """Lower ``f`` and generate the form it needs first (again when a global it
+        reads has changed since)."""
+        self.ssa = ssa(self.function)
         self._compiled, self._sources, self._units, self._safe, self._effects = {}, {}, {}, {}, {}
+        self._watched = [self.ssa]       # every lowered function: its globals are checked
         self.scalar = scalar_safe(self.ssa)
         self._build("scalar" if self.scalar else "array")
 
@@ -86,9 +94,17 @@ class AdjointFunction:
         self._units[mode] = (unit, name)
         self._compiled[mode] = self._entry(unit.ns.d[name])
         self._sources[mode] = full
+        self._watched += [sub for sub in unit.lowered.values() if sub is not None]
         # With print or tape calls (effects) the NumPy form runs from the start, so an
         # effect never happens twice.
         self._effects[mode] = unit.effects
+
+    def _fresh(self):
+        """Globals are read live, as the source reads: if one the code was generated
+        for now means something else (``K = 5.0`` in a later cell, a helper defined
+        again), lower and generate again."""
+        if any(changed_names(fn) for fn in self._watched):
+            self._lower()
 
     def _entry(self, fn):
         fn.__defaults__ = self.function.__defaults__
@@ -100,9 +116,7 @@ class AdjointFunction:
             unit, name = self._units[mode]
             source = numpy_semantics(self._sources[mode], unit.ns.row_name)
             ns = dict(unit.ns.d)
-            filename = f"<source_grad {self.function.__name__} ({mode}, NumPy form)>"
-            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            exec(compile(source, filename, "exec"), ns)
+            unit.compile(source, f"{self.function.__name__} ({mode}, NumPy form)", ns)
             self._safe[mode] = self._entry(ns[name])
         return self._safe[mode]
 
@@ -110,11 +124,13 @@ class AdjointFunction:
     def source(self) -> str:
         """The generated gradient code: for numbers, or for arrays when the function
         works with arrays inside (then broadcasting shows: ``sum_to(...)``)."""
+        self._fresh()
         return self._sources["scalar" if self.scalar else "array"]
 
     @property
     def array_source(self) -> str:
         """The generated gradient code for NumPy arrays."""
+        self._fresh()
         if "array" not in self._sources:
             self._build("array")
         return self._sources["array"]
@@ -137,12 +153,25 @@ class AdjointFunction:
         return grads
 
     def __call__(self, *args):
-        scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
-                                     for a in args)
-        grads = self._run("scalar" if scalar else "array", args)
-        if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
-            grads = self._run("array", args)   # arrays appeared inside: broadcasting matters
+        try:
+            self._fresh()
+            self._check_count(args)
+            scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
+                                         for a in args)
+            grads = self._run("scalar" if scalar else "array", self._bound + args)
+            if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
+                grads = self._run("array", self._bound + args)   # arrays appeared inside
+        except (LoweringError, NotScalarOutput) as e:
+            raise e.with_traceback(None) from None      # the message says it all
+        grads = grads[len(self._bound):]
         return tuple(plain_gradient(g, a) for g, a in zip(grads, args))
+
+    def _check_count(self, args):
+        params = self.ssa.params[len(self._bound):]
+        defaults = len(self.function.__defaults__ or ())
+        if not len(params) - defaults <= len(args) <= len(params):
+            raise TypeError(f"{self.function.__name__}() takes {len(params)} arguments "
+                            f"({', '.join(params)}); {len(args)} were given")
 
     def __repr__(self):
         return f"<{self.__name__}: generated adjoint code, see .source>"
@@ -154,5 +183,13 @@ class AdjointFunction:
 
 def source_grad(f) -> AdjointFunction:
     """Compile the adjoint of ``f`` from its SSA form; ``source_grad(f)(*args)`` equals
-    ``ad.gradient(f, *args)``, and ``.source`` is the generated code."""
-    return AdjointFunction(f)
+    ``ad.gradient(f, *args)``, and ``.source`` is the generated code.
+
+    ``f`` may be a function or a bound method (``self`` is passed along, not
+    differentiated). Globals ``f`` reads are read when it is called, as the source
+    suggests: after ``K = 5.0`` in a later cell the gradient uses 5.0.
+    """
+    try:
+        return AdjointFunction(f)
+    except LoweringError as e:
+        raise e.with_traceback(None) from None          # the message names the line

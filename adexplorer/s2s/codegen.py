@@ -412,10 +412,16 @@ class Unit:
                         + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
         return forward_src + "\n\n" + backward_src
 
-    def compile(self, source: str, name: str):
+    def compile(self, source: str, name: str, namespace=None):
+        """Run the generated ``source`` in ``namespace`` (this unit's by default); a
+        called function's forward pass gets that function's default arguments."""
+        namespace = self.ns.d if namespace is None else namespace
         filename = f"<source_grad {name}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        exec(compile(source, filename, "exec"), self.ns.d)
+        exec(compile(source, filename, "exec"), namespace)
+        for fn, (forward, _) in self.ns.functions.items():
+            if forward in namespace and self.lowered.get(fn) is not None:
+                namespace[forward].__defaults__ = fn.__defaults__
 
 
 def _may_have_effects(s, plan) -> bool:

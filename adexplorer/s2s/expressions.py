@@ -80,6 +80,7 @@ class Expressions:
     def lookup(self, name, node):
         for scope in self.scope:
             if name in scope:
+                self.free.setdefault(name, scope[name])    # what the lowering assumed
                 return scope[name]
         raise self.unsupported(node, f"the name {name}, which is not defined")
 
@@ -207,6 +208,36 @@ class Expressions:
                                    "pass the extra ones as constants or keywords")
         return args[:n], dict(zip(params, [a.value for a in extra]), **kwargs)
 
+    def call_arguments(self, fn, args, keywords, node, text):
+        """The positional arguments of a call to a user function: keywords put in their
+        places, a skipped parameter given its default (left off at the end: the
+        generated forward pass has the same defaults)."""
+        params = list(inspect.signature(fn).parameters.values())
+        names = [p.name for p in params]
+        if len(args) > len(params):
+            raise self.unsupported(node, f"calling {text} with {len(args)} arguments",
+                                   f"{text} takes {len(params)}: {', '.join(names)}")
+        slots = list(args) + [None] * (len(params) - len(args))
+        for k, (v, _) in keywords.items():
+            if k not in names or slots[names.index(k)] is not None:
+                raise self.unsupported(node, f"the keyword argument {k}= to {text}",
+                                       f"{text} takes {', '.join(names)}")
+            slots[names.index(k)] = v
+        while slots and slots[-1] is None and params[len(slots) - 1].default is not \
+                inspect.Parameter.empty:
+            slots.pop()
+        for i, v in enumerate(slots):
+            if v is None:
+                default = params[i].default
+                if default is inspect.Parameter.empty:
+                    raise self.unsupported(node, f"calling {text} without {names[i]}",
+                                           f"{text} takes {', '.join(names)}")
+                if not (_is_constant(default) and not isinstance(default, np.ndarray)):
+                    raise self.unsupported(node, f"skipping {names[i]} of {text}, whose "
+                                           "default is not a number", "pass it")
+                slots[i] = Const(default)
+        return slots
+
     def expr_Call(self, node):
         if any(isinstance(a, ast.Starred) for a in node.args) or \
                 any(k.arg is None for k in node.keywords):
@@ -221,22 +252,20 @@ class Expressions:
             raise self.unsupported(node, "range() outside the header of a for loop")
         kind, what = resolve.classify(obj)
         args = [self.expr(a) for a in node.args]
-        kwargs = {}
-        for k in node.keywords:
-            v = self.expr(k.value)
-            if not isinstance(v, Const):
-                raise self.unsupported(k.value, f"the keyword argument {k.arg}= with a value "
-                                       "computed in the function", "pass it positionally")
-            kwargs[k.arg] = v.value
+        keywords = {k.arg: (self.expr(k.value), k.value) for k in node.keywords}
         line = self.line(node)
+        if kind == "call":
+            args = self.call_arguments(obj, args, keywords, node, text)
+            return self.emit(Statement(CALL, Value(), args, line, fn=obj, callee=text))
+        kwargs = {}
+        for k, (v, value_node) in keywords.items():
+            if not isinstance(v, Const):
+                raise self.unsupported(value_node, f"the keyword argument {k}= with a value "
+                                       "computed in the function", "pass it positionally")
+            kwargs[k] = v.value
         if kind == "row":
             args, kwargs = self.row_arguments(what, args, kwargs, node, text)
             return self.row(what, args, node, kwargs or None)
-        if kind == "call":
-            if kwargs:
-                raise self.unsupported(node, f"keyword arguments to {text}",
-                                       "pass them positionally")
-            return self.emit(Statement(CALL, Value(), args, line, fn=obj, callee=text))
         if kind == "plain" and obj in _FOLDABLE and not kwargs and all(
                 isinstance(a, Const) and a.is_literal for a in args):
             return Const(obj(*[a.value for a in args]))

@@ -266,6 +266,7 @@ class SSAFunction:
         self.source_lines: dict[int, str] = lines      # line number -> source text
         self.user_names: tuple = tuple(params)         # every name the source reads or writes
         self.user_locals: tuple = tuple(params)        # its parameters and local variables
+        self.free: dict = {}                           # global names read -> their values
 
     # -- reading -----------------------------------------------------------------
     def statements(self):

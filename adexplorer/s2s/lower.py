@@ -6,7 +6,9 @@ header, after a loop) a variable with different values on the incoming paths get
 arithmetic and comparisons (chained too), ``and``/``or``/``not``, ``x if c else y``,
 indexing, calls, ``if``/``elif``/``else``, ``while``, ``for ... in range(...)`` (start,
 stop, step), ``break``, ``continue`` and ``return`` anywhere. Names that are not local
-variables are read from the function's globals and closure when it is lowered.
+variables are read from the function's globals and closure when it is lowered; the
+function keeps what they were (``free``), so ``changed_names`` can tell when one now
+means something else and the lowering is out of date.
 
 Anything else raises ``UnsupportedSyntax`` naming the construct and its line in the
 user's file.
@@ -47,6 +49,14 @@ def _source(fn):
     except (OSError, TypeError) as e:
         raise SourceUnavailable(f"cannot read the source of {fn.__name__} ({e}); define it "
                                 "in a file or a notebook cell") from None
+    if inspect.unwrap(fn) is not fn:
+        # A decorator's wrapper (functools.wraps): the source found is the undecorated
+        # function, which is not what runs when the name is called.
+        raise UnsupportedSyntax(
+            f"functions wrapped by a decorator ({fn.__name__} runs the decorator's wrapper, "
+            "not this source)", inspect.unwrap(fn).__code__.co_filename, first, lines[0],
+            f"ad.gradient runs the decorated function; ad.source_grad({fn.__name__}"
+            ".__wrapped__) differentiates the undecorated one")
     return fn, "".join(lines), first
 
 
@@ -87,6 +97,7 @@ class Lowerer(Expressions):
         self.loops: list[_LoopContext] = []
         self.sites = 0
         self.jumps: list[Jump] = []
+        self.free: dict = {}            # global, closure and builtin names read: their values
 
     # -- helpers -----------------------------------------------------------------
     def line(self, node) -> int:
@@ -134,6 +145,7 @@ class Lowerer(Expressions):
         lines = {self.first + k: text for k, text in enumerate(self.source.splitlines())}
         fn = SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
         fn.user_names, fn.user_locals = _identifiers(node)
+        fn.free = dict(self.free)
         return fn
 
     def statements(self, nodes):
@@ -438,6 +450,29 @@ def _assigned_names(body, loop_node) -> list[str]:
                     if isinstance(name, ast.Name):
                         out.append(name.id)
     return list(dict.fromkeys(out))
+
+
+_UNDEFINED = object()
+
+
+def current_value(fn, name):
+    """What ``name`` means in ``fn`` now: its closure cell, its global, or the builtin."""
+    code = fn.__code__
+    if name in code.co_freevars:
+        try:
+            return fn.__closure__[code.co_freevars.index(name)].cell_contents
+        except ValueError:               # an empty cell
+            return _UNDEFINED
+    if name in fn.__globals__:
+        return fn.__globals__[name]
+    return vars(builtins).get(name, _UNDEFINED)
+
+
+def changed_names(fn_ssa) -> list[str]:
+    """Names the function read when it was lowered that now mean another object (a
+    global constant changed in a notebook, a helper function defined again)."""
+    fn = fn_ssa.function
+    return [name for name, value in fn_ssa.free.items() if current_value(fn, name) is not value]
 
 
 def _identifiers(node) -> tuple[tuple, tuple]:
