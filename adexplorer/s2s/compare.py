@@ -9,6 +9,7 @@ explorer plot the two columns.
 from __future__ import annotations
 
 import html
+import inspect
 from dataclasses import dataclass
 
 from ..core.reverse import trace
@@ -62,6 +63,12 @@ def tape_vs_ssa(f=None, ns=(1, 2, 4, 8, 16, 32, 64), x=2.0) -> TapeVsSSA:
     of operations the tape records and the (fixed) size of the SSA form."""
     if f is None:
         from .examples import pow as f
+    try:
+        inspect.signature(f).bind(x, ns[0] if ns else 1)
+    except TypeError:
+        raise TypeError(f"tape_vs_ssa compares functions of (x, n), like the talk's "
+                        f"pow(x, n); {f.__name__}{inspect.signature(f)} cannot be called "
+                        "that way") from None
     form = ssa(f)
     rows = []
     for n in ns:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core import rules as R
 from . import resolve
-from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, Const, Statement, Value
+from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Const, Statement, Value
 from .unsupported import UNSUPPORTED
 
 _BINOPS = {ast.Add: R.add, ast.Sub: R.sub, ast.Mult: R.mul, ast.Div: R.div,
@@ -30,7 +30,11 @@ _FOLDABLE = {builtins.len, builtins.int, builtins.round, builtins.bool}
 
 
 class _TupleConst(list):
-    """A tuple display of numbers: one constant, or unpacked element by element."""
+    """A tuple display of literals: one constant, or unpacked element by element."""
+
+
+class _ListDisplay(list):
+    """The values of a list display ``[a, b]``: only unpacked (``x, y = [a, b]``)."""
 
 
 def _positional_count(row):
@@ -49,13 +53,23 @@ class Expressions:
         if method is None:
             construct, hint = UNSUPPORTED.get(type(node).__name__,
                                                (f"{type(node).__name__} expressions", ""))
-            if isinstance(node, ast.Tuple):
-                construct, hint = "tuple values", "unpack them: a, b = x, y"
             raise self.unsupported(node, construct, hint)
         return method(node)
 
     def expr_Constant(self, node):
         return Const(node.value)
+
+    def expr_Tuple(self, node):
+        """A tuple of literals (``("a", "b")``, ``(1.0, 2.0)``) is one constant."""
+        values = [self.expr(e) for e in node.elts]
+        if all(_is_literal(v) for v in values):
+            return Const(tuple(v.value for v in values))
+        raise self.unsupported(node, "tuple values", "unpack them: a, b = x, y")
+
+    def is_self(self, name) -> bool:
+        """Is ``name`` the ``self`` of a method (its first parameter)?"""
+        return name == "self" and bool(self.node.args.args) and \
+            self.node.args.args[0].arg == "self"
 
     def expr_Name(self, node):
         if node.id in self.env:
@@ -65,6 +79,9 @@ class Expressions:
 
     def expr_Attribute(self, node):
         text = _dotted(node)
+        if text is not None and self.is_self(text.split(".")[0]):
+            raise self.unsupported(node, f"reading attributes of self ({text})",
+                                   "pass the value as an argument, or use ad.gradient")
         if text is None or text.split(".")[0] in self.env:
             raise self.unsupported(node, "attribute access on values (x.attr)",
                                    "use functions: np.transpose(x), np.shape(x)")
@@ -245,8 +262,16 @@ class Expressions:
         text = _dotted(node.func)
         if text is None:
             raise self.unsupported(node, "calling the result of an expression")
+        root, _, method = text.rpartition(".") if "." in text else (text, "", "")
         if text.split(".")[0] in self.env:
-            raise self.unsupported(node, f"calling the local variable {text.split('.')[0]}")
+            if not method:
+                raise self.unsupported(node, f"calling the local variable {text}")
+            if self.is_self(text.split(".")[0]):
+                raise self.unsupported(node, f"calling methods of self ({text}())",
+                                       "make it a function of its own, or use ad.gradient")
+            hint = (f"use np.{method}({root})" if hasattr(np, method)
+                    else "call a function with the value as its argument")
+            raise self.unsupported(node, f"method calls on values ({text}())", hint)
         obj = self.resolve(text, node)
         if obj is range:
             raise self.unsupported(node, "range() outside the header of a for loop")
@@ -287,6 +312,12 @@ def _dotted(node) -> str | None:
         return None
     parts.append(node.id)
     return ".".join(reversed(parts))
+
+
+def _is_literal(v) -> bool:
+    """A literal constant: a number, a string, a bool, None (or a tuple of them)."""
+    return isinstance(v, Const) and v.is_literal and v is not UNDEF and isinstance(
+        v.value, (int, float, complex, str, bool, type(None), tuple))
 
 
 def _is_number(v) -> bool:

@@ -24,7 +24,7 @@ import textwrap
 
 from ..core import rules as R
 from .cleanup import finish
-from .expressions import Expressions, _is_number, _op_text, _TupleConst
+from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _TupleConst
 from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, Loop, Phi,
                  Return, SSAFunction, Statement, Value)
 from .runtime import in_range
@@ -35,7 +35,10 @@ __all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedS
 
 def ssa(fn) -> SSAFunction:
     """Lower ``fn`` to SSA form: ``print(ad.ssa(pow))`` shows blocks and φ nodes."""
-    return Lowerer(fn).run()
+    try:
+        return Lowerer(fn).run()
+    except LoweringError as e:
+        raise e.with_traceback(None) from None     # the message names the construct and line
 
 
 def _source(fn):
@@ -211,8 +214,9 @@ class Lowerer(Expressions):
         numbers (``c = (1.0, -2.0, 3.0)``) is one constant."""
         if isinstance(node, (ast.Tuple, ast.List)):
             values = [self.evaluate(e) for e in node.elts]
-            if isinstance(node, ast.Tuple) and values and all(
-                    isinstance(v, Const) and v.is_literal and _is_number(v.value) for v in values):
+            if isinstance(node, ast.List):
+                return _ListDisplay(values)
+            if values and all(_is_literal(v) for v in values):
                 return _TupleConst(values)
             return values
         return self.expr(node)
@@ -221,6 +225,9 @@ class Lowerer(Expressions):
         if isinstance(target, ast.Name):
             if isinstance(value, _TupleConst):
                 value = Const(tuple(v.value for v in value))
+            if isinstance(value, _ListDisplay):
+                raise self.unsupported(target, "list displays", "keep the values in "
+                                       "variables of their own: a, b = x, y")
             if isinstance(value, list):
                 raise self.unsupported(target, "tuple values", "unpack them: a, b = x, y")
             if isinstance(value, Value) and value.hint is None:
@@ -415,7 +422,8 @@ class Lowerer(Expressions):
 
     def stmt_Return(self, node):
         if isinstance(node.value, (ast.Tuple, ast.List)):
-            raise self.unsupported(node, "returning a tuple",
+            kind = "a tuple" if isinstance(node.value, ast.Tuple) else "a list"
+            raise self.unsupported(node, f"returning {kind}",
                                    "the gradient needs one scalar output")
         value = Const(None) if node.value is None else self.expr(node.value)
         self.jump_return(value, node)

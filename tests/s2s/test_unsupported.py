@@ -6,6 +6,7 @@ the test finds that line in this file and checks the error points at it.
 
 import inspect
 import os
+import traceback
 
 import pytest
 
@@ -103,7 +104,41 @@ def fstring(x):
     return x
 
 
+def list_display(x):
+    v = [x, 2 * x]  # <--
+    return v[0]
+
+
+def method_call(x):
+    return x.sum()  # <--
+
+
+def string_method(x, s):
+    t = s.upper()  # <--
+    return x
+
+
+def returns_a_list(x):
+    return [x, x]  # <--
+
+
+class Model:
+    def __init__(self):
+        self.w = 2.0
+
+    def reads_an_attribute(self, x):
+        return self.w * x  # <--
+
+    def calls_a_method(self, x):
+        return self.reads_an_attribute(x)  # <--
+
+
 CASES = [
+    (list_display, "list displays"), (method_call, "method calls on values (x.sum())"),
+    (string_method, "method calls on values (s.upper())"),
+    (returns_a_list, "returning a list"),
+    (Model().reads_an_attribute, "reading attributes of self (self.w)"),
+    (Model().calls_a_method, "calling methods of self (self.reads_an_attribute())"),
     (generator, "yield"), (comprehension, "list comprehensions"),
     (generator_expression, "generator expressions"), (lambda_inside, "lambda"),
     (try_statement, "try statements"), (with_statement, "with statements"),
@@ -159,3 +194,41 @@ def test_a_lambda_is_reported_as_a_lambda():
     square = lambda x: x * x  # noqa: E731
     with pytest.raises(UnsupportedSyntax, match="lambda expressions"):
         ssa(square)
+
+
+def test_method_calls_suggest_the_numpy_function():
+    with pytest.raises(UnsupportedSyntax, match=r"use np\.sum\(x\)"):
+        ssa(method_call)
+
+
+def mode_in_a_tuple(x, mode):
+    if mode in ("double", "twice"):
+        return x * 2.0
+    return x
+
+
+def test_a_tuple_of_strings_is_a_constant():
+    assert ad.source_grad(mode_in_a_tuple)(1.5, "twice") == (2.0, None) == ad.gradient(
+        mode_in_a_tuple, 1.5, "twice")
+    assert ad.source_grad(mode_in_a_tuple)(1.5, "once") == (1.0, None)
+
+
+@pytest.mark.parametrize("entry", [ssa, ad.source_grad], ids=["ssa", "source_grad"])
+def test_an_error_for_the_user_does_not_carry_the_internals(entry):
+    with pytest.raises(UnsupportedSyntax) as info:
+        entry(method_call)
+    frames = traceback.extract_tb(info.value.__traceback__)
+    assert len(frames) <= 2                                   # this test and the entry
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def horner(x):
+    r = 0.0
+    for c in (1.0, 2.0, 3.0):
+        r = r * x + c
+    return r
+
+
+def test_tape_vs_ssa_says_which_functions_it_takes():
+    with pytest.raises(TypeError, match=r"functions of \(x, n\), like the talk's pow"):
+        ad.tape_vs_ssa(horner)
