@@ -4,8 +4,8 @@
   ``nothing``, JAX's ``Zero``). ``ZERO + g`` is ``g``; any row applied to it gives
   ``ZERO``, since every vjp rule is linear in its cotangent. A gradient that is still
   ``ZERO`` at the end becomes ``None``, exactly where the tape answers ``None``.
-- ``seed(y)`` is the cotangent a scalar output starts with (``1``, ``1.0``), as in
-  ``ad.gradient``; a non-scalar output raises ``NotScalarOutput``.
+- ``seed(y)`` is the cotangent a scalar output starts with (``1``, ``1.0``; ``ZERO`` for
+  a bool), as in ``ad.gradient``; a non-scalar output raises ``NotScalarOutput``.
 - ``row_vjp(row, i, g, ans, *args, **params)`` runs a row's vjp rule on numbers, for rows
   whose rule does not read as plain Python text (reductions, user rules).
 - ``tape(f, *args, **kwargs)`` differentiates one call by reverse mode: ``(value,
@@ -70,6 +70,8 @@ def seed(y):
     if t is int:
         return 1
     v = strip(y)
+    if isinstance(v, (bool, np.bool_)):
+        return ZERO                  # a bool output has no derivative: None, as the tape
     if np.iscomplexobj(v):
         raise ComplexOutput("source_grad needs a real output; the function returned a "
                             "complex number, whose gradient is not defined (take .real or abs)")

@@ -128,3 +128,19 @@ def test_arrays_at_the_boundary():
 
 def lambda_free_sum(x, n):
     return np.sum(x ** n + 1 / (x + 1))
+
+
+def identity(x):
+    return x
+
+
+def square(x):
+    return x * x
+
+
+def test_a_bool_output_has_no_gradient_and_a_complex_one_is_refused_like_the_tape():
+    assert ad.source_grad(identity)(True) == (None,) == ad.gradient(identity, True)
+    with pytest.raises(ad.NotScalarOutput, match="real output"):
+        ad.source_grad(square)(1 + 2j)
+    with pytest.raises(ad.NotScalarOutput, match="real output"):
+        ad.gradient(square, 1 + 2j)
