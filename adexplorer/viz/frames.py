@@ -214,21 +214,18 @@ class FrameRenderer:
                 pairs.append((a, b))
         return pairs
 
-    def _ends(self, a: int, b: int):
-        lay, w = self.layout, self.plot.BOX_W / 2
-        return (lay.x[a] + w, lay.y[a]), (lay.x[b] - w, lay.y[b])
-
     def _edge_artist(self, pair, backwards: bool):
         key = pair + (backwards,)
         artist = self._edge_artists.get(key)
         if artist is None:
             from matplotlib.patches import FancyArrowPatch
-            start, end = self._ends(*pair)
+            start, end, rad = self.plot.edge(*pair)     # drawn where the graph's edge is
             if backwards:
-                start, end = end, start
+                start, end, rad = end, start, -rad
             artist = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
                                      color=EDGE_HIGHLIGHT, lw=2.2, shrinkA=0, shrinkB=0,
-                                     zorder=5, animated=True)
+                                     zorder=5, animated=True,
+                                     connectionstyle=f"arc3,rad={rad}")
             self._ax.add_patch(artist)
             self._edge_artists[key] = artist
         return artist
@@ -237,12 +234,14 @@ class FrameRenderer:
         a, b = self.box_of(parent), self.box_of(node)
         if a < 0 or b < 0 or a == b:
             return
-        (x0, y0), (x1, y1) = self._ends(a, b)
+        (x0, y0), (x1, y1), rad = self.plot.edge(a, b)
         key = ("note", a, b)
         artist = self._edge_artists.get(key)
-        if artist is None:               # above the edge, clear of the boxes it joins
+        if artist is None:               # above the edge (or its arc), clear of the boxes
+            rise = abs(rad) * float(np.hypot(x1 - x0, y1 - y0)) / 2
+            top = max(y0, y1) + (self.plot.BOX_H / 2 if rad == 0.0 else 0.0)
             artist = self._ax.text(
-                (x0 + x1) / 2, max(y0, y1) + self.plot.BOX_H / 2 + 0.02, "", ha="center",
+                (x0 + x1) / 2, max(top, (y0 + y1) / 2 + rise) + 0.02, "", ha="center",
                 va="bottom",
                 fontsize=self._notes_size(), color=EDGE_HIGHLIGHT, zorder=6, animated=True,
                 family="DejaVu Sans Mono",

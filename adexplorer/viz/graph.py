@@ -343,7 +343,8 @@ class GraphPlot:
         from matplotlib.patches import FancyBboxPatch
         lay = self.layout
         n_columns = max(lay.n_columns, 1)
-        rows = (float(lay.y.max() - lay.y.min()) + 1) if len(lay.y) else 1.0
+        room = self._arc_room()
+        rows = (float(lay.y.max() - lay.y.min()) + 1 + room) if len(lay.y) else 1.0
         if ax is None:
             import matplotlib.pyplot as plt
             width = float(np.clip(0.8 + 1.25 * n_columns, 3.0, 13.0))
@@ -361,7 +362,7 @@ class GraphPlot:
         self.boxes.set_gid("graph-nodes")
         ax.add_collection(self.boxes)
         self._edges = self._arrows(lay.edges, EDGE_COLOR, 1.0, "graph-edges")
-        self._hot_edges = None
+        self._hot_edges: list = []
         width_in = self.figure.get_size_inches()[0] * ax.get_position().width
         per_box = width_in / (n_columns + 0.2) * w
         longest = max((max(len(b.title), len(b.detail)) for b in lay.boxes), default=8)
@@ -371,7 +372,7 @@ class GraphPlot:
                       for b, x, y in zip(lay.boxes, lay.x, lay.y)]
         ax.set_xlim(-0.6, n_columns - 0.4)
         if len(lay.y):
-            ax.set_ylim(lay.y.min() - 0.6, lay.y.max() + 0.6)
+            ax.set_ylim(lay.y.min() - 0.6, lay.y.max() + 0.6 + room)
         for b in range(1, lay.n_bands):           # a faint rule between bands
             edge = lay.y[lay.band == b].max() + (1 + _BAND_GAP) / 2
             ax.axhline(edge, color="#dddddd", lw=0.8, zorder=0)
@@ -380,10 +381,56 @@ class GraphPlot:
             ax.set_title(heading, fontsize=8, loc="left")
         self._colour((), frozenset(), ())
 
+    def edge(self, a: int, b: int):
+        """Where the edge from box ``a`` to box ``b`` is drawn: ``(start, end, rad)``
+        with matplotlib's ``arc3`` rad. Between neighbouring columns (or into a later
+        band) a straight line from side to side (rad 0); an edge that skips columns
+        leaves from the top of its box and arcs over the boxes on its way into the top
+        of the other, instead of running through them."""
+        lay, w, h = self.layout, self.BOX_W / 2, self.BOX_H / 2
+        xa, ya, xb, yb = lay.x[a], lay.y[a], lay.x[b], lay.y[b]
+        if (lay.band is not None and lay.band[a] != lay.band[b]) or xb - xa < 1.5:
+            return (xa + w, ya), (xb - w, yb), 0.0
+        start, end = (xa + w / 2, ya + h), (xb - w / 2, yb + h)
+        length = float(np.hypot(end[0] - start[0], end[1] - start[1]))
+        # the arc's middle rises rad * length / 2 above its chord: enough to clear a
+        # box top on the way, and no more than a row
+        return start, end, -float(np.clip(0.5 / length, 0.08, 0.5))
+
+    def _arc_room(self) -> float:
+        """Height the arcs of the top row need above it, with room for an edge's note."""
+        lay, room = self.layout, 0.0
+        top = lay.y.max() if len(lay.y) else 0.0
+        for a, b in lay.edges:
+            (x0, y0), (x1, y1), rad = self.edge(a, b)
+            if rad:
+                peak = (y0 + y1) / 2 + abs(rad) * float(np.hypot(x1 - x0, y1 - y0)) / 2
+                room = max(room, peak + 0.3 - (top + 0.6))
+        return room
+
     def _arrows(self, edges, colour, width, gid):
-        from matplotlib.colors import to_rgba
+        """Straight edges as one quiver; edges that skip columns as arcs. Returns the
+        artists drawn."""
+        from matplotlib.patches import FancyArrowPatch
         if not edges:
-            return None
+            return []
+        straight = [e for e in edges if self.edge(*e)[2] == 0.0]
+        artists = [self._quiver(straight, colour, width, gid)] if straight else []
+        for a, b in edges:
+            start, end, rad = self.edge(a, b)
+            if rad == 0.0:
+                continue
+            arc = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}",
+                                  arrowstyle="-|>", mutation_scale=8 + 2 * width,
+                                  color=colour, lw=0.9 * width, shrinkA=0, shrinkB=0,
+                                  zorder=1)
+            arc.set_gid(gid + "-arc")
+            self.ax.add_patch(arc)
+            artists.append(arc)
+        return artists
+
+    def _quiver(self, edges, colour, width, gid):
+        from matplotlib.colors import to_rgba
         lay, w = self.layout, self.BOX_W / 2
         a = np.array([e[0] for e in edges])
         b = np.array([e[1] for e in edges])
@@ -435,9 +482,9 @@ class GraphPlot:
         self.boxes.set_linestyle(styles)
         for k, text in enumerate(self.texts):
             text.set_fontweight("bold" if k in hot_boxes else "normal")
-        if self._hot_edges is not None:
-            self._hot_edges.remove()
-            self._hot_edges = None
+        for artist in self._hot_edges:
+            artist.remove()
+        self._hot_edges = []
         pairs = []
         for p, i in edges:
             if shown(p) and shown(i):

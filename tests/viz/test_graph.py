@@ -212,3 +212,39 @@ def test_plot_graph_draws_into_given_axes_and_checks_its_argument():
     plt.close(fig)
     with pytest.raises(TypeError, match="needs a Trace"):
         ad.plot_graph(lambda x: x)
+
+
+def _loop_of_sines(x):
+    s = x
+    for _ in range(30):
+        s = ad.sin(s) * x + 0.1
+    return s
+
+
+@pytest.mark.parametrize("trace", [
+    ad.trace(_loop_of_sines, 0.7),                                   # collapsed view
+    ad.trace(lambda x, w: ad.sin(x * w) + x * w * x, 1.5, 2.0),      # x skips a column
+], ids=["collapsed loop", "fan-out"])
+def test_edges_that_skip_columns_go_around_the_boxes(trace):
+    """C2 of the review: an edge from x to a box three columns on was drawn straight
+    through the boxes between them. Every drawn edge, plain or highlighted (as a sweep
+    frame draws it), must stay outside every box it does not join."""
+    plot = ad.plot_graph(trace)
+    lay = plot.layout
+    long_edges = [(a, b) for a, b in lay.edges if lay.x[b] - lay.x[a] > 1.5]
+    assert long_edges
+    plot.update(edges=[(lay.boxes[a].members[-1], lay.boxes[b].members[0])
+                       for a, b in long_edges])
+    plot.figure.canvas.draw()
+    to_data = plot.ax.transData.inverted()
+    w, h = plot.BOX_W / 2, plot.BOX_H / 2
+    arcs = [p for p in plot.ax.patches if (p.get_gid() or "").startswith("graph-edges")]
+    assert len(arcs) == 2 * len(long_edges)
+    for arc, (a, b) in zip(arcs, long_edges + long_edges):
+        points = np.vstack([to_data.transform(poly) for poly in arc.get_path().to_polygons()])
+        for k in range(len(lay.boxes)):
+            if k in (a, b):
+                continue
+            inside = ((np.abs(points[:, 0] - lay.x[k]) < w - 0.02)
+                      & (np.abs(points[:, 1] - lay.y[k]) < h - 0.02))
+            assert not inside.any(), f"edge {a}->{b} runs through box {k}"
