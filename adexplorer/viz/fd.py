@@ -221,6 +221,6 @@ def plot_fd_error(f, x0, hs=None):
     ax.set_xlabel("step size h")
     ax.set_ylabel(f"|FD - AD| at x = {short_value(x0)}")
     ax.set_title("truncation error (right) vs round-off error (left)", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center")      # clear of the V and of the floor label
     fig.tight_layout()
     return fig
