@@ -88,3 +88,19 @@ def test_plot_fd_error_is_the_v_curve_with_the_best_steps_marked():
     cs = curves["complex step"].get_ydata()
     assert cs[0] < 1e-14 and hs[0] == pytest.approx(1e-16)
     fig.savefig(__import__("io").BytesIO(), format="png")
+
+
+def test_error_plot_legend_does_not_cover_the_floor_label():
+    """C3 of the review: the legend sat on the 'error 0 (AD itself)' label."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    fig = ad.plot_fd_error(f_slide, 3.0)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ax = fig.axes[0]
+    renderer = canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    label = next(t for t in ax.texts if "AD itself" in t.get_text())
+    assert not legend.overlaps(label.get_window_extent(renderer))
+    for line in ax.get_lines():                      # nor any curve's points
+        xy = ax.transData.transform(line.get_xydata())
+        assert not legend.count_contains(xy[np.isfinite(xy).all(axis=1)])
