@@ -157,7 +157,8 @@ class Sweep(list):
         lines = [s.symbols for s in self]
         line_width = max([28] + [text_width(t) for t in lines])
         value_width = max([12] + [text_width(v) for v in values])
-        return "\n".join(f"{s.step:>3}  {_pad(line, line_width)} {_pad(v, value_width, True)}"
+        # steps are counted from 1 on the page, as the player and the frames count them
+        return "\n".join(f"{s.step + 1:>3}  {_pad(line, line_width)} {_pad(v, value_width, True)}"
                          f"   {s.words}" for s, line, v in zip(self, lines, values))
 
     def __repr__(self) -> str:
