@@ -21,8 +21,6 @@ to write structured Python instead of a jump table.
 
 from __future__ import annotations
 
-import html
-import re
 
 import numpy as np
 
@@ -280,7 +278,7 @@ class SSAFunction:
     @property
     def size(self) -> int:
         """Instructions in the listing: φ nodes, statements and terminators."""
-        return sum(len(b.phis) + len(b.statements) + 1 for b in self.blocks)
+        return self.shown().size
 
     def loops(self) -> list[Loop]:
         out = []
@@ -298,97 +296,34 @@ class SSAFunction:
         return out
 
     # -- printing ------------------------------------------------------------------
+    def shown(self):
+        """The listing as printed (``listing.Listing``): blocks that only jump, constant
+        branches and unreachable blocks left out."""
+        from .listing import Listing
+        return Listing(self)
+
     def listing(self, lines: bool = True) -> list[tuple[str, str]]:
         """``(instruction, comment)`` pairs, one per printed line."""
-        out = [(f"{self.name}(" + ", ".join(f"{p} = {value_text(a)}" for p, a in
-                                            zip(self.params, self.args)) + ")", "")]
-        for b in self.blocks:
-            out.append((f"{names.block_label(b.number)}:", ""))
-            for phi in b.phis:
-                incoming = ", ".join(f"{names.block_label(src.number)} => {value_text(v)}"
-                                     for src, v in phi.incoming)
-                text = f"  {value_text(phi.target)} = {names.PHI}({incoming})"
-                out.append((text, _comment(phi.target, phi.line, lines)))
-            for s in b.statements:
-                rhs = statement_text(s, value_text)
-                text = f"  {value_text(s.target)} = {rhs}" if s.target else f"  {rhs}"
-                out.append((text, _comment(s.target, s.line, lines)))
-            out.append(("  " + terminator_text(b.terminator),
-                        _comment(None, b.terminator.line, lines)))
-        return out
+        return self.shown().rows(lines)
 
     def text(self, lines: bool = True) -> str:
-        rows = self.listing(lines)
-        width = max(len(t) for t, c in rows if c) if any(c for _, c in rows) else 0
-        return "\n".join(f"{t:<{width}}   # {c}" if c else t for t, c in rows)
+        return self.shown().text(lines)
 
     def __str__(self):
         return self.text()
 
     def __repr__(self):
-        return f"<SSAFunction {self.name}: {len(self.blocks)} blocks, {self.size} instructions>"
+        shown = self.shown()
+        return f"<SSAFunction {self.name}: {len(shown.blocks)} blocks, {shown.size} instructions>"
 
     def _repr_html_(self) -> str:
-        rows = []
-        for line in self.text().split("\n"):
-            code, sep, comment = line.partition("   # ")
-            code = _colour(html.escape(code))
-            if sep:
-                code += f'<span style="color:#888">   # {html.escape(comment)}</span>'
-            rows.append(code)
-        return ('<pre class="adexplorer-ssa" style="line-height:1.35">'
-                + "\n".join(rows) + "</pre>")
+        return self.shown().html()
 
     def to_networkx(self):
-        """The control-flow graph: a node per block (key = block number) with its
-        ``label``, ``phis``, ``statements``, ``terminator`` and ``text``; an edge per
+        """The control-flow graph as printed: a node per block (key = block number) with
+        its ``label``, ``phis``, ``statements``, ``terminator`` and ``text``; an edge per
         jump with ``kind`` ("goto", "true", "false") and ``back`` (a loop's back edge)."""
-        import networkx as nx
-        graph = nx.DiGraph(name=self.name, entry=self.blocks[0].number)
-        for b in self.blocks:
-            phis = [f"{value_text(p.target)} = {names.PHI}(" + ", ".join(
-                f"{names.block_label(s.number)} => {value_text(v)}" for s, v in p.incoming) + ")"
-                for p in b.phis]
-            stmts = [(f"{value_text(s.target)} = " if s.target else "")
-                     + statement_text(s, value_text) for s in b.statements]
-            term = terminator_text(b.terminator)
-            graph.add_node(b.number, label=names.block_label(b.number), phis=phis,
-                           statements=stmts, terminator=term,
-                           text="\n".join(phis + stmts + [term]))
-        for b in self.blocks:
-            t = b.terminator
-            if isinstance(t, Goto):
-                graph.add_edge(b.number, t.target.number, kind="goto",
-                               back=t.target.number <= b.number)
-            elif isinstance(t, Branch):
-                graph.add_edge(b.number, t.then.number, kind="true", back=False)
-                graph.add_edge(b.number, t.orelse.number, kind="false", back=False)
-        return graph
-
-
-def _comment(target, line, lines: bool) -> str:
-    parts = []
-    if target is not None and target.hint:
-        parts.append(target.hint)
-    if lines and line:
-        parts.append(f"line {line}")
-    return ", ".join(parts)
-
-
-_TOKENS = re.compile(r"(^#\d+:)|(φ)|\b(br|goto|return)\b|(%\d+)")
-
-
-def _colour(code: str) -> str:
-    def paint(m):
-        label, phi, keyword, value = m.groups()
-        if label:
-            return f'<b style="color:#1f5fa8">{label}</b>'
-        if phi:
-            return f'<b style="color:#8e44ad">{phi}</b>'
-        if keyword:
-            return f'<span style="color:#1e8449;font-weight:bold">{keyword}</span>'
-        return f'<span style="color:#b03a2e">{value}</span>'
-    return _TOKENS.sub(paint, code)
+        return self.shown().to_networkx()
 
 
 # ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ first), each line commented with its variable and its line in this file.
 import networkx as nx
 
 import adexplorer as ad
-from adexplorer.s2s import ssa
+from adexplorer.s2s import LoweringError, ssa
 from adexplorer.s2s.examples import pow as talk_pow
 
 
@@ -127,7 +127,7 @@ def test_if_elif_else_joins_with_a_phi_and_an_early_return():
         "  br %2, #2, #3",
         "#2:",
         "  %3 = %1 * 2                  # y",
-        "  goto #7",
+        "  goto #6",
         "#3:",
         "  %4 = %1 < -1",
         "  br %4, #4, #5",
@@ -136,11 +136,9 @@ def test_if_elif_else_joins_with_a_phi_and_an_early_return():
         "  return %5",
         "#5:",
         "  %6 = %1 * %1                 # y",
-        "  goto #6",
+        "  goto #6",                        # the elif's join only jumps: not printed
         "#6:",
-        "  goto #7",
-        "#7:",
-        "  %7 = φ(#2 => %3, #6 => %6)   # y",
+        "  %7 = φ(#2 => %3, #5 => %6)   # y",
         "  %8 = %7 + 1",
         "  return %8",
     ])
@@ -152,27 +150,28 @@ def fib_like(a, b, n):
     return a
 
 
-def test_for_range_keeps_a_counter_phi_and_a_latch_with_the_increment():
+def test_for_range_keeps_a_counter_phi_and_steps_it_at_the_end_of_the_body():
+    # The lowering steps the counter in a latch block of its own; with no continue it is
+    # reached from the body alone, so the listing prints it as the body's last line.
     text = ssa(fib_like).text(lines=False)
     assert text == "\n".join([
         "fib_like(a = %1, b = %2, n = %3)",
         "#1:",
         "  goto #2",
         "#2:",
-        "  %4 = φ(#1 => 2, #4 => %9)    # k",
-        "  %5 = φ(#1 => %1, #4 => %6)   # a",
-        "  %6 = φ(#1 => %2, #4 => %8)   # b",
+        "  %4 = φ(#1 => 2, #3 => %9)    # k",
+        "  %5 = φ(#1 => %1, #3 => %6)   # a",
+        "  %6 = φ(#1 => %2, #3 => %8)   # b",
         "  %7 = %4 < %3",
-        "  br %7, #3, #5",
+        "  br %7, #3, #4",
         "#3:",
         "  %8 = %5 + %6                 # b",
-        "  goto #4",
-        "#4:",
         "  %9 = %4 + 3                  # k",
         "  goto #2",
-        "#5:",
+        "#4:",
         "  return %5",
     ])
+    assert len(ssa(fib_like).blocks) == 5              # the lowering keeps the latch
 
 
 def search(x, n):
@@ -199,7 +198,16 @@ def test_break_and_continue_go_to_the_exit_and_the_latch():
     assert {b.number for b in latch.preds} == {j.block.number for j in loop.continues} | {
         latch.preds[-1].number}
     text = f.text(lines=False)
-    assert "br True" in text                      # while True: a constant condition
+    # while True: the branch on a constant is a goto, its exit block unreachable, and
+    # the blocks that only jump are bypassed (Zygote's IR shows none of them).
+    assert "br True" not in text and "goto #2\n#2:\n  %3 = φ" in text
+    assert text.endswith("  br %6, #6, #3\n#3:\n  %7 = %5 % 2\n  %8 = %7 == 0\n"
+                         "  br %8, #5, #4\n#4:\n  %9 = %4 * 1.5                 # x\n"
+                         "  goto #5\n#5:\n  %10 = φ(#3 => %4, #4 => %9)   # x\n  goto #2\n"
+                         "#6:\n  return %4")
+    graph = f.to_networkx()
+    assert sorted(graph.nodes) == [1, 2, 3, 4, 5, 6]
+    assert [(a, b) for a, b, d in graph.edges(data=True) if d["back"]] == [(5, 2)]
 
 
 def short(x, n):
@@ -213,7 +221,7 @@ def short(x, n):
 def test_and_short_circuits_through_its_own_blocks():
     text = ssa(short).text(lines=False)
     assert "  %6 = %3 < 100.0" in text              # evaluated only when i < n
-    assert "φ(#3 => %6, #4 => %5)" in text          # the value of `i < n and x < 100.0`
+    assert "φ(#3 => %6, #2 => %5)" in text          # the value of `i < n and x < 100.0`
 
 
 def unused_loop_variable(x, n):
@@ -226,3 +234,65 @@ def unused_loop_variable(x, n):
 def test_dead_values_and_their_phis_are_removed():
     text = ssa(unused_loop_variable).text(lines=False)
     assert "# t" not in text and "*" not in text
+
+
+def pow_early(x, n):
+    r = 1.0
+    while n > 0:
+        r = r * x
+        if r > 100.0:
+            return r
+        n -= 1
+    return r * 2
+
+
+def test_an_early_return_in_a_loop_prints_without_empty_blocks():
+    assert ssa(pow_early).text(lines=False) == "\n".join([
+        "pow_early(x = %1, n = %2)",
+        "#1:",
+        "  goto #2",
+        "#2:",
+        "  %3 = φ(#1 => 1.0, #5 => %6)   # r",
+        "  %4 = φ(#1 => %2, #5 => %8)    # n",
+        "  %5 = %4 > 0",
+        "  br %5, #3, #6",
+        "#3:",
+        "  %6 = %3 * %1                  # r",
+        "  %7 = %6 > 100.0",
+        "  br %7, #4, #5",
+        "#4:",
+        "  return %6",
+        "#5:",
+        "  %8 = %4 - 1                   # n",
+        "  goto #2",
+        "#6:",
+        "  %9 = %3 * 2",
+        "  return %9",
+    ])
+
+
+def _zoo():
+    from . import zoo
+    return [getattr(zoo, name) for name in dir(zoo)
+            if callable(getattr(zoo, name)) and getattr(getattr(zoo, name), "__module__", "")
+            == zoo.__name__ and not name.startswith("_")]
+
+
+def test_every_printed_block_does_something_and_every_phi_names_its_predecessors():
+    import re
+    for f in _zoo() + [branchy, fib_like, search, short, pow_early]:
+        try:
+            form = ssa(f)
+        except LoweringError:
+            continue
+        graph = form.to_networkx()
+        assert "br True" not in form.text() and "br False" not in form.text()
+        for number, data in graph.nodes(data=True):
+            if number != graph.graph["entry"]:
+                assert data["phis"] or data["statements"] or not data["terminator"].startswith(
+                    "goto"), (f.__name__, number)
+            preds = {f"#{p}" for p in graph.predecessors(number)}
+            for phi in data["phis"]:
+                assert set(re.findall(r"(#\d+) =>", phi)) == preds, (f.__name__, phi)
+        reachable = nx.descendants(graph, graph.graph["entry"]) | {graph.graph["entry"]}
+        assert reachable == set(graph.nodes), f.__name__
