@@ -69,10 +69,10 @@ ad.plot_graph(ad.trace(f, 3.0))
 # | word | meaning |
 # |---|---|
 # | primal | an ordinary value computed by the program (`y1 = log(x)`) |
-# | tangent | the derivative of a value with respect to an input, carried forward (`dy1`) |
+# | tangent | the derivative of a value with respect to an input, carried forward; the tangent of `y2` is written `y2'` under its box, and it is a line of the Wengert list of $f'$ (`y2' = dy3`: that list numbers its lines on its own) |
 # | adjoint, cotangent | the derivative of the output with respect to a value, carried backward (`ȳ1`) |
 # | Wengert list, tape, trace | the program as a list of single operations, each result named once |
 # | jvp / vjp | Jacobian-vector product (forward mode) / vector-Jacobian product (reverse mode) |
-# | SSA | static single assignment: the compiler's form of a program, with branches instead of loops |
+# | SSA | static single assignment: the compiler's form of a program in which every variable is assigned once; loops become branches, and φ nodes choose a value where branches meet |
 #
 # Start with [1. What is AD](01_what_is_ad.ipynb).

@@ -104,17 +104,28 @@ print(t)
 #   `log` is `1/x`, of `sin` is `cos`, of `5 * y` is `5`);
 # * its product with the derivative of the line's input (the **chain rule**).
 #
-# The result is again a Wengert list, the Wengert list of $f'$. Here `dyk` names the
-# derivative of `yk` with respect to `x`:
+# The result is again a Wengert list, the Wengert list of $f'$. Its lines are numbered on
+# their own, `dy1`, `dy2`, ...; they do not match `y1`, `y2`, ... one for one. Some lines
+# are local partials, and the others are chain-rule products: the **tangents**, each the
+# derivative of one `yk` with respect to `x`.
 
 # %%
 print(t.tangent_wengert())
 
 # %% [markdown]
-# Read it from the top: `dy1` is the slope of `log` at `x`; `dy2` the slope of `sin` at
-# `y1`; `dy3 = dy2 * dy1` chains them; `dy4 = 5 * dy3` is the last step. No formula was
-# simplified and nothing was approximated. We can run this list by hand at $x = 3$, using
-# the values of the first list where the second one needs them:
+# Read it from the top:
+#
+# | line | what it is |
+# |---|---|
+# | `dy1 = 1 / x` | the slope of `log` at `x`; times $dx/dx = 1$ it is also the tangent of `y1` |
+# | `dy2 = cos(y1)` | the slope of `sin` at `y1`: a local partial, not a tangent |
+# | `dy3 = dy2 * dy1` | the chain rule: the tangent of `y2`, $dy_2/dx$ |
+# | `dy4 = 5 * dy3` | the tangent of `y3`, the output: $f'(x)$ |
+#
+# In the pictures of the next notebooks the tangent of a node is written under its box
+# with a prime and with the line that holds it: `y2' = dy3`. No formula was simplified and
+# nothing was approximated. We can run this list by hand at $x = 3$, using the values of
+# the first list where the second one needs them:
 
 # %%
 x = 3.0
@@ -136,11 +147,10 @@ ad.derivative(f, 3.0)
 ad.derivative(f, 3.0) == dy4 == df(3.0)
 
 # %% [markdown]
-# So **AD in three steps**:
-#
-# 1. get the Wengert list of the expression (run it and record, or read the source);
-# 2. transform each instruction with the derivative definition (its local partial);
-# 3. combine them with the chain rule.
+# That is all there is to AD. Record the program as single operations (by running it, or
+# by reading its source); replace each operation by its local slope, which we know by heart
+# for every elementary function; multiply the slopes along the way, as the chain rule
+# says.
 #
 # Whether the chain-rule products are taken from the input towards the output (forward
 # mode) or from the output back towards the inputs (reverse mode) is the subject of the
@@ -169,7 +179,9 @@ ad.fd_check(f, 3.0)
 # AD all 16. Here is the whole story of step sizes on one log-log plot: the error of each
 # difference formula against `h`. Right of the minimum the truncation error dominates
 # (slope 1 for the forward difference, slope 2 for the central one); left of it round-off
-# dominates and grows like `1/h`. AD would be a line at zero: it has no `h` to choose.
+# dominates and grows like `1/h`. The complex step has no subtraction, so it has no
+# round-off side: its error falls with `h` and stays at the bottom. AD would be a line at
+# zero: it has no `h` to choose.
 
 # %%
 ad.plot_fd_error(f, 3.0)
@@ -187,19 +199,26 @@ ad.plot_fd(f, (0.5, 20.0))
 # In a lecture you will want all of this for a function the class suggests. Load the
 # extension once; then a cell starting with `%%autodiff` differentiates its expression (or
 # `def`) at the point given by `--at`. `--static` prints plain text and pictures, the same
-# on every run:
+# on every run, and `--mode forward` keeps to what this notebook showed:
 
 # %%
 %load_ext adexplorer
 
 # %%
-%%autodiff --at x=3.0 --static
+%%autodiff --at x=3.0 --mode forward --static
 5*sin(log(x))
 
 # %% [markdown]
+# You know everything here but one part: the **forward sweep**, step by step, evaluates
+# the Wengert list of $f'$ line by line at $x = 3$ while the values are computed; the
+# pictures show the same steps on the graph. How that works, and why a step names a
+# *jvp rule*, is notebook 2. Without `--mode forward` the cell also shows reverse mode
+# (an adjoint list and a backward sweep): that is notebook 3, which ends with the whole
+# output.
+#
 # Without `--static`, the cell shows the interactive version; `ad.explore(f, x)` does the
-# same from Python: tabs for the Wengert lists, both sweeps (animated), AD against finite
-# differences with a step-size slider, and more.
+# same from Python: tabs for the Wengert lists, the sweeps (animated; notebooks 2 and 3),
+# AD against finite differences with a step-size slider, and more.
 
 # %% tags=["nbval-ignore-output"]
 ad.explore(f, 3.0)

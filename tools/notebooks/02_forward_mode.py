@@ -230,11 +230,11 @@ import matplotlib.pyplot as plt
 def filmstrip(trace, sweep):
     """One small picture of the graph per step of a sweep."""
     fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.5 * len(sweep)))
-    for ax, step in zip(axes, sweep):
+    for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
         edge = [] if step.parent is None else [(step.parent, step.node)]
-        done = [s.node for s in sweep[:step.step]]
+        done = [s.node for s in sweep[:k - 1]]
         ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, ax=ax,
-                      title=f"step {step.step}: {step.symbols}")
+                      title=f"step {k}: {step.symbols}")
     plt.show()
 
 
@@ -245,6 +245,8 @@ filmstrip(t, sweep)
 #
 # `ad.SweepPlayer` plays the same sweep: press ▶, drag the slider, or step with the
 # buttons. The table fills in the primal and tangent of each node as the sweep reaches it.
+# Under each box the player writes that node's tangent with a prime and the line of the
+# list that holds it: `y2' = dy3` is the tangent of `y2`, computed by the line `dy3`.
 # (The player needs a running kernel: on a static web page it does not move.)
 
 # %% tags=["nbval-ignore-output"]

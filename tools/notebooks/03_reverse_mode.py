@@ -163,7 +163,8 @@ print()
 print(th.adjoint_wengert())
 
 # %% [markdown]
-# `backward_sweep()` lists every step with its value; the `+=` step is marked as an
+# `backward_sweep()` lists every step with the value it gives; at the `+=` step it shows
+# the adjoint before and after the contribution, and the step is marked as an
 # accumulation. At the end $\bar a = \partial h/\partial a = b + \cos a$ and
 # $\bar b = \partial h / \partial b = a$:
 
@@ -171,7 +172,7 @@ print(th.adjoint_wengert())
 sweep = th.backward_sweep()
 print(sweep)
 print()
-print("accumulating steps:", [s.step for s in sweep if s.accumulates])
+print("accumulating steps:", [s.symbols for s in sweep if s.accumulates])
 print("gradient:", ad.gradient(h, 2.0, 3.0), " by hand:", (3.0 + math.cos(2.0), 2.0))
 
 # %% [markdown]
@@ -185,11 +186,11 @@ import matplotlib.pyplot as plt
 def filmstrip(trace, sweep):
     """One small picture of the graph per step of a sweep."""
     fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.9 * len(sweep)))
-    for ax, step in zip(axes, sweep):
+    for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
         edge = [] if step.parent is None else [(step.parent, step.node)]
-        done = [s.node for s in sweep[:step.step]]
+        done = [s.node for s in sweep[:k - 1]]
         ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, ax=ax,
-                      title=f"step {step.step}: {step.symbols}")
+                      title=f"step {k}: {step.symbols}")
     plt.show()
 
 
@@ -291,6 +292,23 @@ print(ad.explain_gradient(pow, 2, 5))
 
 # %%
 ad.gradient(lambda x: x * x, 3)
+
+# %% [markdown]
+# ## 7. Everything at once
+#
+# Notebook 1 ended with `%%autodiff` in forward mode only. With both sweeps known, here
+# is its whole output for `g(x) = pow(x, 5)` at 2: the Wengert list, the list of $g'$
+# (forward mode), the adjoint list (reverse mode), both sweeps step by step, and the
+# finite-difference check. `x` is used by all five multiplications, so its adjoint
+# collects five contributions of $2^4 = 16$; the `+=` rows show the running total reach
+# 80.
+
+# %%
+%load_ext adexplorer
+
+# %%
+%%autodiff --at x=2,n=5 --wrt x --static
+pow(x, n)
 
 # %% [markdown]
 # ## Try it

@@ -10,8 +10,10 @@
 # programming itself becomes differentiable: you write a simulation, a parser or a game,
 # and tune its numbers by gradient descent.
 #
-# This notebook runs through that list with adexplorer, then looks at higher derivatives,
-# at a classic trap (perturbation confusion) and at a small model trained end to end.
+# This notebook runs through that list with adexplorer (sections 1 to 6), then looks at
+# higher derivatives, at a classic trap (perturbation confusion) and at a small model
+# trained end to end (sections 7 to 10). Short of time, teach the two halves in two
+# sittings; the appendix is for the curious.
 
 # %%
 import math
@@ -183,12 +185,13 @@ def f(x):
 
 
 df = ad.grad(f)          # Zygote's f'
-ddf = ad.D(ad.grad(f))   # (f')': forward mode over reverse mode
+ddf = ad.D(ad.grad(f))   # the second derivative, here by forward mode over reverse mode
 df(3.0), ddf(3.0)
 
 # %% [markdown]
-# Both are the talk's values. There are several ways to take a second derivative, and the
-# talk also shows the closed form
+# Both are the talk's values. (Zygote's `(f')'` nests reverse mode twice; `ad.D(ad.grad(f))`
+# puts forward mode over reverse mode, the mixed mode of section 8.) There are several ways
+# to take a second derivative, and the talk also shows the closed form
 # $f''(x) = -5\,(\sin(\log x) + \cos(\log x))/x^2$ giving a number that differs in the last
 # digit. adexplorer reproduces that too:
 
@@ -205,50 +208,24 @@ print("closed form                           ", ddf_closed_form(3.0))
 
 # %% [markdown]
 # Which is right? Both are. They are **neighbouring floating-point numbers**, one unit in
-# the last place (ulp) apart; each method performs the multiplications and additions in a
-# different order and rounds differently along the way. A 40-digit reference, computed with
-# Python's `decimal` module (a Taylor series for sin and cos), settles which double is
-# nearest to the exact value:
-
-# %%
-from decimal import Decimal, getcontext
-
-getcontext().prec = 40
-
-
-def taylor(t, first_power):
-    """sin (first_power=1) or cos (first_power=0) of a Decimal by its Taylor series."""
-    term = t if first_power else Decimal(1)
-    total, k = term, first_power
-    while abs(term) > Decimal(10) ** -45:
-        term = -term * t * t / ((k + 1) * (k + 2))
-        total, k = total + term, k + 2
-    return total
-
-
-log3 = Decimal(3).ln()
-exact = -(5 * (taylor(log3, 1) + taylor(log3, 0))) / 9
-a, b = -0.7474497024968648, -0.7474497024968649
-print("exact  ", format(exact, ".25f"))
-print("neighbours:", np.nextafter(a, -1.0) == b,
-      "  ulp =", abs(a - b))
-print("distance of ...648 from exact:", float(abs(Decimal(a) - exact)))
-print("distance of ...649 from exact:", float(abs(Decimal(b) - exact)))
-
-# %% [markdown]
-# The exact value rounds to ...649; ...648 is off by about $0.76 \cdot 10^{-16}$, less than
-# one ulp. Zygote's `(f')'` and adexplorer's forward-over-reverse happen to round the same
-# way, which is why the talk's -0.7474497024968648 comes out exactly; nesting forward mode
-# twice, or reverse twice, or the closed form, lands on the neighbour. Any of them is as
-# accurate as double precision allows: AD's derivatives are exact up to rounding, not
-# bit-for-bit independent of how they are computed.
+# the last place (ulp) apart: each method performs the multiplications and additions in a
+# different order and rounds differently along the way. AD's derivatives are exact up to
+# rounding, not bit-for-bit independent of how they are computed. (The appendix at the end
+# settles, with 40 digits, which of the two doubles is nearer the exact value.)
 #
 # ## 8. Hessians: forward over reverse
 #
-# For a function of many inputs, the matrix of second derivatives is the Jacobian of the
-# gradient. The gradient is cheapest in reverse mode (one output), and its Jacobian in
-# forward mode (as many outputs as inputs, and a pass per input): `ad.hessian` is
-# `ad.jacfwd(ad.grad(f))`, the *mixed mode* from the talk's list. For Rosenbrock's
+# For a function of $n$ inputs, the matrix of second derivatives is the Jacobian of the
+# gradient. The gradient itself is cheapest in reverse mode: one output, so one backward
+# sweep gives all $n$ entries. Its Jacobian is square ($n \times n$), so pass counts do not
+# choose the outer mode: forward or reverse, it takes $n$ passes (one Hessian-vector
+# product each, a few gradients' worth of work). Forward mode is chosen outside because
+# it needs no tape of its own: a dual number rides through the inner reverse pass, while
+# reverse over reverse would record the whole backward sweep on a second tape and keep it
+# in memory. That is `ad.hessian`: `ad.jacfwd(ad.grad(f))`, the *mixed mode* from the
+# talk's list. (For a large $n$ one seldom wants all $n^2$ entries: a single
+# Hessian-vector product, one forward pass over the gradient, is what Newton-type
+# methods use.) For Rosenbrock's
 # function at its minimum $(1, 1)$ the Hessian by hand is
 # $\begin{pmatrix} 2 + 1200x^2 - 400y & -400x \\ -400x & 200 \end{pmatrix}
 #  = \begin{pmatrix} 802 & -400 \\ -400 & 200 \end{pmatrix}$:
@@ -384,3 +361,44 @@ plt.show()
 #   `check_grads`.
 # * Build a `TaggedDual` that fixes `NaiveDual`: give each call of `D` a fresh tag and
 #   make arithmetic keep tangents with different tags apart.
+
+# %% [markdown]
+# ## Appendix: which rounding is nearer?
+#
+# Section 7 printed two second derivatives of $5\sin(\log x)$ at 3 that differ in the last
+# digit, -0.7474497024968648 and -0.7474497024968649. A 40-digit reference, computed with
+# Python's `decimal` module (a Taylor series for sin and cos), settles which double is
+# nearest to the exact value:
+
+# %%
+from decimal import Decimal, getcontext
+
+getcontext().prec = 40
+
+
+def taylor(t, first_power):
+    """sin (first_power=1) or cos (first_power=0) of a Decimal by its Taylor series."""
+    term = t if first_power else Decimal(1)
+    total, k = term, first_power
+    while abs(term) > Decimal(10) ** -45:
+        term = -term * t * t / ((k + 1) * (k + 2))
+        total, k = total + term, k + 2
+    return total
+
+
+log3 = Decimal(3).ln()
+exact = -(5 * (taylor(log3, 1) + taylor(log3, 0))) / 9
+a, b = -0.7474497024968648, -0.7474497024968649
+print("exact  ", format(exact, ".25f"))
+print("neighbours:", np.nextafter(a, -1.0) == b,
+      "  ulp =", abs(a - b))
+print("distance of ...648 from exact:", float(abs(Decimal(a) - exact)))
+print("distance of ...649 from exact:", float(abs(Decimal(b) - exact)))
+
+# %% [markdown]
+# The exact value rounds to ...649; ...648 is off by about $0.76 \cdot 10^{-16}$, less than
+# one ulp. Zygote's `(f')'` (reverse over reverse, in Julia) and adexplorer's forward over
+# reverse happen to round the same way, which is why the talk's -0.7474497024968648 comes
+# out exactly; in adexplorer, nesting forward mode twice, or reverse mode twice, or the
+# closed form, lands on the neighbour. The same nesting in two libraries need not round
+# alike, and any of them is as accurate as double precision allows.
