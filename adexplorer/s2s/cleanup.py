@@ -9,7 +9,7 @@ are numbered in program order, so the listing is the same run to run.
 
 from __future__ import annotations
 
-from .ir import CALL, TAPE, UNDEF, Branch, Const, If, Loop, Return, Statement, Value
+from .ir import CALL, TAPE, UNDEF, Blk, Branch, Const, If, Jump, Loop, Return, Statement, Value
 from .resolve import IMPURE
 
 
@@ -17,6 +17,7 @@ def finish(blocks, args, body, jumps):
     subst = _remove_trivial_phis(blocks)
     _apply(subst, blocks, body, jumps)
     _remove_dead(blocks)
+    _prune_unreachable(blocks, body)
     for b in blocks:
         b.preds = []
     for b in blocks:
@@ -141,6 +142,44 @@ def _remove_dead(blocks):
     for b in blocks:
         b.phis = [p for p in b.phis if p.target in live]
         b.statements = [s for s in b.statements if s.target in live or not _pure(s)]
+
+
+def _prune_unreachable(blocks, body):
+    """Leave out of the region tree what no path reaches: after ``while True:`` without
+    ``break`` (its exit, the implicit ``return None``), an arm of ``if False:``. The
+    blocks stay (branches name them); no code is generated for them."""
+    seen, work = {blocks[0]}, [blocks[0]]
+    while work:
+        t = work.pop().terminator
+        if isinstance(t, Branch) and isinstance(t.cond, Const) and t.cond.is_literal \
+                and t.cond is not UNDEF:
+            nxt = [t.then if t.cond.value else t.orelse]
+        else:
+            nxt = [t.target] if hasattr(t, "target") else \
+                [t.then, t.orelse] if isinstance(t, Branch) else []
+        for b in nxt:
+            if b not in seen:
+                seen.add(b)
+                work.append(b)
+
+    def prune(items):
+        kept = []
+        for item in items:
+            if isinstance(item, (Blk, Jump)) and item.block not in seen:
+                continue
+            if isinstance(item, If):
+                prune(item.then)
+                prune(item.orelse)
+                if not item.then and not item.orelse:
+                    continue
+            elif isinstance(item, Loop):
+                if item.header_block not in seen:
+                    continue
+                prune(item.header)
+                prune(item.body)
+            kept.append(item)
+        items[:] = kept
+    prune(body)
 
 
 __all__ = ["finish"]

@@ -178,3 +178,23 @@ def test_the_generated_code_is_differentiable_again():
     grad_pow = ad.source_grad(zoo.pow_while)
     assert ad.derivative(lambda x: grad_pow(x, 5)[0], 2.0) == 160.0
     assert ad.gradient(lambda x: grad_pow(x, 5)[0], 2.0) == (160.0,)
+
+
+def pow_while_true(x, n):               # the loop only ends by return: nothing after it
+    r = 1
+    if n == 0:
+        return 1.0
+    while True:
+        r *= x
+        n -= 1
+        if n == 0:
+            return r
+
+
+def test_code_nothing_reaches_is_not_generated():
+    src = source(pow_while_true)
+    assert "seed(None)" not in src                  # the implicit return None after the loop
+    assert src.count("site = ") == 3                # site = 0, and the two real returns
+    assert "site = 1" in src and "site = 2" in src and "site == 2" in src
+    for args in [(2.0, 3), (2.0, 0), (1.5, 1)]:
+        assert ad.source_grad(pow_while_true)(*args) == ad.gradient(pow_while_true, *args)
