@@ -25,8 +25,8 @@ from ..core.symbolic import Sym, expression
 from . import runtime
 from .adjoint import Reverse, indent
 from .analysis import Analysis
-from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Const, Goto, If, Jump, Loop,
-                 Value, index_text, operand, py_literal)
+from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump,
+                 Loop, Value, index_text, operand, py_literal)
 from .lower import LoweringError, ssa
 from .resolve import IMPURE
 from .localnames import nfkc
@@ -100,6 +100,7 @@ class Forward:
                 if loop.latch is not None:
                     self.implicit.update(s for s in loop.latch.statements
                                          if s.nondiff and s.row is R.add)
+        self.used = _used_values(plan.fn)    # a call whose value nobody reads stands alone
 
     # -- text ----------------------------------------------------------------------
     def text(self, v) -> str:
@@ -118,6 +119,8 @@ class Forward:
             return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
         if s.kind == ROW and "{args}" not in s.row.display:
             return f"{target} = {expression(s.row, [operand(a, self.text) for a in s.args], s.params)}"
+        if s.kind in (PLAIN, CALL, TAPE) and s.target not in self.used:
+            return self.call_text(s, args, args)         # print(...): run for its effect
         return f"{target} = {self.call_text(s, args, args)}"
 
     def call_text(self, s, args, atoms) -> str:
@@ -422,6 +425,19 @@ class Unit:
         for fn, (forward, _) in self.ns.functions.items():
             if forward in namespace and self.lowered.get(fn) is not None:
                 namespace[forward].__defaults__ = fn.__defaults__
+
+
+def _used_values(fn) -> set:
+    """Values some statement, φ node, branch or return reads."""
+    used = set()
+    for b in fn.blocks:
+        for phi in b.phis:
+            used.update(v for _, v in phi.incoming)
+        for s in b.statements:
+            used.update(s.args)
+        t = b.terminator
+        used.add(getattr(t, "cond", None) if isinstance(t, Branch) else getattr(t, "value", None))
+    return {v for v in used if isinstance(v, Value)}
 
 
 def _may_have_effects(s, plan) -> bool:

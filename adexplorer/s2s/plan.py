@@ -481,8 +481,10 @@ def control(plan) -> tuple[dict, str | None]:
             info.exit = new("exit")
         if len(info.latch_sites) > 1:
             info.latch = new("latch")
-        first = loop.body[0].block if loop.body and isinstance(loop.body[0], Blk) else None
-        every = info.latch is not None or first in plan.records
+        # ``while stack:`` can count the iterations when each finished one pushes: a
+        # block every iteration runs (at the top of the body) saves something.
+        every = info.latch is not None or any(
+            isinstance(item, Blk) and item.block in plan.records for item in loop.body)
         if loop.parent is not None or not every:
             info.count = new("count")
     sites = [j for j in returns_in(plan.fn.body)]

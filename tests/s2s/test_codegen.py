@@ -198,3 +198,47 @@ def test_code_nothing_reaches_is_not_generated():
     assert "site = 1" in src and "site = 2" in src and "site == 2" in src
     for args in [(2.0, 3), (2.0, 0), (1.5, 1)]:
         assert ad.source_grad(pow_while_true)(*args) == ad.gradient(pow_while_true, *args)
+
+
+def return_before_the_push(x, n):
+    r = 1.0
+    for i in range(n):
+        if r > 100:
+            return r
+        r = r * x
+    return r
+
+
+def test_a_loop_whose_every_finished_iteration_pushes_pops_while_the_stack_has_items():
+    src = source(return_before_the_push)
+    assert "while stack:" in src and "count" not in src
+    for args in [(1.5, 20), (1.5, 3), (200.0, 3), (2.0, 0)]:
+        assert ad.source_grad(return_before_the_push)(*args) == ad.gradient(
+            return_before_the_push, *args)
+
+
+def add_until_ten(x):
+    while x < 10:
+        x = x + 0.3
+    return x
+
+
+def test_no_bookkeeping_that_nothing_reads():
+    src = source(add_until_ten)
+    assert "count" not in src and "stack" not in src
+    assert ad.source_grad(add_until_ten)(1.0) == (1.0,) == ad.gradient(add_until_ten, 1.0)
+
+
+def prints_each_step(x, n):
+    y = x
+    for i in range(n):
+        print("step", i)
+        y = y * x
+    return y
+
+
+def test_a_call_run_for_its_effect_is_not_bound_to_a_variable(capsys):
+    src = source(prints_each_step)
+    assert "        print('step', i)\n" in src
+    assert ad.source_grad(prints_each_step)(1.5, 2) == (3 * 1.5 ** 2, None)
+    assert capsys.readouterr().out == "step 0\nstep 1\n"
