@@ -219,26 +219,27 @@ class Forward:
         return lines
 
     def jump(self, jump) -> list[str]:
+        where = f"  # {jump.kind}, line {jump.line}"      # sites are numbered in program order
         if jump.kind == "break":
             info = self.infos[jump.loop]
-            return ([f"{info.exit} = {jump.site}"] if info.exit else []) + ["break"]
+            return ([f"{info.exit} = {jump.site}{where}"] if info.exit else []) + ["break"]
         if jump.kind == "continue":
-            return self.latch(jump.loop, jump.site) + ["continue"]
+            return self.latch(jump.loop, jump.site, where) + ["continue"]
         lines = []
         if self.form == "vjp":
             lines.append(f"{self.out} = {self.text(jump.value)}")
         if self.site:
-            lines.append(f"{self.site} = {jump.site}")
+            lines.append(f"{self.site} = {jump.site}{where}")
         if jump.loop is not None:
             lines.append("break")
         return lines
 
-    def latch(self, loop, site) -> list[str]:
+    def latch(self, loop, site, where="  # end of the loop body") -> list[str]:
         """What ends an iteration at ``site``: its record, the count, the latch block."""
         info = self.infos[loop]
         lines = []
         if info.latch:
-            lines.append(f"{info.stack}.append({site})")
+            lines.append(f"{info.stack}.append({site}){where}")
         if info.count:
             lines.append(f"{info.count} += 1")
         if loop.latch is not None:
