@@ -121,6 +121,7 @@ def explain(args) -> str:
                          ssa=args.ssa is not None, source=source)
     except Exception as err:                  # the function itself failed: say where
         raise CellError(describe_error(err, program, _loaded)) from None
+    report.notes[:0] = program.notes
     return report.text(sweeps=args.steps)
 
 

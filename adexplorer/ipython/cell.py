@@ -83,6 +83,7 @@ class Program:
     kind: str                       # "expression" or "def"
     filename: str
     lines: dict = field(default_factory=dict)   # filename -> {line: cell line}
+    notes: list = field(default_factory=list)   # what looks valid but may not be meant
 
     def cell_line(self, filename: str, line: int) -> int | None:
         """The cell line of ``line`` in ``filename`` (the cell or the generated def)."""
@@ -146,7 +147,28 @@ def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None
     program = _program(explored, point, wrt, f"{EXPRESSION_NAME}({', '.join(point)}) = "
                        f"{expression}", direct=True)
     program.kind, program.filename, program.lines = "expression", filename, lines
+    program.notes = [f"{noun} assigns to {name} (line {line}), which --at gives: from there "
+                     f"on {name} is no longer the variable differentiated"
+                     for name, line in _assigned(statements) if name in point]
     return program
+
+
+def _assigned(statements) -> list:
+    """``(name, line)`` for each name the statements assign in their own scope (not in
+    a def, lambda, class or comprehension inside them), first assignment only."""
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+              ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    found: dict = {}
+
+    def visit(node):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.setdefault(node.id, node.lineno)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, scopes):
+                visit(child)
+    for statement in statements:
+        visit(statement)
+    return list(found.items())
 
 
 def from_function(fn, point: dict, wrt=None, name: str | None = None) -> Program:
@@ -242,7 +264,18 @@ def _check_names(tree, namespace, point, expression: bool):
             continue
         given = "".join(f"{v}=...," for v in point)
         hint = f"give it a value (--at {given}{name}=...) or define it"
+        close = _did_you_mean(name, list(namespace) + list(math_names()) + list(point))
+        if close:
+            hint = f"did you mean {close}? Or {hint}"
         raise CellError(f"undefined name {name!r} (line {node.lineno}): {hint}")
+
+
+def _did_you_mean(name: str, known) -> str | None:
+    """The known name ``name`` is most likely a misspelling of (``loog`` -> ``log``)."""
+    import difflib
+    known = [k for k in dict.fromkeys(known) if not k.startswith("_")]
+    found = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def _run(tree, filename: str, namespace: dict):

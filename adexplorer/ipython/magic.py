@@ -83,7 +83,7 @@ class AutodiffMagics(Magics):
               help="forward (tangents, dual numbers), reverse (adjoints) or both (default)")
     @argument("--plot", metavar="LO:HI",
               help="also plot f, f' by AD and by finite differences over LO..HI "
-                   "(for a negative LO write --plot=-1:2)")
+                   "(--plot 0.5:5, --plot -1:2)")
     @argument("--ssa", action="store_true",
               help="also show the SSA form and the generated adjoint code of the function")
     @argument("--static", action="store_true",
@@ -140,6 +140,7 @@ def _differentiate(cell: str, options: dict, namespace: dict, built: list):
     report = analyse(program.function, program.args, title=program.title,
                      modes=MODES[options["mode"]], ssa=options["ssa"],
                      source=program.explored)
+    report.notes[:0] = program.notes
     figure = _fd_figure(program, options["plot"]) if options["plot"] else None
     if options["static"]:
         show_static(report, figure)

@@ -48,9 +48,11 @@ def parse_point(text: str, option: str = "--at") -> dict:
     for item in items:
         name, eq, value = item.partition("=")
         name, value = name.strip(), value.strip()
-        if not eq or not value:
+        if not eq or not value or not name:
+            spaced = " (no spaces around =)" if "=" in items or any(
+                i.startswith("=") or i.endswith("=") for i in items) else ""
             raise CellError(f"{option} wants NAME=VALUE pairs separated by commas "
-                            f"(x=3.0,y=2); got {item!r}")
+                            f"(x=3.0,y=2){spaced}; got {item!r}")
         if not name.isidentifier() or keyword.iskeyword(name):
             raise CellError(f"{option}: {name!r} is not a variable name")
         if name in point:

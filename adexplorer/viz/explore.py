@@ -84,6 +84,7 @@ def summary_html(report: Report) -> str:
            f"<div>value: <b>{esc(number(report.value))}</b></div>",
            "".join(f'<div style="color:#9a6700">NumPy warned: {esc(m)}</div>'
                    for m in report.warnings),
+           "".join(f'<div style="color:{RED}">note: {esc(m)}</div>' for m in report.notes),
            f'<table style="font-size:14px"><tr><th></th>{heads}'
            "<th>vs finite differences</th></tr>" + "".join(rows) + "</table>"]
     out.append(rules_html(report, only_wrong=True))

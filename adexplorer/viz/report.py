@@ -71,6 +71,7 @@ class Report:
     adjoint_source: str | None = None
     ssa_note: str = ""
     warnings: list = field(default_factory=list)        # what NumPy warned about, once each
+    notes: list = field(default_factory=list)           # answers that look valid but are not
 
     gradients: tuple | None = None                      # ad.gradient(f, *args), scalar f
 
@@ -131,6 +132,10 @@ def analyse(f, args, *, title: str | None = None, modes=MODES, ssa: bool = False
         report.rules = check_rules(trace)
     report.warnings = list(dict.fromkeys(str(w.message) for w in caught
                                          if issubclass(w.category, RuntimeWarning)))
+    if not all(np.all(np.isfinite(np.asarray(v, dtype=complex)))
+               for v in trees.leaves(value)):
+        report.notes.append(f"{report.name} is {number(value)} at this point (outside its "
+                            "domain, or overflowing): its derivatives here mean nothing")
     if ssa:
         _add_ssa(report, source if source is not None else f)
     return report
@@ -187,8 +192,8 @@ def _fd_checks(f, args, names, explanation, scalar_output, reverse_row=True) -> 
 
 def check_rules(trace) -> list:
     """Each use of a user rule (``@ad.adjoint`` / ``@ad.tangent`` row) in ``trace``,
-    checked at its recorded arguments: the rule's vjp and jvp along a fixed random
-    direction against central differences of the row's own function."""
+    checked at its recorded arguments: the rule the user wrote (vjp or jvp) along a
+    fixed random direction against central differences of the row's own function."""
     nodes = trace.nodes
     checks = []
     for node in nodes:
@@ -197,12 +202,15 @@ def check_rules(trace) -> list:
             continue
         args = [nodes[a.index].value if not isinstance(a, Const) else a.value for a in node.args]
         plain = {k: v for k, v in node.params.items() if not k.startswith("_")}
+        # the rule the user wrote: @ad.adjoint rows have a forward pass (value, pullback),
+        # @ad.tangent rows a jvp; the other mode is derived from it, so a second check
+        # would only repeat the first
+        written = "vjp" if prim.forward_pass is not None else "jvp"
         for position, arg in enumerate(node.args):
             if isinstance(arg, Const) or not _differentiable(args[position]):
                 continue
-            for mode in ("vjp", "jvp"):
-                checks.append(_check_rule(node, prim, args, plain, position, mode,
-                                          nodes[arg.index].name))
+            checks.append(_check_rule(node, prim, args, plain, position, written,
+                                      nodes[arg.index].name))
     return checks
 
 
@@ -335,6 +343,8 @@ def _text(report: Report, sweeps: bool) -> list:
     out.append(f"value: {number(report.value)}")
     for message in report.warnings:
         out.append(f"NumPy warned: {message}")
+    for note in report.notes:
+        out.append(f"note: {note}")
     out.append("")
     out += _gradient_lines(report)
     out.append("")

@@ -190,6 +190,7 @@ def out_data(out):
 
 def test_help_lists_every_option(shell):
     doc = AutodiffMagics.autodiff.__doc__
+    assert "--plot=-1:2" not in doc and "--plot -1:2" in doc    # C11: both spellings work
     assert "%%autodiff [--at NAME=VALUE" in doc
     for option in ("--at", "--wrt", "--mode", "--plot", "--ssa", "--static", "--func"):
         assert option in doc
@@ -230,6 +231,10 @@ BAD = {
     "not a number": ("--at x=1.0", "'x is ' + str(x)", "must return a number"),
     "empty cell": ("--at x=1.0", "\n", "the cell is empty"),
     "no expression": ("--at x=1.0", "y = 2 * x", "should end with an expression"),
+    # C19 of the review: say what went wrong, not only what was expected
+    "spaces around = in --at": ("--at x = 3.0", "5*x", "(no spaces around =); got 'x'"),
+    "misspelled function": ("--at x=3.0", "5*sin(loog(x))",
+                            "undefined name 'loog' (line 1): did you mean log?"),
 }
 
 
@@ -370,3 +375,17 @@ def test_backward_table_shows_the_running_total(shell):
     totals = [line.split("→")[1].split()[0] for line in sweep.splitlines() if "+=" in line]
     assert totals == ["32", "48", "64", "80"]
     assert "64 + 16 → 80" in sweep
+
+
+def test_answers_that_look_valid_get_a_note(shell):
+    """M11: 'x = 5' in the cell replaces the variable of --at (the gradient None is then
+    about the 5, not the x the user meant); log at -1 is nan, so its derivative -1 (the
+    1/x rule) means nothing. Both say so, in text and in the widget's summary."""
+    _, out = ok(shell, "%%autodiff --at x=3.0 --static\nx = 5\nx*2")
+    assert ("note: the cell assigns to x (line 1), which --at gives" in out.stdout)
+    _, out = ok(shell, "%%autodiff --at x=3.0 --static\ny = x + 1\ny*2")
+    assert "note:" not in out.stdout
+    res, _ = ok(shell, "%%autodiff --at x=-1.0\nlog(x)")
+    assert res.report.notes == ["f is nan at this point (outside its domain, or "
+                                "overflowing): its derivatives here mean nothing"]
+    assert "note: f is nan at this point" in res.widget.children[0].value

@@ -117,7 +117,8 @@ def test_a_wrong_user_rule_is_flagged_in_red_with_its_error():
     assert "DISAGREES" in ex.header.value and "#cf222e" in ex.header.value
     wrong = ex.report.wrong_rules
     # argument 2: the rule says 2, d(a + b)/db is 1; direction and cotangent are 1 for scalars
-    assert [(r.position, r.mode) for r in wrong] == [(1, "vjp"), (1, "jvp")]
+    # checked once, in the mode the rule was written for (C9: the derived jvp repeated it)
+    assert [(r.position, r.mode) for r in wrong] == [(1, "vjp")]
     for r in wrong:
         assert r.rule_value == pytest.approx(2.0) and r.fd_value == pytest.approx(1.0, abs=1e-6)
         assert r.error == pytest.approx(1.0, abs=1e-6)
@@ -126,7 +127,8 @@ def test_a_wrong_user_rule_is_flagged_in_red_with_its_error():
 
 def test_a_right_user_rule_passes():
     checks = check_rules(ad.trace(lambda x: good_add(x, x * x), 1.3))
-    assert len(checks) == 4 and all(c.ok for c in checks)
+    assert [(c.position, c.mode) for c in checks] == [(0, "vjp"), (1, "vjp")]
+    assert all(c.ok for c in checks)
     assert analyse(lambda x: good_add(x, x * x), (1.3,)).wrong_rules == []
 
 
