@@ -10,9 +10,17 @@ broadcasting (``x̄ = sum_to(ȳ1 * y, shape=shape(x))``). ``.source`` shows the 
 function gets for numbers (``grad_pow`` and, for functions it calls, their
 ``forward_``/``backward_`` passes), ``.array_source`` the form for arrays.
 
+At a domain boundary Python raises (``1 / 0.0``, ``0.0 ** -1``, an overflow) or goes
+complex (``(-8.0) ** 0.5``) where the table's rows follow NumPy (inf or nan with a
+RuntimeWarning); the same code then runs with ``/ // % **`` computed by the rows
+(``guards.numpy_semantics``), from the start when it prints or calls code of the
+user's (so nothing runs twice). Globals are read when the gradient is called: if a name
+the code read now means another object, ``f`` is lowered again.
+
 Calls to other Python functions of the user's are lowered and differentiated the same
-way (recursion included); a function that cannot be lowered (no source, unsupported
-syntax, a library function) is differentiated by the tape, ``ad.vjp``, for that call.
+way (recursion included; default and keyword arguments too); a function that cannot be
+lowered (no source, unsupported syntax, a decorator's wrapper, a library function) is
+differentiated by the tape, ``ad.vjp``, for that call.
 
 Arguments may be numbers, arrays, and lists, tuples or dicts of them (indexed as
 ``xs[i]``, ``p["w"]``): the gradient of a container is the same container, with
