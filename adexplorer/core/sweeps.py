@@ -51,7 +51,9 @@ class ForwardStep:
 
     @property
     def caption(self) -> str:
-        if self.kind == "seed" or self.contribution is self.tangent:
+        if self.kind == "seed":                 # its symbols already hold the value
+            return f"{self.words}: {self.symbols}"
+        if self.contribution is self.tangent:
             return f"{self.words}: {self.symbols} = {short_value(self.tangent)}"
         return (f"{self.words}: {self.symbols}, adding {short_value(self.contribution)} "
                 f"gives {short_value(self.tangent)}")
@@ -96,6 +98,8 @@ class BackwardStep:
 
     @property
     def caption(self) -> str:
+        if self.kind == "seed":                 # its symbols already hold the value
+            return f"{self.words}: {self.symbols}"
         if self.before is None:
             return f"{self.words}: {self.symbols} = {short_value(self.after)}"
         return (f"{self.words}: {self.symbols}, "

@@ -309,3 +309,17 @@ def test_a_tangent_rule_has_a_backward_sweep_and_a_player():
         player = ad.SweepPlayer(trace, mode=mode)
         player.show(player.n_frames - 1)
         assert player.frames.check.ok and "7" in player.status.value
+
+
+def test_sweep_text_and_step_captions():
+    """M2/C4: the text table counts steps from 1 like the player, a += row shows the
+    running total (x̄ of x w + sin x at 3, 2 is cos 3 + 2), a seed's caption says its
+    value once."""
+    trace = ad.trace(f_fanout, 3.0, 2.0)
+    sweep = trace.backward_sweep()
+    rows = str(sweep).splitlines()
+    assert [int(r.split()[0]) for r in rows] == list(range(1, len(sweep) + 1))
+    total = f"{math.cos(3.0):.6g} + 2 → {math.cos(3.0) + 2:.6g}"
+    assert [r for r in rows if "+=" in r] and all(total in r for r in rows if "+=" in r)
+    assert sweep[0].caption.endswith(": y\u03043 = 1")
+    assert trace.forward_sweep()[0].caption.endswith(": dx = 1")
