@@ -104,8 +104,9 @@ def remember_source(source: str, label: str) -> str:
 def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None = None,
           label: str = "autodiff", noun: str = "the cell") -> Program:
     """Turn ``cell`` into a ``Program`` (see the module text). ``namespace`` is where the
-    cell's ``def``s and any math names they need are put; the caller restores it on
-    failure (``NamespaceGuard``). ``noun`` names the text in messages ("the cell")."""
+    cell's ``def``s and any math names they need are put (they stay, so the functions
+    work in later cells; an expression cell without defs changes nothing); the caller
+    restores it on failure (``NamespaceGuard``). ``noun`` names the text in messages."""
     cell = textwrap.dedent(cell).rstrip()      # leading blank lines stay: line numbers count them
     filename = remember_source(cell + "\n", label)
     if not cell.strip():
@@ -127,6 +128,10 @@ def build(cell: str, namespace: dict, point: dict, *, wrt=None, func: str | None
     if not ends_with_expression and not defs:
         raise CellError(f"{noun} should end with an expression to differentiate "
                         "(5*sin(log(x))) or define a function with def")
+    if ends_with_expression and not defs:
+        # Nothing of this cell outlives it: its function sees the math names in a copy
+        # of the namespace, and the user's namespace gains no sin, log or np.
+        namespace = dict(namespace)
     _inject_math(tree, namespace)
     _check_names(tree, namespace, point, ends_with_expression)
     lines = {filename: {k: k for k in range(1, cell.count("\n") + 2)}}

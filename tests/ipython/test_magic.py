@@ -389,3 +389,14 @@ def test_answers_that_look_valid_get_a_note(shell):
     assert res.report.notes == ["f is nan at this point (outside its domain, or "
                                 "overflowing): its derivatives here mean nothing"]
     assert "note: f is nan at this point" in res.widget.children[0].value
+
+
+def test_an_expression_cell_leaves_the_namespace_as_it_was(shell):
+    """C10: after '5*sin(log(x))' a later plain cell 'sin(0.5)' worked without an import
+    (and failed once copied into a script). Only a def cell keeps names, for its defs."""
+    before = set(shell.user_ns)
+    ok(shell, "%%autodiff --at x=3.0 --static\n5*sin(log(x))")
+    added = {n for n in set(shell.user_ns) - before if not n.startswith("_")}
+    assert added == set()
+    result, _ = run(shell, "sin(0.5)")
+    assert isinstance(result.error_in_exec, NameError)
