@@ -408,18 +408,21 @@ class GraphPlot:
                 room = max(room, peak + 0.3 - (top + 0.6))
         return room
 
-    def _arrows(self, edges, colour, width, gid):
-        """Straight edges as one quiver; edges that skip columns as arcs. Returns the
+    def _arrows(self, edges, colour, width, gid, backwards=False):
+        """Straight edges as one quiver; edges that skip columns as arcs; ``backwards``:
+        the arrowheads point at the source (an adjoint flowing back). Returns the
         artists drawn."""
         from matplotlib.patches import FancyArrowPatch
         if not edges:
             return []
         straight = [e for e in edges if self.edge(*e)[2] == 0.0]
-        artists = [self._quiver(straight, colour, width, gid)] if straight else []
+        artists = [self._quiver(straight, colour, width, gid, backwards)] if straight else []
         for a, b in edges:
             start, end, rad = self.edge(a, b)
             if rad == 0.0:
                 continue
+            if backwards:
+                start, end, rad = end, start, -rad
             arc = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}",
                                   arrowstyle="-|>", mutation_scale=8 + 2 * width,
                                   color=colour, lw=0.9 * width, shrinkA=0, shrinkB=0,
@@ -429,13 +432,15 @@ class GraphPlot:
             artists.append(arc)
         return artists
 
-    def _quiver(self, edges, colour, width, gid):
+    def _quiver(self, edges, colour, width, gid, backwards=False):
         from matplotlib.colors import to_rgba
         lay, w = self.layout, self.BOX_W / 2
         a = np.array([e[0] for e in edges])
         b = np.array([e[1] for e in edges])
         x0, y0 = lay.x[a] + w, lay.y[a]
         x1, y1 = lay.x[b] - w, lay.y[b]
+        if backwards:
+            (x0, y0), (x1, y1) = (x1, y1), (x0, y0)
         colours = np.array([to_rgba(colour)] * len(edges))
         if lay.band is not None:
             colours[lay.band[a] != lay.band[b], 3] = 0.45   # into a later band: fainter
@@ -446,19 +451,20 @@ class GraphPlot:
         q.set_gid(gid)
         return q
 
-    def update(self, highlight=None, done=(), edges=()):
+    def update(self, highlight=None, done=(), edges=(), backwards: bool = False):
         """Recolour for one frame: ``highlight`` (a node index or several), ``done``
-        (node indices already handled) and ``edges`` ((parent, node) pairs to emphasise)."""
+        (node indices already handled) and ``edges`` ((parent, node) pairs to emphasise;
+        ``backwards``: drawn pointing at the parent, as an adjoint flows)."""
         if highlight is None:
             hot = ()
         elif isinstance(highlight, (int, np.integer)):
             hot = (int(highlight),)
         else:
             hot = tuple(int(i) for i in highlight)
-        self._colour(hot, frozenset(int(i) for i in done), tuple(edges))
+        self._colour(hot, frozenset(int(i) for i in done), tuple(edges), backwards)
         return self
 
-    def _colour(self, hot, done, edges):
+    def _colour(self, hot, done, edges, backwards=False):
         lay = self.layout
         shown = lambda i: 0 <= i < len(lay.box_of) and lay.box_of[i] >= 0  # noqa: E731
         hot_boxes = {int(lay.box_of[i]) for i in hot if shown(i)}
@@ -492,7 +498,8 @@ class GraphPlot:
                 if pair in lay.edge_members and pair not in pairs:
                     pairs.append(pair)
         if pairs:
-            self._hot_edges = self._arrows(pairs, EDGE_HIGHLIGHT, 2.2, "graph-edges-highlight")
+            self._hot_edges = self._arrows(pairs, EDGE_HIGHLIGHT, 2.2, "graph-edges-highlight",
+                                           backwards)
         self.highlight, self.done = hot, done
 
     def box_colours(self) -> np.ndarray:
@@ -515,11 +522,14 @@ class GraphPlot:
                 f"columns{wrapped}{note}>")
 
 
-def plot_graph(trace: Trace, highlight=None, done=(), *, edges=(), nodes=None,
-               max_nodes: int = 60, ax=None, title: str | None = None) -> GraphPlot:
-    """Draw ``trace`` as a layered graph; see ``GraphPlot`` for the returned object."""
+def plot_graph(trace: Trace, highlight=None, done=(), *, edges=(), backwards: bool = False,
+               nodes=None, max_nodes: int = 60, ax=None,
+               title: str | None = None) -> GraphPlot:
+    """Draw ``trace`` as a layered graph; see ``GraphPlot`` for the returned object.
+    ``edges`` are drawn in colour, pointing back at their parent with ``backwards``
+    (the reverse sweep's direction)."""
     if not isinstance(trace, Trace):
         raise TypeError(f"plot_graph needs a Trace (from ad.trace(f, *args)), "
                         f"not a {type(trace).__name__}")
     plot = GraphPlot(trace, nodes=nodes, max_nodes=max_nodes, ax=ax, title=title)
-    return plot.update(highlight, done, edges)
+    return plot.update(highlight, done, edges, backwards)

@@ -248,3 +248,14 @@ def test_edges_that_skip_columns_go_around_the_boxes(trace):
             inside = ((np.abs(points[:, 0] - lay.x[k]) < w - 0.02)
                       & (np.abs(points[:, 1] - lay.y[k]) < h - 0.02))
             assert not inside.any(), f"edge {a}->{b} runs through box {k}"
+
+
+def test_a_backwards_edge_points_at_its_parent():
+    """C13: the reverse filmstrip drew the adjoint's edge forwards, the player backwards."""
+    trace = ad.trace(lambda x: ad.sin(x) * x, 0.5)        # x -> y1 = sin(x) -> y2
+    forward = ad.plot_graph(trace, edges=[(1, 2)])
+    back = ad.plot_graph(trace, edges=[(1, 2)], backwards=True)
+    q_forward, q_back = (next(c for c in p.ax.collections
+                              if c.get_gid() == "graph-edges-highlight") for p in (forward, back))
+    assert q_forward.U[0] > 0 and q_back.U[0] < 0          # towards y2, towards y1
+    assert np.allclose(q_forward.X + q_forward.U, q_back.X)
