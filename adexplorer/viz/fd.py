@@ -49,11 +49,15 @@ class FDCheck:
                        f"{', '.join(r.method for r in self.rows)}")
 
     def __str__(self) -> str:
-        mode = "forward" if np.ndim(self.x) == 0 else "reverse"
-        head = f"f'({short_value(self.x)}) by AD ({mode} mode) = {short_value(self.ad, 16)}"
+        if np.ndim(self.x) == 0:
+            head = f"f'({short_value(self.x)}) by AD (forward mode) = {short_value(self.ad, 16)}"
+        else:
+            shape = ", ".join(str(n) for n in np.shape(self.x))
+            head = (f"gradient by AD (reverse mode) at an array of shape ({shape}), each entry "
+                    "differenced in turn; value: the first entries, |error|: the largest")
         lines = [head, f"{'method':<14}{'value':>24}{'step h':>11}{'|error|':>11}"]
         for r in self.rows:
-            value = short_value(r.value, 16) if r.value is not None else "-"
+            value = _entries(r.value) if r.value is not None else "-"
             h = f"{r.h:.0e}" if r.h else ""
             err = f"{r.error:.1e}" if r.error is not None else "-"
             note = f"  {r.note}" if r.note else ""
@@ -71,6 +75,13 @@ class FDCheck:
         return (f"<p>f'({html.escape(short_value(self.x))}) by AD = "
                 f"{html.escape(short_value(self.ad, 16))}</p><table><tr><th>method</th>"
                 f"<th>value</th><th>h</th><th>|error|</th><th></th></tr>{rows}</table>")
+
+
+def _entries(v) -> str:
+    """A value for the table: a number in full, an array by its first entries."""
+    if isinstance(v, np.ndarray) and v.ndim and v.size > 2:
+        return "[" + ", ".join(f"{e:.6g}" for e in v.ravel()[:2]) + ", …]"
+    return short_value(v, 16)
 
 
 def _step(x, h):

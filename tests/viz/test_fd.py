@@ -104,3 +104,13 @@ def test_error_plot_legend_does_not_cover_the_floor_label():
     for line in ax.get_lines():                      # nor any curve's points
         xy = ax.transData.transform(line.get_xydata())
         assert not legend.count_contains(xy[np.isfinite(xy).all(axis=1)])
+
+
+def test_an_array_argument_shows_numbers_not_shapes():
+    """C6: every value cell read 'array (2, 2)'. d/dw sum(tanh(w)^2) = 2 tanh(w) / cosh(w)^2."""
+    W = np.array([[0.1, 0.2], [0.3, 0.4]])
+    text = str(ad.fd_check(lambda W: np.sum(np.tanh(W) ** 2), W))
+    assert "array (2, 2)" not in text and "shape (2, 2)" in text
+    first = ", ".join(f"{2 * np.tanh(w) / np.cosh(w) ** 2:.6g}" for w in (0.1, 0.2))
+    rows = text.splitlines()[2:]
+    assert len(rows) == 4 and all(f"[{first}, …]" in row for row in rows)
