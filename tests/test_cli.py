@@ -222,3 +222,10 @@ def test_steps_show_the_running_total(powfile):
               "--mode", "reverse")
     sweep = out.stdout.split("backward sweep, step by step:")[1]
     assert "64 + 16 → 80" in sweep
+
+
+def test_a_nan_value_gets_a_note():
+    """M11: log at -1 is nan; its derivative by the 1/x rule, -1, means nothing here."""
+    out = run("explain", "log(x)", "--at", "x=-1.0")
+    assert out.returncode == 0, out.stderr
+    assert "note: f is nan at this point" in out.stdout and out.stderr == ""
