@@ -177,7 +177,8 @@ print("gradient:", ad.gradient(h, 2.0, 3.0), " by hand:", (3.0 + math.cos(2.0), 
 
 # %% [markdown]
 # The same steps as pictures. The highlighted box sends its adjoint back along the thick
-# arrow (against the direction the data flowed); green boxes have already sent theirs.
+# arrow, which points against the direction the data flowed (as in the player below);
+# green boxes have already sent theirs.
 
 # %%
 import matplotlib.pyplot as plt
@@ -189,8 +190,8 @@ def filmstrip(trace, sweep):
     for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
         edge = [] if step.parent is None else [(step.parent, step.node)]
         done = [s.node for s in sweep[:k - 1]]
-        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, ax=ax,
-                      title=f"step {k}: {step.symbols}")
+        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, backwards=True,
+                      ax=ax, title=f"step {k}: {step.symbols}")
     plt.show()
 
 

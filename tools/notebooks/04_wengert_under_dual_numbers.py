@@ -11,7 +11,8 @@
 # Its answer is to look at what the Julia compiler makes of `D(f, 3)`: `@code_warntype`
 # shows the plain floating-point operations that remain once the `Dual` type is compiled
 # away. Between the three operations of `f` (a `log`, a `sin`, a multiplication) sit the
-# operations that compute the tangent (`1/x`, `cos`, two more multiplications). The dual
+# operations that compute the tangent: `1/x`, `cos`, three multiplications and an
+# addition, two of which (`sin(y1) * 0.0` and adding it) turn out to be wasted work. The dual
 # numbers were a way of *writing* the derivative's Wengert list, interleaved with the
 # function's own.
 #

@@ -31,13 +31,11 @@ import adexplorer as ad
 # %% [markdown]
 # ## 1. SSA form
 #
-# *Static single assignment* form rewrites a function so that
-#
-# * every variable is assigned **exactly once** (a reassigned variable becomes several
-#   numbered values: `%3`, `%6`, ...),
-# * most values are the result of a call (`%5 = %3 > 0`, `%7 = %4 * %1`),
-# * all control flow becomes **branches** between *basic blocks* (straight-line pieces of
-#   code): `goto #2`, or `br %5, #3, #4` (to `#3` if `%5` is true, else to `#4`).
+# *Static single assignment* form rewrites a function in three ways. A variable that is
+# reassigned becomes several numbered values (`%3`, `%6`, ...), each of them assigned
+# **exactly once**. Operators turn into calls too (`%5 = %3 > 0`, `%7 = %4 * %1`). And no
+# `while` or `if` is left: the code is cut into straight-line *basic blocks* joined by
+# **branches**, `goto #2`, or `br %5, #3, #4` (to `#3` if `%5` is true, else to `#4`).
 #
 # One problem remains. In a loop, `r` is 1 on the first pass and the previous product on
 # the others: which single value is it? A **φ node** at the top of a block answers that:
@@ -119,8 +117,9 @@ draw_cfg(pow_ssa)
 print(ad.trace(pow, 2.0, 3))
 
 # %% [markdown]
-# `ad.tape_vs_ssa()` measures both for growing $n$: the operations the tape records, and
-# the instructions in the SSA form (which is written once, whatever $n$ will be).
+# `ad.tape_vs_ssa()` measures both for growing $n$: the operations on `x` the tape records
+# (one multiplication per trip; the counter's `n - 1` is left out), and the instructions in
+# the SSA form (which is written once, whatever $n$ will be).
 
 # %%
 sizes = ad.tape_vs_ssa(pow)
@@ -128,7 +127,7 @@ sizes
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.4))
-ax.plot(sizes.n, sizes.tape, "o-", label="tape: operations recorded by ad.trace")
+ax.plot(sizes.n, sizes.tape, "o-", label="tape: operations on x recorded by ad.trace")
 ax.plot(sizes.n, sizes.ssa, "s-", label="SSA form: instructions in ad.ssa")
 ax.set_xlabel("n in pow(x, n)")
 ax.set_ylabel("length")
@@ -242,7 +241,7 @@ plt.show()
 
 # %% [markdown]
 # Zygote goes one step further: its adjoint code goes through the Julia compiler and LLVM,
-# which is why the talk's `@code_llvm f'(3.)` in notebook 4 is a handful of machine
+# which is why the talk's `@code_llvm f'(3.)` in notebook 4 is a handful of LLVM IR
 # instructions with no tape anywhere.
 #
 # ## Try it
