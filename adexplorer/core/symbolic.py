@@ -140,7 +140,7 @@ def vjp_text(prim: Primitive, i: int, g, args, ans="ans", params=None) -> str | 
     """The cotangent ``prim`` sends to argument ``i`` as a ``Sym``, given the incoming ``g``."""
     syms = [_sym(a) for a in args]
     if prim.user:
-        return Sym(f"{_text_and_prec(_sym(g))[0]} · {_user_partial(prim, i, syms)}", PRODUCT)
+        return Sym(f"{_text_and_prec(_sym(g))[0]} * {_user_partial(prim, i, syms)}", PRODUCT)
     return prim.vjp_rule(i)(_sym(g), _sym(ans), *syms, **(params or {}))
 
 
