@@ -24,7 +24,7 @@ from ..core.symbolic import Sym
 from . import guards
 from .analysis import Analysis, Variables
 from .localnames import LocalNames
-from .ir import (CALL, GETITEM, PLAIN, TAPE, Blk, Branch, Const, Goto, If, Jump, Loop,
+from .ir import (CALL, GETITEM, PLAIN, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump, Loop,
                  Value, py_literal)
 
 G = "⟦g⟧"
@@ -317,7 +317,7 @@ class Plan:
         out = {}
 
         def visit(v):
-            if isinstance(v, Const) and v.name and not v.is_literal and v.name not in out:
+            if isinstance(v, Const) and v is not UNDEF and not v.is_literal and v.name not in out:
                 out[v.name] = self.ns.dotted(v.name, self.scope)
         for b in self.fn.blocks:
             for phi in b.phis:

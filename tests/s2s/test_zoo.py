@@ -37,6 +37,8 @@ CASES = [
     (zoo.uses_globals, (2.0,)), (zoo.builtin_max_min, (1.0, 3.0)), (zoo.user_rule, (1.5,)),
     (zoo.array_broadcast, (np.array([1.0, 2.0, 3.0]), 0.5)),
     (zoo.array_loop, (np.array([0.1, 0.5]), 3)),
+    (zoo.defined_in_one_branch, (1.5, 1)), (zoo.defined_in_one_branch, (1.5, -1)),
+    (zoo.defined_in_the_loop, (1.5, 3)),
 ]
 IDS = [f"{f.__name__}{args!r}" for f, args in CASES]
 

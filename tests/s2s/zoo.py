@@ -265,3 +265,17 @@ def array_loop(x, n):
     for i in range(n):
         s = np.tanh(s) * 1.1 + x
     return np.mean(s)
+
+
+def defined_in_one_branch(x, c):        # y exists only where c > 0 (undef on the other path)
+    if c > 0:
+        y = x * 2
+    if c > 0:
+        return y * x
+    return x
+
+
+def defined_in_the_loop(x, n):          # t is undefined if the loop never runs
+    for i in range(n):
+        t = x * i
+    return t
