@@ -40,7 +40,7 @@ from .codegen import Unit
 from .guards import numpy_semantics
 from .ir import CALL, GETITEM, ROW, TAPE, Const
 from ..core.errors import NotScalarOutput
-from .lower import LoweringError, changed_names, ssa
+from .lower import UNDEFINED, LoweringError, ssa, watch
 from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
@@ -90,7 +90,10 @@ class AdjointFunction:
         reads has changed since)."""
         self.ssa = ssa(self.function)
         self._compiled, self._sources, self._units, self._safe, self._effects = {}, {}, {}, {}, {}
-        self._watched = [self.ssa]       # every lowered function: its globals are checked
+        self._globals_read, self._cells_read = [], []     # names read, checked per call
+        self._watch(self.ssa)
+        params = self.ssa.params[len(self._bound):]
+        self._counts = (len(params) - len(self.function.__defaults__ or ()), len(params))
         self.scalar = scalar_safe(self.ssa)
         self._build("scalar" if self.scalar else "array")
 
@@ -102,17 +105,31 @@ class AdjointFunction:
         self._units[mode] = (unit, name)
         self._compiled[mode] = self._entry(unit.ns.d[name])
         self._sources[mode] = full
-        self._watched += [sub for sub in unit.lowered.values() if sub is not None]
+        for sub in unit.lowered.values():
+            if sub is not None:
+                self._watch(sub)
         # With print or tape calls (effects) the NumPy form runs from the start, so an
         # effect never happens twice.
         self._effects[mode] = unit.effects
+
+    def _watch(self, fn_ssa):
+        names, cells = watch(fn_ssa)
+        self._globals_read += names
+        self._cells_read += cells
 
     def _fresh(self):
         """Globals are read live, as the source reads: if one the code was generated
         for now means something else (``K = 5.0`` in a later cell, a helper defined
         again), lower and generate again."""
-        if any(changed_names(fn) for fn in self._watched):
-            self._lower()
+        for namespace, name, value in self._globals_read:
+            if namespace.get(name, UNDEFINED) is not value:
+                return self._lower()
+        for cell, value in self._cells_read:
+            try:
+                if cell.cell_contents is not value:
+                    return self._lower()
+            except ValueError:               # the variable was deleted
+                return self._lower()
 
     def _entry(self, fn):
         fn.__defaults__ = self.function.__defaults__
@@ -155,7 +172,7 @@ class AdjointFunction:
             # adexplorer follows NumPy there (inf or nan and a RuntimeWarning), as
             # ad.gradient does.
             return self._numpy_form(mode)(*args)
-        if any(type(g) is complex for g in grads) and not any(
+        if complex in map(type, grads) and not any(
                 np.iscomplexobj(a) for a in args):     # (-8.0) ** 0.5: NumPy gives nan
             return self._numpy_form(mode)(*args)
         return grads
@@ -166,18 +183,20 @@ class AdjointFunction:
             self._check_count(args)
             scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
                                          for a in args)
-            grads = self._run("scalar" if scalar else "array", self._bound + args)
+            everything = self._bound + args if self._bound else args
+            grads = self._run("scalar" if scalar else "array", everything)
             if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
-                grads = self._run("array", self._bound + args)   # arrays appeared inside
+                grads = self._run("array", everything)   # arrays appeared inside
         except (LoweringError, NotScalarOutput) as e:
             raise e.with_traceback(None) from None      # the message says it all
-        grads = grads[len(self._bound):]
-        return tuple(plain_gradient(g, a) for g, a in zip(grads, args))
+        if self._bound:
+            grads = grads[len(self._bound):]
+        return tuple(map(plain_gradient, grads, args))
 
     def _check_count(self, args):
-        params = self.ssa.params[len(self._bound):]
-        defaults = len(self.function.__defaults__ or ())
-        if not len(params) - defaults <= len(args) <= len(params):
+        low, high = self._counts
+        if not low <= len(args) <= high:
+            params = self.ssa.params[len(self._bound):]
             raise TypeError(f"{self.function.__name__}() takes {len(params)} arguments "
                             f"({', '.join(params)}); {len(args)} were given")
 

@@ -30,7 +30,9 @@ from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, L
 from .runtime import in_range
 from .unsupported import UNSUPPORTED, LoweringError, SourceUnavailable, UnsupportedSyntax
 
-__all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedSyntax"]
+__all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedSyntax",
+           "changed_names", "watch", "UNDEFINED"]
+UNDEFINED = object()            # what a name means that is not defined (any more)
 
 
 def ssa(fn) -> SSAFunction:
@@ -460,7 +462,7 @@ def _assigned_names(body, loop_node) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_UNDEFINED = object()
+_UNDEFINED = UNDEFINED
 
 
 def current_value(fn, name):
@@ -481,6 +483,22 @@ def changed_names(fn_ssa) -> list[str]:
     global constant changed in a notebook, a helper function defined again)."""
     fn = fn_ssa.function
     return [name for name, value in fn_ssa.free.items() if current_value(fn, name) is not value]
+
+
+def watch(fn_ssa) -> tuple[list, list]:
+    """What to look at to see quickly whether ``changed_names`` is empty: ``(globals
+    dict, name, value)`` triples (a builtin: the global must stay undefined) and
+    ``(closure cell, value)`` pairs."""
+    fn = fn_ssa.function
+    code, names, cells = fn.__code__, [], []
+    for name, value in fn_ssa.free.items():
+        if name in code.co_freevars:
+            cells.append((fn.__closure__[code.co_freevars.index(name)], value))
+        elif name in fn.__globals__:
+            names.append((fn.__globals__, name, value))
+        else:
+            names.append((fn.__globals__, name, _UNDEFINED))
+    return names, cells
 
 
 def _identifiers(node) -> tuple[tuple, tuple]:

@@ -162,3 +162,21 @@ def test_a_helper_defined_again_is_used():
         assert g(1.0) == (11.0,) == ad.gradient(calls_helper, 1.0)
     finally:
         helper = old
+
+
+def make_scaled(k):
+    def scaled(x):
+        return k * x
+
+    def set_k(value):
+        nonlocal k
+        k = value
+    return scaled, set_k
+
+
+def test_a_closure_variable_is_read_when_the_gradient_is_called():
+    scaled, set_k = make_scaled(2.0)
+    g = ad.source_grad(scaled)
+    assert g(1.0) == (2.0,)
+    set_k(5.0)
+    assert g(1.0) == (5.0,) == ad.gradient(scaled, 1.0)
