@@ -7,8 +7,8 @@ arithmetic and comparisons (chained too), ``and``/``or``/``not``, ``x if c else 
 indexing, calls, ``if``/``elif``/``else``, ``while``, ``for ... in range(...)`` (start,
 stop, step), ``break``, ``continue`` and ``return`` anywhere. Names that are not local
 variables are read from the function's globals and closure when it is lowered; the
-function keeps what they were (``free``), so ``changed_names`` can tell when one now
-means something else and the lowering is out of date.
+function keeps what they were (``free``), so ``watch`` can tell when one now means
+something else and the lowering is out of date.
 
 Anything else raises ``UnsupportedSyntax`` naming the construct and its line in the
 user's file.
@@ -31,7 +31,7 @@ from .runtime import in_range
 from .unsupported import UNSUPPORTED, LoweringError, SourceUnavailable, UnsupportedSyntax
 
 __all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedSyntax",
-           "changed_names", "watch", "UNDEFINED"]
+           "watch", "UNDEFINED"]
 UNDEFINED = object()            # what a name means that is not defined (any more)
 
 
@@ -462,33 +462,11 @@ def _assigned_names(body, loop_node) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_UNDEFINED = UNDEFINED
-
-
-def current_value(fn, name):
-    """What ``name`` means in ``fn`` now: its closure cell, its global, or the builtin."""
-    code = fn.__code__
-    if name in code.co_freevars:
-        try:
-            return fn.__closure__[code.co_freevars.index(name)].cell_contents
-        except ValueError:               # an empty cell
-            return _UNDEFINED
-    if name in fn.__globals__:
-        return fn.__globals__[name]
-    return vars(builtins).get(name, _UNDEFINED)
-
-
-def changed_names(fn_ssa) -> list[str]:
-    """Names the function read when it was lowered that now mean another object (a
-    global constant changed in a notebook, a helper function defined again)."""
-    fn = fn_ssa.function
-    return [name for name, value in fn_ssa.free.items() if current_value(fn, name) is not value]
-
-
 def watch(fn_ssa) -> tuple[list, list]:
-    """What to look at to see quickly whether ``changed_names`` is empty: ``(globals
-    dict, name, value)`` triples (a builtin: the global must stay undefined) and
-    ``(closure cell, value)`` pairs."""
+    """What to look at to see whether a name the function read when it was lowered
+    now means another object (a global constant changed in a notebook, a helper
+    defined again): ``(globals dict, name, value)`` triples (for a builtin the global
+    must stay undefined) and ``(closure cell, value)`` pairs."""
     fn = fn_ssa.function
     code, names, cells = fn.__code__, [], []
     for name, value in fn_ssa.free.items():
@@ -497,7 +475,7 @@ def watch(fn_ssa) -> tuple[list, list]:
         elif name in fn.__globals__:
             names.append((fn.__globals__, name, value))
         else:
-            names.append((fn.__globals__, name, _UNDEFINED))
+            names.append((fn.__globals__, name, UNDEFINED))
     return names, cells
 
 
