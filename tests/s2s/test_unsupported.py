@@ -114,7 +114,7 @@ def method_call(x):
 
 
 def string_method(x, s):
-    t = s.upper()  # <--
+    t = s.upper()  # <--  # noqa: F841
     return x
 
 
