@@ -125,11 +125,11 @@ def glue_option_values(argv: list, flags=("--at", "--wrt", "--plot")) -> list:
     return out
 
 
-def split_words(line: str) -> list:
-    """A magic's line split at spaces that are outside brackets and quotes:
-    ``--at p={'a': 1.0} --wrt p`` -> ``["--at", "p={'a': 1.0}", "--wrt", "p"]``."""
-    words, current, depth, quote = [], "", 0, None
-    for ch in line:
+def _nesting(text: str):
+    """For each character: the character and whether it is outside brackets and quotes,
+    then, last, the state at the end (``None``, whether the text ends inside some)."""
+    depth, quote = 0, None
+    for ch in text:
         if quote:
             quote = None if ch == quote else quote
         elif ch in "'\"":
@@ -138,7 +138,18 @@ def split_words(line: str) -> list:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch.isspace() and depth <= 0:
+        yield ch, quote is None and depth <= 0
+    yield None, depth > 0 or quote is not None
+
+
+def split_words(line: str) -> list:
+    """A magic's line split at spaces that are outside brackets and quotes:
+    ``--at p={'a': 1.0} --wrt p`` -> ``["--at", "p={'a': 1.0}", "--wrt", "p"]``."""
+    words, current = [], ""
+    for ch, outside in _nesting(line):
+        if ch is None:
+            break
+        if ch.isspace() and outside:
             if current:
                 words.append(current)
             current = ""
@@ -157,14 +168,5 @@ def _unquote(word: str) -> str:
 
 def _is_open(text: str) -> bool:
     """Does ``text`` end inside brackets or a string?"""
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-    return depth > 0 or quote is not None
+    *_, (_, still_open) = _nesting(text)
+    return still_open
