@@ -22,20 +22,16 @@ from .cell import CellError
 
 def split_top_level(text: str, sep: str = ",") -> list:
     """Split at ``sep`` outside brackets and quotes: ``"x=[1, 2], y=3"`` -> 2 parts."""
-    parts, depth, quote, start = [], 0, None, 0
-    for k, ch in enumerate(text):
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append(text[start:k])
-            start = k + 1
-    parts.append(text[start:])
+    parts, current = [], ""
+    for ch, outside in _nesting(text):
+        if ch is None:
+            break
+        if ch == sep and outside:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
     return [p.strip() for p in parts if p.strip()]
 
 
