@@ -79,7 +79,7 @@ def {n}(x):
         return impl_{n}(x)
     if tx is Traced:
         p = x.primal
-        if type(p) is float or type(p) is int:
+        if (type(p) is float or type(p) is int) and not x._level.done:
             {value}
             level = x._level
             records = level.trace._records
@@ -87,7 +87,7 @@ def {n}(x):
             return Traced(ans, level, len(records) - 1)
     elif tx is Dual:
         p = x.primal
-        if type(p) is float or type(p) is int:
+        if (type(p) is float or type(p) is int) and not x._level.done:
             {value}
             t = x.tangent
             try:
@@ -112,7 +112,7 @@ def _binary_sources(row) -> str:
     else:
         body = [f"def dual_{method}(self, other):",
                 "    a = self.primal",
-                "    if type(a) is float or type(a) is int:",
+                "    if (type(a) is float or type(a) is int) and not self._level.done:",
                 "        b = other",
                 "        tb = type(b)",
                 "        try:",
@@ -139,7 +139,8 @@ def _binary_sources(row) -> str:
             f"def dual_{reflected}(self, other):",
             "    b = self.primal",
             "    a = other",
-            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
+            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\",
+            "            and not self._level.done:",
             "        t = self.tangent",
             f"        ans = {value}",
             "        try:",
@@ -153,7 +154,7 @@ def _binary_sources(row) -> str:
     src.append("\n".join([
         f"def traced_{method}(self, other):",
         "    a = self.primal",
-        "    if type(a) is float or type(a) is int:",
+        "    if (type(a) is float or type(a) is int) and not self._level.done:",
         "        b = other",
         "        tb = type(b)",
         "        if tb is float or tb is int:",
@@ -174,7 +175,8 @@ def _binary_sources(row) -> str:
         f"def traced_{reflected}(self, other):",
         "    b = self.primal",
         "    a = other",
-        "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
+        "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\",
+        "            and not self._level.done:",
         f"        ans = {value}",
         "        level = self._level",
         "        records = level.trace._records",

@@ -13,6 +13,7 @@ import operator
 
 import numpy as np
 
+from . import arrays
 from . import rules as R
 from . import rules_numpy as RN
 from .errors import NoDerivativeRule, lost_derivative
@@ -80,19 +81,28 @@ class Operators(ADValue):
         self._level.note_use("index", self)
         return operator.index(self.primal)
 
+    # A value whose call has finished (levels.py) converts like its plain value.
     def __int__(self):
+        if self._level.done:
+            return int(self.primal)
         if isinstance(strip(self), (int, np.integer)):
             self._level.note_use("int", self)
             return int(self.primal)
         raise lost_derivative("int", type(self).__name__)
 
     def __float__(self):
+        if self._level.done:
+            return float(self.primal)
         raise lost_derivative("float", type(self).__name__)
 
     def __complex__(self):
+        if self._level.done:
+            return complex(self.primal)
         raise lost_derivative("complex", type(self).__name__)
 
     def __round__(self, ndigits=None):
+        if self._level.done:
+            return round(self.primal, ndigits)
         if ndigits is None:               # an int: it only counts or steers
             self._level.note_use("int", self)
             return round(self.primal)
@@ -100,7 +110,9 @@ class Operators(ADValue):
 
     def __format__(self, spec):
         # f"{x:.3f}" formats the value; plain f"{x}" shows the AD value itself
-        return format(strip(self), spec) if spec else str(self)
+        if spec or self._level.done:
+            return format(self.primal if self._level.done else strip(self), spec)
+        return str(self)
 
     def __getattr__(self, name):
         if not name.startswith("_") and hasattr(np.ndarray, name):
@@ -201,21 +213,31 @@ class Operators(ADValue):
     def tanh(self): return bind(R.tanh, self)
 
     def __array__(self, dtype=None, copy=None):
-        """NumPy asks for a plain array. A scalar AD value may sit in an object array
-        (``np.array([x, y])`` works, slowly); asking for numbers would drop the derivative."""
-        if np.ndim(strip(self)) == 0 and (dtype is None or np.dtype(dtype) == object):
+        """NumPy asks for a plain array (``np.array([x, y])``, ``np.asarray(x)``). An AD
+        value can only sit in an object array: a scalar as itself, an array split into
+        its scalar elements. adexplorer stacks such arrays back into one AD array
+        (``arrays.lift``), so derivatives flow through them. Asking for numbers
+        (``dtype=float``) would drop the derivative and is refused."""
+        if self._level.done:
+            return np.asarray(self.primal, dtype=dtype)
+        if dtype is not None and np.dtype(dtype) != object:
+            raise lost_derivative("np.asarray(dtype)", type(self).__name__)
+        value = strip(self)
+        if np.ndim(value) == 0:
             out = np.empty((), dtype=object)
             out[()] = self
             return out
-        raise lost_derivative("np.asarray", type(self).__name__)
+        if np.size(value) > arrays.MAX_SPLIT:
+            raise lost_derivative("np.asarray(large)", type(self).__name__)
+        return arrays.split(self)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         from .numpy_dispatch import apply_ufunc
-        return apply_ufunc(ufunc, method, inputs, kwargs)
+        return apply_ufunc(ufunc, method, arrays.lift_arguments(inputs), kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         from .numpy_dispatch import apply_function
-        return apply_function(func, args, kwargs)
+        return apply_function(func, arrays.lift_arguments(args), kwargs)
 
 
 def _static_index(index):

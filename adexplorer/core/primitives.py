@@ -178,6 +178,9 @@ def bind(prim: Primitive, *args, **params):
                 top = level
     if top is None:
         return prim.impl(*args, **params)
+    if top.done:                  # values that escaped a finished call act as plain values
+        return bind(prim, *[a.primal if isinstance(a, ADValue) and a._level is top else a
+                            for a in args], **params)
     if prim.nondiff:
         return top.nondiff(prim, args, params)
     return top.process(prim, args, params)
