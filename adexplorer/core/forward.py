@@ -35,6 +35,8 @@ class Dual(Operators):
             self._level = level
 
     def __repr__(self):
+        if self._level.done:                 # escaped its call: a plain value now
+            return repr(self.primal)
         return f"Dual({self.primal!r}, {self.tangent!r})"
 
 

@@ -34,6 +34,8 @@ class Traced(Operators):
         self._index = index
 
     def __repr__(self):
+        if self._level.done:                 # escaped its call: a plain value now
+            return repr(self.primal)
         return f"Traced({self.primal!r})"
 
     @property
