@@ -11,14 +11,14 @@ dict, as gradients do).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from . import trees
-from .calls import argnums_positions, pick, positions, split_aux
-from .errors import InputError
+from .calls import argnums_positions, pick, plain, positions, split_aux
 from .forward import jvp_with_aux, one_like
-from .reverse import _gradients, _outputs, _record, _seed, backprop, grad, Traced
-from .rules import shape
+from .reverse import Traced, _gradients, _outputs, _record, _seed, backprop, grad
 from .rules_numpy import reshape, stack
 
 
@@ -27,42 +27,54 @@ def _unit(leaf, k: int):
     x_shape = tuple(np.shape(leaf))
     if not x_shape:
         return one_like(leaf)
-    n = int(np.prod(x_shape))
-    return np.eye(1, n, k).reshape(x_shape)
+    return np.eye(1, _size(leaf), k).reshape(x_shape)
 
 
 def _size(leaf) -> int:
     return int(np.prod(np.shape(leaf)))
 
 
-def _join(parts, lead: tuple, trail: tuple, axis_last: bool):
-    """Blocks of one Jacobian from its pieces: rows (``axis_last=False``: one per output
-    component, each shaped like the input) or columns (one per input component, each
-    shaped like the output), as a ``lead + trail`` array. Stays differentiable."""
-    if len(parts) == 1 and not (axis_last and trail) and not (not axis_last and lead):
+def _join(parts, lead: tuple, trail: tuple, per_input: bool):
+    """One block of shape ``lead + trail`` (output shape + input shape) from its parts:
+    one column per input component (``per_input``, forward mode) or one row per output
+    component (reverse mode). Built with the rows, so it stays differentiable."""
+    enumerated = trail if per_input else lead
+    if not parts:                                  # an empty array on that side
+        return np.zeros(lead + trail)
+    if not enumerated:
         return parts[0]
-    out_shape = tuple(shape(parts[0]))
-    joined = stack(*parts, axis=len(out_shape) if axis_last else 0)
+    joined = stack(*parts, axis=len(lead) if per_input else 0)
     return reshape(joined, shape=lead + trail)
 
 
+def _per_input(arg, block_at):
+    """``arg``'s gradient structure with ``block_at(j)`` at its differentiable leaf j."""
+    index = itertools.count()
+
+    def leaf(x):
+        j = next(index)
+        return block_at(j) if trees.is_differentiable(x) else None
+    return trees.mirror(leaf, arg)
+
+
 def _assemble(out_value, args, where, single, block):
-    """The Jacobian's structure: for output leaf k, per argument p, the argument's
-    structure with ``block(k, p, j)`` at its leaf j."""
-    out_leaves = iter(range(len(trees.leaves(out_value))))
+    """The Jacobian's structure: the output's, with, at output leaf k, per chosen
+    argument p, the argument's structure holding ``block(k, p, j)`` at its leaf j."""
+    out_index = itertools.count()
 
     def per_output(o):
-        k = next(out_leaves)
+        k = next(out_index)
         if not trees.is_differentiable(o):
             return None
-        per_arg = []
-        for p in where:
-            in_leaves = iter(range(len(trees.leaves(args[p]))))
-            per_arg.append(trees.mirror(lambda leaf, p=p, it=in_leaves: block(k, p, next(it))
-                                        if trees.is_differentiable(leaf) else
-                                        (next(it), None)[1], args[p]))
-        return pick(per_arg, range(len(where)), single)
+        blocks = [_per_input(args[p], lambda j, p=p: block(k, p, j)) for p in where]
+        return pick(blocks, range(len(where)), single)
     return trees.map_structure(per_output, out_value)
+
+
+def _one_leaf(arg, j: int, direction):
+    """A tangent shaped like ``arg``: ``direction`` at leaf ``j``, None elsewhere."""
+    index = itertools.count()
+    return trees.map_structure(lambda leaf: direction if next(index) == j else None, arg)
 
 
 def jacfwd(f, argnums=0, has_aux=False):
@@ -72,40 +84,32 @@ def jacfwd(f, argnums=0, has_aux=False):
 
     def jac(*args, **kwargs):
         where = positions(which, len(args))
-        columns = {}                  # (p, j) -> list of output tangent leaves per component
+        columns = {}                  # (p, j) -> per input component, the output tangents
         value = aux = None
         for p in where:
             for j, leaf in enumerate(trees.leaves(args[p])):
                 if not trees.is_differentiable(leaf):
                     continue
-                cols = columns[p, j] = []
-                for k in range(max(_size(leaf), 1)):
+                columns[p, j] = []
+                for k in range(_size(leaf)):
                     tangents = [None] * len(args)
-                    unit = _unit(leaf, k) if _size(leaf) else np.zeros(np.shape(leaf))
-                    tangents[p] = _one_leaf(args[p], j, unit)
+                    tangents[p] = _one_leaf(args[p], j, _unit(leaf, k))
                     value, t, aux = jvp_with_aux(f, args, tangents, kwargs, has_aux)
-                    cols.append(trees.leaves(t))
-        if not columns:
-            raise InputError("jacfwd: the arguments chosen by argnums hold nothing to "
-                             "differentiate; pass numbers or arrays")
+                    columns[p, j].append(trees.leaves(t))
+        if value is None:             # no input component at all: one pass for the value
+            value, _, aux = jvp_with_aux(f, args, [None] * len(args), kwargs, has_aux)
         out_leaves = trees.leaves(value)
 
         def block(k, p, j):
             cols = [c[k] for c in columns[p, j]]
-            if cols[0] is None:
+            if cols and cols[0] is None:
                 return None
-            lead = tuple(np.shape(out_leaves[k]))
-            return _join(cols, lead, tuple(np.shape(trees.leaves(args[p])[j])), True)
+            trail = tuple(np.shape(trees.leaves(args[p])[j]))
+            return _join(cols, tuple(np.shape(out_leaves[k])), trail, True)
         result = _assemble(value, args, where, single, block)
         return (result, aux) if has_aux else result
     jac.__name__ = jac.__qualname__ = f"jacfwd({getattr(f, '__name__', 'f')})"
     return jac
-
-
-def _one_leaf(arg, j: int, direction):
-    """A tangent shaped like ``arg``: ``direction`` at leaf ``j``, None elsewhere."""
-    counter = iter(range(len(trees.leaves(arg))))
-    return trees.map_structure(lambda leaf: direction if next(counter) == j else None, arg)
 
 
 def jacrev(f, argnums=0, has_aux=False):
@@ -119,27 +123,27 @@ def jacrev(f, argnums=0, has_aux=False):
         level, out, per_arg = _record(f, args, kwargs, where)
         out, aux = split_aux(out, has_aux, "jacrev")
         value = _outputs(out, level)[1]
-        recorded = trees.leaves(out)
-        rows = {}                     # k -> list of per-argument gradient leaves per component
-        for k, o in enumerate(trees.leaves(value)):
+        out_leaves, recorded = trees.leaves(value), trees.leaves(out)
+        rows = {}                     # k -> per output component, the argument gradients
+        for k, o in enumerate(out_leaves):
             if not trees.is_differentiable(o):
                 continue
-            mine = type(recorded[k]) is Traced and recorded[k]._level is level
+            node = recorded[k]._index if type(recorded[k]) is Traced \
+                and recorded[k]._level is level else None
             rows[k] = []
-            for c in range(max(_size(o), 1)):
-                seeds = {recorded[k]._index: _seed(o) if not np.shape(o) else _unit(o, c)} \
-                    if mine else {}
-                grads = _gradients(args, per_arg, backprop(level.trace, seeds, release=True),
-                                   True)
-                rows[k].append({p: trees.leaves(grads[p]) for p in where})
+            for c in range(_size(o)):
+                seed = _unit(o, c) if np.shape(o) else _seed(o)
+                grads = backprop(level.trace, {} if node is None else {node: seed},
+                                 release=True)
+                gradients = _gradients(args, per_arg, grads, True)
+                rows[k].append({p: trees.leaves(gradients[p]) for p in where})
 
         def block(k, p, j):
             parts = [r[p][j] for r in rows[k]]
-            if parts[0] is None:
+            if parts and parts[0] is None:
                 return None
             trail = tuple(np.shape(trees.leaves(args[p])[j]))
-            return _join(parts, tuple(np.shape(trees.leaves(value)[k])), trail, False)
-        from .calls import plain
+            return _join(parts, tuple(np.shape(out_leaves[k])), trail, False)
         result = _assemble(value, args, where, single, block)
         return (result, plain(aux, level)) if has_aux else result
     jac.__name__ = jac.__qualname__ = f"jacrev({getattr(f, '__name__', 'f')})"

@@ -14,7 +14,15 @@ import inspect
 import numpy as np
 
 from . import fastpaths, names, trees
-from .calls import argnums_positions, call, pick, plain, positions, split_aux, with_dtype_of
+from .calls import (
+    argnums_positions,
+    call,
+    pick,
+    plain,
+    positions,
+    split_aux,
+    with_dtype_of,
+)
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
 from .levels import Level, fresh_id
@@ -412,8 +420,7 @@ def grad(f, argnums=0, has_aux=False):
 
     def g(*args, **kwargs):
         where = positions(which, len(args))
-        value, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
-                                                  has_aux)
+        _, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad", has_aux)
         picked = pick(grads, where, single)
         return (picked, aux[0]) if has_aux else picked
     return _named(g, f, "grad")

@@ -26,7 +26,7 @@ BUILDERS = {
     "np.array": lambda x: np.array([x[0] * x[1], np.sin(x[0])]),
     "np.asarray": lambda x: np.asarray([x[0] * x[1], np.sin(x[0])]),
     "dtype=object": lambda x: np.array([x[0] * x[1], np.sin(x[0])], dtype=object),
-    "list then array": lambda x: np.array(list((x[0] * x[1], np.sin(x[0])))),
+    "list then array": lambda x: np.array(list(map(lambda v: v, [x[0] * x[1], np.sin(x[0])]))),
 }
 
 
