@@ -53,6 +53,8 @@ class Operators(ADValue):
     def __rmod__(self, other): return operate(R.mod, other, self)
     def __floordiv__(self, other): return operate(R.floordiv, self, other)
     def __rfloordiv__(self, other): return operate(R.floordiv, other, self)
+    def __divmod__(self, other): return self // other, self % other
+    def __rdivmod__(self, other): return other // self, other % self
     def __matmul__(self, other): return operate(RN.matmul, self, other)
     def __rmatmul__(self, other): return operate(RN.matmul, other, self)
     def __neg__(self): return bind(R.neg, self)

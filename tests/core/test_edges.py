@@ -186,3 +186,11 @@ def test_small_python_protocols():
     g = ad.gradient(lambda x, c: np.sum(ad.where(c > 0, x, 0.0)), np.ones(3),
                     np.array([1.0, -1.0, 2.0]))
     np.testing.assert_array_equal(g[0], [1.0, 0.0, 1.0])
+
+
+def test_divmod_is_floor_division_and_remainder():
+    # d/da (a mod b) = 1, d/db (a mod b) = -floor(a / b); the quotient has no derivative
+    assert divmod(ad.Dual(7.5, 1.0), 2.0)[0] == 3.0
+    assert ad.gradient(lambda a, b: divmod(a, b)[1], 7.5, 2.0) == (1.0, -3.0)
+    assert ad.gradient(lambda b: divmod(7.5, b)[1], 2.0) == (-3.0,)
+    assert ad.derivative(lambda a: divmod(a, 2.0)[1], 7.5) == 1.0
