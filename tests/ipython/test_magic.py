@@ -227,6 +227,8 @@ BAD = {
     "--func not defined": ("--at x=1 --func h", "def f(x):\n    return x", "--func h"),
     "non-differentiable op": ("--at x=3.0", "np.floor(x)", "np.floor has no derivative rule"),
     "math instead of ad": ("--at x=3.0", "import math\nmath.sin(x)", "ad.sin"),
+    "stored into a float array": ("--at x=3.0", "z = np.zeros(2)\nz[0] = x\nnp.sum(z)",
+                                  "np.stack"),
     "error while running": ("--at x=0.0", "1/x", "ZeroDivisionError"),
     "not a number": ("--at x=1.0", "'x is ' + str(x)", "must return a number"),
     "empty cell": ("--at x=1.0", "\n", "the cell is empty"),
