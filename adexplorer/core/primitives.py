@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from numpy import ndarray
+
 from .errors import NoDerivativeRule
 
 # Operator precedences for display forms (higher binds tighter).
@@ -176,6 +178,10 @@ def bind(prim: Primitive, *args, **params):
             level = a._level
             if top is None or level.id > top.id:
                 top = level
+        elif type(a) is ndarray and a.dtype.hasobject:
+            from .arrays import holds_ad_values, lift_arguments
+            if holds_ad_values(a):      # np.array([x, y]) of AD values: their stack
+                return bind(prim, *lift_arguments(args), **params)
     if top is None:
         return prim.impl(*args, **params)
     if top.done:                  # values that escaped a finished call act as plain values

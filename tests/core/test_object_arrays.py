@@ -126,3 +126,29 @@ def test_a_plain_call_still_gives_a_float_array():
     out = F(X)
     assert out.dtype == float
     np.testing.assert_allclose(out, [2.0, np.sin(1.0)])
+
+
+@pytest.mark.parametrize("combine", [
+    lambda x, a: x + a * 2.0, lambda x, a: x * a, lambda x, a: x / a,
+    lambda x, a: x * np.exp(a), lambda x, a: ad.maximum(x, a), lambda x, a: ad.sin(a) + x])
+def test_an_ad_value_on_the_left_of_a_built_array(combine):
+    # the AD value's operator meets the object array first: it must be lifted there too
+    f = lambda x, y: np.sum(combine(x, np.array([x, y])))
+    x, y, h = 0.7, 1.3, 1e-6
+    fd_x = (f(x + h, y) - f(x - h, y)) / (2 * h)
+    fd_y = (f(x, y + h) - f(x, y - h)) / (2 * h)
+    g = ad.gradient(f, x, y)
+    assert g == pytest.approx((fd_x, fd_y), rel=1e-6)
+    assert ad.jvp(f, (x, y), (1.0, 0.0))[1] == pytest.approx(fd_x, rel=1e-6)
+    value, _ = ad.value_and_grad(f, argnums=(0, 1))(x, y)
+    assert not isinstance(value, ad.core.primitives.ADValue) and value == pytest.approx(f(x, y))
+
+
+def test_numpy_refuses_a_ufunc_on_a_mixed_built_array_it_cannot_loop_over():
+    # np.array([Dual, 1.3]) holds a plain float; NumPy's object loop for exp asks the
+    # float for an .exp method and refuses. A refusal, never a wrong number; np.stack
+    # (dispatched to adexplorer) is the way that works.
+    with pytest.raises(TypeError, match="exp"):
+        ad.derivative(lambda x: np.sum(np.exp(np.array([x, 1.3]))), 0.7)
+    assert ad.derivative(lambda x: np.sum(np.exp(np.stack([x, 1.3]))), 0.7) == \
+        pytest.approx(np.exp(0.7))
