@@ -372,15 +372,30 @@ def dispatched(func) -> bool:
 
 def apply_function(func, args, kwargs):
     fn = FUNCTIONS.get(func)
-    module = getattr(func, "__module__", None) or "numpy"
-    prefix = "np" + module[len("numpy"):] if module.startswith("numpy") else module
-    name = f"{prefix}.{func.__name__}"
     if fn is None:
-        raise NoDerivativeRule(name, "use a supported function, or give it a rule with "
-                                     "@ad.adjoint")
-    return call(name, fn, args, kwargs)
+        raise NoDerivativeRule(_numpy_name(func), "use a supported function, or give it a "
+                                                  "rule with @ad.adjoint")
+    if kwargs or len(args) > 1:
+        check_keywords(_numpy_name(func), fn, args, kwargs)
+    return fn(*args, **kwargs)
+
+
+_NAMES: dict = {}
+
+
+def _numpy_name(func) -> str:
+    """``np.sum``, ``np.linalg.det``: how the user wrote the function (cached)."""
+    name = _NAMES.get(func)
+    if name is None:
+        module = getattr(func, "__module__", None) or "numpy"
+        prefix = "np" + module[len("numpy"):] if module.startswith("numpy") else module
+        name = _NAMES[func] = f"{prefix}.{func.__name__}"
+    return name
 
 
 def apply_method(method, x, args, kwargs):
     """``x.<method>(*args, **kwargs)`` on an AD value."""
-    return call(f"x.{method}", METHODS[method], (x,) + args, kwargs)
+    entry = METHODS[method]
+    if args or kwargs:
+        check_keywords("x." + method, entry, (x,) + args, kwargs)
+    return entry(x, *args, **kwargs)

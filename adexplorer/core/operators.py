@@ -14,6 +14,7 @@ import operator
 import numpy as np
 
 from . import arrays
+from . import numpy_dispatch
 from . import rules as R
 from . import rules_numpy as RN
 from .errors import LostDerivative, NoDerivativeRule, lost_derivative
@@ -233,8 +234,7 @@ def _unsupported_method(name):
         return LostDerivative(f"x.{name}() converts to plain Python values and would drop "
                               "the derivative; keep the AD value, or use float() after the "
                               "derivative call")
-    from .numpy_dispatch import dispatched
-    if dispatched(getattr(np, name, None)):
+    if numpy_dispatch.dispatched(getattr(np, name, None)):
         return NoDerivativeRule(f"the array method x.{name}()",
                                 f"use the NumPy function instead: np.{name}(x)")
     return NoDerivativeRule(f"the array method x.{name}()",
@@ -243,5 +243,4 @@ def _unsupported_method(name):
 
 
 def _method(name, x, args, kwargs):
-    from .numpy_dispatch import apply_method
-    return apply_method(name, x, args, kwargs)
+    return numpy_dispatch.apply_method(name, x, args, kwargs)
