@@ -80,7 +80,10 @@ def _parameters(entry):
     """The entry's parameters by name, and its positional ones in order (cached)."""
     found = _PARAMETERS.get(entry)
     if found is None:
-        params = inspect.signature(entry).parameters
+        try:
+            params = inspect.signature(entry).parameters
+        except (TypeError, ValueError):    # a builtin without a signature: names only
+            params = {}
         positional = tuple(p for p in params.values()
                            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
         found = _PARAMETERS[entry] = ({k: p for k, p in params.items()

@@ -205,10 +205,18 @@ UFUNC_METHODS = {
 # ---------------------------------------------------------------------------
 # Shapes
 
-def _c_order(name, order):
-    if order not in ("C", "A", "K", None):
-        raise refuse_value(name, "order", order, "only C order is supported; transpose "
-                                                 "first instead")
+def _c_order(name, order, a):
+    """AD values are read in C order: ``order="A"``/``"K"`` are that order only when the
+    value is C-contiguous in memory; otherwise (and for ``"F"``) they are refused."""
+    if order in ("C", None) or order in ("A", "K") and _c_contiguous(a):
+        return
+    raise refuse_value(name, "order", order, "only C order is supported; use order='C' "
+                                             "(transpose first for Fortran order)")
+
+
+def _c_contiguous(a):
+    value = strip(a)
+    return not isinstance(value, np.ndarray) or value.flags.c_contiguous
 
 
 def _full_shape(x, shape):
@@ -224,14 +232,14 @@ def _full_shape(x, shape):
 
 @honours("shape", "order", "newshape")
 def _reshape(a, shape=None, order="C", *, newshape=None, copy=None):
-    _c_order("np.reshape", order)
+    _c_order("np.reshape", order, a)
     shape = newshape if shape is None else shape
     return bind(RN.reshape, a, shape=_full_shape(a, shape))
 
 
 @honours("order")
 def _reshape_method(a, *shape, order="C", copy=None):
-    _c_order("x.reshape", order)
+    _c_order("x.reshape", order, a)
     if len(shape) == 1 and not isinstance(shape[0], int):
         shape = shape[0]
     return bind(RN.reshape, a, shape=_full_shape(a, shape))
@@ -268,7 +276,7 @@ def _squeeze(a, axis=None):
 
 @honours("order")
 def _ravel(a, order="C"):
-    _c_order("np.ravel", order)
+    _c_order("np.ravel", order, a)
     return bind(RN.reshape, a, shape=(int(np.size(strip(a))),))
 
 
