@@ -13,8 +13,7 @@ import operator
 
 import numpy as np
 
-from . import arrays
-from . import numpy_dispatch
+from . import arrays, numpy_dispatch
 from . import rules as R
 from . import rules_numpy as RN
 from .errors import LostDerivative, NoDerivativeRule, lost_derivative

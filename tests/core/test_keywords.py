@@ -34,24 +34,27 @@ def check_against_numpy(call, x):
     derivative (forward) as finite differences of NumPy on plain arrays."""
     plain = call(x)
     weights = rng.standard_normal(np.shape(plain))
-    loss = lambda x: np.sum(weights * call(x))                    # noqa: E731
+
+    def loss(x):
+        return np.sum(weights * call(x))
     value, g = ad.value_and_grad(loss)(x)
     np.testing.assert_allclose(ad.vjp(call, x)[0], plain, rtol=1e-14)
     np.testing.assert_allclose(value, loss(x), rtol=1e-13)
     expected = numerical_gradient(loss, x)
     np.testing.assert_allclose(g, expected, rtol=1e-6, atol=1e-8)
     direction = rng.standard_normal(x.shape)
-    out, tangent = ad.jvp(loss, (x,), (direction,))
+    _, tangent = ad.jvp(loss, (x,), (direction,))
     np.testing.assert_allclose(tangent, np.sum(expected * direction), rtol=1e-6, atol=1e-8)
 
 
 # ---------------------------------------------------------------------------
 # Refusals, by enumeration of the tables
 
+ALL_UFUNCS = list(nd.UFUNCS) + list(nd.COMPOSITE_UFUNCS) + sorted(nd.PLAIN_UFUNCS, key=str)
+
 
 def _ufunc_calls():
-    ufuncs = list(nd.UFUNCS) + list(nd.COMPOSITE_UFUNCS) + sorted(nd.PLAIN_UFUNCS, key=str)
-    return [(f"np.{u.__name__}", u, "__call__") for u in ufuncs]
+    return [(f"np.{u.__name__}", u, "__call__") for u in ALL_UFUNCS]
 
 
 def _ufunc_methods():
@@ -131,6 +134,19 @@ def test_refused_positional_parameters_are_caught_too():
         ad.gradient(lambda v: v.max(0, np.zeros(())), V)
 
 
+@pytest.mark.parametrize("method", ["reduce", "accumulate", "outer", "at", "reduceat"])
+def test_every_ufunc_method_without_an_entry_is_refused_naming_it(method):
+    table = nd.UFUNC_METHODS.get(method, {})
+    missing = [u for u in ALL_UFUNCS if u not in table]
+    assert missing
+    for u in missing:
+        def f(v, u=u):
+            return v.__array_ufunc__(u, method, v, v)
+        with pytest.raises((NoDerivativeRule, InPlaceOutput),
+                           match=rf"np\.{u.__name__}\.{method}\b"):
+            ad.jvp(f, (V,), (np.ones(5),))
+
+
 @pytest.mark.parametrize("method", ["reduceat", "at"])
 def test_ufunc_methods_without_an_entry_are_refused_naming_them(method):
     indices = np.array([0, 2])
@@ -144,10 +160,11 @@ def test_ufunc_methods_without_an_entry_are_refused_naming_them(method):
 
 
 def test_a_value_an_honoured_keyword_does_not_implement_is_refused():
-    for call, text in [(lambda v: np.sum(v, dtype=np.int64), r"np\.sum\(\.\.\., dtype=int64\)"),
-                       (lambda v: np.mean(v, dtype=np.float32), r"np\.mean\(\.\.\., dtype=float32\)"),
-                       (lambda v: np.add.reduce(v, dtype=complex), r"dtype=complex"),
-                       (lambda v: np.sum(v.reshape(5, 1, order="F")), r"x\.reshape\(\.\.\., order='F'\)")]:
+    for call, text in [
+            (lambda v: np.sum(v, dtype=np.int64), r"np\.sum\(\.\.\., dtype=int64\)"),
+            (lambda v: np.mean(v, dtype=np.float32), r"np\.mean\(\.\.\., dtype=float32\)"),
+            (lambda v: np.add.reduce(v, dtype=complex), r"dtype=complex"),
+            (lambda v: np.sum(v.reshape(5, 1, order="F")), r"x\.reshape\(\.\.\., order='F'\)")]:
         with pytest.raises(NoDerivativeRule, match=text):
             ad.gradient(call, V)
     # order="K" reads memory order: for a transposed value NumPy's answer is not C order
@@ -304,7 +321,7 @@ def test_std_is_refused_plainly_and_item_says_it_drops_the_derivative():
     assert "x.std()" in str(info.value) and "np.std" not in str(info.value)
     for method in ("item", "tolist"):
         with pytest.raises(LostDerivative) as info:
-            ad.gradient(lambda v: getattr(v, method)(), V[:1])
+            ad.gradient(lambda v, method=method: getattr(v, method)(), V[:1])
         message = str(info.value)
         assert f"x.{method}()" in message and "float() after the derivative call" in message
         assert "np.item" not in message
