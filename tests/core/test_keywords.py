@@ -3,6 +3,8 @@ honours a keyword (same value as NumPy, derivative equal to finite differences) 
 it with an error naming the entry and the keyword. The refusal tests loop over the
 dispatch tables, so a new entry is checked without a new test."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -117,7 +119,6 @@ ASKING = {"out": np.zeros(5), "dtype": np.complex128, "casting": "unsafe", "copy
 @pytest.mark.parametrize("name, entry", _entries_with_parameters(),
                          ids=[n for n, _ in _entries_with_parameters()])
 def test_every_parameter_not_honoured_is_refused_when_given(name, entry):
-    import inspect
     refused = [p for p in inspect.signature(entry).parameters.values()
                if p.default is not p.empty and p.name not in getattr(entry, "keywords", ())
                and p.kind is not p.VAR_KEYWORD]
