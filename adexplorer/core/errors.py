@@ -31,6 +31,11 @@ class LostDerivative(ADError, TypeError):
     """An AD value was converted to a plain number, which would drop its derivative."""
 
 
+class InPlaceOutput(ADError, TypeError):
+    """An operation would write into an existing array (``out=``, ``np.add.at``), which
+    cannot be differentiated."""
+
+
 class NotScalarOutput(ADError, ValueError):
     """``gradient``/``grad`` needs a function with one scalar output."""
 

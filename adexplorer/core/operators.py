@@ -13,10 +13,10 @@ import operator
 
 import numpy as np
 
-from . import arrays
+from . import arrays, numpy_dispatch
 from . import rules as R
 from . import rules_numpy as RN
-from .errors import NoDerivativeRule, lost_derivative
+from .errors import LostDerivative, NoDerivativeRule, lost_derivative
 from .primitives import ADValue, bind, strip
 
 
@@ -118,9 +118,7 @@ class Operators(ADValue):
 
     def __getattr__(self, name):
         if not name.startswith("_") and hasattr(np.ndarray, name):
-            raise NoDerivativeRule(f"the array method .{name}()",
-                                   "use the NumPy function on the value instead "
-                                   f"(np.{name}(x)), or a supported operation")
+            raise _unsupported_method(name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- array protocol ------------------------------------------------------------
@@ -158,50 +156,21 @@ class Operators(ADValue):
         raise TypeError("in-place assignment into an AD value is not differentiable; "
                         "build a new array instead (np.where, np.concatenate, np.stack)")
 
-    def reshape(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], int):
-            shape = shape[0]
-        return bind(RN.reshape, self, shape=_full_shape(self, shape))
-
-    def transpose(self, *axes):
-        if len(axes) == 1 and not isinstance(axes[0], int):
-            axes = axes[0]
-        return bind(RN.transpose, self, axes=tuple(axes) if axes else None)
-
-    def ravel(self):
-        return self.reshape(-1)
-
-    flatten = ravel
-
-    def sum(self, axis=None, keepdims=False):
-        return bind(RN.sum, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return bind(RN.mean, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return bind(RN.max, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return bind(RN.min, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def dot(self, other):
-        return RN.dot(self, other)
-
-    def copy(self):
-        return self                       # AD values are never changed in place
-
-    def squeeze(self, axis=None):
-        from .numpy_dispatch import _squeeze
-        return _squeeze(self, axis)
-
-    def clip(self, min=None, max=None):
-        from .numpy_dispatch import _clip
-        return _clip(self, min, max)
-
-    def swapaxes(self, axis1, axis2):
-        from .numpy_dispatch import _swapaxes
-        return _swapaxes(self, axis1, axis2)
+    # Array methods take NumPy's arguments; each honours the keywords its entry in
+    # numpy_dispatch.METHODS lists and refuses the others.
+    def reshape(self, *args, **kwargs): return _method("reshape", self, args, kwargs)
+    def transpose(self, *args, **kwargs): return _method("transpose", self, args, kwargs)
+    def ravel(self, *args, **kwargs): return _method("ravel", self, args, kwargs)
+    def flatten(self, *args, **kwargs): return _method("flatten", self, args, kwargs)
+    def sum(self, *args, **kwargs): return _method("sum", self, args, kwargs)
+    def mean(self, *args, **kwargs): return _method("mean", self, args, kwargs)
+    def max(self, *args, **kwargs): return _method("max", self, args, kwargs)
+    def min(self, *args, **kwargs): return _method("min", self, args, kwargs)
+    def dot(self, *args, **kwargs): return _method("dot", self, args, kwargs)
+    def copy(self, *args, **kwargs): return _method("copy", self, args, kwargs)
+    def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
+    def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
+    def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
 
     # NumPy calls these methods on the elements of object arrays (np.array([x, y])).
     def sin(self): return bind(R.sin, self)
@@ -254,17 +223,23 @@ def _static_index(index):
     return index
 
 
-def _static_axis(axis):
-    if isinstance(axis, list):
-        return tuple(axis)
-    return axis
+_TO_PYTHON = ("item", "tolist", "tobytes", "tofile", "dump", "dumps", "itemset")
 
 
-def _full_shape(x, shape):
-    """Resolve a ``-1`` in a reshape target, so the row's parameter is a concrete shape."""
-    shape = (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
-    if -1 in shape:
-        known = int(np.prod([n for n in shape if n != -1]))
-        missing = (x.size // known) if known else 0
-        shape = tuple(missing if n == -1 else n for n in shape)
-    return shape
+def _unsupported_method(name):
+    """The error for an ndarray method AD values do not have: point at ``np.<name>`` only
+    when that is dispatched to a rule."""
+    if name in _TO_PYTHON:
+        return LostDerivative(f"x.{name}() converts to plain Python values and would drop "
+                              "the derivative; keep the AD value, or use float() after the "
+                              "derivative call")
+    if numpy_dispatch.dispatched(getattr(np, name, None)):
+        return NoDerivativeRule(f"the array method x.{name}()",
+                                f"use the NumPy function instead: np.{name}(x)")
+    return NoDerivativeRule(f"the array method x.{name}()",
+                            "write it with supported operations (np.sum, np.mean, "
+                            "np.sqrt, ...), or give it a rule with @ad.adjoint")
+
+
+def _method(name, x, args, kwargs):
+    return numpy_dispatch.apply_method(name, x, args, kwargs)

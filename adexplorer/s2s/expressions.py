@@ -278,6 +278,8 @@ class Expressions:
         kind, what = resolve.classify(obj)
         args = [self.expr(a) for a in node.args]
         keywords = {k.arg: (self.expr(k.value), k.value) for k in node.keywords}
+        if kind == "row" and not resolve.takes_row(obj, len(args), keywords):
+            kind = "tape"
         line = self.line(node)
         if kind == "call":
             args = self.call_arguments(obj, args, keywords, node, text)
