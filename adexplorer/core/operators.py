@@ -117,6 +117,11 @@ class Operators(ADValue):
         return str(self)
 
     def __getattr__(self, name):
+        ufunc = getattr(np, name, None)
+        if isinstance(ufunc, np.ufunc) and ufunc.nin == 1 and not name.startswith("_"):
+            # NumPy's loop over an object array (np.arcsinh(np.array([x, y]))) asks each
+            # element for a method named like the ufunc: apply the ufunc to the element
+            return lambda: ufunc(self)
         if not name.startswith("_") and hasattr(np.ndarray, name):
             raise _unsupported_method(name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -171,17 +176,6 @@ class Operators(ADValue):
     def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
     def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
     def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
-
-    # NumPy calls these methods on the elements of object arrays (np.array([x, y])).
-    def sin(self): return bind(R.sin, self)
-    def cos(self): return bind(R.cos, self)
-    def tan(self): return bind(R.tan, self)
-    def exp(self): return bind(R.exp, self)
-    def log(self): return bind(R.log, self)
-    def log1p(self): return bind(R.log1p, self)
-    def expm1(self): return bind(R.expm1, self)
-    def sqrt(self): return bind(R.sqrt, self)
-    def tanh(self): return bind(R.tanh, self)
 
     def __array__(self, dtype=None, copy=None):
         """NumPy asks for a plain array (``np.array([x, y])``, ``np.asarray(x)``). An AD
