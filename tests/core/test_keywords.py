@@ -308,7 +308,13 @@ def test_missing_array_methods_suggest_only_dispatched_numpy_functions():
     missing = [m for m in dir(np.ndarray)
                if not m.startswith("_") and not hasattr(type(x), m)]
     assert "std" in missing and "item" in missing
-    for m in missing:
+    # a method named like a unary ufunc (.conjugate) applies that ufunc: NumPy's loop
+    # over an object array of AD values calls it
+    ufunc_named = [m for m in missing
+                   if isinstance(getattr(np, m, None), np.ufunc) and getattr(np, m).nin == 1]
+    for m in ufunc_named:
+        np.testing.assert_array_equal(getattr(x, m)().primal, getattr(np, m)(V))
+    for m in sorted(set(missing) - set(ufunc_named)):
         with pytest.raises(TypeError) as info:
             getattr(x, m)
         message = str(info.value)
