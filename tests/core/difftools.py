@@ -242,10 +242,8 @@ ZERO_OR_NONE = ZeroOrNone()
 
 def close(actual, expected, rtol, atol_rel, what, exact_shape=True):
     """``actual`` (a number or array, never an AD value) is close to ``expected``."""
-    if isinstance(actual, (np.ndarray, np.generic)) or isinstance(actual, numbers.Number):
-        pass
-    else:
-        raise AssertionError(f"{what}: expected a number or an array, got "
+    if not isinstance(actual, (np.ndarray, np.generic, numbers.Number)):
+        raise AssertionError(  # noqa: TRY004 - a test failure, not a caller's type errorf"{what}: expected a number or an array, got "
                              f"{type(actual).__name__}: {actual!r}")
     a = np.asarray(actual)
     e = np.asarray(expected)

@@ -80,13 +80,13 @@ def G_container_aux(x, y, scale=1.0):
 
 
 KINDS = {
-    "scalar": dict(x=0.7, y=1.3, F=F_scalar, G=G_scalar, F_aux=F_scalar_aux,
-                   G_aux=G_scalar_aux),
-    "array": dict(x=np.array([0.3, -0.7, 1.2]), y=np.array([0.9, 1.4, -0.5]), F=F_array,
-                  G=G_array, F_aux=F_array_aux, G_aux=G_array_aux),
-    "container": dict(x={"a": 0.7, "b": np.array([0.3, -0.8])},
-                      y=(1.3, np.array([0.6, -1.1])), F=F_container, G=G_container,
-                      F_aux=F_container_aux, G_aux=G_container_aux),
+    "scalar": {"x": 0.7, "y": 1.3, "F": F_scalar, "G": G_scalar, "F_aux": F_scalar_aux,
+               "G_aux": G_scalar_aux},
+    "array": {"x": np.array([0.3, -0.7, 1.2]), "y": np.array([0.9, 1.4, -0.5]),
+              "F": F_array, "G": G_array, "F_aux": F_array_aux, "G_aux": G_array_aux},
+    "container": {"x": {"a": 0.7, "b": np.array([0.3, -0.8])},
+                  "y": (1.3, np.array([0.6, -1.1])), "F": F_container, "G": G_container,
+                  "F_aux": F_container_aux, "G_aux": G_container_aux},
 }
 
 

@@ -206,8 +206,10 @@ def check_gradient_types(grads, args, what):
 def refusal_ok(p, transform, exc) -> bool:
     if transform == "source_grad" and isinstance(exc, ad.ADError):
         return True
-    return (p.may_refuse is not None and isinstance(exc, (ad.ADError, TypeError))
-            and p.may_refuse in str(exc))
+    if p.may_refuse is None or not isinstance(exc, (ad.ADError, TypeError)):
+        return False
+    names = (p.may_refuse,) if isinstance(p.may_refuse, str) else p.may_refuse
+    return any(n in str(exc) for n in names)
 
 
 def run_transform(p, transform, call, check):
@@ -261,7 +263,7 @@ def _grad_positions(p):
 
 def _grad(p, transform):
     rtol, atol = tolerances(p)
-    kind, plain = PLAIN[p.name]
+    _, plain = PLAIN[p.name]
     positions = _grad_positions(p) or (0,)
     argnums = positions[0] if len(positions) == 1 else positions
 
@@ -307,7 +309,7 @@ def _tangents(p):
 
 def _jvp(p, transform):
     rtol, atol = tolerances(p)
-    kind, plain = PLAIN[p.name]
+    _, plain = PLAIN[p.name]
     tangents = _tangents(p)
 
     def check(result):
@@ -321,7 +323,7 @@ def _jvp(p, transform):
 
 def _derivative(p, transform):
     rtol, atol = tolerances(p)
-    kind, plain = PLAIN[p.name]
+    _, plain = PLAIN[p.name]
     x, rest = p.args[0], p.args[1:]
     ones = (np.ones(np.shape(x)) if isinstance(x, np.ndarray) else 1.0,) + (None,) * len(rest)
 
@@ -365,16 +367,15 @@ def _hessian(p, transform):
 
 
 def _trace(p, transform):
-    kind, plain = PLAIN[p.name]
+    _, plain = PLAIN[p.name]
     run_transform(p, transform, lambda: ad.trace(p.fn, *p.args),
                   lambda t: check_value(t.output, plain, "trace.output"))
 
 
 def _gradient_refuses_nonscalar(p, transform):
-    with pytest.raises(ad.ADError):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ad.gradient(p.fn, *p.args)
+    with pytest.raises(ad.ADError), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ad.gradient(p.fn, *p.args)
 
 
 def _oracle(p, transform):
