@@ -318,7 +318,17 @@ def _jvp(p, transform):
         fd = T.fd_jvp(p.fn, fd_args(p), tangents)
         T.assert_tree_close(tangent, shaped_like(plain, fd), rtol, atol, "tangent output")
         assert not T.contains_ad_value(tangent), f"an AD value escaped: {tangent!r}"
+        assert_float32_stays(p, tangent, "tangent output")
     run_transform(p, transform, lambda: ad.jvp(p.fn, p.args, tangents), check)
+
+
+def assert_float32_stays(p, result, what):
+    """float32 in (arguments and tangents), float32 out."""
+    if p.category != "float32":
+        return
+    for leaf in T.out_leaves(result):
+        assert np.result_type(leaf) == np.float32, (
+            f"{what}: {np.result_type(leaf)} from float32 inputs")
 
 
 def _derivative(p, transform):
@@ -331,6 +341,7 @@ def _derivative(p, transform):
         fd = T.fd_jvp(p.fn, fd_args(p), ones)
         T.assert_tree_close(d, shaped_like(plain, fd), rtol, atol, transform)
         assert not T.contains_ad_value(d), f"an AD value escaped: {d!r}"
+        assert_float32_stays(p, d, transform)
     if transform == "D":
         call = lambda: ad.D(p.fn)(x, *rest)
     else:
@@ -346,6 +357,7 @@ def _jacobian(p, transform):
     def check(J):
         assert not T.contains_ad_value(J), f"an AD value escaped: {J!r}"
         T.close(J, expected, rtol, atol, f"{transform} w.r.t. argument {k}")
+        assert_float32_stays(p, J, transform)
     jac = ad.jacfwd if transform == "jacfwd" else ad.jacrev
     run_transform(p, transform, lambda: jac(p.fn, argnums=k)(*p.args), check)
 
@@ -363,6 +375,7 @@ def _hessian(p, transform):
     def check(H):
         assert not T.contains_ad_value(H), f"an AD value escaped: {H!r}"
         T.close(H, expected, rtol, HESS_ATOL, f"hessian w.r.t. argument {k}")
+        assert_float32_stays(p, H, "hessian")
     run_transform(p, transform, lambda: ad.hessian(p.fn, argnums=k)(*p.args), check)
 
 

@@ -502,6 +502,10 @@ def float32_matvec(A, x): return np.sum(np.tanh(A @ x))
 def float32_scalar(x): return x * x + np.sin(x)
 
 
+@program(V3.astype(np.float32), cat="float32")
+def float32_array_out(x): return np.sin(x) * x ** 2
+
+
 # ===========================================================================
 # Complex inputs (real-valued outputs), autograd as the oracle
 
