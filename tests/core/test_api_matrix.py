@@ -113,6 +113,14 @@ def fd_hessian(fn, args, i, j, kwargs=None):
     return fd_jac(lambda *a, **kw: fd_jac(fn, a, i, kw), args, j, kwargs)
 
 
+def fd_hessian_argnums(fn, args, i, which):
+    """Row ``i`` of a Hessian over several argnums, nested as JAX nests
+    ``jacfwd(jacrev(f, argnums), argnums)``: argument i's structure outside, then a tuple
+    over ``which``, then argument j's structure."""
+    blocks = [fd_hessian(fn, args, i, j) for j in which]
+    return T.mirror_paths(args[i], lambda path: tuple(T.get(b, path) for b in blocks))
+
+
 def fd_ones_derivative(fn, args, kwargs=None):
     ones = T.map_leaves(lambda v: np.ones(np.shape(v)) if T.is_numeric(v) else None, args[0])
     (d,) = T.fd_jvp(fn, args, (ones,) + (None,) * (len(args) - 1), kwargs)
@@ -282,7 +290,7 @@ def argnums_case(transform, kind, argnums):
     elif transform == "hessian":
         call = lambda: ad.hessian(F, argnums=argnums)(x, y)
         if many:
-            exp = tuple(tuple(fd_hessian(F, args, i, j) for j in which) for i in which)
+            exp = tuple(fd_hessian_argnums(F, args, i, which) for i in which)
         else:
             exp = fd_hessian(F, args, argnums, argnums)
         check = lambda H: close(H, exp, "hessian", HESS_RTOL, HESS_ATOL)
