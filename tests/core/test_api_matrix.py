@@ -517,3 +517,41 @@ def test_kwargs_are_constants_not_arguments():
     assert ad.gradient(f, 3.0, scale=2.0) == (12.0,)
     assert seen == [float]
     assert ad.grad(ad.grad(f))(3.0, scale=2.0) == 4.0
+
+
+def scaled_square(x, scale=1.0):
+    return scale * x ** 2
+
+
+NESTED = {
+    # d/ds of (d/dx s x^2 at x = 1.5) = 2 x = 3
+    "grad": lambda s: ad.grad(scaled_square)(1.5, scale=s),
+    "gradient": lambda s: ad.gradient(scaled_square, 1.5, scale=s)[0],
+    "value_and_grad": lambda s: ad.value_and_grad(scaled_square)(1.5, scale=s)[1],
+    "derivative": lambda s: ad.derivative(scaled_square, 1.5, scale=s),
+    "D": lambda s: ad.D(scaled_square)(1.5, scale=s),
+    "jacfwd": lambda s: ad.jacfwd(scaled_square)(1.5, scale=s),
+    "jacrev": lambda s: ad.jacrev(scaled_square)(1.5, scale=s),
+    "vjp": lambda s: ad.vjp(scaled_square, 1.5, scale=s)[1](1.0)[0],
+    # d/ds of (d2/dx2 s x^2) = 2, scaled by 1.5 to keep one expected value: 3
+    "hessian": lambda s: 1.5 * ad.hessian(scaled_square)(1.5, scale=s),
+    # d/ds of (s x^2 at x = 1.5) = 2.25, times 4/3: 3
+    "trace": lambda s: ad.trace(scaled_square, 1.5, scale=s).output * (4.0 / 3.0),
+}
+
+
+@pytest.mark.parametrize("outer", ("grad", "D"))
+@pytest.mark.parametrize("inner", NESTED)
+def test_a_keyword_from_an_outer_transform_carries_its_derivative(inner, outer):
+    """Held constant by the inner transform, a keyword argument still depends on the
+    outer transform's input: no perturbation confusion, no derivative dropped."""
+    d = getattr(ad, outer)(NESTED[inner])(2.0)
+    close(d, 3.0, f"{outer} of {inner} with a keyword", 1e-12, 1e-12)
+
+
+def test_aux_from_an_outer_transform_carries_its_derivative():
+    # aux = s x at x = 1: d/ds = 1; the value s x^2: d/ds = 1
+    aux = lambda s: ad.grad(lambda x: (s * x * x, s * x), has_aux=True)(1.0)[1]
+    value = lambda s: ad.value_and_grad(lambda x: (s * x * x, s * x), has_aux=True)(1.0)[0][0]
+    close(ad.grad(aux)(2.0), 1.0, "d aux / ds", 1e-12, 1e-12)
+    close(ad.grad(value)(2.0), 1.0, "d value / ds", 1e-12, 1e-12)

@@ -478,6 +478,34 @@ def np_array_comprehension(x): return np.sum(np.array([v ** 2 for v in x]) * x)
 def list_of_lists_matmul(x, y): return np.sum(np.array([[x, 0.5], [1.0, y]]) @ np.array([[x], [y]]))
 
 
+@program(V3, cat="np.array")
+def np_array_of_arrays(x): return np.sum(np.array([x, 2.0 * x, np.ones(3)]) * M33)
+
+
+@program(V3, cat="np.array")
+def np_asarray_of_ad_array(x): return np.sum(np.asarray(x) * x + np.array(x) ** 3)
+
+
+@program(V3, cat="np.array")
+def ad_value_plus_asarray(x): return np.sum(x + np.asarray(x) * 2.0)
+
+
+@program(V3, cat="np.array")
+def ufunc_plus_np_array(x): return np.sum(np.sin(x) + np.array(x) ** 3)
+
+
+@program(0.7, 1.3, diff=(0, 1), cat="np.array")
+def scalar_plus_np_array_of_entries(x, y): return np.sum(x + np.array([x, y]) * 2.0)
+
+
+@program(0.7, 1.3, diff=(0, 1), cat="np.array")
+def np_array_of_entries_plus_scalar(x, y): return np.sum(np.array([x, y]) * 2.0 + x)
+
+
+@program(V3, cat="np.array")
+def np_array_of_arrays_out(x): return np.array([x ** 2, np.sin(x)])
+
+
 @program(0.7, cat="np.array")
 def np_array_then_ufunc(x): return np.sum(np.exp(np.array([x, -x])))
 
