@@ -499,6 +499,18 @@ def scalar_plus_np_array_of_entries(x, y): return np.sum(x + np.array([x, y]) * 
 
 
 @program(0.7, 1.3, diff=(0, 1), cat="np.array")
+def scalar_times_np_array_of_entries(x, y): return np.sum(x * np.array([x, y]))
+
+
+@program(0.7, 1.3, diff=(0, 1), cat="np.array")
+def scalar_over_np_array_of_entries(x, y): return np.sum(x / np.array([x, y]) - x)
+
+
+@program(0.7, 1.3, diff=(0, 1), cat="np.array")
+def scalar_times_ufunc_of_np_array(x, y): return np.sum(x * np.exp(np.array([x, y])))
+
+
+@program(0.7, 1.3, diff=(0, 1), cat="np.array")
 def np_array_of_entries_plus_scalar(x, y): return np.sum(np.array([x, y]) * 2.0 + x)
 
 
