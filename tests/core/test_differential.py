@@ -451,6 +451,25 @@ def test_try_except_takes_the_plain_branch_at_the_point():
     assert sg(2.0) == (3.0,)
 
 
+def numpy_at_two(x):
+    try:
+        return 1.0 / (x - 2.0) + x
+    except ZeroDivisionError:
+        return x * 3.0
+
+
+def test_numpy_values_keep_numpy_semantics():
+    """np.float64(2.0): NumPy divides by zero to inf (with a warning), plainly and under
+    AD alike, so the try branch is taken; the derivative there is -inf."""
+    x = np.float64(2.0)
+    with np.errstate(divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert numpy_at_two(x) == np.inf
+        value, g = ad.value_and_grad(numpy_at_two)(x)
+        d = ad.derivative(numpy_at_two, x)
+    assert value == np.inf and g == -np.inf and d == -np.inf, (value, g, d)
+
+
 def plain_number(v, what):
     assert type(v) is float, f"{what}: {type(v).__name__} {v!r}, expected a plain float"
     return v

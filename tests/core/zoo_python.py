@@ -435,6 +435,18 @@ def raises_zero_division(x): return 1.0 / (x - 2.0)
 def zero_to_negative_power(x): return x ** -1.0
 
 
+@program(1e200, cat="control", raises=OverflowError)
+def overflow_power(x): return x ** 2.0            # Python: OverflowError
+
+
+@program(1.0, cat="control", raises=ZeroDivisionError)
+def float_modulo_zero(x): return x % 0.0 + x
+
+
+@program(3, cat="control", raises=ZeroDivisionError)
+def int_floor_division_by_zero(x): return (x // 0) * x
+
+
 @program(-4.0, cat="control", may_refuse="complex")
 def negative_base_fractional_power(x): return abs(x ** 0.5) * 3.0   # Python: a complex power
 
