@@ -555,3 +555,34 @@ def test_aux_from_an_outer_transform_carries_its_derivative():
     value = lambda s: ad.value_and_grad(lambda x: (s * x * x, s * x), has_aux=True)(1.0)[0][0]
     close(ad.grad(aux)(2.0), 1.0, "d aux / ds", 1e-12, 1e-12)
     close(ad.grad(value)(2.0), 1.0, "d value / ds", 1e-12, 1e-12)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("transform", ("grad", "value_and_grad", "jacfwd", "jacrev"))
+def test_all_options_at_once(transform, kind):
+    """kwargs, a tuple of argnums and has_aux in one call."""
+    k = KINDS[kind]
+    x, y = k["x"], k["y"]
+    kw = {"scale": SCALE}
+    args = (x, y)
+    fn, fn_aux = (k["G"], k["G_aux"]) if transform.startswith("jac") else (k["F"], k["F_aux"])
+    aux_expected = fn_aux(x, y, **kw)[1]
+    call = lambda: getattr(ad, transform)(fn_aux, argnums=(0, 1), has_aux=True)(x, y, **kw)
+    if transform.startswith("jac"):
+        def check(r):
+            J, aux = r
+            close(J, (fd_jac(fn, args, 0, kw), fd_jac(fn, args, 1, kw)), transform)
+            check_aux(aux, aux_expected)
+        if kind == "container":
+            answer_or_refusal(call, check)
+        else:
+            check(call())
+        return
+    r = call()
+    if transform == "value_and_grad":
+        (v, aux), g = r
+        close(v, fn(x, y, **kw), "value", 1e-14, 0.0)
+    else:
+        g, aux = r
+    close(g, (fd_grad(fn, args, 0, kw), fd_grad(fn, args, 1, kw)), transform)
+    check_aux(aux, aux_expected)
