@@ -10,10 +10,13 @@ stack of its entries. So the entries' derivatives are never lost on the way.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import rules_numpy as RN
 from . import trees
+from .errors import InputError
 from .primitives import ADValue
 
 # ``np.asarray(x)`` of an AD array splits it into this many scalar AD values at most;
@@ -72,3 +75,19 @@ def split(value):
     for index in np.ndindex(*value.shape):
         out[index] = value[index]
     return out
+
+
+_OBJECT_LOOP = re.compile(r"loop of ufunc does not support argument \d+ of type (\w+) "
+                          r"which has no callable (\w+) method")
+
+
+def mixed_object_loop(err: TypeError):
+    """NumPy's own error when an elementwise function meets an object array that holds a
+    plain number next to AD values (``np.exp(np.array([x, 1.0]))``): the error that says
+    what happened and what to do, or None for any other TypeError."""
+    found = _OBJECT_LOOP.search(str(err))
+    if found is None or found[1] in ("Traced", "Dual"):
+        return None
+    return InputError(f"np.{found[2]} met an array built with np.array([...]) that holds a "
+                      f"plain {found[1]} next to AD values, which NumPy cannot compute "
+                      "element by element; build it with np.stack([...]) instead")

@@ -24,6 +24,11 @@ def call(f, args, kwargs, level):
     try:
         out = f(*args, **kwargs) if kwargs else f(*args)
         return arrays.lift_tree(out)
+    except TypeError as err:
+        mixed = arrays.mixed_object_loop(err)
+        if mixed is None:
+            raise
+        raise mixed from err
     finally:
         level.done = True
 

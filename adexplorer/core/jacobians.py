@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 
 from . import trees
-from .calls import argnums_positions, pick, plain, positions, split_aux
+from .calls import argnums_positions, pick, plain, positions, split_aux, with_dtype_of
 from .forward import jvp_with_aux, one_like
 from .reverse import Traced, _gradients, _outputs, _record, _seed, backprop, grad
 from .rules_numpy import reshape, stack
@@ -34,10 +34,11 @@ def _size(leaf) -> int:
     return int(np.prod(np.shape(leaf)))
 
 
-def _join(parts, lead: tuple, trail: tuple, per_input: bool):
+def _join(parts, lead: tuple, trail, per_input: bool):
     """One block of shape ``lead + trail`` (output shape + input shape) from its parts:
     one column per input component (``per_input``, forward mode) or one row per output
     component (reverse mode). Built with the rows, so it stays differentiable."""
+    trail = tuple(trail)
     enumerated = trail if per_input else lead
     if not parts:                                  # an empty array on that side
         return np.zeros(lead + trail)
@@ -104,8 +105,9 @@ def jacfwd(f, argnums=0, has_aux=False):
             cols = [c[k] for c in columns[p, j]]
             if cols and cols[0] is None:
                 return None
-            trail = tuple(np.shape(trees.leaves(args[p])[j]))
-            return _join(cols, tuple(np.shape(out_leaves[k])), trail, True)
+            leaf = trees.leaves(args[p])[j]
+            return with_dtype_of(_join(cols, tuple(np.shape(out_leaves[k])), np.shape(leaf),
+                                       True), leaf)
         result = _assemble(value, args, where, single, block)
         return (result, aux) if has_aux else result
     jac.__name__ = jac.__qualname__ = f"jacfwd({getattr(f, '__name__', 'f')})"
@@ -142,8 +144,9 @@ def jacrev(f, argnums=0, has_aux=False):
             parts = [r[p][j] for r in rows[k]]
             if parts and parts[0] is None:
                 return None
-            trail = tuple(np.shape(trees.leaves(args[p])[j]))
-            return _join(parts, tuple(np.shape(out_leaves[k])), trail, False)
+            leaf = trees.leaves(args[p])[j]
+            return with_dtype_of(_join(parts, tuple(np.shape(out_leaves[k])), np.shape(leaf),
+                                       False), leaf)
         result = _assemble(value, args, where, single, block)
         return (result, plain(aux, level)) if has_aux else result
     jac.__name__ = jac.__qualname__ = f"jacrev({getattr(f, '__name__', 'f')})"
