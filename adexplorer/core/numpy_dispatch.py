@@ -12,7 +12,7 @@ import numpy as np
 from . import rules as R
 from . import rules_numpy as RN
 from .errors import NoDerivativeRule
-from .primitives import ADValue, bind, strip
+from .primitives import ADValue, bind, numpy_semantics, strip
 
 # ufunc -> row (or a function of the inputs built from rows)
 UFUNCS = {
@@ -42,6 +42,9 @@ PLAIN_UFUNCS = {np.isfinite, np.isnan, np.isinf, np.signbit, np.logical_and,
 
 
 def apply_ufunc(ufunc, method, inputs, kwargs):
+    """A NumPy ufunc on AD values, by its row. NumPy's semantics hold even for Python
+    floats inside (``np.log(x)`` at -1.0 is nan with a RuntimeWarning, as without AD),
+    where ``ad.log`` and Python's operators raise."""
     name = f"np.{ufunc.__name__}"
     if method != "__call__":
         if method == "reduce" and ufunc in (np.add, np.maximum, np.minimum):
@@ -56,10 +59,12 @@ def apply_ufunc(ufunc, method, inputs, kwargs):
         return ufunc(*[strip(x) for x in inputs])
     row = UFUNCS.get(ufunc)
     if row is not None:
-        return bind(row, *inputs)
+        with numpy_semantics:
+            return bind(row, *inputs)
     composite = COMPOSITE_UFUNCS.get(ufunc)
     if composite is not None:
-        return composite(*inputs)
+        with numpy_semantics:
+            return composite(*inputs)
     raise NoDerivativeRule(name, "use a supported function, or give it a rule with @ad.adjoint")
 
 

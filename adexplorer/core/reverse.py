@@ -18,7 +18,7 @@ from .errors import InputError, NotScalarOutput
 from .forward import jacfwd, zero_like
 from .levels import Level, fresh_id
 from .operators import Operators
-from .primitives import ADValue, apply_rule, bind, strip
+from .primitives import BOUNDARY_ERRORS, ADValue, apply_rule, bind, strip
 from .rules import shape
 from .rules_numpy import reshape, stack
 from .tracing import Trace
@@ -119,7 +119,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                 for position, parent in parents:
                     try:
                         c = rules[position](g, value, *args)
-                    except ArithmeticError:       # 1/0: NumPy's inf, see apply_rule
+                    except BOUNDARY_ERRORS:       # 1/0: NumPy's inf, see apply_rule
                         c = apply_rule(prim.vjp_rule(position), g, value, args, None)
                     before = grads[parent]
                     grads[parent] = c if before is None else before + c
