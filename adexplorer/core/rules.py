@@ -14,7 +14,8 @@ import operator
 
 import numpy as np
 
-from .primitives import COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, numpy_semantics, strip
+from .primitives import (COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, numpy_semantics,
+                         strip)
 
 # ---------------------------------------------------------------------------
 # Shapes and broadcasting
