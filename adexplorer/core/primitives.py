@@ -231,6 +231,13 @@ def apply_rule(rule, first, ans, args, params):
         return float(out) if isinstance(out, np.floating) else out
 
 
+def apply_rule_as_numpy(rule, first, ans, args, params):
+    """``apply_rule`` under ``numpy_semantics``: for a node whose value was computed
+    under it (``np.power(x, 0.5)`` at -4.0 is nan, and so is its derivative)."""
+    with numpy_semantics:
+        return apply_rule(rule, first, ans, args, params)
+
+
 def strip(x):
     """The plain value inside any number of AD wrappers."""
     while isinstance(x, ADValue):

@@ -45,7 +45,7 @@ from .ir import CALL, GETITEM, ROW, TAPE, Const
 from ..core.errors import NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from .lower import UNDEFINED, LoweringError, ssa, watch
-from .runtime import plain_gradient
+from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
 _BUILDS = itertools.count(1)          # each build its own file name for tracebacks
@@ -173,13 +173,18 @@ class AdjointFunction:
         if self._effects[mode]:
             return self._numpy_form(mode)(*args)
         try:
-            return self._compiled[mode](*args)
+            grads = self._compiled[mode](*args)
+        except ComplexOutput:           # np.power(-4.0, 0.5) is nan, not Python's complex
+            return self._numpy_form(mode)(*args)
         except NotScalarOutput:
             raise
         except BOUNDARY_ERRORS:
             # A rule's 1 / 0.0 (sqrt'(0)) is NumPy's inf, as in ad.gradient; the user's
             # own 1 / 0.0 raises again in the forward pass, as in the plain call.
             return self._numpy_form(mode)(*args)
+        if complex in map(type, grads) and not any(np.iscomplexobj(a) for a in args):
+            return self._numpy_form(mode)(*args)    # complex inside, from a NumPy function?
+        return grads
 
     def __call__(self, *args):
         try:

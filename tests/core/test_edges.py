@@ -77,7 +77,8 @@ def test_a_fractional_power_of_a_negative_number_is_nan_in_every_mode_for_numpy_
         d = ad.Dual(np.float64(-1.0), 1.0) ** 0.5
         g = ad.gradient(lambda x: np.sum(x ** 0.5), np.array([-1.0]))[0][0]
         h = ad.hessian(lambda x: x ** 2.5)(np.float64(-1.0))
-    for v in (d.primal, d.tangent, g, h):
+        h_np = ad.hessian(lambda x: np.power(x, 2.5))(-1.0)      # NumPy's function
+    for v in (d.primal, d.tangent, g, h, h_np):
         assert math.isnan(v)
 
 

@@ -227,11 +227,16 @@ def np_divide(x):
     return np.divide(x, 0.0)
 
 
+def np_power(x):
+    return np.power(x, 0.5)
+
+
 NUMPY_FUNCTIONS = {
     "np.log(-1.0)": (np_log, -1.0),
     "np.log(0.0)": (np_log, 0.0),
     "np.sqrt(-1.0)": (np_sqrt, -1.0),
     "np.divide(1.0, 0.0)": (np_divide, 1.0),
+    "np.power(-4.0, 0.5)": (np_power, -4.0),      # nan, and so is its derivative
     "np.log(np.float64(-1))": (np_log, np.float64(-1.0)),
     "x / 0 on np.float64": (divide_by_zero, np.float64(1.0)),
     "x % 0 on np.float64": (modulo_zero, np.float64(1.0)),
@@ -254,6 +259,8 @@ def test_numpy_functions_and_values_give_inf_or_nan_with_a_warning(f, x, transfo
     if got_value is not None:
         assert same_number(float(got_value), float(value))
     assert derivative is None or not isinstance(derivative, complex)
+    if f is np_power and derivative is not None:
+        assert math.isnan(derivative)
 
 
 def test_numpy_functions_on_arrays_give_inf_or_nan_with_a_warning():
