@@ -88,6 +88,6 @@ def with_dtype_of(g, like):
         dtype = like.dtype
         if dtype.kind == "f" and g.dtype.kind == "f" and g.dtype != dtype:
             return g.astype(dtype) if type(g) is np.ndarray else dtype.type(g)
-    elif isinstance(like, np.floating) and type(g) is float:
+    elif isinstance(like, np.floating) and type(g) is float and like.dtype != np.float64:
         return like.dtype.type(g)
     return g

@@ -16,7 +16,7 @@ from .calls import call, plain, split_aux, with_dtype_of
 from .errors import InputError
 from .levels import Level
 from .operators import Operators
-from .primitives import apply_rule, bind, strip
+from .primitives import apply_rule, apply_rule_as_numpy, bind, strip
 from .rules import broadcast_like
 
 
@@ -186,16 +186,18 @@ def push_tangents(trace, seeds: dict, on_step=None) -> list:
     Returns the tangent of every node (``None`` where it is zero).
     """
     tangents = [None] * len(trace)
+    numpy_nodes = trace.numpy_nodes
     for i, (prim, args, params, value, parents) in enumerate(trace._records):
         if prim is None:
             tangents[i] = seeds.get(i)
             continue
         total = None
+        run = apply_rule_as_numpy if i in numpy_nodes else apply_rule
         for position, parent in parents:
             t = tangents[parent]
             if t is None:
                 continue
-            c = apply_rule(prim.jvp_rule(position), t, value, args, params)
+            c = run(prim.jvp_rule(position), t, value, args, params)
             total = c if total is None else total + c
             if on_step is not None:
                 on_step(i, position, parent, c, total)

@@ -15,7 +15,7 @@ from . import rules as R
 from . import rules_numpy as RN
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import check_keywords, float_dtype, honours, refuse_value
-from .primitives import bind, strip
+from .primitives import bind, numpy_semantics, strip
 
 # ufunc -> row (or a function of the inputs built from rows)
 UFUNCS = {
@@ -51,6 +51,9 @@ def _ufunc_call(*inputs, out=None, where=True, casting="same_kind", order="K", d
 
 
 def apply_ufunc(ufunc, method, inputs, kwargs):
+    """A NumPy ufunc on AD values, by its row. NumPy's semantics hold even for Python
+    floats inside (``np.log(x)`` at -1.0 is nan with a RuntimeWarning, as without AD),
+    where ``ad.log`` and Python's operators raise."""
     name = f"np.{ufunc.__name__}"
     if method != "__call__":
         entry = UFUNC_METHODS.get(method, {}).get(ufunc)
@@ -63,10 +66,12 @@ def apply_ufunc(ufunc, method, inputs, kwargs):
         return ufunc(*[strip(x) for x in inputs])
     row = UFUNCS.get(ufunc)
     if row is not None:
-        return bind(row, *inputs)
+        with numpy_semantics:
+            return bind(row, *inputs)
     composite = COMPOSITE_UFUNCS.get(ufunc)
     if composite is not None:
-        return composite(*inputs)
+        with numpy_semantics:
+            return composite(*inputs)
     raise NoDerivativeRule(name, "use a supported function, or give it a rule with @ad.adjoint")
 
 

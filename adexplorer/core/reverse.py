@@ -27,7 +27,8 @@ from .errors import InputError, NotScalarOutput
 from .forward import zero_like
 from .levels import Level, fresh_id
 from .operators import Operators
-from .primitives import ADValue, apply_rule, bind, strip
+from .primitives import (BOUNDARY_ERRORS, ADValue, apply_rule, apply_rule_as_numpy, bind,
+                         numpy_semantics, strip)
 from .tracing import Trace
 
 
@@ -82,6 +83,8 @@ class ReverseLevel(Level):
         else:
             value = prim.impl(*primals, **params)
         index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
+        if numpy_semantics.depth:
+            self.trace.numpy_nodes.add(index)
         return Traced(value, self, index)
 
     def nondiff(self, prim, args, params):
@@ -111,6 +114,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
     keeps memory (and page faults) down for large arrays.
     """
     records = trace._records
+    numpy_nodes = trace.numpy_nodes
     grads = [None] * len(records)
     for i, g in seeds.items():
         grads[i] = g if grads[i] is None else grads[i] + g
@@ -130,7 +134,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                 for position, parent in parents:
                     try:
                         c = rules[position](g, value, *args)
-                    except ArithmeticError:       # 1/0: NumPy's inf, see apply_rule
+                    except BOUNDARY_ERRORS:       # 1/0: NumPy's inf, see apply_rule
                         c = apply_rule(prim.vjp_rule(position), g, value, args, None)
                     before = grads[parent]
                     grads[parent] = c if before is None else before + c
@@ -138,8 +142,9 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                         on_step(i, position, parent, c, before, grads[parent])
                 i -= 1
                 continue
+        run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
         for position, parent in parents:
-            c = apply_rule(prim.vjp_rule(position), g, value, args, params)
+            c = run(prim.vjp_rule(position), g, value, args, params)
             if c is None:                         # a user pullback sent nothing back
                 continue
             before = grads[parent]

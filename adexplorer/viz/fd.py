@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.forward import derivative
+from ..core.primitives import numpy_semantics
 from ..core.reverse import gradient
 from ..core.wengert import short_value
 
@@ -111,10 +112,13 @@ def _complex_step(f, x, h):
 
 
 def _estimates(f, x):
-    """Forward, central and complex-step estimates of f'(x) at their usual best steps."""
+    """Forward, central and complex-step estimates of f'(x) at their usual best steps.
+    The samples beside x follow NumPy (``ad.sqrt`` at 0 - h is nan, not an error): they
+    belong to the method, not to the function's domain."""
     hf, hc = _default_step(x, 1 / 2), _default_step(x, 1 / 3)
-    cs, note = _complex_step(f, x, COMPLEX_H)
-    return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
+    with numpy_semantics:
+        cs, note = _complex_step(f, x, COMPLEX_H)
+        return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
 
 
 def fd_check(f, x, reverse: bool = True) -> FDCheck:
@@ -170,7 +174,8 @@ def plot_fd(f, interval, n: int = 200):
     """f, AD f' and central-difference f' over ``interval = (lo, hi)``; below, |AD - FD|."""
     lo, hi = interval
     xs = np.linspace(float(lo), float(hi), n)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    # a point outside f's domain is a gap in the picture (NumPy's nan), not an error
+    with warnings.catch_warnings(), np.errstate(all="ignore"), numpy_semantics:
         warnings.simplefilter("ignore", RuntimeWarning)
         fx = np.array([float(np.real(f(float(x)))) for x in xs])
         dad = np.array([float(derivative(f, float(x))) for x in xs])

@@ -74,14 +74,22 @@ def test_concatenate_and_stack_take_a_sequence_like_numpy():
     np.testing.assert_array_equal(g, [2.0, 2.0, 2.0])
 
 
-def test_a_fractional_power_of_a_negative_number_is_nan_in_every_mode():
+def test_a_fractional_power_of_a_negative_number_is_nan_in_every_mode_for_numpy_values():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        d = ad.Dual(-1.0, 1.0) ** 0.5
-        g = ad.gradient(lambda x: x ** 0.5, -1.0)[0]
-        h = ad.hessian(lambda x: x ** 2.5)(-1.0)
-    for v in (d.primal, d.tangent, g, h):
-        assert isinstance(v, float) and math.isnan(v)
+        d = ad.Dual(np.float64(-1.0), 1.0) ** 0.5
+        g = ad.gradient(lambda x: np.sum(x ** 0.5), np.array([-1.0]))[0][0]
+        h = ad.hessian(lambda x: x ** 2.5)(np.float64(-1.0))
+        h_np = ad.hessian(lambda x: np.power(x, 2.5))(-1.0)      # NumPy's function
+    for v in (d.primal, d.tangent, g, h, h_np):
+        assert math.isnan(v)
+
+
+def test_a_fractional_power_of_a_negative_python_float_is_complex_as_in_python():
+    d = ad.Dual(-1.0, 1.0) ** 0.5
+    assert d.primal == (-1.0) ** 0.5 and type(d.tangent) is complex
+    with pytest.raises(ad.NotScalarOutput, match="real output"):
+        ad.gradient(lambda x: x ** 0.5, -1.0)
 
 
 def test_negative_argnums_name_arguments_from_the_end():

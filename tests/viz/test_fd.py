@@ -114,3 +114,15 @@ def test_an_array_argument_shows_numbers_not_shapes():
     first = ", ".join(f"{2 * np.tanh(w) / np.cosh(w) ** 2:.6g}" for w in (0.1, 0.2))
     rows = text.splitlines()[2:]
     assert len(rows) == 4 and all(f"[{first}, …]" in row for row in rows)
+
+
+def test_samples_beside_a_domain_boundary_are_nan_not_errors():
+    """ad.sqrt(-h) raises as math.sqrt does; a finite difference's sample and a plot's
+    point outside the domain follow NumPy instead (nan), so the check and picture work."""
+    with pytest.warns(RuntimeWarning):
+        check = ad.fd_check(ad.sqrt, 0.0)
+    assert check.ad == math.inf and math.isnan(check.rows[2].value)      # central
+    fig = ad.plot_fd(ad.log, (0.0, 2.0), n=20)
+    assert np.isneginf(fig.axes[0].lines[0].get_ydata()[0])
+    with pytest.raises(ValueError, match="math domain error"):
+        ad.fd_check(ad.sqrt, -1.0)                          # the point itself: as plain
