@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules as R
-from . import rules_numpy as RN
+from . import rules_elementwise, rules_linalg, rules_numpy as RN, rules_reductions, rules_shapes
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import check_keywords, float_dtype, honours, refuse_value
 from .primitives import bind, numpy_semantics, strip
@@ -372,6 +372,12 @@ METHODS = {
     "squeeze": _squeeze, "swapaxes": _swapaxes, "ravel": _ravel, "flatten": _ravel,
     "reshape": _reshape_method, "transpose": _transpose_method, "copy": _copy,
 }
+
+# Families of rows that bring their own NumPy entries.
+for _family in (rules_elementwise, rules_reductions, rules_shapes, rules_linalg):
+    UFUNCS.update(_family.UFUNCS)
+    FUNCTIONS.update(_family.FUNCTIONS)
+    METHODS.update(_family.METHODS)
 
 
 def dispatched(func) -> bool:
