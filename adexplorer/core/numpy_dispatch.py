@@ -26,6 +26,7 @@ UFUNCS = {
     np.sin: R.sin, np.cos: R.cos, np.tan: R.tan, np.exp: R.exp, np.log: R.log,
     np.log1p: R.log1p, np.expm1: R.expm1, np.sqrt: R.sqrt, np.tanh: R.tanh,
     np.maximum: R.maximum, np.minimum: R.minimum, np.matmul: RN.matmul,
+    np.conjugate: R.conj,
     # without derivative: answered on primals
     np.sign: R.sign, np.floor_divide: R.floordiv,
     np.less: R.less, np.less_equal: R.less_equal, np.greater: R.greater,
@@ -36,7 +37,6 @@ COMPOSITE_UFUNCS = {
     np.square: lambda x: x ** 2,
     np.reciprocal: lambda x: 1.0 / x,
     np.positive: lambda x: x,
-    np.conjugate: lambda x: x,
 }
 
 # ufuncs whose result has no derivative; computed on the primal values.
@@ -353,6 +353,8 @@ FUNCTIONS = {
     np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
     np.ravel: _ravel, np.concatenate: concatenate, np.stack: stack,
     np.where: where, np.clip: _clip,
+    np.real: R.real, np.imag: R.imag,
+    np.angle: lambda z, deg=False: R.angle(z) * (180 / np.pi) if deg else R.angle(z),
     np.shape: _on_primals(np.shape), np.ndim: _on_primals(np.ndim),
     np.size: _on_primals(np.size, "axis"),
     np.argmax: _on_primals(np.argmax, "axis", "keepdims"),

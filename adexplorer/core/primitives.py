@@ -234,10 +234,15 @@ def apply_rule(rule, first, ans, args, params):
         import numpy as np
 
         def numpy(v):
-            return np.float64(v) if type(v) is float or type(v) is int else v
+            t = type(v)
+            if t is float or t is int:
+                return np.float64(v)
+            return np.complex128(v) if t is complex else v
         with numpy_semantics:
             out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
-        return float(out) if isinstance(out, np.floating) else out
+        if isinstance(out, np.floating):
+            return float(out)
+        return complex(out) if isinstance(out, np.complexfloating) else out
 
 
 def apply_rule_as_numpy(rule, first, ans, args, params):
