@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from .errors import NoDerivativeRule
+from .errors import NoComplexRule
 from .primitives import (COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, numpy_semantics,
                          strip)
 
@@ -112,7 +112,7 @@ def real_only(name: str, *args):
     """Refuse a row that needs an order or a sign (``maximum``, ``max``, ``sign``) on
     complex numbers, in forward and reverse mode alike."""
     if any(is_complex(a) for a in args):
-        raise NoDerivativeRule(f"'{name}' of complex numbers",
+        raise NoComplexRule(f"'{name}' of complex numbers",
                                "complex numbers have no order; compare abs(z) or "
                                "np.real(z) instead")
 

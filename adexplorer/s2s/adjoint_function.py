@@ -42,7 +42,7 @@ from ..core import rules as R
 from .codegen import Unit
 from .guards import numpy_rules
 from .ir import CALL, GETITEM, ROW, TAPE, Const
-from ..core.errors import NotScalarOutput
+from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from .lower import UNDEFINED, LoweringError, ssa, watch
 from .runtime import ComplexOutput, plain_gradient
@@ -55,6 +55,30 @@ SCALAR_ROWS = {R.add, R.sub, R.mul, R.div, R.neg, R.power, R.mod, R.floordiv, R.
                R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh, R.sigmoid,
                R.absolute, R.sign, R.maximum, R.minimum, R.less, R.less_equal, R.greater,
                R.greater_equal, R.equal, R.not_equal}
+
+
+def _any_complex(values) -> bool:
+    """Is any number in ``values`` (lists, tuples and dicts of them) complex?"""
+    for v in values:
+        t = type(v)
+        if t is float or t is int:
+            continue
+        if t is complex or isinstance(v, np.complexfloating) or (
+                t is np.ndarray and v.dtype.kind == "c"):
+            return True
+        if (t is list or t is tuple) and _any_complex(v):
+            return True
+        if t is dict and _any_complex(v.values()):
+            return True
+    return False
+
+
+def _no_complex_code() -> NoDerivativeRule:
+    """The generated code has the rules for real numbers only; complex numbers need the
+    tape's checks (which part is real, which row is not holomorphic)."""
+    return NoDerivativeRule("source_grad with complex numbers",
+                            "its generated code has rules for real numbers only; use "
+                            "ad.gradient, which follows autograd's convention for them")
 
 
 def scalar_safe(fn_ssa, seen=None) -> bool:
@@ -196,6 +220,11 @@ class AdjointFunction:
             grads = self._run("scalar" if scalar else "array", everything)
             if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
                 grads = self._run("array", everything)   # arrays appeared inside
+            # (after the run, so a complex output is refused as such, like the tape does)
+            if _any_complex(grads) or _any_complex(everything):
+                raise _no_complex_code()
+        except NoComplexRule:                # abs of a complex value reached sign
+            raise _no_complex_code() from None
         except (LoweringError, NotScalarOutput) as e:
             raise e.with_traceback(None) from None      # the message says it all
         if self._bound:
