@@ -98,6 +98,8 @@ def is_complex(x) -> bool:
     t = type(v)
     if t is float or t is int:
         return False
+    if v is None:                      # a symbol (symbolic.py) says what it stands for
+        return getattr(x, "is_complex", False)
     return t is complex or np.iscomplexobj(v)
 
 
