@@ -98,9 +98,15 @@ def is_complex(x) -> bool:
     t = type(v)
     if t is float or t is int:
         return False
+    if t is np.ndarray:
+        return v.dtype.kind == "c"
+    if t is complex:
+        return True
     if v is None:                      # a symbol (symbolic.py) says what it stands for
         return getattr(x, "is_complex", False)
-    return t is complex or np.iscomplexobj(v)
+    if isinstance(v, np.generic):
+        return isinstance(v, np.complexfloating)
+    return np.iscomplexobj(v)
 
 
 def match_real(v, like):
