@@ -355,6 +355,10 @@ FUNCTIONS = {
     np.where: where, np.clip: _clip,
     np.real: R.real, np.imag: R.imag,
     np.angle: lambda z, deg=False: R.angle(z) * (180 / np.pi) if deg else R.angle(z),
+    np.fft.fft: lambda a, n=None, axis=-1, norm=None, out=None:
+        _unsupported("fft.fft", n=n, out=out) or bind(RN.fft, a, axis=axis, norm=norm),
+    np.fft.ifft: lambda a, n=None, axis=-1, norm=None, out=None:
+        _unsupported("fft.ifft", n=n, out=out) or bind(RN.ifft, a, axis=axis, norm=norm),
     np.shape: _on_primals(np.shape), np.ndim: _on_primals(np.ndim),
     np.size: _on_primals(np.size, "axis"),
     np.argmax: _on_primals(np.argmax, "axis", "keepdims"),

@@ -163,6 +163,32 @@ matmul = defprim(
 )
 
 
+# ---------------------------------------------------------------------------
+# Discrete Fourier transforms along one axis. The DFT matrix is symmetric, so (with
+# autograd's convention, no conjugation) each transform's adjoint is the transform itself.
+
+
+def _fft_impl(x, axis=-1, norm=None):
+    return np.fft.fft(x, axis=axis, norm=norm)
+
+
+def _ifft_impl(x, axis=-1, norm=None):
+    return np.fft.ifft(x, axis=axis, norm=norm)
+
+
+fft = defprim(
+    "fft", _fft_impl,
+    jvp=lambda t, ans, x, axis=-1, norm=None: fft(t, axis=axis, norm=norm),
+    vjp=lambda g, ans, x, axis=-1, norm=None: match_real(fft(g, axis=axis, norm=norm), x),
+)
+
+ifft = defprim(
+    "ifft", _ifft_impl,
+    jvp=lambda t, ans, x, axis=-1, norm=None: ifft(t, axis=axis, norm=norm),
+    vjp=lambda g, ans, x, axis=-1, norm=None: match_real(ifft(g, axis=axis, norm=norm), x),
+)
+
+
 def dot(a, b):
     """``np.dot``: a product of scalars, or a matrix product for 1-D and 2-D arrays."""
     if ndim(a) == 0 or ndim(b) == 0:
@@ -305,5 +331,5 @@ stack = defprim("stack", _stack_impl,
                 jvp=_PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
                 vjp=_PerArgument(_stack_vjp))
 
-__all__ = ["sum", "mean", "max", "min", "matmul", "dot", "reshape", "transpose",
+__all__ = ["sum", "mean", "max", "min", "matmul", "dot", "fft", "ifft", "reshape", "transpose",
            "getitem", "scatter_add", "concatenate", "stack", "equal", "unbroadcast"]

@@ -412,3 +412,34 @@ def test_listings_at_a_complex_point():
     real_listing = str(ad.trace(lambda z, x: abs(z * z) + np.real(z * x), 1.0, 2.0)
                        .tangent_wengert(wrt="z"))
     assert "sign(y1)" in real_listing and "conj" not in real_listing
+
+
+# ---------------------------------------------------------------------------
+# np.fft.fft / ifft (autograd has their vjps; their jvps are checked by differences)
+
+
+FFT = [
+    Case("sum |fft(z)|", lambda m: lambda z: m.sum(m.abs(m.fft.fft(z))), (c(6),)),
+    Case("fft of a real array along axis 0",
+         lambda m: lambda x: m.sum(m.real(m.fft.fft(x, axis=0)) * m.arange(4)), (r(3, 4),)),
+    Case("ifft, ortho", lambda m: lambda z: m.sum(m.abs(m.fft.ifft(z * z, norm="ortho")) ** 2
+                                                  * m.arange(5)), (c(5),)),
+    Case("fft then ifft", lambda m: lambda z: m.abs(m.fft.ifft(m.fft.fft(z) * z)[1]), (c(4),)),
+]
+
+
+@pytest.mark.parametrize("case", FFT, ids=[case.name for case in FFT])
+def test_fft_in_both_modes(case):
+    x = case.args[0]
+    g = ad.gradient(ours(case), x)[0]
+    close(g, autograd_gradient(case, 0))
+    assert np.iscomplexobj(g) == np.iscomplexobj(x)
+    for v in directions(x):
+        _, tangent = ad.jvp(ours(case), (x,), (v,))
+        close(tangent, central_difference(ours(case), (x,), 0, v), 1e-6)
+        close(tangent, np.real(np.sum(g * v)))
+
+
+def test_fft_options_that_change_the_length_are_refused():
+    with pytest.raises(ad.NoDerivativeRule, match=r"np.fft.fft\(..., n=...\)"):
+        ad.gradient(lambda z: np.sum(np.abs(np.fft.fft(z, n=8))), c(4))

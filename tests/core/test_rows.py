@@ -139,6 +139,16 @@ CASES = {
              label="where with a broadcast condition and a scalar branch"),
         case(lambda x, y: row("where")(False, x, y), 0.3, -0.2, label="scalar where"),
     ],
+    "fft": [
+        case(lambda x: row("abs")(row("fft")(x)), arr(6), label="|fft(x)|"),
+        case(lambda x: row("real")(row("fft")(x * (1 + 1j), axis=0, norm="ortho")), arr(4, 3),
+             label="fft along axis 0, ortho"),
+    ],
+    "ifft": [
+        case(lambda x: row("abs")(row("ifft")(x)), arr(6), label="|ifft(x)|"),
+        case(lambda x: row("imag")(row("ifft")(x * 1j + x ** 2, norm="forward")), arr(2, 5),
+             label="ifft, forward norm"),
+    ],
     "sum": reduction("sum", arr(2, 3, 4)),
     "mean": reduction("mean", arr(2, 3, 4)),
     # a random array has no ties, so max/min are smooth at it
