@@ -227,6 +227,25 @@ def test_second_derivative_of_a_holomorphic_function():
     close(ad.derivative(ad.D(lambda w: w ** 3), z), 6 * z)
 
 
+def test_higher_order_through_the_complex_rules():
+    """The rules are written with the differentiable rows, so they nest (autograd as the
+    oracle for forward over reverse and reverse over reverse)."""
+    z = 1 + 1j
+    close(ad.D(ad.D(lambda w: abs(w)))(z), np.imag(z) ** 2 / abs(z) ** 3)   # d²|z|/dx²
+
+    def f(w):
+        return np.abs(w) ** 3 + np.real(w * w * w) * np.imag(w)
+
+    def f_theirs(w):
+        return anp.abs(w) ** 3 + anp.real(w * w * w) * anp.imag(w)
+    for v in (1.0, 1j):
+        close(ad.jvp(ad.grad(f), (z,), (v,))[1],
+              autograd.make_jvp(autograd.grad(f_theirs))(z)(v)[1])
+    close(ad.hessian(f)(z), autograd.make_jvp(autograd.grad(f_theirs))(z)(1.0)[1])
+    close(ad.grad(lambda x: ad.grad(lambda w: np.abs(w * x))(z).real)(2.0),
+          autograd.grad(lambda x: anp.real(autograd.grad(lambda w: anp.abs(w * x))(z)))(2.0))
+
+
 def test_jacobians_of_complex_arrays():
     z = c(3)
 
