@@ -282,6 +282,8 @@ def _as_python(g, leaf):
         return g if type(leaf) is float or type(leaf) is int else with_dtype_of(g, leaf)
     elif is_complex(g):
         g = np.real(g)
+        if type(g) is np.ndarray:
+            g = g.copy()                  # its own contiguous array, not a view of g
     g = with_dtype_of(g, leaf)
     if type(leaf) in (float, int, complex) and isinstance(g, (np.generic, np.ndarray)) \
             and np.ndim(g) == 0:

@@ -164,6 +164,18 @@ def _sign_impl(x):
     return np.sign(x)
 
 
+def _real_impl(x):
+    out = np.real(x)
+    # a complex array's real part is a strided view: a contiguous copy is faster to use
+    # and is the caller's own when it is handed out as a gradient
+    return np.ascontiguousarray(out) if type(out) is np.ndarray and out.ndim else out
+
+
+def _imag_impl(x):
+    out = np.imag(x)
+    return np.ascontiguousarray(out) if type(out) is np.ndarray and out.ndim else out
+
+
 def _conj_impl(x):
     t = type(x)
     return x.conjugate() if t is complex or t is float or t is int else np.conjugate(x)
@@ -395,13 +407,13 @@ absolute = defprim(
 # Complex parts. ``-(g * 1j)`` is imag's cotangent: Re(-1j g dz) = g Im(dz).
 
 real = defprim(
-    "real", np.real,
+    "real", _real_impl,
     jvp=lambda t, ans, x: real(t),
     vjp=lambda g, ans, x: g,
 )
 
 imag = defprim(
-    "imag", np.imag,
+    "imag", _imag_impl,
     jvp=lambda t, ans, x: imag(t),
     vjp=lambda g, ans, x: match_real(-(g * 1j), x),
 )
