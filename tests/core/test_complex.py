@@ -462,3 +462,15 @@ def test_fft_in_both_modes(case):
 def test_fft_options_that_change_the_length_are_refused():
     with pytest.raises(ad.NoDerivativeRule, match=r"np.fft.fft\(..., n=...\)"):
         ad.gradient(lambda z: np.sum(np.abs(np.fft.fft(z, n=8))), c(4))
+
+
+@pytest.mark.parametrize("f", [lambda z: abs(z % 2.0), lambda z: abs(z // 2.0)],
+                         ids=["mod", "floordiv"])
+def test_mod_and_floordiv_refuse_complex_numbers_as_python_and_numpy_do(f):
+    for z in (1 + 1j, np.array([1 + 1j, 2.0])):
+        with pytest.raises(TypeError) as plain:
+            f(z)
+        for run in (ad.gradient, ad.derivative):
+            with pytest.raises(TypeError) as err:
+                run(f, z)
+            assert str(err.value) == str(plain.value)
