@@ -336,6 +336,22 @@ def _dot(a, b, out=None):
     return RN.dot(a, b)
 
 
+@honours("deg")
+def _angle(z, deg=False):
+    a = bind(R.angle, z)
+    return a * (180 / np.pi) if deg else a
+
+
+@honours("axis", "norm")
+def _fft(a, n=None, axis=-1, norm=None, out=None):
+    return bind(RN.fft, a, axis=axis, norm=norm)
+
+
+@honours("axis", "norm")
+def _ifft(a, n=None, axis=-1, norm=None, out=None):
+    return bind(RN.ifft, a, axis=axis, norm=norm)
+
+
 def _on_primals(fn, *keywords):
     """A NumPy query whose answer has no derivative (shape, argmax, allclose, ...); the
     keywords are NumPy's own, computed on the primal values."""
@@ -353,12 +369,7 @@ FUNCTIONS = {
     np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
     np.ravel: _ravel, np.concatenate: concatenate, np.stack: stack,
     np.where: where, np.clip: _clip,
-    np.real: R.real, np.imag: R.imag,
-    np.angle: lambda z, deg=False: R.angle(z) * (180 / np.pi) if deg else R.angle(z),
-    np.fft.fft: lambda a, n=None, axis=-1, norm=None, out=None:
-        _unsupported("fft.fft", n=n, out=out) or bind(RN.fft, a, axis=axis, norm=norm),
-    np.fft.ifft: lambda a, n=None, axis=-1, norm=None, out=None:
-        _unsupported("fft.ifft", n=n, out=out) or bind(RN.ifft, a, axis=axis, norm=norm),
+    np.real: R.real, np.imag: R.imag, np.angle: _angle, np.fft.fft: _fft, np.fft.ifft: _ifft,
     np.shape: _on_primals(np.shape), np.ndim: _on_primals(np.ndim),
     np.size: _on_primals(np.size, "axis"),
     np.argmax: _on_primals(np.argmax, "axis", "keepdims"),
