@@ -121,8 +121,8 @@ def real_only(name: str, *args):
     complex numbers, in forward and reverse mode alike."""
     if any(is_complex(a) for a in args):
         raise NoComplexRule(f"'{name}' of complex numbers",
-                               "complex numbers have no order; compare abs(z) or "
-                               "np.real(z) instead")
+                            "complex numbers have no order: compare abs(z) or np.real(z) "
+                            "instead (and write sign(z) as z / abs(z))")
 
 
 # ---------------------------------------------------------------------------
