@@ -18,6 +18,7 @@ import autograd.numpy as anp  # noqa: E402
 
 import adexplorer as ad  # noqa: E402
 from adexplorer.core import names  # noqa: E402
+from adexplorer.testing import check_grads  # noqa: E402
 
 rng = np.random.default_rng(2026)
 Case = namedtuple("Case", "name make args")
@@ -476,3 +477,22 @@ def test_mod_and_floordiv_refuse_complex_numbers_as_python_and_numpy_do(f):
             with pytest.raises(TypeError) as err:
                 run(f, z)
             assert str(err.value) == str(plain.value)
+
+
+# ---------------------------------------------------------------------------
+# check_grads takes complex arguments (the dot-product test pairs with Re(sum(a * b)))
+
+
+@pytest.mark.parametrize("case", ZOO + FFT, ids=IDS + [case.name for case in FFT])
+def test_check_grads_at_order_2(case):
+    check_grads(ours(case), *case.args, order=2)
+
+
+def test_check_grads_catches_a_rule_with_the_wrong_convention():
+    @ad.adjoint
+    def square(z):
+        return z * z, lambda g: (g * np.conj(2 * z),)     # conjugated: not autograd's
+
+    with pytest.raises(AssertionError, match="dot-product test"):
+        check_grads(lambda z: np.abs(square(z)), 1 + 0.5j, modes=("rev",), order=1)
+    check_grads(lambda x: np.abs(square(x)), 0.7, modes=("rev",), order=1)   # real: right
