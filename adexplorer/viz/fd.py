@@ -88,12 +88,20 @@ class FDCheck:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        # one argument and a number out: the form the notebooks show (and nbval compares)
+        first = self.name is None and self.direction is None and np.ndim(self.value) == 0
+        shown = (lambda v: short_value(v, 16)) if first else _entries
         rows = "".join(
-            f"<tr><td>{html.escape(r.method)}</td><td>{html.escape(_entries(r.value))}</td>"
+            f"<tr><td>{html.escape(r.method)}</td><td>{html.escape(shown(r.value))}</td>"
             f"<td>{'' if not r.h else f'{r.h:.0e}'}</td>"
             f"<td>{'-' if r.error is None else f'{r.error:.1e}'}</td>"
             f"<td>{html.escape(r.note)}</td></tr>" for r in self.rows)
-        head = "<br>".join(html.escape(line) for line in self._head().splitlines())
+        if first:
+            head = (f"f'({html.escape(short_value(self.x))}) by AD = "
+                    f"{html.escape(short_value(self.ad, 16))}")
+        else:
+            head = "<br>".join(html.escape(line, quote=False)
+                               for line in self._head().splitlines())
         return (f"<p>{head}</p><table><tr><th>method</th>"
                 f"<th>value</th><th>h</th><th>|error|</th><th></th></tr>{rows}</table>")
 
@@ -177,10 +185,11 @@ def _estimates(f, x):
 
 def checked_arguments(f, args, wrt, who: str):
     """``[(position, name)]`` of the arguments ``wrt`` picks (an int, a name, or a tuple
-    of them; ``None``: every number or numeric array)."""
+    of them; ``None``: every float or float array, or the ints if there are no floats)."""
     names = argument_names(f, len(args))
     if wrt is None:
-        picked = [k for k, a in enumerate(args) if _numeric(a)]
+        picked = [k for k, a in enumerate(args) if _numeric(a) and not _integral(a)] or \
+            [k for k, a in enumerate(args) if _numeric(a)]
         if not picked:
             raise InputError(f"{who}: no argument is a number or a numeric array; "
                              f"got {', '.join(type(a).__name__ for a in args) or 'none'}")
@@ -200,6 +209,12 @@ def checked_arguments(f, args, wrt, who: str):
                              "finite differences need a number or a numeric array")
         out.append((k, names[k]))
     return out
+
+
+def _integral(a) -> bool:
+    """An int (a count, an index) is checked only when asked for, or when it is all
+    there is: differencing ``pow(x, n)`` in ``n`` would step between loop counts."""
+    return isinstance(a, (int, np.integer)) or (isinstance(a, np.ndarray) and a.dtype.kind in "iu")
 
 
 def _numeric(a) -> bool:
@@ -244,55 +259,54 @@ def fd_check(f, *args, wrt=None, reverse: bool = True, seed: int = 0, **kwargs):
     """Compare AD with finite differences for the derivatives of ``f`` at ``args``.
 
     One argument (or ``wrt`` one position or name): an ``FDCheck``. Several: an
-    ``FDChecks``, one per argument (``wrt``: a tuple; default every number or numeric
-    array). For a number AD is forward mode; ``reverse`` adds reverse mode's answer as a
-    row. An array is differenced entry by entry when it has at most ``MAX_COMPONENTS``
+    ``FDChecks``, one per argument (``wrt``: a tuple; default every float or float
+    array, or the ints if there is no float: an int is usually a count). For a number
+    AD is forward mode; ``reverse`` adds reverse mode's answer as a row. An array is differenced entry by entry when it has at most ``MAX_COMPONENTS``
     entries and f returns a number, else along a random unit direction drawn with
     ``seed``. Keyword arguments go to ``f``, held constant (``wrt``, ``reverse`` and
     ``seed`` are this function's own: close over an ``f`` keyword of those names)."""
     if not args:
         raise InputError("fd_check(f, x, ...): give the point, one value per argument of f")
-    value = numeric_output(f(*args, **kwargs), "fd_check")
     picked = checked_arguments(f, args, wrt, "fd_check")
     several = len(args) > 1 and not isinstance(wrt, (int, np.integer, str))
-    checks = [_check_one(along(f, args, k, kwargs), args[k], value, reverse, seed,
+    checks = [_check_one(along(f, args, k, kwargs), args[k], reverse, seed,
                          name if several or len(args) > 1 else None) for k, name in picked]
     return FDChecks(checks) if several else checks[0]
 
 
-def _check_one(g, x, value, reverse, seed, name) -> FDCheck:
+def _check_one(g, x, reverse, seed, name) -> FDCheck:
     x_arr = np.asarray(x, dtype=float)
-    scalar_out = np.ndim(value) == 0
     direction = None
     if x_arr.ndim == 0:
-        ad = _or_zero(derivative(g, x), value)
+        # AD, then the estimates at float(x), then f itself: at a singular point the
+        # error a user sees is the one AD or a float gives (1/0.0), as it always was
+        d = derivative(g, x)
+        if not (d is None or isinstance(d, (int, float, complex, np.number, np.ndarray))):
+            numeric_output(g(x), "fd_check")               # a tuple, a dict: refused by name
+        (fw, hf), (ce, hc), (cs, hs), note = _estimates(g, float(x))
+        value = numeric_output(g(x), "fd_check")
+        scalar_out = np.ndim(value) == 0
+        ad = _or_zero(d, value)
         by_reverse = None
         if reverse:
             by_reverse = gradient(g, x)[0] if scalar_out else jacrev(g)(x)
-        (fw, hf), (ce, hc), (cs, hs), note = _estimates(g, float(x))
-    elif scalar_out and x_arr.size <= MAX_COMPONENTS:
-        by_reverse = ad = gradient(g, x)[0]
-        parts = []
-        for k in range(x_arr.size):
-            e = np.zeros(x_arr.size)
-            e[k] = 1.0
-            e = e.reshape(x_arr.shape)
-            parts.append(_estimates(lambda t, e=e: g(x_arr + t * e), 0.0))
-        fw = np.array([p[0][0] for p in parts]).reshape(x_arr.shape)
-        ce = np.array([p[1][0] for p in parts]).reshape(x_arr.shape)
-        notes = [p[3] for p in parts if p[3]]
-        note = notes[0] if notes else ""
-        cs = None if note else np.array([p[2][0] for p in parts]).reshape(x_arr.shape)
-        hf, hc, hs = parts[0][0][1], parts[0][1][1], COMPLEX_H
     else:
-        direction = random_direction(x_arr.shape, seed)
-        ad = _or_zero(jvp(g, (x_arr,), (direction,))[1], value)
-        by_reverse = None
-        if reverse:
-            by_reverse = (float(np.vdot(gradient(g, x_arr)[0], direction)) if scalar_out else
-                          np.tensordot(jacrev(g)(x_arr), direction, axes=direction.ndim))
-        (fw, hf), (ce, hc), (cs, hs), note = _estimates(
-            lambda t: g(x_arr + t * direction), 0.0)
+        value = numeric_output(g(x), "fd_check")
+        scalar_out = np.ndim(value) == 0
+        if scalar_out and x_arr.size <= MAX_COMPONENTS:
+            ad, rows = _by_components(g, x, x_arr)
+            by_reverse = ad
+            (fw, hf), (ce, hc), (cs, hs), note = rows
+        else:
+            direction = random_direction(x_arr.shape, seed)
+            ad = _or_zero(jvp(g, (x_arr,), (direction,))[1], value)
+            by_reverse = None
+            if reverse:
+                by_reverse = (float(np.vdot(gradient(g, x_arr)[0], direction)) if scalar_out
+                              else np.tensordot(jacrev(g)(x_arr), direction,
+                                                axes=direction.ndim))
+            (fw, hf), (ce, hc), (cs, hs), note = _estimates(
+                lambda t: g(x_arr + t * direction), 0.0)
     ad_value = np.asarray(ad, dtype=float)
 
     def err(v):
@@ -303,6 +317,23 @@ def _check_one(g, x, value, reverse, seed, name) -> FDCheck:
              FDRow("central", ce, float(hc), err(ce), "(f(x+h) - f(x-h)) / 2h"),
              FDRow("complex step", cs, hs, err(cs), note or "Im f(x+ih) / h")]
     return FDCheck(x, value, ad, rows, name, direction, seed if direction is not None else None)
+
+
+def _by_components(g, x, x_arr):
+    """The gradient by reverse mode, and each method's estimate entry by entry."""
+    ad = gradient(g, x)[0]
+    parts = []
+    for k in range(x_arr.size):
+        e = np.zeros(x_arr.size)
+        e[k] = 1.0
+        e = e.reshape(x_arr.shape)
+        parts.append(_estimates(lambda t, e=e: g(x_arr + t * e), 0.0))
+    fw = np.array([p[0][0] for p in parts]).reshape(x_arr.shape)
+    ce = np.array([p[1][0] for p in parts]).reshape(x_arr.shape)
+    notes = [p[3] for p in parts if p[3]]
+    note = notes[0] if notes else ""
+    cs = None if note else np.array([p[2][0] for p in parts]).reshape(x_arr.shape)
+    return ad, ((fw, parts[0][0][1]), (ce, parts[0][1][1]), (cs, COMPLEX_H), note)
 
 
 def _or_zero(d, value):

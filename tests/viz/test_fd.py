@@ -290,3 +290,24 @@ def test_plot_fd_error_where_f_is_nan_draws_nothing_and_says_so():
     assert not [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
     assert any("nothing to compare" in t.get_text() for t in ax.texts)
     fig.savefig(__import__("io").BytesIO(), format="png")
+
+
+def pow_loop(x, n):
+    r = 1.0
+    while n > 0:
+        n -= 1
+        r = r * x
+    return r
+
+
+def test_an_int_is_a_count_and_is_checked_only_when_asked_for():
+    checks = ad.fd_check(pow_loop, 2.0, 5)
+    assert checks.names == ("x",) and checks["x"].ad == 80.0          # 5 x^4
+    assert ad.fd_check(lambda x: x * x, 3).ad == 6                     # all there is
+
+
+def test_the_html_of_one_argument_keeps_its_form():
+    html = ad.fd_check(f_slide, 3.0)._repr_html_()
+    assert html.startswith("<p>f'(3) by AD = 0.7580540380443495</p><table>")
+    two_html = ad.fd_check(two, 1.5, 2.0)._repr_html_()
+    assert "∂f/∂x at x = 1.5" in two_html and "∂f/∂y at y = 2" in two_html
