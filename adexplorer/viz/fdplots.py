@@ -15,6 +15,7 @@ constant.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 from typing import Callable
@@ -23,6 +24,7 @@ import numpy as np
 
 from ..core.errors import InputError
 from ..core.forward import derivative
+from ..core.reverse import argument_names
 from ..core.wengert import short_value
 from .fd import (EPS, _central, _complex_step, _default_step, _forward, _step, along,
                  checked_arguments, random_direction)
@@ -48,7 +50,6 @@ def _columns(f, args, wrt, seed, kwargs, who) -> list:
         g = (lambda t: f(t, **kwargs)) if kwargs else f
         return [_Column(None, g, 0.0, "x", "")]
     picked = checked_arguments(f, args, wrt, who)
-    from ..core.reverse import argument_names
     names = argument_names(f, len(args))
     out = []
     for k, name in picked:
@@ -78,20 +79,12 @@ def _figure(rows: int, cols: int, size):
     return fig, axes
 
 
+@contextlib.contextmanager
 def _quiet():
-    """NumPy and matplotlib warnings off while f is sampled outside its domain."""
-    class Quiet:
-        def __enter__(self):
-            self.w = warnings.catch_warnings()
-            self.w.__enter__()
-            warnings.simplefilter("ignore", RuntimeWarning)
-            self.e = np.errstate(all="ignore")
-            self.e.__enter__()
-
-        def __exit__(self, *exc):
-            self.e.__exit__(*exc)
-            return self.w.__exit__(*exc)
-    return Quiet()
+    """No NumPy warnings while f is sampled outside its domain."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 def _number(v, who, at) -> float:
@@ -124,10 +117,22 @@ def plot_fd(f, interval, *args, wrt=None, n: int = 200, seed: int = 0, **kwargs)
     width = 7.0 if len(columns) == 1 else min(4.6 * len(columns), 16.0)
     fig, axes = _figure(2, len(columns), (width, 5.0))
     for c, (top, bottom) in zip(columns, axes.T):
-        lo, hi = interval[c.name] if isinstance(interval, dict) else interval
+        lo, hi = _interval(interval, c.name)
         _draw_range(c, np.linspace(float(lo), float(hi), n), top, bottom, len(columns) == 1)
     fig.tight_layout()
     return fig
+
+
+def _interval(interval, name):
+    """``(lo, hi)``, or from a dict of them, the one for argument ``name``."""
+    if not isinstance(interval, dict):
+        return interval
+    if name in interval:
+        return interval[name]
+    if name is None and len(interval) == 1:
+        return next(iter(interval.values()))
+    raise InputError(f"plot_fd: the intervals name {', '.join(map(str, interval))}; "
+                     f"none is for {name or 'the argument'}")
 
 
 def _draw_range(c, xs, top, bottom, alone):
@@ -139,6 +144,8 @@ def _draw_range(c, xs, top, bottom, alone):
                         for x in xs])
     bad = ~np.isfinite(fx)
     fx[bad] = dad[bad] = dfd[bad] = np.nan
+    dad[~np.isfinite(dad)] = np.nan                # f finite, f' not (sqrt at 0): a gap too
+    dfd[~np.isfinite(dfd)] = np.nan
     d = (("f'(x)" if not c.directional else "f'(t)") if c.name is None
          else f"∂f/∂{c.name}" + ("·v" if c.directional else ""))
     top.plot(xs, fx, color="#4c72b0", label="f(x)" if c.name is None else "f")

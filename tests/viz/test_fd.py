@@ -311,3 +311,15 @@ def test_the_html_of_one_argument_keeps_its_form():
     assert html.startswith("<p>f'(3) by AD = 0.7580540380443495</p><table>")
     two_html = ad.fd_check(two, 1.5, 2.0)._repr_html_()
     assert "∂f/∂x at x = 1.5" in two_html and "∂f/∂y at y = 2" in two_html
+
+
+def test_plot_fd_takes_an_interval_per_argument_and_leaves_an_infinite_slope_out():
+    fig = ad.plot_fd(two, {"x": (-1.0, 1.0), "y": (0.0, 6.0)}, 1.5, 2.0, n=11)
+    assert [tuple(ax.get_lines()[0].get_xdata()[[0, -1]]) for ax in fig.axes[:2]] == \
+        [(-1.0, 1.0), (0.0, 6.0)]
+    with pytest.raises(InputError, match="none is for y"):
+        ad.plot_fd(two, {"x": (-1.0, 1.0)}, 1.5, 2.0)
+    fig = ad.plot_fd(ad.sqrt, (0.0, 1.0), n=11)         # sqrt'(0) is inf: not drawn
+    slope = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "f'(x) by AD")
+    y = slope.get_ydata()
+    assert np.isnan(y[0]) and np.allclose(y[1:], 0.5 / np.sqrt(slope.get_xdata()[1:]), rtol=1e-15)
