@@ -2,6 +2,10 @@
 
 The returned ``AdjointFunction`` takes ``f``'s arguments and returns what
 ``ad.gradient(f, *args)`` returns: ``source_grad(pow)(2.0, 5) == (80.0, None)``.
+Keyword arguments are passed to ``f`` and held constant (no gradient for them). ``f``
+may be a ``def`` or a lambda, a bound method, an object with ``__call__``, or a
+``functools.partial`` of one (its arguments held constant); anything without Python
+source of its own (a builtin, a NumPy function, a class) is refused by name.
 
 Two forms are generated (each once, when first needed) and compiled. For a function
 that maps numbers to numbers (only scalar rows, no arrays inside) and number arguments,
