@@ -7,10 +7,10 @@ from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput
 from .fastpaths import function as _fast
 from .numpy_dispatch import concatenate, stack, where
-from .forward import D, Dual, derivative, jacfwd, jvp
+from .forward import D, Dual, derivative, jvp
+from .jacobians import hessian, jacfwd, jacrev
 from .primitives import PRIMITIVES, Primitive, bind
-from .reverse import (Traced, gradient, grad, hessian, jacrev, trace, value_and_grad,
-                      vjp)
+from .reverse import Traced, gradient, grad, trace, value_and_grad, vjp
 from .tracing import Const, Node, Ref, Trace
 
 # Elementwise math with scalar fast paths.

@@ -31,6 +31,11 @@ class LostDerivative(ADError, TypeError):
     """An AD value was converted to a plain number, which would drop its derivative."""
 
 
+class InPlaceOutput(ADError, TypeError):
+    """An operation would write into an existing array (``out=``, ``np.add.at``), which
+    cannot be differentiated."""
+
+
 class NotScalarOutput(ADError, ValueError):
     """``gradient``/``grad`` needs a function with one scalar output."""
 
@@ -52,7 +57,16 @@ def lost_derivative(kind: str, value_type: str) -> LostDerivative:
                   "Dual": "dual number (forward mode)"}.get(value_type, value_type)
     line, where = _user_line()
     names = list(dict.fromkeys(_MATH_CALL.findall(line or "")))
-    if kind == "np.asarray":
+    if kind == "np.asarray(dtype)":
+        message = (f"NumPy was asked to turn a {value_type} into numbers "
+                   "(np.array(..., dtype=float), np.asarray(x, dtype=...), .astype), which "
+                   "would drop its derivative. Leave out dtype=: np.array([x, y]) of AD "
+                   "values works and is the stack of its entries")
+    elif kind == "np.asarray(large)":
+        message = (f"np.asarray/np.array of a large {value_type} would split it into one "
+                   "traced number per element. AD arrays already work with NumPy "
+                   "functions: pass the value on directly")
+    elif kind == "np.asarray":
         message = (f"NumPy was asked to turn a {value_type} into a plain array "
                    "(np.asarray, np.array, np.float64, or storing it into a float array), "
                    "which would drop its derivative. AD values already work with NumPy "

@@ -21,6 +21,7 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
+from .calls import call
 from .reverse import (ReverseLevel, Traced, _seed, argument_names, backprop,
                       wrap_arguments)
 from .wengert import primal_wengert, short_value
@@ -90,7 +91,7 @@ def explain_gradient(f, *args) -> GradientExplanation:
     """For each argument of ``f`` at ``args``: its gradient, or why it is ``None``."""
     level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level)
-    out = f(*wrapped)
+    out = call(f, wrapped, {}, level)
     trace = level.trace
     outputs = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
     seeds = {}

@@ -17,7 +17,7 @@ import operator
 
 from . import rules as R
 from .operators import operate
-from .primitives import bind
+from .primitives import BOUNDARY_ERRORS, bind
 from .symbolic import Sym
 
 # Rows with a scalar fast path. Binary rows list the argument positions whose jvp rule
@@ -37,7 +37,8 @@ _PYTHON_IMPLS = (operator.add, operator.sub, operator.mul, operator.truediv, ope
 
 # The namespace every generated function runs in: the rows, their implementations and
 # the fast public functions themselves (formulas such as ``t * cos(p)`` call them).
-_namespace: dict = {"bind": bind, "operate": operate}
+_namespace: dict = {"bind": bind, "operate": operate,
+                    "BOUNDARY_ERRORS": BOUNDARY_ERRORS}
 
 
 def _formula(row, position: int, arg_names: tuple) -> str:
@@ -65,7 +66,7 @@ def _scalar_vjp_source(row, positions, arg_names) -> str:
 def _unary_source(row) -> str:
     n = row.name
     jvp = _formula(row, 0, ("p",))
-    if hasattr(row.impl, "scalar"):           # math.sin on plain numbers, NumPy on errors
+    if hasattr(row.impl, "scalar"):           # math.sin; on its error the row decides
         value = (f"try:\n{{i}}    ans = scalar_{n}(p)\n{{i}}except (ValueError, OverflowError):"
                  f"\n{{i}}    ans = impl_{n}(p)")
     else:
@@ -79,7 +80,7 @@ def {n}(x):
         return impl_{n}(x)
     if tx is Traced:
         p = x.primal
-        if type(p) is float or type(p) is int:
+        if (type(p) is float or type(p) is int) and not x._level.done:
             {value}
             level = x._level
             records = level.trace._records
@@ -87,12 +88,12 @@ def {n}(x):
             return Traced(ans, level, len(records) - 1)
     elif tx is Dual:
         p = x.primal
-        if type(p) is float or type(p) is int:
+        if (type(p) is float or type(p) is int) and not x._level.done:
             {value}
             t = x.tangent
             try:
                 return Dual(ans, {jvp}, x._level)
-            except ArithmeticError:           # 1/0 in a rule: the general route gives inf
+            except BOUNDARY_ERRORS:           # 1/0 in the rule: the general route gives inf
                 pass
     return bind(row_{n}, x)
 '''
@@ -110,28 +111,33 @@ def _binary_sources(row) -> str:
     if 0 not in j:
         src.append(f"def dual_{method}(self, other):\n    return operate(row_{n}, self, other)")
     else:
+        # The value raises as Python does (1 / 0.0: ZeroDivisionError); only an error
+        # in the derivative goes to the general route, whose rules give NumPy's inf.
         body = [f"def dual_{method}(self, other):",
                 "    a = self.primal",
-                "    if type(a) is float or type(a) is int:",
+                "    if (type(a) is float or type(a) is int) and not self._level.done:",
                 "        b = other",
                 "        tb = type(b)",
-                "        try:",
-                f"            if (tb is float or tb is int) and {GUARDS.get(row, 'True')}:",
-                "                t = self.tangent",
-                f"                ans = {value}",
-                f"                return Dual(ans, {j[0]}, self._level)"]
+                f"        if (tb is float or tb is int) and {GUARDS.get(row, 'True')}:",
+                f"            ans = {value}",
+                "            t = self.tangent",
+                "            try:",
+                f"                return Dual(ans, {j[0]}, self._level)",
+                "            except BOUNDARY_ERRORS:",
+                "                pass"]
         if 1 in j:
-            body += ["            if tb is Dual and b._level is self._level:",
-                     "                b = b.primal",
-                     "                if type(b) is float or type(b) is int:",
-                     f"                    ans = {value}",
+            body += ["        elif tb is Dual and b._level is self._level:",
+                     "            b = b.primal",
+                     "            if type(b) is float or type(b) is int:",
+                     f"                ans = {value}",
+                     "                try:",
                      "                    t = self.tangent",
                      f"                    first = {j[0]}",
                      "                    t = other.tangent",
-                     f"                    return Dual(ans, first + {j[1]}, self._level)"]
-        body += ["        except ArithmeticError:           # 1/0 in a rule: the general route",
-                 "            pass",
-                 f"    return operate(row_{n}, self, other)"]
+                     f"                    return Dual(ans, first + {j[1]}, self._level)",
+                     "                except BOUNDARY_ERRORS:",
+                     "                    pass"]
+        body += [f"    return operate(row_{n}, self, other)"]
         src.append("\n".join(body))
     # Dual, self on the right (the left operand is a plain number)
     if 1 in j:
@@ -139,12 +145,13 @@ def _binary_sources(row) -> str:
             f"def dual_{reflected}(self, other):",
             "    b = self.primal",
             "    a = other",
-            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
+            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\",
+            "            and not self._level.done:",
             "        t = self.tangent",
             f"        ans = {value}",
             "        try:",
             f"            return Dual(ans, {j[1]}, self._level)",
-            "        except ArithmeticError:",
+            "        except BOUNDARY_ERRORS:",
             "            pass",
             f"    return operate(row_{n}, other, self)"]))
     else:
@@ -153,7 +160,7 @@ def _binary_sources(row) -> str:
     src.append("\n".join([
         f"def traced_{method}(self, other):",
         "    a = self.primal",
-        "    if type(a) is float or type(a) is int:",
+        "    if (type(a) is float or type(a) is int) and not self._level.done:",
         "        b = other",
         "        tb = type(b)",
         "        if tb is float or tb is int:",
@@ -174,7 +181,8 @@ def _binary_sources(row) -> str:
         f"def traced_{reflected}(self, other):",
         "    b = self.primal",
         "    a = other",
-        "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
+        "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\",
+        "            and not self._level.done:",
         f"        ans = {value}",
         "        level = self._level",
         "        records = level.trace._records",

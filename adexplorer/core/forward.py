@@ -12,12 +12,12 @@ import functools
 import numpy as np
 
 from . import fastpaths, trees
+from .calls import call, plain, split_aux, with_dtype_of
 from .errors import InputError
 from .levels import Level
 from .operators import Operators
-from .primitives import apply_rule, bind, strip
-from .rules import broadcast_like, shape
-from .rules_numpy import reshape, stack
+from .primitives import apply_rule, apply_rule_as_numpy, bind, strip
+from .rules import broadcast_like
 
 
 class Dual(Operators):
@@ -35,6 +35,8 @@ class Dual(Operators):
             self._level = level
 
     def __repr__(self):
+        if self._level.done:                 # escaped its call: a plain value now
+            return repr(self.primal)
         return f"Dual({self.primal!r}, {self.tangent!r})"
 
 
@@ -104,14 +106,17 @@ def zero_like(x):
         return 0
     if isinstance(v, (float, np.floating)):
         return 0.0
+    if isinstance(v, np.ndarray) and v.dtype.kind in "fc":
+        return np.zeros(v.shape, dtype=v.dtype)
     return np.zeros(np.shape(v))
 
 
 def tangent_of(out, level):
-    """The tangent of an output at ``level`` (zero if it does not depend on the input)."""
+    """The tangent of an output at ``level`` (zero if it does not depend on the input),
+    in the output's floating dtype."""
     def leaf(o):
         if type(o) is Dual and o._level is level:
-            t = broadcast_like(o.tangent, o.primal)
+            t = with_dtype_of(broadcast_like(o.tangent, o.primal), o.primal)
             return np.array(t) if type(t) is np.ndarray and not t.flags.writeable else t
         return zero_like(o) if trees.is_differentiable(o) else None
     return trees.map_structure(leaf, out)
@@ -127,12 +132,13 @@ def D(f):
     """The derivative function of ``f`` (forward mode), w.r.t. its first argument.
 
     ``D(D(f))`` is the second derivative. For an array ``x`` the tangent is all ones,
-    which is the elementwise derivative when ``f`` acts elementwise.
+    which is the elementwise derivative when ``f`` acts elementwise. Further positional
+    and keyword arguments are held constant.
     """
     @functools.wraps(f)
     def df(x, *args, **kwargs):
         level = ForwardLevel()
-        out = f(Dual(x, one_like(x), level), *args, **kwargs)
+        out = call(f, (Dual(x, one_like(x), level),) + args, kwargs, level)
         return tangent_of(out, level)
     name = getattr(f, "__name__", "f")
     df.__name__ = df.__qualname__ = f"D({name})"
@@ -144,8 +150,16 @@ def derivative(f, x, *args, **kwargs):
     return D(f)(x, *args, **kwargs)
 
 
-def jvp(f, primals, tangents):
-    """``(f(*primals), J·tangents)``: the Jacobian-vector product, in one forward pass."""
+def jvp(f, primals, tangents, **kwargs):
+    """``(f(*primals), J·tangents)``: the Jacobian-vector product, in one forward pass.
+    Keyword arguments are passed to ``f`` and held constant."""
+    out, tangent, _ = jvp_with_aux(f, primals, tangents, kwargs, False)
+    return out, tangent
+
+
+def jvp_with_aux(f, primals, tangents, kwargs, has_aux):
+    """``(output, J·tangents, aux)`` in one forward pass (``aux`` is None without
+    ``has_aux``); what ``jvp`` and ``jacfwd`` share."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise InputError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
@@ -160,28 +174,8 @@ def jvp(f, primals, tangents):
                 return leaf
             return Dual(leaf, tangent, level)
         args.append(trees.map_leaves(wrap, p, "x"))
-    out = f(*args)
-    return primal_of(out, level), tangent_of(out, level)
-
-
-def jacfwd(f, argnums: int = 0):
-    """The Jacobian of ``f`` w.r.t. argument ``argnums`` by forward mode, one pass per
-    input component; the result has shape ``out.shape + x.shape``."""
-    def jac(*args):
-        x = args[argnums]
-        x_shape = tuple(np.shape(strip(x)))
-
-        def column(direction):
-            tangents = [None] * len(args)
-            tangents[argnums] = direction
-            return jvp(f, args, tangents)[1]
-        if not x_shape:
-            return column(one_like(x))
-        n = int(np.prod(x_shape))
-        cols = [column(np.eye(1, n, k).reshape(x_shape)) for k in range(n)]
-        out_shape = tuple(shape(cols[0]))
-        return reshape(stack(*cols, axis=len(out_shape)), shape=out_shape + x_shape)
-    return jac
+    out, aux = split_aux(call(f, args, kwargs, level), has_aux, "jacfwd")
+    return primal_of(out, level), tangent_of(out, level), plain(aux, level)
 
 
 def push_tangents(trace, seeds: dict, on_step=None) -> list:
@@ -192,16 +186,18 @@ def push_tangents(trace, seeds: dict, on_step=None) -> list:
     Returns the tangent of every node (``None`` where it is zero).
     """
     tangents = [None] * len(trace)
+    numpy_nodes = trace.numpy_nodes
     for i, (prim, args, params, value, parents) in enumerate(trace._records):
         if prim is None:
             tangents[i] = seeds.get(i)
             continue
         total = None
+        run = apply_rule_as_numpy if i in numpy_nodes else apply_rule
         for position, parent in parents:
             t = tangents[parent]
             if t is None:
                 continue
-            c = apply_rule(prim.jvp_rule(position), t, value, args, params)
+            c = run(prim.jvp_rule(position), t, value, args, params)
             total = c if total is None else total + c
             if on_step is not None:
                 on_step(i, position, parent, c, total)

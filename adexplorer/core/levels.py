@@ -6,6 +6,10 @@ transformation always has the largest id. ``bind`` hands an operation to the lev
 the largest id among its arguments; a value from an outer level is a constant there.
 This is the tagging that prevents perturbation confusion in
 ``D(x -> x * D(y -> x + y)(1))(1)``.
+
+When its call returns, a level is *finished* (``done``). An AD value of a finished level
+that escaped the call (``losses.append(L)``) acts as its plain value from then on: it
+never takes part in a later derivative, and ``float(L)`` works.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ fresh_id = _ids.__next__          # a new level id, larger than every earlier on
 class Level:
     """A transformation in progress; subclasses say how it processes a primitive."""
 
-    __slots__ = ("id",)
+    __slots__ = ("id", "done")
     symbolic = False
 
     def __init__(self, id: int | None = None):
         self.id = next(_ids) if id is None else id
+        self.done = False
 
     def process(self, prim, args, params):  # pragma: no cover - abstract
         raise NotImplementedError

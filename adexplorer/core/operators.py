@@ -13,9 +13,10 @@ import operator
 
 import numpy as np
 
+from . import arrays, numpy_dispatch
 from . import rules as R
 from . import rules_numpy as RN
-from .errors import NoDerivativeRule, lost_derivative
+from .errors import LostDerivative, NoDerivativeRule, lost_derivative
 from .primitives import ADValue, bind, strip
 
 
@@ -52,6 +53,8 @@ class Operators(ADValue):
     def __rmod__(self, other): return operate(R.mod, other, self)
     def __floordiv__(self, other): return operate(R.floordiv, self, other)
     def __rfloordiv__(self, other): return operate(R.floordiv, other, self)
+    def __divmod__(self, other): return self // other, self % other
+    def __rdivmod__(self, other): return other // self, other % self
     def __matmul__(self, other): return operate(RN.matmul, self, other)
     def __rmatmul__(self, other): return operate(RN.matmul, other, self)
     def __neg__(self): return bind(R.neg, self)
@@ -80,19 +83,28 @@ class Operators(ADValue):
         self._level.note_use("index", self)
         return operator.index(self.primal)
 
+    # A value whose call has finished (levels.py) converts like its plain value.
     def __int__(self):
+        if self._level.done:
+            return int(self.primal)
         if isinstance(strip(self), (int, np.integer)):
             self._level.note_use("int", self)
             return int(self.primal)
         raise lost_derivative("int", type(self).__name__)
 
     def __float__(self):
+        if self._level.done:
+            return float(self.primal)
         raise lost_derivative("float", type(self).__name__)
 
     def __complex__(self):
+        if self._level.done:
+            return complex(self.primal)
         raise lost_derivative("complex", type(self).__name__)
 
     def __round__(self, ndigits=None):
+        if self._level.done:
+            return round(self.primal, ndigits)
         if ndigits is None:               # an int: it only counts or steers
             self._level.note_use("int", self)
             return round(self.primal)
@@ -100,13 +112,18 @@ class Operators(ADValue):
 
     def __format__(self, spec):
         # f"{x:.3f}" formats the value; plain f"{x}" shows the AD value itself
-        return format(strip(self), spec) if spec else str(self)
+        if spec or self._level.done:
+            return format(self.primal if self._level.done else strip(self), spec)
+        return str(self)
 
     def __getattr__(self, name):
+        ufunc = getattr(np, name, None)
+        if isinstance(ufunc, np.ufunc) and ufunc.nin == 1 and not name.startswith("_"):
+            # NumPy's loop over an object array (np.arcsinh(np.array([x, y]))) asks each
+            # element for a method named like the ufunc: apply the ufunc to the element
+            return lambda: ufunc(self)
         if not name.startswith("_") and hasattr(np.ndarray, name):
-            raise NoDerivativeRule(f"the array method .{name}()",
-                                   "use the NumPy function on the value instead "
-                                   f"(np.{name}(x)), or a supported operation")
+            raise _unsupported_method(name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- array protocol ------------------------------------------------------------
@@ -144,78 +161,48 @@ class Operators(ADValue):
         raise TypeError("in-place assignment into an AD value is not differentiable; "
                         "build a new array instead (np.where, np.concatenate, np.stack)")
 
-    def reshape(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], int):
-            shape = shape[0]
-        return bind(RN.reshape, self, shape=_full_shape(self, shape))
-
-    def transpose(self, *axes):
-        if len(axes) == 1 and not isinstance(axes[0], int):
-            axes = axes[0]
-        return bind(RN.transpose, self, axes=tuple(axes) if axes else None)
-
-    def ravel(self):
-        return self.reshape(-1)
-
-    flatten = ravel
-
-    def sum(self, axis=None, keepdims=False):
-        return bind(RN.sum, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return bind(RN.mean, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return bind(RN.max, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return bind(RN.min, self, axis=_static_axis(axis), keepdims=keepdims)
-
-    def dot(self, other):
-        return RN.dot(self, other)
-
-    def copy(self):
-        return self                       # AD values are never changed in place
-
-    def squeeze(self, axis=None):
-        from .numpy_dispatch import _squeeze
-        return _squeeze(self, axis)
-
-    def clip(self, min=None, max=None):
-        from .numpy_dispatch import _clip
-        return _clip(self, min, max)
-
-    def swapaxes(self, axis1, axis2):
-        from .numpy_dispatch import _swapaxes
-        return _swapaxes(self, axis1, axis2)
-
-    # NumPy calls these methods on the elements of object arrays (np.array([x, y])).
-    def sin(self): return bind(R.sin, self)
-    def cos(self): return bind(R.cos, self)
-    def tan(self): return bind(R.tan, self)
-    def exp(self): return bind(R.exp, self)
-    def log(self): return bind(R.log, self)
-    def log1p(self): return bind(R.log1p, self)
-    def expm1(self): return bind(R.expm1, self)
-    def sqrt(self): return bind(R.sqrt, self)
-    def tanh(self): return bind(R.tanh, self)
+    # Array methods take NumPy's arguments; each honours the keywords its entry in
+    # numpy_dispatch.METHODS lists and refuses the others.
+    def reshape(self, *args, **kwargs): return _method("reshape", self, args, kwargs)
+    def transpose(self, *args, **kwargs): return _method("transpose", self, args, kwargs)
+    def ravel(self, *args, **kwargs): return _method("ravel", self, args, kwargs)
+    def flatten(self, *args, **kwargs): return _method("flatten", self, args, kwargs)
+    def sum(self, *args, **kwargs): return _method("sum", self, args, kwargs)
+    def mean(self, *args, **kwargs): return _method("mean", self, args, kwargs)
+    def max(self, *args, **kwargs): return _method("max", self, args, kwargs)
+    def min(self, *args, **kwargs): return _method("min", self, args, kwargs)
+    def dot(self, *args, **kwargs): return _method("dot", self, args, kwargs)
+    def copy(self, *args, **kwargs): return _method("copy", self, args, kwargs)
+    def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
+    def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
+    def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        """NumPy asks for a plain array. A scalar AD value may sit in an object array
-        (``np.array([x, y])`` works, slowly); asking for numbers would drop the derivative."""
-        if np.ndim(strip(self)) == 0 and (dtype is None or np.dtype(dtype) == object):
+        """NumPy asks for a plain array (``np.array([x, y])``, ``np.asarray(x)``). An AD
+        value can only sit in an object array: a scalar as itself, an array split into
+        its scalar elements. adexplorer stacks such arrays back into one AD array
+        (``arrays.lift``), so derivatives flow through them. Asking for numbers
+        (``dtype=float``) would drop the derivative and is refused."""
+        if self._level.done:
+            return np.asarray(self.primal, dtype=dtype)
+        if dtype is not None and np.dtype(dtype) != object:
+            raise lost_derivative("np.asarray(dtype)", type(self).__name__)
+        value = strip(self)
+        if np.ndim(value) == 0:
             out = np.empty((), dtype=object)
             out[()] = self
             return out
-        raise lost_derivative("np.asarray", type(self).__name__)
+        if np.size(value) > arrays.MAX_SPLIT:
+            raise lost_derivative("np.asarray(large)", type(self).__name__)
+        return arrays.split(self)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         from .numpy_dispatch import apply_ufunc
-        return apply_ufunc(ufunc, method, inputs, kwargs)
+        return apply_ufunc(ufunc, method, arrays.lift_arguments(inputs), kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         from .numpy_dispatch import apply_function
-        return apply_function(func, args, kwargs)
+        return apply_function(func, arrays.lift_arguments(args), kwargs)
 
 
 def _static_index(index):
@@ -230,17 +217,23 @@ def _static_index(index):
     return index
 
 
-def _static_axis(axis):
-    if isinstance(axis, list):
-        return tuple(axis)
-    return axis
+_TO_PYTHON = ("item", "tolist", "tobytes", "tofile", "dump", "dumps", "itemset")
 
 
-def _full_shape(x, shape):
-    """Resolve a ``-1`` in a reshape target, so the row's parameter is a concrete shape."""
-    shape = (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
-    if -1 in shape:
-        known = int(np.prod([n for n in shape if n != -1]))
-        missing = (x.size // known) if known else 0
-        shape = tuple(missing if n == -1 else n for n in shape)
-    return shape
+def _unsupported_method(name):
+    """The error for an ndarray method AD values do not have: point at ``np.<name>`` only
+    when that is dispatched to a rule."""
+    if name in _TO_PYTHON:
+        return LostDerivative(f"x.{name}() converts to plain Python values and would drop "
+                              "the derivative; keep the AD value, or use float() after the "
+                              "derivative call")
+    if numpy_dispatch.dispatched(getattr(np, name, None)):
+        return NoDerivativeRule(f"the array method x.{name}()",
+                                f"use the NumPy function instead: np.{name}(x)")
+    return NoDerivativeRule(f"the array method x.{name}()",
+                            "write it with supported operations (np.sum, np.mean, "
+                            "np.sqrt, ...), or give it a rule with @ad.adjoint")
+
+
+def _method(name, x, args, kwargs):
+    return numpy_dispatch.apply_method(name, x, args, kwargs)

@@ -18,7 +18,10 @@ functions themselves, so higher-order derivatives need no extra code.
 from __future__ import annotations
 
 import string
+import threading
 from typing import Callable, Sequence
+
+from numpy import ndarray
 
 from .errors import NoDerivativeRule
 
@@ -187,26 +190,72 @@ def bind(prim: Primitive, *args, **params):
             level = a._level
             if top is None or level.id > top.id:
                 top = level
+        elif type(a) is ndarray and a.dtype.hasobject:
+            from .arrays import holds_ad_values, lift_arguments
+            if holds_ad_values(a):      # np.array([x, y]) of AD values: their stack
+                return bind(prim, *lift_arguments(args), **params)
     if top is None:
         return prim.impl(*args, **params)
+    if top.done:                  # values that escaped a finished call act as plain values
+        return bind(prim, *[a.primal if isinstance(a, ADValue) and a._level is top else a
+                            for a in args], **params)
     if prim.nondiff:
         return top.nondiff(prim, args, params)
     return top.process(prim, args, params)
 
 
+class _NumpySemantics(threading.local):
+    """``with numpy_semantics:`` — Python numbers follow NumPy at a domain boundary.
+
+    Python numbers keep Python's semantics under AD: ``1 / 0.0`` raises
+    ``ZeroDivisionError`` and ``ad.log(-1.0)`` raises ``ValueError`` as ``math.log``
+    does, plain and traced alike. NumPy's functions keep NumPy's (inf or nan with a
+    RuntimeWarning) even on a Python float: ``np.log(x)`` sets this switch around its
+    row, and so do derivative rules at a boundary (``apply_rule``). The rows read it only
+    once Python has raised, so the common path pays nothing. Per thread; nests.
+    """
+
+    depth = 0
+
+    def __bool__(self):
+        return self.depth > 0
+
+    def __enter__(self):
+        self.depth += 1
+
+    def __exit__(self, *exc):
+        self.depth -= 1
+
+
+numpy_semantics = _NumpySemantics()
+
+# What Python raises at a domain boundary where NumPy gives inf or nan: 1 / 0,
+# 0.0 ** -1 and overflow (ArithmeticError), math.log(-1) ("math domain error").
+BOUNDARY_ERRORS = (ArithmeticError, ValueError)
+
+
 def apply_rule(rule, first, ans, args, params):
-    """Call a jvp/vjp rule. Plain Python numbers raise on 1/0 where NumPy gives inf or
-    nan with a RuntimeWarning; such a rule is run again on NumPy scalars, so derivatives
-    at a domain boundary (sqrt'(0), log'(0)) follow NumPy like the values do."""
+    """Call a jvp/vjp rule. Derivatives follow NumPy at a domain boundary (sqrt'(0) and
+    log'(0) are inf with a RuntimeWarning) where Python would raise: a rule that raises
+    runs again on NumPy scalars with ``numpy_semantics`` on, so rows inside it, at any
+    nesting depth, give inf or nan too."""
     try:
         return rule(first, ans, *args, **params) if params else rule(first, ans, *args)
-    except ArithmeticError:
+    except BOUNDARY_ERRORS:
         import numpy as np
 
         def numpy(v):
             return np.float64(v) if type(v) is float or type(v) is int else v
-        out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
+        with numpy_semantics:
+            out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
         return float(out) if isinstance(out, np.floating) else out
+
+
+def apply_rule_as_numpy(rule, first, ans, args, params):
+    """``apply_rule`` under ``numpy_semantics``: for a node whose value was computed
+    under it (``np.power(x, 0.5)`` at -4.0 is nan, and so is its derivative)."""
+    with numpy_semantics:
+        return apply_rule(rule, first, ans, args, params)
 
 
 def strip(x):

@@ -14,13 +14,21 @@ import inspect
 import numpy as np
 
 from . import fastpaths, names, trees
+from .calls import (
+    argnums_positions,
+    call,
+    pick,
+    plain,
+    positions,
+    split_aux,
+    with_dtype_of,
+)
 from .errors import InputError, NotScalarOutput
-from .forward import jacfwd, zero_like
+from .forward import zero_like
 from .levels import Level, fresh_id
 from .operators import Operators
-from .primitives import ADValue, apply_rule, bind, strip
-from .rules import shape
-from .rules_numpy import reshape, stack
+from .primitives import (BOUNDARY_ERRORS, ADValue, apply_rule, apply_rule_as_numpy, bind,
+                         numpy_semantics, strip)
 from .tracing import Trace
 
 
@@ -35,6 +43,8 @@ class Traced(Operators):
         self._index = index
 
     def __repr__(self):
+        if self._level.done:                 # escaped its call: a plain value now
+            return repr(self.primal)
         return f"Traced({self.primal!r})"
 
     @property
@@ -52,6 +62,7 @@ class ReverseLevel(Level):
 
     def __init__(self):
         self.id = fresh_id()
+        self.done = False
         self.trace = Trace()
 
     def process(self, prim, args, params):
@@ -72,6 +83,8 @@ class ReverseLevel(Level):
         else:
             value = prim.impl(*primals, **params)
         index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
+        if numpy_semantics.depth:
+            self.trace.numpy_nodes.add(index)
         return Traced(value, self, index)
 
     def nondiff(self, prim, args, params):
@@ -83,7 +96,8 @@ class ReverseLevel(Level):
                             for a in args], **params)
 
     def note_use(self, kind: str, value) -> None:
-        self.trace.nondiff_uses.append((kind, (value._index,)))
+        if not self.done:
+            self.trace.nondiff_uses.append((kind, (value._index,)))
 
     def input(self, value, name) -> Traced:
         return Traced(value, self, self.trace.add_input(value, name))
@@ -100,6 +114,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
     keeps memory (and page faults) down for large arrays.
     """
     records = trace._records
+    numpy_nodes = trace.numpy_nodes
     grads = [None] * len(records)
     for i, g in seeds.items():
         grads[i] = g if grads[i] is None else grads[i] + g
@@ -119,7 +134,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                 for position, parent in parents:
                     try:
                         c = rules[position](g, value, *args)
-                    except ArithmeticError:       # 1/0: NumPy's inf, see apply_rule
+                    except BOUNDARY_ERRORS:       # 1/0: NumPy's inf, see apply_rule
                         c = apply_rule(prim.vjp_rule(position), g, value, args, None)
                     before = grads[parent]
                     grads[parent] = c if before is None else before + c
@@ -127,8 +142,9 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
                         on_step(i, position, parent, c, before, grads[parent])
                 i -= 1
                 continue
+        run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
         for position, parent in parents:
-            c = apply_rule(prim.vjp_rule(position), g, value, args, params)
+            c = run(prim.vjp_rule(position), g, value, args, params)
             if c is None:                         # a user pullback sent nothing back
                 continue
             before = grads[parent]
@@ -252,9 +268,13 @@ def _unshared(out):
 
 def _as_python(g, leaf):
     """What a user gets: a Python-number argument gets a Python-number gradient (not a
-    0-d NumPy value); an array gradient is a writeable array of its own."""
-    if type(g) is float or g is None:
+    0-d NumPy value); an array gradient is a writeable array of its own, in the
+    argument's floating dtype (float32 in, float32 out)."""
+    if g is None:
         return g
+    if type(g) is float:
+        return g if type(leaf) is float or type(leaf) is int else with_dtype_of(g, leaf)
+    g = with_dtype_of(g, leaf)
     if (type(leaf) is float or type(leaf) is int) and isinstance(g, (np.generic, np.ndarray)) \
             and np.ndim(g) == 0:
         return g.item()
@@ -289,14 +309,15 @@ def _seed(value):
 # The public transformations
 
 
-def vjp(f, *args):
-    """``(f(*args), pullback)``; ``pullback(cotangent)`` gives one gradient per argument
-    (``None`` where the output does not depend on it). The pullback can be called again."""
-    return _vjp(f, args, None)
+def vjp(f, *args, **kwargs):
+    """``(f(*args, **kwargs), pullback)``; ``pullback(cotangent)`` gives one gradient per
+    positional argument (``None`` where the output does not depend on it). Keyword
+    arguments are held constant. The pullback can be called again."""
+    return _vjp(f, args, kwargs, None)
 
 
-def _vjp(f, args, which, fill_zeros=False):
-    level, out, per_arg = _record(f, args, which)
+def _vjp(f, args, kwargs, which, fill_zeros=False):
+    level, out, per_arg = _record(f, args, kwargs, which)
 
     def pullback(cotangent):
         return _pull(level, out, args, per_arg, cotangent, fill_zeros)
@@ -304,24 +325,12 @@ def _vjp(f, args, which, fill_zeros=False):
     return _outputs(out, level)[1], pullback
 
 
-def _positions(which, n: int):
-    """``argnums`` as non-negative positions (``-1`` is the last argument)."""
-    if which is None:
-        return None
-    out = []
-    for i in which:
-        if not isinstance(i, (int, np.integer)) or not -n <= i < n:
-            raise InputError(f"argnums {i!r} does not name one of the {n} arguments")
-        out.append(int(i) % n)
-    return tuple(out)
-
-
-def _record(f, args, which):
+def _record(f, args, kwargs, which):
     """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``."""
-    which = _positions(which, len(args))
+    which = positions(which, len(args))
     level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level, which)
-    return level, f(*wrapped), per_arg
+    return level, call(f, wrapped, kwargs, level), per_arg
 
 
 def _pull(level, out, args, per_arg, cotangent, fill_zeros):
@@ -356,21 +365,21 @@ def _scalar_check(value, who: str):
                               "array outputs")
 
 
-def gradient(f, *args):
-    """The gradient of a scalar function, one entry per argument (Zygote semantics).
+def gradient(f, *args, **kwargs):
+    """The gradient of a scalar function, one entry per positional argument (Zygote
+    semantics); keyword arguments are held constant.
 
     ``gradient(lambda x: 5 * sin(log(x)), 3.0) == (0.7580540380443495,)``;
     ``gradient(pow, 2, 5) == (80, None)``: ``n`` is only a loop counter.
     """
-    return _value_and_gradients(f, args, None, False, "gradient")[1]
+    return _value_and_gradients(f, args, kwargs, None, False, "gradient")[1]
 
 
-def _value_and_gradients(f, args, which, fill_zeros, who):
-    """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``."""
-    which = _positions(which, len(args))
-    level = ReverseLevel()
-    wrapped, per_arg = wrap_arguments(f, args, level, which)
-    out = f(*wrapped)
+def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
+    """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
+    or ``(value, gradients, aux)`` with ``has_aux``."""
+    level, out, per_arg = _record(f, args, kwargs, which)
+    out, aux = split_aux(out, has_aux, who)
     if type(out) is Traced and out._level is level:
         value = out.primal
         if type(value) is float:
@@ -379,64 +388,55 @@ def _value_and_gradients(f, args, which, fill_zeros, who):
             _scalar_check(value, who)
             seed = _seed(value)
         grads = backprop(level.trace, {out._index: seed}, release=True)
-        return value, _gradients(args, per_arg, grads, fill_zeros)
-    value = _outputs(out, level)[1]
-    _scalar_check(value, who)
-    return value, _pull(level, out, args, per_arg, _seed(value), fill_zeros)
+        result = value, _gradients(args, per_arg, grads, fill_zeros)
+    else:
+        value = _outputs(out, level)[1]
+        _scalar_check(value, who)
+        result = value, _pull(level, out, args, per_arg, _seed(value), fill_zeros)
+    return result + (plain(aux, level),) if has_aux else result
 
 
-def value_and_grad(f, argnums=0):
+def _named(fn, f, what: str):
+    functools.update_wrapper(fn, f)
+    fn.__name__ = fn.__qualname__ = f"{what}({getattr(f, '__name__', 'f')})"
+    return fn
+
+
+def value_and_grad(f, argnums=0, has_aux=False):
     """``f`` -> a function returning ``(f(*args), gradient w.r.t. argnums)``, JAX style:
-    zeros (not ``None``) where the output does not depend on an argument."""
-    single = isinstance(argnums, (int, np.integer))
-    which = (argnums,) if single else tuple(argnums)
+    zeros (not ``None``) where the output does not depend on an argument; a tuple of
+    gradients for a tuple ``argnums``; ``((value, aux), gradient)`` with ``has_aux``.
+    Keyword arguments of the call are held constant."""
+    which, single = argnums_positions(argnums, "value_and_grad")
 
-    def vg(*args):
-        value, grads = _value_and_gradients(f, args, which, True, "grad")
-        picked = tuple(grads[i] for i in _positions(which, len(args)))
-        return value, picked[0] if single else picked
-    functools.update_wrapper(vg, f)
-    vg.__name__ = vg.__qualname__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
-    return vg
-
-
-def grad(f, argnums=0):
-    """``f`` -> its gradient function (nestable: ``grad(grad(f))``)."""
-    vg = value_and_grad(f, argnums)
-
-    def g(*args):
-        return vg(*args)[1]
-    functools.update_wrapper(g, f)
-    g.__name__ = g.__qualname__ = f"grad({getattr(f, '__name__', 'f')})"
-    return g
+    def vg(*args, **kwargs):
+        where = positions(which, len(args))
+        value, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
+                                                  has_aux)
+        picked = pick(grads, where, single)
+        return ((value, aux[0]) if has_aux else value), picked
+    return _named(vg, f, "value_and_grad")
 
 
-def jacrev(f, argnums: int = 0):
-    """The Jacobian of ``f`` w.r.t. argument ``argnums`` by reverse mode: one recording,
-    one backward sweep per output component; shape ``out.shape + x.shape``."""
-    def jac(*args):
-        i = _positions((argnums,), len(args))[0]
-        value, pullback = _vjp(f, args, (i,), fill_zeros=True)
-        out_shape = tuple(np.shape(strip(value)))
-        if not out_shape:
-            return pullback(_seed(value))[i]
-        n = int(np.prod(out_shape))
-        rows = [pullback(np.eye(1, n, k).reshape(out_shape))[i] for k in range(n)]
-        x_shape = tuple(shape(rows[0]))
-        return reshape(stack(*rows, axis=0), shape=out_shape + x_shape)
-    return jac
+def grad(f, argnums=0, has_aux=False):
+    """``f`` -> its gradient function (nestable: ``grad(grad(f))``); with ``has_aux``,
+    ``(gradient, aux)``."""
+    which, single = argnums_positions(argnums, "grad")
+
+    def g(*args, **kwargs):
+        where = positions(which, len(args))
+        _, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad", has_aux)
+        picked = pick(grads, where, single)
+        return (picked, aux[0]) if has_aux else picked
+    return _named(g, f, "grad")
 
 
-def hessian(f, argnums: int = 0):
-    """The Hessian of a scalar function: forward mode over reverse mode (mixed mode)."""
-    return jacfwd(grad(f, argnums), argnums)
-
-
-def trace(f, *args) -> Trace:
-    """Run ``f`` once and return its recording (the Wengert list) as a ``Trace``."""
+def trace(f, *args, **kwargs) -> Trace:
+    """Run ``f`` once and return its recording (the Wengert list) as a ``Trace``; keyword
+    arguments are held constant."""
     level = ReverseLevel()
     wrapped, _ = wrap_arguments(f, args, level)
-    out = f(*wrapped)
+    out = call(f, wrapped, kwargs, level)
     recorded, value = _outputs(out, level)
     t = level.trace
     t.outputs = [o._index for o in recorded]

@@ -14,7 +14,8 @@ import operator
 
 import numpy as np
 
-from .primitives import COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, strip
+from .primitives import (COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, numpy_semantics,
+                         strip)
 
 # ---------------------------------------------------------------------------
 # Shapes and broadcasting
@@ -82,8 +83,9 @@ shape_of = shape  # for rules whose ``shape`` parameter hides the function
 
 # ---------------------------------------------------------------------------
 # Implementations that keep Python floats as Python floats (fast, and they print as
-# 0.758…, not np.float64(0.758…)) and follow NumPy on domain errors: log(-1) is nan
-# with a RuntimeWarning, not an exception.
+# 0.758…, not np.float64(0.758…)) with Python's semantics: log(-1.0) raises ValueError
+# as math.log does. Under ``numpy_semantics`` (np.log(x), a rule at a boundary) they
+# follow NumPy instead: nan with a RuntimeWarning.
 
 
 def _elementwise(math_fn, np_fn):
@@ -92,6 +94,8 @@ def _elementwise(math_fn, np_fn):
             try:
                 return math_fn(x)
             except (ValueError, OverflowError):
+                if not numpy_semantics:
+                    raise
                 return float(np_fn(np.float64(x)))
         return np_fn(x)
     impl.__name__ = np_fn.__name__
@@ -119,19 +123,28 @@ def _abs_impl(x):
     return np.abs(x)
 
 
-def _numpy_scalar_semantics(op):
-    """``op`` on Python numbers, but 1/0, 0**-1 and (-8)**0.5 follow NumPy (inf or nan
-    with a RuntimeWarning) instead of raising or going complex, as arrays do."""
+def _python_semantics(op, ufunc):
+    """``op`` as Python computes it: 1/0 and 0.0 ** -1 raise ZeroDivisionError,
+    (-8.0) ** 0.5 is complex. Under ``numpy_semantics`` Python numbers get what ``ufunc``
+    gives them instead (inf or nan with a RuntimeWarning), as NumPy values always do."""
     def impl(a, b):
         try:
             out = op(a, b)
         except (ZeroDivisionError, OverflowError):
-            return float(op(np.float64(a), b))
-        if type(out) is complex and type(a) is not complex and type(b) is not complex:
-            return float(op(np.float64(a), b))
+            if not numpy_semantics:
+                raise
+            return _plain(ufunc(a, b))
+        if type(out) is complex and numpy_semantics and type(a) is not complex \
+                and type(b) is not complex:
+            return _plain(ufunc(a, b))
         return out
     impl.__name__ = op.__name__
     return impl
+
+
+def _plain(v):
+    """A NumPy scalar computed for Python numbers, as a Python number again."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _pow_exponent(b):
@@ -155,7 +168,7 @@ def _power_factor(a, b):
             return 2 * a
         if b == 1:
             return 1
-    # the row, not Python's **: a negative base gives nan (as the value does), not complex
+    # the row, not Python's **: NumPy values get nan for a negative base, as their value does
     return b * power(a, _pow_exponent(b))
 
 
@@ -195,7 +208,8 @@ mul = defprim(
 )
 
 div = defprim(
-    "div", _numpy_scalar_semantics(operator.truediv), display="{0} / {1}", precedence=PRODUCT,
+    "div", _python_semantics(operator.truediv, np.true_divide), display="{0} / {1}",
+    precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: broadcast_like(t / b, ans),
          lambda t, ans, a, b: broadcast_like(-(t * a) / b ** 2, ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g / b, a),
@@ -209,7 +223,7 @@ neg = defprim(
 )
 
 power = defprim(
-    "pow", _numpy_scalar_semantics(operator.pow), display="{0} ** {1}", precedence=POWER,
+    "pow", _python_semantics(operator.pow, np.power), display="{0} ** {1}", precedence=POWER,
     jvp=(lambda t, ans, a, b: broadcast_like(t * _power_factor(a, b), ans),
          lambda t, ans, a, b: broadcast_like(t * ans * _log_nonzero(a), ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g * _power_factor(a, b), a),
@@ -217,7 +231,8 @@ power = defprim(
 )
 
 mod = defprim(
-    "mod", _numpy_scalar_semantics(operator.mod), display="{0} % {1}", precedence=PRODUCT,
+    "mod", _python_semantics(operator.mod, np.remainder), display="{0} % {1}",
+    precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: broadcast_like(t, ans),
          lambda t, ans, a, b: broadcast_like(-t * floordiv(a, b), ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g, a),
@@ -326,8 +341,8 @@ where = defprim(
 # values (a comparison has no tangent; an int loop counter stops being tracked).
 
 sign = defprim("sign", _sign_impl, nondiff=True)
-floordiv = defprim("floordiv", _numpy_scalar_semantics(operator.floordiv), display="{0} // {1}",
-                   precedence=PRODUCT, nondiff=True)
+floordiv = defprim("floordiv", _python_semantics(operator.floordiv, np.floor_divide),
+                   display="{0} // {1}", precedence=PRODUCT, nondiff=True)
 less = defprim("lt", operator.lt, display="{0} < {1}", precedence=COMPARE, nondiff=True)
 less_equal = defprim("le", operator.le, display="{0} <= {1}", precedence=COMPARE,
                      nondiff=True)

@@ -63,6 +63,9 @@ class Trace:
         # Where values steered the program without a derivative, in order:
         # (row name or "bool"/"index"/"int"/"hash", node indices it looked at).
         self.nondiff_uses: list[tuple[str, tuple[int, ...]]] = []
+        # Nodes recorded under ``numpy_semantics`` (np.power(x, 0.5) on a Python float):
+        # their rules run under it too, so a derivative follows its value's semantics.
+        self.numpy_nodes: set[int] = set()
 
     # -- recording (called by reverse mode) -----------------------------------------
     def record(self, prim: Primitive, args: tuple, params: dict, value, parents: tuple) -> int:

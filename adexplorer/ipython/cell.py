@@ -364,6 +364,8 @@ def describe_error(err: BaseException, program: Program | None, filenames=()) ->
     """One message for an exception raised while running the cell's code: what, and
     where in the cell (``line 2: return 1 / x``). The place is said once, in the cell's
     own line numbers; the names of generated sources (``<autodiff-3>``) never show."""
+    if not isinstance(err, ADError) and isinstance(err.__cause__, ADError):
+        err = err.__cause__           # NumPy wraps ours: z[0] = x gives "a sequence"
     what = str(err) if isinstance(err, ADError) else f"{type(err).__name__}: {err}"
     if isinstance(err, NameError) and getattr(err, "name", None):
         what = (f"undefined name {err.name!r}: give it a value with --at {err.name}=... "

@@ -14,12 +14,15 @@ broadcasting (``x̄ = sum_to(ȳ1 * y, shape=shape(x))``). ``.source`` shows the 
 function gets for numbers (``grad_pow`` and, for functions it calls, their
 ``forward_``/``backward_`` passes), ``.array_source`` the form for arrays.
 
-At a domain boundary Python raises (``1 / 0.0``, ``0.0 ** -1``, an overflow) or goes
-complex (``(-8.0) ** 0.5``) where the table's rows follow NumPy (inf or nan with a
-RuntimeWarning); the same code then runs with ``/ // % **`` computed by the rows
-(``guards.numpy_semantics``), from the start when it prints or calls code of the
-user's (so nothing runs twice). Globals are read when the gradient is called: if a name
-the code read now means another object, ``f`` is lowered again.
+Python numbers keep Python's semantics, as in the plain call and in ``ad.gradient``:
+where the user's code raises (``1 / 0.0``, ``0.0 ** -1``, an overflow) the gradient
+raises the same error, so a ``try``/``except`` in it takes the same branch. The rules
+follow NumPy at a domain boundary (sqrt'(0) is inf with a RuntimeWarning), as the tape's
+do: if the code raises, it runs again with its reverse passes under ``numpy_semantics``
+(``guards.numpy_rules``), where the forward pass raises again if the error was the
+user's. With print or tape calls that form runs from the start (so nothing runs twice).
+NumPy values follow NumPy throughout. Globals are read when the gradient is called: if a
+name the code read now means another object, ``f`` is lowered again.
 
 Calls to other Python functions of the user's are lowered and differentiated the same
 way (recursion included; default and keyword arguments too); a function that cannot be
@@ -42,9 +45,10 @@ import numpy as np
 
 from ..core import rules as R
 from .codegen import Unit
-from .guards import numpy_semantics
+from .guards import numpy_rules
 from .ir import CALL, GETITEM, ROW, TAPE, Const
 from ..core.errors import NotScalarOutput
+from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from ..core.wengert import short_value
 from .resolve import classify
 from .lower import UNDEFINED, LoweringError, SourceUnavailable, ssa, watch
@@ -154,10 +158,13 @@ class AdjointFunction:
         return fn
 
     def _numpy_form(self, mode):
-        """The same code with ``/ // % **`` computed by the rows (NumPy at a boundary)."""
+        """The same code with its reverse passes under ``numpy_semantics`` (NumPy at a
+        boundary, as the tape's rules); the forward passes as written."""
         if mode not in self._safe:
             unit, name = self._units[mode]
-            source = numpy_semantics(self._sources[mode], unit.ns.row_name)
+            switch = unit.ns.bind("numpy_semantics", numpy_semantics)
+            source = numpy_rules(self._sources[mode], unit.ns.row_name, unit.reverse_parts,
+                                 switch, unit.numpy_targets)
             ns = dict(unit.ns.d)
             unit.compile(source, f"{self.ssa.name} ({mode}, NumPy form)", ns)
             self._safe[mode] = self._entry(ns[name])
@@ -185,14 +192,16 @@ class AdjointFunction:
             return self._numpy_form(mode)(*args)
         try:
             grads = self._compiled[mode](*args)
-        except (ArithmeticError, ComplexOutput):
-            # 1 / 0.0 or 0.0 ** -1 on Python numbers raises, (-8.0) ** 0.5 is complex;
-            # adexplorer follows NumPy there (inf or nan and a RuntimeWarning), as
-            # ad.gradient does.
+        except ComplexOutput:           # np.power(-4.0, 0.5) is nan, not Python's complex
             return self._numpy_form(mode)(*args)
-        if complex in map(type, grads) and not any(
-                np.iscomplexobj(a) for a in args):     # (-8.0) ** 0.5: NumPy gives nan
+        except NotScalarOutput:
+            raise
+        except BOUNDARY_ERRORS:
+            # A rule's 1 / 0.0 (sqrt'(0)) is NumPy's inf, as in ad.gradient; the user's
+            # own 1 / 0.0 raises again in the forward pass, as in the plain call.
             return self._numpy_form(mode)(*args)
+        if complex in map(type, grads) and not any(np.iscomplexobj(a) for a in args):
+            return self._numpy_form(mode)(*args)    # complex inside, from a NumPy function?
         return grads
 
     def __call__(self, *args, **kwargs):

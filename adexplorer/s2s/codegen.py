@@ -91,6 +91,7 @@ class Forward:
     def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=(), out=None):
         self.p, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
         self.out = out                  # the vjp form's output variable
+        self.numpy_targets = set()      # targets of np.log(x) and such: NumPy's semantics
         self.reads = set(reads)         # what the reverse pass reads: unread bookkeeping goes
         self.implicit = set()            # what ``for i in range(...)`` does by itself:
         for loop in plan.a.loops:        # set the counter, test it, step it
@@ -109,6 +110,8 @@ class Forward:
     def statement(self, s) -> str:
         p = self.p
         target = p.var(s.target)
+        if s.fn is not None and s.kind == ROW:
+            self.numpy_targets.add(target)
         args = [self.text(a) for a in s.args]
         if s in p.statements and s.kind == CALL:
             forward = self.ns.functions[s.fn][0]
@@ -348,6 +351,8 @@ class Unit:
         self.sources: list[str] = []
         self.lowered: dict = {}
         self.effects = False             # print, a tape call, an original function called
+        self.reverse_parts: dict = {}    # function name -> line (def = 1) its reverse pass starts
+        self.numpy_targets: dict = {}    # function name -> targets of NumPy calls (np.log)
 
     def prepare(self, fn_ssa) -> Analysis:
         """Make every user function ``fn_ssa`` calls with a derivative ready: lowered,
@@ -384,12 +389,16 @@ class Unit:
         plan, infos, site = self.plan(fn_ssa)
         reverse = Reverse(plan, infos, site, "grad")
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        fwd = Forward(plan, infos, site, "grad", self.ns, reverse.reads).seq(fn_ssa.body, None)
+        forward = Forward(plan, infos, site, "grad", self.ns, reverse.reads)
+        fwd = forward.seq(fn_ssa.body, None)
         results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "None"
                    for a in fn_ssa.args]
         params = [plan.var(a) for a in fn_ssa.args]
         name = self.ns.bind(names.gradient_function(fn_ssa.name), object())
-        body = ([f"{site} = 0"] if site else []) + fwd + rev + [f"return {_tuple(results)}"]
+        head = ([f"{site} = 0"] if site else []) + fwd
+        self.reverse_parts[name] = 2 + sum(len(line.splitlines()) for line in head)
+        self.numpy_targets[name] = forward.numpy_targets
+        body = head + rev + [f"return {_tuple(results)}"]
         return f"def {name}({', '.join(params)}):\n" + "\n".join(indent(body)) + "\n", name
 
     def vjp_source(self, fn, fn_ssa) -> str:
@@ -398,8 +407,8 @@ class Unit:
         out_bar = plan.names.version(names.adjoint_of(out))
         reverse = Reverse(plan, infos, site, "vjp", out_bar)
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        fwd = Forward(plan, infos, site, "vjp", self.ns, reverse.reads, out).seq(fn_ssa.body,
-                                                                                  None)
+        forward = Forward(plan, infos, site, "vjp", self.ns, reverse.reads, out)
+        fwd = forward.seq(fn_ssa.body, None)
         params = [plan.var(a) for a in fn_ssa.args]
         saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]
         always = _always_assigned(plan, infos, fn_ssa)
@@ -412,6 +421,8 @@ class Unit:
                        + "\n".join(indent(head + fwd + [f"return {out}, {_tuple(saved)}"]))
                        + "\n")
         unpack = [f"{_tuple(saved)} = {saved_in}"] if saved else []
+        self.reverse_parts[bwd_name] = 2
+        self.numpy_targets[fwd_name] = forward.numpy_targets
         backward_src = (f"def {bwd_name}({saved_in}, {out_bar}):\n"
                         + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
         return forward_src + "\n\n" + backward_src

@@ -122,7 +122,7 @@ class Expressions:
             raise self.unsupported(node, f"the operator {_op_text(op)}")
         return self.row(row, [a, b], node)
 
-    def row(self, row, args, node, params=None):
+    def row(self, row, args, node, params=None, fn=None):
         if all(isinstance(a, Const) and a.is_literal and _is_number(a.value) for a in args):
             try:
                 value = row.impl(*[a.value for a in args], **(params or {}))
@@ -130,7 +130,8 @@ class Expressions:
                 pass
             else:
                 return Const(value.item() if isinstance(value, np.generic) else value)
-        return self.emit(Statement(ROW, Value(), args, self.line(node), row=row, params=params))
+        return self.emit(Statement(ROW, Value(), args, self.line(node), row=row, params=params,
+                                   fn=fn))
 
     def expr_UnaryOp(self, node):
         value = self.expr(node.operand)
@@ -278,6 +279,8 @@ class Expressions:
         kind, what = resolve.classify(obj)
         args = [self.expr(a) for a in node.args]
         keywords = {k.arg: (self.expr(k.value), k.value) for k in node.keywords}
+        if kind == "row" and not resolve.takes_row(obj, len(args), keywords):
+            kind = "tape"
         line = self.line(node)
         if kind == "call":
             args = self.call_arguments(obj, args, keywords, node, text)
@@ -290,7 +293,9 @@ class Expressions:
             kwargs[k] = v.value
         if kind == "row":
             args, kwargs = self.row_arguments(what, args, kwargs, node, text)
-            return self.row(what, args, node, kwargs or None)
+            # a NumPy ufunc keeps NumPy's semantics on Python floats (np.log(-1.0) is nan)
+            ufunc = obj if isinstance(obj, np.ufunc) else None
+            return self.row(what, args, node, kwargs or None, ufunc)
         if kind == "plain" and obj in _FOLDABLE and not kwargs and all(
                 isinstance(a, Const) and a.is_literal for a in args):
             return Const(obj(*[a.value for a in args]))

@@ -10,10 +10,11 @@ itself when it does not (a constant exponent still prints ``3 * x ** 2``). The
 namespace binds the helper under that name, so generated code computes what the table
 computes, at the boundary too.
 
-``numpy_semantics(source, names)`` rewrites generated code so that ``/``, ``//``, ``%``
-and ``**`` are computed by the table's rows, which follow NumPy at a domain boundary
-(``1 / 0.0`` is ``inf`` with a RuntimeWarning, ``(-8.0) ** 0.5`` is ``nan``) as
-``ad.gradient`` does, where Python would raise or go complex.
+``numpy_rules(source, ...)`` rewrites generated code so that its reverse passes (the
+rules) follow NumPy at a domain boundary, as ``ad.gradient``'s rules do: ``/``, ``//``,
+``%`` and ``**`` are computed by the table's rows, under ``numpy_semantics`` (sqrt'(0) is
+``1 / 0.0``: ``inf`` with a RuntimeWarning). Forward passes are left as written, so
+where Python raises for the plain call (``1 / 0.0`` in the user's code) they raise too.
 """
 
 from __future__ import annotations
@@ -85,12 +86,46 @@ class _ByRows(ast.NodeTransformer):
         return ast.copy_location(ast.Assign([node.target], value), node)
 
 
-def numpy_semantics(source: str, row_name) -> str:
-    """``source`` with ``a / b`` written ``div(a, b)`` (and ``//``, ``%``, ``**``) where
-    ``div`` is the table's row, named in the namespace by ``row_name(row)``."""
-    names = {op: row_name(row) for op, row in _ROWS_FOR.items()}
-    tree = ast.fix_missing_locations(_ByRows(names).visit(ast.parse(source)))
-    return ast.unparse(tree)
+def numpy_rules(source: str, row_name, reverse_parts: dict, switch: str,
+                numpy_targets: dict) -> str:
+    """``source`` with each reverse pass run ``with <switch>:`` (``numpy_semantics``) and
+    its ``a / b`` written ``div(a, b)`` (and ``//``, ``%``, ``**``), where ``div`` is the
+    table's row, named in the namespace by ``row_name(row)``. ``reverse_parts`` maps a
+    generated function's name to the line (its ``def`` is line 1) its reverse pass
+    starts on; ``numpy_targets`` maps it to the forward statements' targets that call a
+    NumPy function (``y1 = log(x)`` for ``np.log(x)``), which get the same treatment."""
+    by_rows = _ByRows({op: row_name(row) for op, row in _ROWS_FOR.items()})
+
+    def numpy(statements):
+        return ast.With([ast.withitem(ast.Name(switch, ast.Load()))],
+                        [by_rows.visit(s) for s in statements])
+    tree = ast.parse(source)
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        k = len(fn.body)
+        if fn.name in reverse_parts:
+            start = fn.lineno + reverse_parts[fn.name] - 1
+            k = next((i for i, s in enumerate(fn.body) if s.lineno >= start), k)
+            if k < len(fn.body):
+                fn.body[k:] = [numpy(fn.body[k:])]
+        targets = numpy_targets.get(fn.name)
+        if targets:
+            fn.body[:k] = [_NumpyCalls(targets, numpy).visit(s) for s in fn.body[:k]]
+    return ast.unparse(ast.fix_missing_locations(tree))
 
 
-__all__ = ["vjp_text", "numpy_semantics", "HELPERS"]
+class _NumpyCalls(ast.NodeTransformer):
+    """``y1 = log(x)`` from ``np.log(x)`` becomes ``with numpy_semantics: y1 = log(x)``."""
+
+    def __init__(self, targets, numpy):
+        self.targets, self.numpy = targets, numpy
+
+    def visit_Assign(self, node):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and node.targets[0].id in self.targets:
+            return self.numpy([node])
+        return node
+
+
+__all__ = ["vjp_text", "numpy_rules", "HELPERS"]

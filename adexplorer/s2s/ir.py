@@ -84,7 +84,7 @@ class Statement:
         self.params: dict = dict(params or {})
         self.line = line
         self.row: Primitive | None = row
-        self.fn = fn                  # the Python callable of a CALL/TAPE/PLAIN statement
+        self.fn = fn                  # the callable of a CALL/TAPE/PLAIN; a ROW's NumPy ufunc
         self.callee = callee          # how the callee is written: "g", "np.sum", "len({0})"
         self.nondiff = nondiff or kind in (PLAIN,) or (row is not None and row.nondiff)
         self.saved: Value | None = None   # a CALL/TAPE keeps its pullback data here

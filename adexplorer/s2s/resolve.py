@@ -36,6 +36,20 @@ _BUILTIN_ROWS = {builtins.abs: R.absolute, builtins.pow: R.power}
 # NumPy reductions are rows too (``axis``/``keepdims`` become the row's parameters).
 _NUMPY_ROWS = {np.sum: RN.sum, np.mean: RN.mean, np.max: RN.max, np.amax: RN.max,
                np.min: RN.min, np.amin: RN.min}
+
+
+def takes_row(obj, n_args: int, keywords) -> bool:
+    """Whether a call of ``obj`` is its row: a NumPy reduction is, with ``axis`` (by
+    position or keyword) and ``keepdims`` only. Its other options (``initial=``,
+    ``where=``, ``dtype=``, more positional arguments) go to the tape, where
+    numpy_dispatch honours or refuses each one as plain NumPy on AD values does."""
+    try:
+        reduction = obj in _NUMPY_ROWS
+    except TypeError:                      # unhashable callables
+        return True
+    return not reduction or (n_args <= 2 and set(keywords) <= {"axis", "keepdims"})
+
+
 # Builtins that answer without a derivative (their result is a plain value).
 PLAIN_BUILTINS = {builtins.len: "len", builtins.int: "int", builtins.round: "round",
                   builtins.bool: "bool", builtins.print: "print",

@@ -169,10 +169,7 @@ def row_vjp(row, i, g, ans, *args, **params):
 def tape(f, *args, **kwargs):
     """``(f(*args, **kwargs), pullback)`` by the tape; the pullback returns ``ZERO`` for
     arguments the output does not depend on."""
-    if kwargs:
-        value, pullback = _vjp(lambda *a: f(*a, **kwargs), *args)
-    else:
-        value, pullback = _vjp(f, *args)
+    value, pullback = _vjp(f, *args, **kwargs)
 
     def back(g):
         if g is ZERO:

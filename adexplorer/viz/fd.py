@@ -20,7 +20,9 @@ import numpy as np
 
 from ..core.errors import InputError
 from ..core.forward import derivative, jvp
-from ..core.reverse import argument_names, gradient, jacrev
+from ..core.primitives import numpy_semantics
+from ..core.jacobians import jacrev
+from ..core.reverse import argument_names, gradient
 from ..core.wengert import short_value
 
 EPS = np.finfo(float).eps
@@ -173,10 +175,13 @@ def _complex_step(f, x, h):
 
 
 def _estimates(f, x):
-    """Forward, central and complex-step estimates of f'(x) at their usual best steps."""
+    """Forward, central and complex-step estimates of f'(x) at their usual best steps.
+    The samples beside x follow NumPy (``ad.sqrt`` at 0 - h is nan, not an error): they
+    belong to the method, not to the function's domain."""
     hf, hc = _default_step(x, 1 / 2), _default_step(x, 1 / 3)
-    cs, note = _complex_step(f, x, COMPLEX_H)
-    return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
+    with numpy_semantics:
+        cs, note = _complex_step(f, x, COMPLEX_H)
+        return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..core.errors import InputError
 from ..core.forward import derivative
+from ..core.primitives import numpy_semantics
 from ..core.reverse import argument_names
 from ..core.wengert import short_value
 from .fd import (EPS, _central, _complex_step, _default_step, _forward, _step, along,
@@ -80,11 +81,17 @@ def _figure(rows: int, cols: int, size):
 
 
 @contextlib.contextmanager
-def _quiet():
-    """No NumPy warnings while f is sampled outside its domain."""
+def _quiet(numpy: bool = True):
+    """No NumPy warnings while f is sampled outside its domain; with ``numpy``, Python
+    numbers follow NumPy there too (nan, not an error): the samples belong to the
+    picture, not to the user's call."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+        if numpy:
+            with numpy_semantics:
+                yield
+        else:
+            yield
 
 
 def _number(v, who, at) -> float:
@@ -212,11 +219,12 @@ def _errors(c, hs):
 
     def err(v):
         return float(np.max(np.abs(np.asarray(v, dtype=float) - exact)))
-    with _quiet():
+    with _quiet(numpy=False):            # the point itself: as the user's own call
         fx = c.g(x0)
         exact = np.asarray(_or_zero(derivative(c.g, x0)), dtype=float)
-        if not np.all(np.isfinite(np.asarray(fx, dtype=complex))):
-            return exact, fx, {m: [np.nan] * len(hs) for m in curves}   # nothing to draw
+    if not np.all(np.isfinite(np.asarray(fx, dtype=complex))):
+        return exact, fx, {m: [np.nan] * len(hs) for m in curves}       # nothing to draw
+    with _quiet():
         for h in hs:
             step = np.float64(_step(x0, h))   # a step of 0 gives nan, not an error
             curves["forward"].append(err(_forward(c.g, x0, step, fx)))

@@ -15,14 +15,17 @@ from adexplorer.core.errors import InputError, LostDerivative, NoDerivativeRule
 X = np.array([1.0, 2.0, 3.0])
 
 
+# sum/mean where=, sum/max initial= are honoured now (tests/core/test_keywords.py checks
+# them against NumPy); these options are still refused.
 @pytest.mark.parametrize("f", [
-    lambda x: np.sum(x, where=np.array([True, False, True])),
-    lambda x: np.sum(x, initial=5.0),
-    lambda x: np.max(x, initial=10.0),
-    lambda x: np.mean(x, where=np.array([True, False, True])),
+    lambda x: np.sum(x, dtype=np.int64),
+    lambda x: np.mean(x, dtype=np.float32),
+    lambda x: np.sum(np.clip(x, 0.0, 1.0, casting="unsafe")),
+    lambda x: np.sum(np.concatenate([x, x], dtype=np.float32)),
     lambda x: np.sum(np.reshape(x, 3, order="F")),
     lambda x: np.sum(np.ravel(x, order="F")),
-], ids=["sum where", "sum initial", "max initial", "mean where", "reshape F", "ravel F"])
+], ids=["sum int dtype", "mean narrower dtype", "clip casting", "concatenate dtype",
+        "reshape F", "ravel F"])
 def test_unsupported_numpy_options_are_refused_not_ignored(f):
     with pytest.raises(NoDerivativeRule, match=r"np\.\w+\(\.\.\., \w+="):
         ad.gradient(f, X)
@@ -71,14 +74,22 @@ def test_concatenate_and_stack_take_a_sequence_like_numpy():
     np.testing.assert_array_equal(g, [2.0, 2.0, 2.0])
 
 
-def test_a_fractional_power_of_a_negative_number_is_nan_in_every_mode():
+def test_a_fractional_power_of_a_negative_number_is_nan_in_every_mode_for_numpy_values():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        d = ad.Dual(-1.0, 1.0) ** 0.5
-        g = ad.gradient(lambda x: x ** 0.5, -1.0)[0]
-        h = ad.hessian(lambda x: x ** 2.5)(-1.0)
-    for v in (d.primal, d.tangent, g, h):
-        assert isinstance(v, float) and math.isnan(v)
+        d = ad.Dual(np.float64(-1.0), 1.0) ** 0.5
+        g = ad.gradient(lambda x: np.sum(x ** 0.5), np.array([-1.0]))[0][0]
+        h = ad.hessian(lambda x: x ** 2.5)(np.float64(-1.0))
+        h_np = ad.hessian(lambda x: np.power(x, 2.5))(-1.0)      # NumPy's function
+    for v in (d.primal, d.tangent, g, h, h_np):
+        assert math.isnan(v)
+
+
+def test_a_fractional_power_of_a_negative_python_float_is_complex_as_in_python():
+    d = ad.Dual(-1.0, 1.0) ** 0.5
+    assert d.primal == (-1.0) ** 0.5 and type(d.tangent) is complex
+    with pytest.raises(ad.NotScalarOutput, match="real output"):
+        ad.gradient(lambda x: x ** 0.5, -1.0)
 
 
 def test_negative_argnums_name_arguments_from_the_end():
@@ -92,12 +103,19 @@ def test_negative_argnums_name_arguments_from_the_end():
 
 
 def _asarray_of(x):
-    return np.sum(np.asarray(x))
+    return np.sum(np.asarray(x) ** 2)
 
 
-def test_turning_an_ad_array_into_a_plain_array_says_what_to_do():
-    with pytest.raises(LostDerivative, match="np.stack or np.concatenate"):
-        ad.gradient(_asarray_of, np.ones(3))
+def test_asarray_of_an_ad_array_keeps_its_derivative():
+    # np.asarray splits an AD array into an object array of its elements; the sum of
+    # squares still has gradient 2x
+    x = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(ad.gradient(_asarray_of, x)[0], 2 * x)
+
+
+def test_asking_numpy_for_numbers_says_what_to_do():
+    with pytest.raises(LostDerivative, match="Leave out dtype="):
+        ad.gradient(lambda x: np.sum(np.asarray(x, dtype=float)), np.ones(3))
 
 
 def _floor_and_sin(x):
@@ -179,3 +197,11 @@ def test_small_python_protocols():
     g = ad.gradient(lambda x, c: np.sum(ad.where(c > 0, x, 0.0)), np.ones(3),
                     np.array([1.0, -1.0, 2.0]))
     np.testing.assert_array_equal(g[0], [1.0, 0.0, 1.0])
+
+
+def test_divmod_is_floor_division_and_remainder():
+    # d/da (a mod b) = 1, d/db (a mod b) = -floor(a / b); the quotient has no derivative
+    assert divmod(ad.Dual(7.5, 1.0), 2.0)[0] == 3.0
+    assert ad.gradient(lambda a, b: divmod(a, b)[1], 7.5, 2.0) == (1.0, -3.0)
+    assert ad.gradient(lambda b: divmod(7.5, b)[1], 2.0) == (-3.0,)
+    assert ad.derivative(lambda a: divmod(a, 2.0)[1], 7.5) == 1.0

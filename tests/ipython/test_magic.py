@@ -227,6 +227,8 @@ BAD = {
     "--func not defined": ("--at x=1 --func h", "def f(x):\n    return x", "--func h"),
     "non-differentiable op": ("--at x=3.0", "np.floor(x)", "np.floor has no derivative rule"),
     "math instead of ad": ("--at x=3.0", "import math\nmath.sin(x)", "ad.sin"),
+    "stored into a float array": ("--at x=3.0", "z = np.zeros(2)\nz[0] = x\nnp.sum(z)",
+                                  "np.stack"),
     "error while running": ("--at x=0.0", "1/x", "ZeroDivisionError"),
     "not a number": ("--at x=1.0", "'x is ' + str(x)", "must return a number"),
     "empty cell": ("--at x=1.0", "\n", "the cell is empty"),
@@ -379,13 +381,14 @@ def test_backward_table_shows_the_running_total(shell):
 
 def test_answers_that_look_valid_get_a_note(shell):
     """M11: 'x = 5' in the cell replaces the variable of --at (the gradient None is then
-    about the 5, not the x the user meant); log at -1 is nan, so its derivative -1 (the
-    1/x rule) means nothing. Both say so, in text and in the widget's summary."""
+    about the 5, not the x the user meant); np.log at -1 is nan, so its derivative -1 (the
+    1/x rule) means nothing. Both say so, in text and in the widget's summary. (log at
+    -1.0, a Python float, raises as math.log does.)"""
     _, out = ok(shell, "%%autodiff --at x=3.0 --static\nx = 5\nx*2")
     assert ("note: the cell assigns to x (line 1), which --at gives" in out.stdout)
     _, out = ok(shell, "%%autodiff --at x=3.0 --static\ny = x + 1\ny*2")
     assert "note:" not in out.stdout
-    res, _ = ok(shell, "%%autodiff --at x=-1.0\nlog(x)")
+    res, _ = ok(shell, "%%autodiff --at x=-1.0\nnp.log(x)")
     assert res.report.notes == ["f is nan at this point (outside its domain, or "
                                 "overflowing): its derivatives here mean nothing"]
     assert "note: f is nan at this point" in res.widget.children[0].value

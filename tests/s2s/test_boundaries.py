@@ -1,5 +1,7 @@
 """At a domain boundary the generated code computes what the table computes: the power
-rule's guards (exponent 0, base 0) and NumPy's inf/nan where Python would raise.
+rule's guards (exponent 0, base 0), Python's errors where the plain call on Python
+numbers raises (``1 / 0.0``: ZeroDivisionError, as ``ad.gradient``), and NumPy's inf/nan
+in the rules (sqrt'(0)) and for NumPy values.
 
 Expected values are from calculus; every case is also compared with ``ad.gradient``,
 ``None``s and int/float types included.
@@ -84,27 +86,57 @@ def test_power_of_two_variables_at_the_boundary(x, y, want):
     assert got == pytest.approx(want, rel=1e-15)
 
 
-def test_division_by_zero_gives_inf_with_a_warning_like_the_tape():
+def raises_like_the_plain_call(error, f, *args):
+    """The plain call, the tape and the generated code raise the same error."""
+    for run in (f, lambda *a: ad.gradient(f, *a), ad.source_grad(f)):
+        with pytest.raises(error) as caught:
+            run(*args)
+        assert type(caught.value) is error
+    with pytest.raises(error) as plain:
+        f(*args)
+    assert str(caught.value) == str(plain.value)
+
+
+def test_division_by_zero_raises_like_the_plain_call_and_the_tape():
+    raises_like_the_plain_call(ZeroDivisionError, div_zero_const, 1.0)
+    raises_like_the_plain_call(ZeroDivisionError, div_zero_global, 1.0)
+    raises_like_the_plain_call(ZeroDivisionError, recip_loop, 0.0, 3)
+
+
+def test_division_by_zero_on_numpy_values_gives_inf_with_a_warning_like_the_tape():
     with pytest.warns(RuntimeWarning):
-        assert ad.source_grad(div_zero_const)(1.0) == (math.inf,)
+        assert ad.source_grad(div_zero_const)(np.float64(1.0)) == (math.inf,)
     with pytest.warns(RuntimeWarning):
-        assert ad.gradient(div_zero_const, 1.0) == (math.inf,)
-    assert both(div_zero_global, 1.0) == (math.inf,)
+        assert ad.gradient(div_zero_const, np.float64(1.0)) == (math.inf,)
+    assert both(div_zero_global, np.float64(1.0)) == (math.inf,)
+
+
+def sqrt_loop(x, n):                # n sqrt(x): d/dx at 0 is inf (a rule's 1 / 0.0)
+    s = 0.0
+    for i in range(n):
+        s = s + ad.sqrt(x)
+    return s
 
 
 def test_a_retry_keeps_int_loop_counters_ints():
-    assert both(recip_loop, 0.0, 3) == (-math.inf, None)
+    assert both(sqrt_loop, 0.0, 3) == (math.inf, None)
     assert both(recip_loop, 2.0, 3) == (-0.75, None)                 # -n / x^2
 
 
-def test_negative_base_to_a_fraction_is_nan_not_complex():
-    (got,) = both(square_root_power, -4.0)
-    assert type(got) is float and math.isnan(got)
+def test_negative_base_to_a_fraction_is_complex_for_python_floats_nan_for_numpy():
+    assert type(square_root_power(-4.0)) is complex                   # as in Python
+    with pytest.raises(ad.NotScalarOutput, match="real output"):
+        ad.source_grad(square_root_power)(-4.0)
+    with pytest.raises(ad.NotScalarOutput, match="real output"):
+        ad.gradient(square_root_power, -4.0)
+    (got,) = both(square_root_power, np.float64(-4.0))
+    assert math.isnan(got)
     assert both(square_root_power, 4.0) == (0.25,)
 
 
-def test_overflow_is_inf_like_numpy():
-    assert both(big_power, 10.0) == (math.inf,)
+def test_overflow_raises_like_python_and_is_inf_like_numpy():
+    raises_like_the_plain_call(OverflowError, big_power, 10.0)
+    assert both(big_power, np.float64(10.0)) == (math.inf,)
 
 
 def prints_and_divides(x):
@@ -112,11 +144,38 @@ def prints_and_divides(x):
     return 1 / x
 
 
+def prints_and_roots(x):
+    print("running")
+    return ad.sqrt(x)
+
+
 def test_a_function_with_effects_runs_once_even_at_the_boundary(capsys):
-    assert quiet(ad.source_grad(prints_and_divides), 0.0) == (-math.inf,)
+    with pytest.raises(ZeroDivisionError):
+        ad.source_grad(prints_and_divides)(0.0)
+    assert capsys.readouterr().out == "running\n"
+    assert quiet(ad.source_grad(prints_and_roots), 0.0) == (math.inf,)
     assert capsys.readouterr().out == "running\n"
     assert quiet(ad.source_grad(prints_and_divides), 2.0) == (-0.25,)
     assert capsys.readouterr().out == "running\n"
+
+
+def np_functions(x):                # NumPy's functions keep NumPy's semantics
+    return np.log(x) + np.sqrt(x) + np.divide(1.0, x)
+
+
+def test_numpy_functions_on_python_floats_follow_numpy_like_the_plain_call():
+    with pytest.warns(RuntimeWarning):
+        assert math.isnan(np_functions(-1.0))
+    (got,) = both(np_functions, -1.0)
+    assert math.isnan(got)
+    (got,) = both(np_functions, 0.0)
+    assert math.isnan(got)                          # -inf + inf
+    (got,) = both(np_square_root, -4.0)             # nan, not Python's complex
+    assert math.isnan(got)
+
+
+def np_square_root(x):
+    return np.power(x, 0.5) * 2
 
 
 def test_arrays_at_the_boundary():
