@@ -269,8 +269,10 @@ def _draw_error(c, hs, ax):
     ax.set_xlabel("step size h" + ("" if not c.directional else f" along v ({c.axis})"),
                   fontsize=9 if c.name else None)
     what = "" if c.name is None else f" in ∂f/∂{c.name}" + ("·v" if c.directional else "")
-    at = f"x = {short_value(c.x0)}" if c.name is None else \
-        (f"{c.name} = {short_value(c.x0)}" if not c.directional else f"the given {c.name}")
+    if c.directional:
+        at = f"the given {c.name or 'point'}, along v"
+    else:
+        at = f"{c.name or 'x'} = {short_value(c.x0)}"
     entries = " (largest entry)" if np.ndim(fx) else ""
     ax.set_ylabel(f"|FD - AD|{what} at {at}{entries}")
     if c.name is None:
