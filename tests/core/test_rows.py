@@ -282,3 +282,10 @@ def test_integer_powers_at_zero_on_arrays(n):
     with np.errstate(all="ignore"):
         third = ad.D(ad.D(ad.D(lambda x: x ** float(n))))(np.zeros(2))
     np.testing.assert_array_equal(third, np.full(2, 6.0 if n == 3 else 0.0))
+
+
+@pytest.mark.parametrize("name", sorted(PRIMITIVES))
+def test_every_row_has_a_symbol_without_placeholders(name):
+    """``symbol`` is what sentences about a row use ("y goes through (sign)")."""
+    symbol = PRIMITIVES[name].symbol
+    assert symbol and "{" not in symbol and "}" not in symbol and "(" not in symbol
