@@ -233,7 +233,7 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
         if type(made) is Traced:                  # a number or an array argument
             g = grads[made._index]
             if type(g) is not float or type(arg) is complex:
-                g = zero_like(arg) if g is None and fill_zeros else _as_python(g, arg)
+                g = zero_like(arg) if g is None and fill_zeros else user_gradient(g, arg)
                 arrays += type(g) is np.ndarray
             out.append(g)
             continue
@@ -247,7 +247,7 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return _as_python(g, leaf)
+            return user_gradient(g, leaf)
         out.append(trees.mirror(leaf_grad, arg))
         arrays += 2
     return _unshared(out) if arrays > 1 else tuple(out)
@@ -267,7 +267,7 @@ def _unshared(out):
     return tuple(trees.map_structure(own, g) for g in out)
 
 
-def _as_python(g, leaf):
+def user_gradient(g, leaf):
     """What a user gets: a Python-number argument gets a Python-number gradient (not a
     0-d NumPy value); an array gradient is a writeable array of its own, in the
     argument's floating dtype (float32 in, float32 out). A real argument's gradient is
