@@ -7,6 +7,7 @@ from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput
 from .fastpaths import function as _fast
 from .numpy_dispatch import concatenate, stack, where
+from .rules_reductions import logsumexp
 from .forward import D, Dual, derivative, jvp
 from .jacobians import hessian, jacfwd, jacrev
 from .primitives import PRIMITIVES, Primitive, bind

@@ -176,6 +176,11 @@ class Operators(ADValue):
     def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
     def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
     def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
+    def prod(self, *args, **kwargs): return _method("prod", self, args, kwargs)
+    def cumsum(self, *args, **kwargs): return _method("cumsum", self, args, kwargs)
+    def cumprod(self, *args, **kwargs): return _method("cumprod", self, args, kwargs)
+    def var(self, *args, **kwargs): return _method("var", self, args, kwargs)
+    def std(self, *args, **kwargs): return _method("std", self, args, kwargs)
 
     # x.real and x.imag are rows (x.conj() and x.conjugate() reach np.conjugate through
     # __getattr__, as every unary ufunc does)

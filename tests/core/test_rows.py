@@ -5,7 +5,9 @@ in ``CASES`` (or a new non-differentiable row without one in ``NONDIFF_CASES``) 
 ``test_every_row_is_covered`` until it gets suitable inputs here.
 """
 
+import importlib
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -212,6 +214,10 @@ NONDIFF_CASES = {
     "extreme_mask": (lambda x: row("extreme_mask")(x, 3.0), np.array([1.0, 3.0, 3.0]),
                      np.array([0.0, 0.5, 0.5])),
 }
+
+# Families of rows bring their own cases: tests/core/rows_<family>.py, each with CASES.
+for _path in sorted(Path(__file__).parent.glob("rows_*.py")):
+    CASES.update(importlib.import_module(f".{_path.stem}", __package__).CASES)
 
 
 def builtin_rows(nondiff):

@@ -389,11 +389,11 @@ def reduce_keepdims_out(x): return np.sum(x.reshape(2, 2) ** 2, axis=1, keepdims
 # names the function is the trust contract's answer; a wrong number never is.
 
 
-@program(V4, cat="numpy-coverage", may_refuse='np.prod')
+@program(V4, cat="numpy-coverage")
 def np_prod(x): return np.prod(x + 2.0)
 
 
-@program(V4, cat="numpy-coverage", may_refuse='np.cumsum')
+@program(V4, cat="numpy-coverage")
 def np_cumsum(x): return np.sum(np.cumsum(x) ** 2)
 
 
@@ -421,7 +421,7 @@ def np_trig_inverse(x): return np.sum(np.arcsin(x) + np.arctan(x) + np.sinh(x) +
 def np_log_bases(x): return np.sum(np.log2(x) + np.log10(x) + np.exp2(x))
 
 
-@program(V4, cat="numpy-coverage", may_refuse='np.var')
+@program(V4, cat="numpy-coverage")
 def np_var_std(x): return np.var(x) + np.std(x)
 
 
