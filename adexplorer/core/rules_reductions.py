@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import rules as R
+from . import rules_numpy as RN
 from .keywords import float_dtype, honours, refuse_value
 from .primitives import defprim, strip
-from . import rules as R
 from .rules import exp, ndim, shape
 from .rules_numpy import _count, _kept_shape, _normalize_axis, _spread
-from .rules_numpy import max as max_, mean, min as min_, reshape, sum as sum_, transpose
-from .rules_numpy import concatenate
+
+# The array rows these rules are written with (sum/max/min not to shadow the builtins).
+concatenate, mean, reshape, transpose = RN.concatenate, RN.mean, RN.reshape, RN.transpose
+sum_, max_, min_ = RN.sum, RN.max, RN.min
 
 
 def _float_type(x):
@@ -31,9 +34,11 @@ def _float_type(x):
 
 
 def _keep(y, x, axis, keepdims):
-    """A reduction's output ``y`` with the reduced axes kept (length 1), differentiably."""
-    kept = _kept_shape(tuple(shape(x)), axis)
-    return y if keepdims or tuple(shape(y)) == kept else reshape(y, shape=kept)
+    """A reduction's output ``y`` with the reduced axes kept (length 1), differentiably,
+    so it broadcasts against ``x`` (a full reduction's scalar already does)."""
+    if keepdims or axis is None:
+        return y
+    return reshape(y, shape=_kept_shape(tuple(shape(x)), axis))
 
 
 # ---------------------------------------------------------------------------
@@ -169,7 +174,8 @@ def _others(x, axis):
     order = kept + axes
     moved = transpose(x, axes=order) if order != tuple(range(nd)) else x
     moved_shape = tuple(shape(moved))
-    flat = reshape(moved, shape=moved_shape[:len(kept)] + (int(np.prod(moved_shape[len(kept):])),))
+    merged = int(np.prod(moved_shape[len(kept):]))
+    flat = reshape(moved, shape=moved_shape[:len(kept)] + (merged,))
     out = reshape(_others_along(flat, len(kept)), shape=moved_shape)
     if order == tuple(range(nd)):
         return out
@@ -184,7 +190,8 @@ prod = defprim(
     "prod", _prod_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False:
         sum_(t * _others(x, axis), axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis, keepdims) * _others(x, axis),
+    vjp=lambda g, ans, x, axis=None, keepdims=False:
+        _spread(g, x, axis, keepdims) * _others(x, axis),
 )
 
 
@@ -204,7 +211,8 @@ def _centred(x, axis):
 
 
 def _var_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
-    return sum_(_centred(x, axis) * t, axis=axis, keepdims=keepdims) * (2 / (_count(x, axis) - ddof))
+    factor = 2 / (_count(x, axis) - ddof)
+    return sum_(_centred(x, axis) * t, axis=axis, keepdims=keepdims) * factor
 
 
 def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
@@ -400,7 +408,6 @@ def _nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     n = np.sum(counted, axis=axis, keepdims=keepdims)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / n
-
 
 
 @honours("axis", "keepdims")

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 autograd = pytest.importorskip("autograd")
-import autograd.numpy as anp  # noqa: E402
-from autograd.scipy.special import logsumexp as their_logsumexp  # noqa: E402
+import autograd.numpy as anp
+from autograd.scipy.special import logsumexp as their_logsumexp
 
-import adexplorer as ad  # noqa: E402
+import adexplorer as ad
 
 rng = np.random.default_rng(20261206)
 Case = namedtuple("Case", "ours theirs args")
