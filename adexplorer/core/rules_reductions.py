@@ -1,15 +1,14 @@
-"""Reductions and scans beyond sum/mean/max/min: prod, cumsum, cumprod, var, std,
-average, logsumexp, nansum, nanmean, ptp, diff.
+"""Reductions beyond sum/mean/max/min, and the NumPy entries of this family.
 
-Rows: ``prod``, ``cumsum``, ``cumprod``, ``var``, ``std``, ``logsumexp``, ``diff``, and
-two helpers their rules are written with: ``shift`` (move values along an axis, filling
-the gap) and ``recurrence`` (the scan ``h[i] = a[i] * h[i-1] + b[i]``). ``average``,
-``nansum``, ``nanmean`` and ``ptp`` are NumPy entries written with rows.
+Rows: ``prod``, ``var``, ``std`` and ``logsumexp`` (the scans ``cumsum``, ``cumprod``
+and ``diff`` are rows of ``rules_scans.py``). NumPy entries: np.prod, cumsum, cumprod,
+var, std, average, nansum, nanmean, nanprod, nancumsum, nancumprod, nanvar, nanstd, ptp,
+diff, gradient, cumulative_sum and cumulative_prod, the array methods x.prod, cumsum,
+cumprod, var and std, and ``ad.logsumexp``.
 
 Products never divide: d prod(x)/dx_j is the product of the *other* elements, built from
-running products from the left and from the right, and the derivative of a running
-product is a ``recurrence``, whose own derivatives are recurrences again. So an input
-that is exactly zero gets its right gradient, at every order.
+running products from the left and from the right (``cumprod``, whose derivatives are
+recurrences). So an input that is exactly zero gets its right gradient, at every order.
 """
 
 from __future__ import annotations
@@ -18,19 +17,16 @@ import numpy as np
 
 from . import rules as R
 from . import rules_numpy as RN
+from .errors import NoDerivativeRule
 from .keywords import float_dtype, honours, refuse_value
 from .primitives import defprim, strip
 from .rules import exp, ndim, shape
 from .rules_numpy import _count, _kept_shape, _normalize_axis, _spread
+from .rules_scans import cumprod, cumsum, diff, shift
 
 # The array rows these rules are written with (sum/max/min not to shadow the builtins).
 concatenate, mean, reshape, transpose = RN.concatenate, RN.mean, RN.reshape, RN.transpose
 sum_, max_, min_ = RN.sum, RN.max, RN.min
-
-
-def _float_type(x):
-    dtype = np.result_type(x)
-    return dtype if dtype.kind in "fc" else np.dtype(float)
 
 
 def _keep(y, x, axis, keepdims):
@@ -39,117 +35,6 @@ def _keep(y, x, axis, keepdims):
     if keepdims or axis is None:
         return y
     return reshape(y, shape=_kept_shape(tuple(shape(x)), axis))
-
-
-# ---------------------------------------------------------------------------
-# Helpers: shift along an axis, and a first-order linear recurrence (a scan)
-
-def _shift_impl(x, axis, by, fill=0.0):
-    x = np.asarray(x)
-    moved = np.moveaxis(x, axis, -1)
-    out = np.full(moved.shape, fill, dtype=_float_type(x))
-    n = moved.shape[-1]
-    if 0 <= by < n:
-        out[..., by:] = moved[..., :n - by]
-    elif -n < by < 0:
-        out[..., :n + by] = moved[..., -by:]
-    return np.moveaxis(out, -1, axis)
-
-
-shift = defprim(
-    "shift", _shift_impl,
-    jvp=lambda t, ans, x, axis, by, fill=0.0: shift(t, axis=axis, by=by),
-    vjp=lambda g, ans, x, axis, by, fill=0.0: shift(g, axis=axis, by=-by),
-)
-
-
-def _recurrence_impl(a, b, axis, reverse=False):
-    a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
-    a, b = np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)
-    h = np.empty(b.shape, dtype=np.result_type(_float_type(a), _float_type(b)))
-    previous = np.zeros(b.shape[:-1], dtype=h.dtype)
-    n = b.shape[-1]
-    for i in (range(n - 1, -1, -1) if reverse else range(n)):
-        previous = a[..., i] * previous + b[..., i]
-        h[..., i] = previous
-    return np.moveaxis(h, -1, axis)
-
-
-def _step(reverse):
-    """Where the previous element of a scan sits: one back, or one ahead if reversed."""
-    return -1 if reverse else 1
-
-
-def _reverse_scan(g, a, axis, reverse):
-    """The adjoint of b -> recurrence(a, b): the same scan run the other way, with
-    ``a`` moved by one (b̄[j] = g[j] + a[j+1] * b̄[j+1])."""
-    return recurrence(shift(a, axis=axis, by=-_step(reverse)), g, axis=axis,
-                      reverse=not reverse)
-
-
-# h[i] = a[i] * h[i-1] + b[i] (h[i+1] if reverse), starting from 0.
-recurrence = defprim(
-    "recurrence", _recurrence_impl,
-    jvp=(lambda t, ans, a, b, axis, reverse=False:
-         recurrence(a, t * shift(ans, axis=axis, by=_step(reverse)), axis=axis, reverse=reverse),
-         lambda t, ans, a, b, axis, reverse=False: recurrence(a, t, axis=axis, reverse=reverse)),
-    vjp=(lambda g, ans, a, b, axis, reverse=False:
-         _reverse_scan(g, a, axis, reverse) * shift(ans, axis=axis, by=_step(reverse)),
-         lambda g, ans, a, b, axis, reverse=False: _reverse_scan(g, a, axis, reverse)),
-)
-
-
-# ---------------------------------------------------------------------------
-# Scans: cumsum and cumprod (axis=None scans the flattened array, as NumPy does)
-
-def _scan_impl(np_scan):
-    def impl(x, axis=None, reverse=False):
-        if not reverse:
-            return np_scan(x, axis=axis)
-        x = np.ravel(x) if axis is None else np.asarray(x)
-        axis = 0 if axis is None else axis
-        return np.flip(np_scan(np.flip(x, axis), axis=axis), axis)
-    impl.__name__ = np_scan.__name__
-    return impl
-
-
-def _flat(x, axis):
-    """``x`` and the axis a scan runs along: a flattened ``x`` for ``axis=None``."""
-    if axis is None:
-        return (x if ndim(x) == 1 else reshape(x, shape=(int(np.prod(shape(x))),))), 0
-    return x, axis
-
-
-def _unflat(g, x, axis):
-    """A cotangent of the flattened ``x`` back in the shape of ``x``."""
-    if axis is not None or ndim(x) == 1:
-        return g
-    return reshape(g, shape=tuple(shape(x)))
-
-
-cumsum = defprim(
-    "cumsum", _scan_impl(np.cumsum),
-    jvp=lambda t, ans, x, axis=None, reverse=False: cumsum(t, axis=axis, reverse=reverse),
-    vjp=lambda g, ans, x, axis=None, reverse=False:
-        _unflat(cumsum(g, axis=0 if axis is None else axis, reverse=not reverse), x, axis),
-)
-
-
-def _cumprod_jvp(t, ans, x, axis=None, reverse=False):
-    """y[i] = x[i] * y[i-1], so dy[i] = x[i] * dy[i-1] + dx[i] * y[i-1]: a recurrence."""
-    (x, axis), (t, _) = _flat(x, axis), _flat(t, axis)
-    before = shift(ans, axis=axis, by=_step(reverse), fill=1.0)
-    return recurrence(x, t * before, axis=axis, reverse=reverse)
-
-
-def _cumprod_vjp(g, ans, x, axis=None, reverse=False):
-    """x̄[j] = y[j-1] * Σ_{i≥j} g[i] * x[j+1] ⋯ x[i]: no division, so zeros are fine."""
-    flat, along = _flat(x, axis)
-    before = shift(ans, axis=along, by=_step(reverse), fill=1.0)
-    return _unflat(before * _reverse_scan(g, flat, along, reverse), x, axis)
-
-
-cumprod = defprim("cumprod", _scan_impl(np.cumprod), jvp=_cumprod_jvp, vjp=_cumprod_vjp)
 
 
 # ---------------------------------------------------------------------------
@@ -258,34 +143,6 @@ logsumexp_row = defprim(
         sum_(t * _softmax(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),
     vjp=lambda g, ans, x, axis=None, keepdims=False:
         _spread(g, x, axis, keepdims) * _softmax(ans, x, axis, keepdims),
-)
-
-
-# ---------------------------------------------------------------------------
-# diff: linear; its adjoint is minus the difference of the zero-padded cotangent
-
-def _diff_impl(x, n=1, axis=-1):
-    return np.diff(x, n=n, axis=axis)
-
-
-def _undiff(g, axis):
-    """The adjoint of one difference: x̄[j] = g[j-1] - g[j] (zero beyond the ends)."""
-    edge = list(shape(g))
-    edge[axis] = 1
-    zeros = np.zeros(tuple(edge))
-    return -diff(concatenate(zeros, g, zeros, axis=axis), axis=axis)
-
-
-def _diff_vjp(g, ans, x, n=1, axis=-1):
-    for _ in range(n):
-        g = _undiff(g, axis)
-    return g
-
-
-diff = defprim(
-    "diff", _diff_impl,
-    jvp=lambda t, ans, x, n=1, axis=-1: diff(t, n=n, axis=axis),
-    vjp=_diff_vjp,
 )
 
 
@@ -436,6 +293,104 @@ def _diff(a, n=1, axis=-1, prepend=None, append=None):
     return diff(a, n=n, axis=axis)
 
 
+@honours("axis", "edge_order")
+def _gradient(f, *varargs, axis=None, edge_order=1):
+    """``np.gradient`` with uniform spacings: central differences inside, one-sided
+    ones at the two ends (``edge_order=1``), along each axis asked for."""
+    if edge_order != 1:
+        raise refuse_value("np.gradient", "edge_order", edge_order,
+                           "only edge_order=1 is supported on AD values; drop edge_order=")
+    f_shape = tuple(np.shape(strip(f)))
+    axes = tuple(range(len(f_shape))) if axis is None else \
+        tuple(a % len(f_shape) for a in ((axis,) if isinstance(axis, int) else axis))
+    if not varargs:
+        spacings = (1.0,) * len(axes)
+    elif len(varargs) in (1, len(axes)) and all(ndim(h) == 0 for h in varargs):
+        spacings = varargs * len(axes) if len(varargs) == 1 else varargs
+    else:
+        raise NoDerivativeRule("np.gradient with coordinate arrays",
+                               "give one scalar spacing per axis (uniform samples)")
+    for a in axes:
+        if f_shape[a] < 2:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, "
+                             "at least (edge_order + 1) elements are required.")
+    out = tuple(_gradient_along(f, a, h) for a, h in zip(axes, spacings))
+    return out[0] if len(out) == 1 else out
+
+
+def _gradient_along(f, axis, h):
+    def part(start, stop):
+        return f[(slice(None),) * axis + (slice(start, stop),)]
+    inside = (part(2, None) - part(None, -2)) / (2.0 * h)
+    first, last = (part(1, 2) - part(0, 1)) / h, (part(-1, None) - part(-2, -1)) / h
+    return concatenate(first, inside, last, axis=axis)
+
+
+# NaN-skipping forms: NaNs replaced by the operation's identity (their gradient is 0)
+
+def _nan_as(name, fill):
+    def replaced(a, dtype):
+        a = float_dtype(name, a, dtype)
+        return R.where(np.isnan(strip(a)), fill, a)
+    return replaced
+
+
+@honours("axis", "dtype", "keepdims", "initial", "where")
+def _nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    return _prod(_nan_as("np.nanprod", 1.0)(a, dtype), axis, None, None, keepdims, initial,
+                 where)
+
+
+def _nan_scan(name, scan, fill):
+    @honours("axis", "dtype")
+    def nan_scan(a, axis=None, dtype=None, out=None):
+        return scan(_nan_as(name, fill)(a, dtype), axis)
+    return nan_scan
+
+
+def _nan_moment(name, root):
+    @honours("axis", "dtype", "ddof", "keepdims", "mean", "correction")
+    def moment(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+               mean=None, correction=None):
+        a = float_dtype(name, a, dtype)
+        ddof, axis, keepdims = _ddof(name, ddof, correction), _axis(axis), _flag(keepdims)
+        counted = ~np.isnan(strip(a))
+        a = R.where(counted, a, 0.0)         # first, so no NaN reaches a derivative
+        if not _given(mean):
+            mean = sum_(a, axis=axis, keepdims=True) / np.sum(counted, axis=axis,
+                                                              keepdims=True)
+        squares = R.where(counted, (a - mean) ** 2, 0.0)
+        n = np.sum(counted, axis=axis, keepdims=keepdims)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread = sum_(squares, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)
+        if not root:
+            return spread
+        # a slice with one number has std 0 whatever it is: slope 0, not sqrt'(0)
+        alone = (n == 1) & (n - ddof > 0)
+        if not np.any(alone):
+            return spread ** 0.5
+        return R.where(alone, 0.0, R.where(alone, 1.0, spread) ** 0.5)
+    return moment
+
+
+def _cumulative(name, row, identity):
+    @honours("axis", "dtype", "include_initial")
+    def cumulative(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+        x = float_dtype(name, x, dtype)
+        if axis is None:
+            if ndim(x) != 1:
+                raise ValueError("For arrays which have more than one dimension ``axis`` "
+                                 "argument is required.")
+            axis = 0
+        out = row(x, axis=axis)
+        if not include_initial:
+            return out
+        edge = list(np.shape(strip(x)))
+        edge[axis] = 1
+        return concatenate(np.full(tuple(edge), identity), out, axis=axis)
+    return cumulative
+
+
 # What this family adds to the NumPy dispatch (numpy_dispatch.py merges them):
 UFUNCS: dict = {}       # np.<ufunc> -> row
 FUNCTIONS: dict = {     # np.<function> -> entry (its honoured keywords marked with @honours)
@@ -444,7 +399,13 @@ FUNCTIONS: dict = {     # np.<function> -> entry (its honoured keywords marked w
     np.var: _moment("np.var", var, root=False),
     np.std: _moment("np.std", std, root=True),
     np.average: _average, np.nansum: _nansum, np.nanmean: _nanmean, np.ptp: _ptp,
-    np.diff: _diff,
+    np.diff: _diff, np.gradient: _gradient, np.nanprod: _nanprod,
+    np.nancumsum: _nan_scan("np.nancumsum", _scan("np.nancumsum", cumsum), 0.0),
+    np.nancumprod: _nan_scan("np.nancumprod", _scan("np.nancumprod", cumprod), 1.0),
+    np.nanvar: _nan_moment("np.nanvar", root=False),
+    np.nanstd: _nan_moment("np.nanstd", root=True),
+    np.cumulative_sum: _cumulative("np.cumulative_sum", cumsum, 0.0),
+    np.cumulative_prod: _cumulative("np.cumulative_prod", cumprod, 1.0),
 }
 METHODS: dict = {       # "name" -> entry for the array method x.<name>(...)
     "prod": _prod, "cumsum": FUNCTIONS[np.cumsum], "cumprod": FUNCTIONS[np.cumprod],

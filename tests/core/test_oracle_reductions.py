@@ -86,7 +86,12 @@ ZOO = {
         lambda x: anp.sum(anp.diff(anp.concatenate([anp.array([0.5]), x, anp.array([1.0])])) ** 2),
         (r(5),)),
     "cumprod of positives": Case(lambda x: np.cumprod(x),
-                                 lambda x: anp.exp(anp.cumsum(anp.log(x))), (r(5, lo=0.5, hi=1.5),)),
+                                 lambda x: anp.exp(anp.cumsum(anp.log(x))),
+                                 (r(5, lo=0.5, hi=1.5),)),
+    "np.gradient": Case(lambda x: np.gradient(x) ** 2, lambda x: anp.gradient(x) ** 2, (r(6),)),
+    "np.gradient of a matrix along an axis": Case(lambda M: np.sin(np.gradient(M, axis=0)),
+                                                  lambda M: anp.sin(anp.gradient(M, axis=0)),
+                                                  (r(4, 3),)),
     "cumprod through a zero": Case(lambda x: np.cumprod(x) * np.arange(1.0, 6.0),
                                    lambda x: their_cumprod(x) * anp.arange(1.0, 6.0), (ZERO_V,)),
     # var and std
