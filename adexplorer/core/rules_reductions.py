@@ -22,7 +22,7 @@ from .keywords import float_dtype, honours, refuse_value
 from .primitives import defprim, strip
 from .rules import exp, ndim, shape
 from .rules_numpy import _count, _kept_shape, _normalize_axis, _spread
-from .rules_scans import cumprod, cumsum, diff, shift
+from .rules_scans import _float_type, cumprod, cumsum, diff, shift
 
 # The array rows these rules are written with (sum/max/min not to shadow the builtins).
 concatenate, mean, reshape, transpose = RN.concatenate, RN.mean, RN.reshape, RN.transpose
@@ -130,7 +130,7 @@ def _logsumexp_impl(x, axis=None, keepdims=False):
     top = np.where(np.isfinite(top), top, 0.0)          # all -inf (or inf): no shift
     with np.errstate(divide="ignore"):
         out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
-    return out if keepdims else np.squeeze(out, axis=axis)
+    return out if keepdims else np.squeeze(out, axis=axis)[()]     # a scalar as NumPy's
 
 
 def _softmax(ans, x, axis, keepdims):
@@ -243,6 +243,11 @@ def _average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     return sum_(a * weights, axis=axis, keepdims=keepdims) / total
 
 
+def _how_many(counted, a, axis, keepdims):
+    """How many numbers are counted, in ``a``'s float type (float32 stays float32)."""
+    return np.sum(counted, axis=axis, keepdims=keepdims).astype(_float_type(strip(a)))
+
+
 def _without_nan(a):
     return R.where(np.isnan(strip(a)), 0.0, a)
 
@@ -262,7 +267,7 @@ def _nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         counted = counted & np.broadcast_to(strip(where), counted.shape)
     axis, keepdims = _axis(axis), _flag(keepdims)
     total = sum_(R.where(counted, a, 0.0), axis=axis, keepdims=keepdims)
-    n = np.sum(counted, axis=axis, keepdims=keepdims)
+    n = _how_many(counted, a, axis, keepdims)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / n
 
@@ -357,10 +362,9 @@ def _nan_moment(name, root):
         counted = ~np.isnan(strip(a))
         a = R.where(counted, a, 0.0)         # first, so no NaN reaches a derivative
         if not _given(mean):
-            mean = sum_(a, axis=axis, keepdims=True) / np.sum(counted, axis=axis,
-                                                              keepdims=True)
+            mean = sum_(a, axis=axis, keepdims=True) / _how_many(counted, a, axis, True)
         squares = R.where(counted, (a - mean) ** 2, 0.0)
-        n = np.sum(counted, axis=axis, keepdims=keepdims)
+        n = _how_many(counted, a, axis, keepdims)
         with np.errstate(invalid="ignore", divide="ignore"):
             spread = sum_(squares, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)
         if not root:

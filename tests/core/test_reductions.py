@@ -140,6 +140,23 @@ def _fill(x, free, values):
     return np.where(free, (scatter @ values).reshape(x.shape), x)
 
 
+F32 = {"prod": np.prod, "cumsum": np.cumsum, "cumprod": np.cumprod, "var": np.var,
+       "std": np.std, "average": lambda x: np.average(x, weights=np.arange(1, 6, dtype=np.float32)),
+       "nansum": np.nansum, "nanmean": np.nanmean, "nanvar": np.nanvar, "nanstd": np.nanstd,
+       "ptp": np.ptp, "diff": np.diff, "gradient": np.gradient, "logsumexp": ad.logsumexp,
+       "cumulative_prod": np.cumulative_prod}
+
+
+@pytest.mark.parametrize("call", F32.values(), ids=F32.keys())
+def test_float32_in_float32_out(call):
+    x = np.array([0.5, np.nan, 2.0, -1.0, 0.25], dtype=np.float32)
+    if call not in (np.nansum, np.nanmean, np.nanvar, np.nanstd):
+        x[1] = 0.75
+    value, g = ad.value_and_grad(lambda x: np.sum(call(x)))(x)
+    assert np.result_type(ad.vjp(call, x)[0]) == np.result_type(call(x)) == np.float32
+    assert np.result_type(value) == np.float32 and g.dtype == np.float32
+
+
 # ---------------------------------------------------------------------------
 # Gradients at exact zeros, computed by hand
 
@@ -220,6 +237,7 @@ def test_logsumexp_is_stable_and_its_gradient_is_the_softmax():
     assert value == pytest.approx(1000.0 + np.log(2.0), rel=1e-15)
     np.testing.assert_allclose(g, [0.5, 0.5, 0.0], atol=1e-300)
     assert ad.logsumexp(np.array([-np.inf, -np.inf])) == -np.inf
+    assert isinstance(ad.logsumexp(np.ones(3)), np.float64)       # a scalar, as NumPy's
 
 
 @pytest.mark.parametrize("axis, keepdims", [(None, False), (0, False), (-1, True),
