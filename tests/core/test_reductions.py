@@ -1,8 +1,10 @@
 """The reductions family on NumPy's side: np.prod, cumsum, cumprod, var, std, average,
-nansum, nanmean, ptp, diff, their array methods and ad.logsumexp. Values as NumPy gives
-them; derivatives by check_grads (both modes, order 2) through the NumPy entries with
-their honoured keywords; hand-computed gradients where an input is exactly zero; loops
-through ad.source_grad; the Wengert list of a function with var and cumsum."""
+nansum, nanmean, nanprod, nancumsum, nancumprod, nanvar, nanstd, ptp, diff, gradient,
+cumulative_sum, cumulative_prod, their array methods and ad.logsumexp. Values as NumPy
+gives them (float32 stays float32); derivatives by check_grads (both modes, order 2)
+through the NumPy entries with their honoured keywords; hand-computed gradients where
+an input is exactly zero; loops through ad.source_grad; the Wengert list of a function
+with var and cumsum."""
 
 import numpy as np
 import pytest
