@@ -176,6 +176,12 @@ class Operators(ADValue):
     def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
     def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
     def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
+    def repeat(self, *args, **kwargs): return _method("repeat", self, args, kwargs)
+    def take(self, *args, **kwargs): return _method("take", self, args, kwargs)
+    def diagonal(self, *args, **kwargs): return _method("diagonal", self, args, kwargs)
+    def trace(self, *args, **kwargs): return _method("trace", self, args, kwargs)
+    def sort(self, *args, **kwargs): return _method("sort", self, args, kwargs)
+    def partition(self, *args, **kwargs): return _method("partition", self, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
         """NumPy asks for a plain array (``np.array([x, y])``, ``np.asarray(x)``). An AD
