@@ -11,6 +11,8 @@ indexing by a permutation computed on the primal values, as in autograd.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import string
 
 import numpy as np
@@ -20,6 +22,32 @@ from . import rules_numpy as RN
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import float_dtype, honours, refuse_value
 from .primitives import ADValue, bind, defprim, strip
+
+# ---------------------------------------------------------------------------
+# Static arguments (axes, counts, indices) are never differentiated; a transformation that
+# differentiates every number it is given (the tape of source_grad) may still wrap them.
+
+def _plain(value):
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    return strip(value)
+
+
+def statics(*names):
+    """Strip AD wrappers from the named parameters before the entry sees them."""
+    def wrap(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def entry(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            for name in names:
+                if name in bound.arguments:
+                    bound.arguments[name] = _plain(bound.arguments[name])
+            return fn(*bound.args, **bound.kwargs)
+        return entry
+    return wrap
+
 
 # ---------------------------------------------------------------------------
 # The einsum row. Its subscripts are always explicit ("ij,jk->ik": no ellipsis, an
@@ -155,6 +183,7 @@ def _ndim(x):
 
 
 @honours("axes")
+@statics("axes")
 def _tensordot(a, b, axes=2):
     na, nb = _ndim(a), _ndim(b)
     if isinstance(axes, (int, np.integer)):
@@ -231,6 +260,7 @@ def _diagonal_of(a, offset, axis1, axis2):
 
 
 @honours("offset", "axis1", "axis2")
+@statics("offset", "axis1", "axis2")
 def _diagonal(a, offset=0, axis1=0, axis2=1):
     square, k = _diagonal_of(a, offset, axis1, axis2)
     labels = _LETTERS[:k]
@@ -238,6 +268,7 @@ def _diagonal(a, offset=0, axis1=0, axis2=1):
 
 
 @honours("offset", "axis1", "axis2", "dtype")
+@statics("offset", "axis1", "axis2")
 def _trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     square, k = _diagonal_of(float_dtype("np.trace", a, dtype), offset, axis1, axis2)
     labels = _LETTERS[:k]
@@ -245,6 +276,7 @@ def _trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 
 
 @honours("k")
+@statics("k")
 def _diag(v, k=0):
     """A 1-D ``v`` placed on diagonal k of a square matrix (a scatter into zeros), or
     diagonal k of a 2-D ``v``."""
@@ -261,6 +293,7 @@ def _diag(v, k=0):
 
 def _triangle(name, keep):
     @honours("k")
+    @statics("k")
     def triangle(m, k=0):
         shape = _shape(m)
         if len(shape) == 0:
@@ -330,6 +363,7 @@ def _column_stack(tup):
 
 
 @honours("axis")
+@statics("axis")
 def _append(arr, values, axis=None):
     if axis is None:
         return _join([_flat(arr), _flat(values)], 0)
@@ -359,11 +393,13 @@ def _splitter(name, even, fixed_axis=None):
 
     if fixed_axis is None:
         @honours("axis")
+        @statics("indices_or_sections", "axis")
         def split(ary, indices_or_sections, axis=0):
             return pieces(ary, indices_or_sections, axis)
         return split
 
     @honours()
+    @statics("indices_or_sections")
     def split_along(ary, indices_or_sections):
         if name == "np.hsplit" and _ndim(ary) == 1:
             return pieces(ary, indices_or_sections, 0)
@@ -382,6 +418,7 @@ _dsplit = _splitter("np.dsplit", even=True, fixed_axis=2)
 
 
 @honours("mode", "constant_values")
+@statics("pad_width")
 def _pad(array, pad_width, mode="constant", **kwargs):
     """``np.pad`` in constant mode: ``array`` scattered into the middle of zeros, and the
     constant (an AD scalar, or any plain constant NumPy takes) where nothing landed."""
@@ -413,6 +450,7 @@ def _along(axis, index):
 
 
 @honours("axis")
+@statics("repeats", "axis")
 def _repeat(a, repeats, axis=None):
     if axis is None:
         a, axis = _flat(a), 0
@@ -422,6 +460,7 @@ def _repeat(a, repeats, axis=None):
 
 
 @honours()
+@statics("reps")
 def _tile(A, reps):
     """Each axis of length d repeated r times: a new axis of length r broadcast in front
     of it, then the two merged."""
@@ -438,6 +477,7 @@ def _tile(A, reps):
 
 
 @honours("axis")
+@statics("shift", "axis")
 def _roll(a, shift, axis=None):
     if axis is None:
         return bind(RN.reshape, _roll(_flat(a), shift, 0), shape=_shape(a))
@@ -451,6 +491,7 @@ def _roll(a, shift, axis=None):
 
 
 @honours("axis")
+@statics("axis")
 def _flip(m, axis=None):
     nd = _ndim(m)
     axes = range(nd) if axis is None else [k % nd for k in np.atleast_1d(axis)]
@@ -473,6 +514,7 @@ def _flipud(m):
 
 
 @honours("k", "axes")
+@statics("k", "axes")
 def _rot90(m, k=1, axes=(0, 1)):
     """A quarter turn from axes[0] towards axes[1]: a flip and a swap of the two axes."""
     nd = _ndim(m)
@@ -492,6 +534,7 @@ def _rot90(m, k=1, axes=(0, 1)):
 
 
 @honours()
+@statics("source", "destination")
 def _moveaxis(a, source, destination):
     nd = _ndim(a)
     source = [k % nd for k in np.atleast_1d(source)]
@@ -506,6 +549,7 @@ def _moveaxis(a, source, destination):
 
 
 @honours("start")
+@statics("axis", "start")
 def _rollaxis(a, axis, start=0):
     nd = _ndim(a)
     axis, start = axis % nd, start + nd if start < 0 else start
@@ -544,6 +588,7 @@ def _real(name, a):
 
 
 @honours("axis", "kind", "stable")
+@statics("axis")
 def _sort(a, axis=-1, kind=None, order=None, *, stable=None):
     """The sorted values are the input taken by its argsort: each value keeps its own
     derivative (at a tie either copy has the same value, so either choice is right)."""
@@ -556,6 +601,7 @@ def _sort(a, axis=-1, kind=None, order=None, *, stable=None):
 
 
 @honours("axis", "kind")
+@statics("kth", "axis")
 def _partition(a, kth, axis=-1, kind="introselect", order=None):
     """NumPy's partition, as the input taken by a permutation that gives exactly the
     values ``np.partition`` gives."""
@@ -572,6 +618,7 @@ def _partition(a, kth, axis=-1, kind="introselect", order=None):
 
 
 @honours("axis")
+@statics("indices", "axis")
 def _take_along_axis(arr, indices, axis=-1):
     """Integer-array indexing: ``indices`` along ``axis``, an arange along every other
     axis (broadcast against each other as NumPy does)."""
@@ -583,6 +630,7 @@ def _take_along_axis(arr, indices, axis=-1):
 
 
 @honours("axis", "mode")
+@statics("indices", "axis")
 def _take(a, indices, axis=None, out=None, mode="raise"):
     indices = np.asarray(strip(indices))
     if axis is None:
@@ -614,6 +662,7 @@ def _select(condlist, choicelist, default=0):
 # Building arrays from AD values
 
 @honours("num", "endpoint", "retstep", "dtype", "axis", "device")
+@statics("num", "axis")
 def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
               device=None):
     """``start + k * step`` for k = 0 .. num - 1, with step = (stop - start) / div and the
