@@ -84,7 +84,8 @@ def _einsum_vjp(i):
         args = [g] + [x for j, x in enumerate(operands) if j != i]
         present = set("".join(terms))
         fresh = (c for c in _LETTERS if c not in subscripts)
-        dtype = np.result_type(strip(g), 1.0)
+        plain = strip(g)
+        dtype = np.result_type(plain, 1.0) if plain is not None else float
         target = ""
         for c in inputs[i]:
             if c in target:
@@ -104,7 +105,7 @@ def _einsum_vjp(i):
 def _label_sizes(inputs, operands):
     sizes = {}
     for term, x in zip(inputs, operands):
-        for c, n in zip(term, np.shape(strip(x))):
+        for c, n in zip(term, R.shape(x)):        # R.shape: symbols (wengert.py) have one
             sizes[c] = max(sizes.get(c, 1), n)
     return sizes
 
@@ -205,8 +206,13 @@ def _tensordot(a, b, axes=2):
     return contract(f"{sa},{sb}->{out}", a, b)
 
 
+def _reshaped(x, shape):
+    """``x`` with the given shape (itself when it has it already)."""
+    return x if _shape(x) == tuple(shape) else bind(RN.reshape, x, shape=tuple(shape))
+
+
 def _flat(x):
-    return bind(RN.reshape, x, shape=(int(np.size(strip(x))),))
+    return _reshaped(x, (int(np.size(strip(x))),))
 
 
 @honours()
@@ -229,10 +235,10 @@ def _kron(a, b):
     axes are interleaved, then merged pairwise by a reshape."""
     n = max(_ndim(a), _ndim(b))
     sa, sb = (1,) * (n - _ndim(a)) + _shape(a), (1,) * (n - _ndim(b)) + _shape(b)
-    a, b = bind(RN.reshape, a, shape=sa), bind(RN.reshape, b, shape=sb)
+    a, b = _reshaped(a, sa), _reshaped(b, sb)
     la, lb = _LETTERS[:n], _LETTERS[n:2 * n]
     pairs = contract(f"{la},{lb}->" + "".join(p + q for p, q in zip(la, lb)), a, b)
-    return bind(RN.reshape, pairs, shape=tuple(p * q for p, q in zip(sa, sb)))
+    return _reshaped(pairs, tuple(p * q for p, q in zip(sa, sb)))
 
 
 # ---------------------------------------------------------------------------
