@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import string
 
 import numpy as np
@@ -395,7 +396,7 @@ def _splitter(name, even, fixed_axis=None):
         axis = axis % nd
         points = _split_points(_shape(ary)[axis], indices_or_sections, even, name)
         return [bind(RN.getitem, ary, index=(slice(None),) * axis + (slice(lo, hi),))
-                for lo, hi in zip(points[:-1], points[1:])]
+                for lo, hi in itertools.pairwise(points)]
 
     if fixed_axis is None:
         @honours("axis")

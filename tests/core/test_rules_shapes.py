@@ -264,6 +264,20 @@ def test_np_full_with_an_ad_fill_value():
     np.testing.assert_array_equal(g, [3.0, 5.0, 7.0])
 
 
+def test_row_stack_is_vstack_under_its_deprecated_name():
+    x = np.array([1.0, 2.0, 3.0])
+    with pytest.warns(DeprecationWarning):
+        g = ad.gradient(lambda a: np.sum(np.row_stack([a, 2 * a]) ** 2), x)[0]
+    np.testing.assert_array_equal(g, 10 * x)                # d/da (a^2 + 4 a^2) = 10 a
+
+
+def test_sort_of_a_list_of_ad_scalars():
+    # NumPy sorts the object array itself (comparing primals); the entries keep their own
+    w = np.array([1.0, 10.0, 100.0])
+    g = ad.gradient(lambda a: np.sum(np.sort([a[0], a[2], a[1]]) * w), np.array([3.0, 1.0, 2.0]))
+    np.testing.assert_array_equal(g[0], [100.0, 1.0, 10.0])
+
+
 def test_linspace_endpoints_move_the_points_linearly():
     # point k of linspace(a, b, 5) is a + k (b - a) / 4: d/da sum = 5 - 10/4, d/db = 10/4
     ga, gb = ad.gradient(lambda a, b: np.sum(np.linspace(a, b, 5)), 0.0, 1.0)
