@@ -285,17 +285,22 @@ def _trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 @honours("k")
 @statics("k")
 def _diag(v, k=0):
-    """A 1-D ``v`` placed on diagonal k of a square matrix (a scatter into zeros), or
-    diagonal k of a 2-D ``v``."""
+    """A 1-D ``v`` on diagonal k of a square matrix (``einsum('i,ij->ij', v, I)``, then
+    zeros joined on for k != 0), or diagonal k of a 2-D ``v``."""
     if _ndim(v) == 2:
         return _diagonal(v, k)
     if _ndim(v) != 1:
         raise ValueError("np.diag: input must be 1-d or 2-d")
     n = _shape(v)[0]
-    m = n + abs(k)
-    steps = np.arange(n)
-    index = (steps + max(0, -k), steps + max(0, k))
-    return bind(RN.scatter_add, v, index=index, shape=(m, m))
+    square = contract("i,ij->ij", v, np.eye(n, dtype=_float_type(v)))
+    if k == 0:
+        return square
+    after = ((0, k), (k, 0)) if k > 0 else ((-k, 0), (0, -k))
+    return _with_zeros(square, after)
+
+
+def _float_type(x):
+    return np.result_type(strip(x), 1.0)
 
 
 def _triangle(name, keep):
@@ -427,26 +432,41 @@ _dsplit = _splitter("np.dsplit", even=True, fixed_axis=2)
 @honours("mode", "constant_values")
 @statics("pad_width")
 def _pad(array, pad_width, mode="constant", **kwargs):
-    """``np.pad`` in constant mode: ``array`` scattered into the middle of zeros, and the
-    constant (an AD scalar, or any plain constant NumPy takes) where nothing landed."""
+    """``np.pad`` in constant mode: blocks of zeros joined on along each axis, and the
+    constant (an AD scalar, or any plain constants NumPy takes) put in the border."""
     if mode != "constant":
         raise refuse_value("np.pad", "mode", mode,
                            "only mode='constant' is supported on AD values; build the "
                            "border with np.concatenate and indexing instead")
     value = kwargs.get("constant_values", 0)
-    shape = _shape(array)
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
-    padded = tuple(int(n + lo + hi) for n, (lo, hi) in zip(shape, widths))
-    inside = tuple(slice(int(lo), int(lo + n)) for n, (lo, _) in zip(shape, widths))
-    middle = bind(RN.scatter_add, array, index=inside, shape=padded)
-    mask = np.zeros(padded, dtype=bool)
-    mask[inside] = True
     if isinstance(value, ADValue) and np.ndim(strip(value)):
         raise NoDerivativeRule("np.pad(..., constant_values=<array of AD values>)",
                                "give one AD scalar, or plain constants per axis")
-    if np.ndim(strip(value)):
-        value = np.pad(np.zeros(shape), widths, constant_values=value)
-    return bind(R.where, mask, middle, value)
+    shape = _shape(array)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
+    padded = _with_zeros(array, widths)
+    if not isinstance(value, ADValue) and not np.any(np.asarray(value)):
+        return padded
+    inside = np.zeros(_shape(padded), dtype=bool)
+    inside[tuple(slice(int(lo), int(lo + n)) for n, (lo, _) in zip(shape, widths))] = True
+    if not isinstance(value, ADValue):          # plain constants, per axis as NumPy puts them
+        value = np.pad(np.zeros(shape, dtype=_float_type(array)), widths,
+                       constant_values=value)
+    return bind(R.where, inside, padded, value)
+
+
+def _with_zeros(x, widths):
+    """``x`` with (before, after) zeros joined on along each axis."""
+    dtype = _float_type(x)
+    for axis, (lo, hi) in enumerate(widths):
+        def zeros(n, axis=axis, like=x):
+            block = list(_shape(like))
+            block[axis] = int(n)
+            return np.zeros(tuple(block), dtype=dtype)
+        parts = ([zeros(lo)] if lo else []) + [x] + ([zeros(hi)] if hi else [])
+        if len(parts) > 1:
+            x = bind(RN.concatenate, *parts, axis=axis)
+    return x
 
 
 # ---------------------------------------------------------------------------
@@ -683,7 +703,8 @@ def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axi
     start, stop = start * 1.0, stop * 1.0
     delta = stop - start
     lead = np.broadcast_shapes(_shape(start), _shape(stop))
-    k = np.arange(num, dtype=float).reshape((-1,) + (1,) * len(lead))
+    dtype_k = np.result_type(strip(start), strip(stop), float(num))
+    k = np.arange(num, dtype=dtype_k).reshape((-1,) + (1,) * len(lead))
     step = delta / div if div > 0 else np.nan * delta
     if div > 0:
         points = k * step + start

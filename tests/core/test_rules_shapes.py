@@ -201,6 +201,16 @@ def test_the_cases_cover_every_entry_of_the_family():
         assert f"x.{method}" in names or method in ("sort", "partition"), method
 
 
+@pytest.mark.parametrize("f, args", CASES.values(), ids=CASES.keys())
+def test_float32_in_float32_out(f, args):
+    args = tuple(np.float32(a) if np.ndim(a) == 0 else np.asarray(a, dtype=np.float32)
+                 for a in args)
+    expected = np.result_type(f(*args))
+    assert np.result_type(ad.vjp(f, *args)[0]) == expected
+    for g in ad.gradient(lambda *a: np.sum(f(*a)), *args):
+        assert g is None or np.result_type(g) == np.float32
+
+
 # ---------------------------------------------------------------------------
 # Gradients worked by hand
 
