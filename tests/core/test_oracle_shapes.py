@@ -210,3 +210,26 @@ def test_jvp_agrees_with_autograd_make_jvp(case):
         expected = expected + t
     assert_close(out, ans, "value")
     assert_close(tangent, expected, "jvp")
+
+
+# Second order: Hessians (forward over reverse here) against autograd's, for scalar
+# functions of one array through einsum, kron, sort and the diagonals.
+ZOO_K, ZOO_V = r(4, 3), r(4, 2)
+SECOND_ORDER = {
+    "attention loss": Case(lambda Q: np.sum(attention(np)(Q, ZOO_K, ZOO_V) ** 2),
+                           lambda Q: anp.sum(attention(anp)(Q, ZOO_K, ZOO_V) ** 2), (r(2, 3),)),
+    "bilinear form": Case(lambda x: np.einsum("i,ij,j", x, M, np.sin(x)),
+                          lambda x: anp.einsum("i,ij,j", x, M, anp.sin(x)), (r(3),)),
+    "kron": Case(lambda x: np.sum(np.kron(x, x) ** 3), lambda x: anp.sum(anp.kron(x, x) ** 3),
+                 (r(3),)),
+    "sorted weights": Case(lambda x: np.sum(np.sort(x) ** 3 * np.arange(5.0)),
+                           lambda x: anp.sum(anp.sort(x) ** 3 * anp.arange(5.0)), (spread(5),)),
+    "trace of a cube": Case(lambda A: np.trace(np.tensordot(A, A @ A, axes=1)),
+                            lambda A: anp.trace(anp.dot(A, anp.dot(A, A))), (r(3, 3),)),
+}
+
+
+@pytest.mark.parametrize("case", SECOND_ORDER.values(), ids=SECOND_ORDER.keys())
+def test_hessian_agrees_with_autograd(case):
+    (x,) = case.args
+    assert_close(ad.hessian(case.ours)(x), autograd.hessian(case.theirs)(x), "hessian")
