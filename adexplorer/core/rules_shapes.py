@@ -63,7 +63,9 @@ def _terms(subscripts):
 
 
 def _einsum_impl(*operands, subscripts):
-    return np.einsum(subscripts, *operands)
+    # Three or more operands (a vjp adds the cotangent, ones and identities): contract
+    # them pairwise in the cheapest order rather than in one nested loop over all labels.
+    return np.einsum(subscripts, *operands, optimize=len(operands) > 2)
 
 
 def _einsum_jvp(i):
