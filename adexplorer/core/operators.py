@@ -161,27 +161,6 @@ class Operators(ADValue):
         raise TypeError("in-place assignment into an AD value is not differentiable; "
                         "build a new array instead (np.where, np.concatenate, np.stack)")
 
-    # Array methods take NumPy's arguments; each honours the keywords its entry in
-    # numpy_dispatch.METHODS lists and refuses the others.
-    def reshape(self, *args, **kwargs): return _method("reshape", self, args, kwargs)
-    def transpose(self, *args, **kwargs): return _method("transpose", self, args, kwargs)
-    def ravel(self, *args, **kwargs): return _method("ravel", self, args, kwargs)
-    def flatten(self, *args, **kwargs): return _method("flatten", self, args, kwargs)
-    def sum(self, *args, **kwargs): return _method("sum", self, args, kwargs)
-    def mean(self, *args, **kwargs): return _method("mean", self, args, kwargs)
-    def max(self, *args, **kwargs): return _method("max", self, args, kwargs)
-    def min(self, *args, **kwargs): return _method("min", self, args, kwargs)
-    def dot(self, *args, **kwargs): return _method("dot", self, args, kwargs)
-    def copy(self, *args, **kwargs): return _method("copy", self, args, kwargs)
-    def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
-    def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
-    def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
-    def prod(self, *args, **kwargs): return _method("prod", self, args, kwargs)
-    def cumsum(self, *args, **kwargs): return _method("cumsum", self, args, kwargs)
-    def cumprod(self, *args, **kwargs): return _method("cumprod", self, args, kwargs)
-    def var(self, *args, **kwargs): return _method("var", self, args, kwargs)
-    def std(self, *args, **kwargs): return _method("std", self, args, kwargs)
-
     # x.real and x.imag are rows (x.conj() and x.conjugate() reach np.conjugate through
     # __getattr__, as every unary ufunc does)
     @property
@@ -250,5 +229,17 @@ def _unsupported_method(name):
                             "np.sqrt, ...), or give it a rule with @ad.adjoint")
 
 
-def _method(name, x, args, kwargs):
-    return numpy_dispatch.apply_method(name, x, args, kwargs)
+def _array_method(name):
+    def method(self, *args, **kwargs):
+        return numpy_dispatch.apply_method(name, self, args, kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"``x.{name}(...)`` with NumPy's arguments; honours the keywords of "
+                      f"its entry in numpy_dispatch.METHODS and refuses the others.")
+    return method
+
+
+# Array methods (``x.sum()``, ``x.var(ddof=1)``, ...): one per entry of the METHODS table,
+# so a family that adds an entry adds the method.
+for _name in numpy_dispatch.METHODS:
+    if _name not in Operators.__dict__:
+        setattr(Operators, _name, _array_method(_name))

@@ -96,7 +96,10 @@ class Primitive:
         if "{args}" in self.display:
             listed = list(args) + [f"{k}={_keyword_text(v)}" for k, v in params.items()
                                    if "{" + k + "}" not in self.display]
-            return self.display.replace("{args}", ", ".join(listed))
+            text = self.display.replace("{args}", ", ".join(listed))
+            for k, v in params.items():          # named parameters: einsum({subscripts}, {args})
+                text = text.replace("{" + k + "}", _param_text(v))
+            return text
         return self.display.format(*args, **{k: _param_text(v) for k, v in params.items()})
 
 

@@ -48,10 +48,6 @@ class Traced(Operators):
             return repr(self.primal)
         return f"Traced({self.primal!r})"
 
-    @property
-    def trace(self) -> Trace:
-        return self._level.trace
-
 
 fastpaths.install(Traced, "traced")
 

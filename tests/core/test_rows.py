@@ -197,6 +197,16 @@ CASES = {
         case(lambda a, b: row("stack")(a, b, axis=-1), arr(2, 3), arr(2, 3), label="axis -1"),
         case(lambda a, b: row("stack")(a, b), 0.3, -1.2, label="scalars"),
     ],
+    "einsum": [
+        case(lambda a, b: row("einsum")(a, b, subscripts="ij,jk->ik"), arr(2, 3), arr(3, 4),
+             label="matrix product"),
+        case(lambda a: row("einsum")(a, subscripts="ii->"), arr(3, 3), label="trace"),
+        case(lambda a, b: row("einsum")(a, b, subscripts="iij,k->ik"), arr(2, 2, 3), arr(4),
+             label="diagonal, a label only one operand has, an outer product"),
+        case(lambda a, b, c: row("einsum")(a, b, c, subscripts="i,ij,j->"), arr(3),
+             arr(3, 2), arr(2), label="bilinear form"),
+        case(lambda s, a: row("einsum")(s, a, subscripts=",i->i"), 0.7, arr(3), label="scalar"),
+    ],
 }
 
 # Rows without a derivative: the value is right and the gradient is None (Zygote's
