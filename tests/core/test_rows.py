@@ -14,6 +14,8 @@ from adexplorer.core import PRIMITIVES
 import adexplorer as ad
 from adexplorer.testing import check_grads
 
+from .rows_linalg import LINALG_CASES
+
 rng = np.random.default_rng(20240601)
 
 
@@ -177,6 +179,8 @@ NONDIFF_CASES = {
     "extreme_mask": (lambda x: row("extreme_mask")(x, 3.0), np.array([1.0, 3.0, 3.0]),
                      np.array([0.0, 0.5, 0.5])),
 }
+
+CASES.update(LINALG_CASES)        # the np.linalg rows: rows_linalg.py
 
 
 def builtin_rows(nondiff):
