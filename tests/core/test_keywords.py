@@ -75,7 +75,7 @@ def _protocol_call(name, what, method, v, kwargs):
     return v.__array_ufunc__(what, method, *inputs, **kwargs)
 
 
-ENTRIES = ([(f"np.{f.__name__}", f, None) for f in nd.FUNCTIONS]
+ENTRIES = ([(nd._numpy_name(f), f, None) for f in nd.FUNCTIONS]    # np.linalg.det
            + _ufunc_calls() + _ufunc_methods()
            + [(f"x.{m}", m, "x.") for m in nd.METHODS])
 
@@ -103,7 +103,7 @@ def test_out_is_refused_everywhere(name, what, method):
 
 
 def _entries_with_parameters():
-    found = [(f"np.{f.__name__}", e) for f, e in nd.FUNCTIONS.items()]
+    found = [(nd._numpy_name(f), e) for f, e in nd.FUNCTIONS.items()]
     found += [(f"x.{m}", e) for m, e in nd.METHODS.items()]
     found += [(n, nd.UFUNC_METHODS[m][u]) for n, u, m in _ufunc_methods()]
     found += [("np.add", nd._ufunc_call)]
@@ -113,7 +113,8 @@ def _entries_with_parameters():
 # A value that asks for something, for every parameter name an entry may refuse.
 ASKING = {"out": np.zeros(5), "dtype": np.complex128, "casting": "unsafe", "copy": True,
           "order": "F", "subok": False, "where": MASK_V, "signature": "dd->d",
-          "newshape": (5,), "initial": 1.0, "keepdims": True, "axis": 0}
+          "newshape": (5,), "initial": 1.0, "keepdims": True, "axis": 0,
+          "rcond": 0.1, "rtol": 0.1, "hermitian": True}
 
 
 @pytest.mark.parametrize("name, entry", _entries_with_parameters(),
