@@ -243,6 +243,8 @@ def _matrix_last(x, axes):
     """``x`` with the two matrix axes moved last, and the permutation back."""
     nd = ndim(x)
     order = tuple(i for i in range(nd) if i not in axes) + tuple(axes)
+    if order == tuple(range(nd)):
+        return x, None
     back = tuple(int(i) for i in np.argsort(order))
     return transpose(x, axes=order), back
 
@@ -261,7 +263,7 @@ def _matrix_slope(x, ans, ord, axes, what):
         _refuse_repeated(svdvals(m), f"{what}(..., ord={ord})")
         k = k % shape(vh)[-2]
         slope = matmul(_col(u[..., k]), _row_of(vh[..., k, :]))
-    return transpose(slope, axes=back)
+    return slope if back is None else transpose(slope, axes=back)
 
 
 def _slope(x, ans, ord, axis, keepdims, vector_only, what):
@@ -514,12 +516,15 @@ def _matrix_power_impl(a, n):
 
 
 def _power_sum(base, t, n, transposed):
+    """Σₖ Bᵏ t Bⁿ⁻¹⁻ᵏ (with Bᵀ for ``transposed``); zero for n = 0."""
+    def power(k):
+        p = base if k == 1 else matrix_power(base, n=k)
+        return _mT(p) if transposed else p
     total = 0.0 * t
     for k in range(n):
-        left, right = matrix_power(base, n=k), matrix_power(base, n=n - 1 - k)
-        if transposed:
-            left, right = _mT(left), _mT(right)
-        total = total + matmul(matmul(left, t), right)
+        term = t if k == 0 else matmul(power(k), t)
+        term = term if k == n - 1 else matmul(term, power(n - 1 - k))
+        total = term if k == 0 else total + term
     return total
 
 
