@@ -265,3 +265,30 @@ def test_vjps_agree_with_autograd(case):
     for i in range(len(case.args)):
         theirs = autograd.make_vjp(case.theirs, i)(*case.args)[0](cotangent)
         assert_close(ours[i], theirs, f"vjp, argument {i}")
+
+
+SPD3 = spd(3)
+HESSIAN_ZOO = {
+    "log det": Case(lambda A: np.linalg.slogdet(A)[1], lambda A: anp.linalg.slogdet(A)[1], (spd(3),)),
+    "det": Case(lambda A: np.linalg.det(A), lambda A: anp.linalg.det(A), (well(3, 3),)),
+    "inv quadratic form": Case(lambda A: np.sum(np.linalg.inv(A) ** 2), lambda A: anp.sum(anp.linalg.inv(A) ** 2),
+                               (well(3, 3),)),
+    "solve": Case(lambda b: np.sum(np.linalg.solve(SPD3, b) ** 3),
+                  lambda b: anp.sum(anp.linalg.solve(SPD3, b) ** 3), (r(3),)),
+    "eigenvalues cubed": Case(lambda A: np.sum(np.linalg.eigh(sym(A))[0] ** 3),
+                              lambda A: anp.sum(anp.linalg.eigh(sym(A))[0] ** 3), (spd(3),)),
+    "eigenvectors": Case(lambda A: np.sum(np.linalg.eigh(A)[1] ** 3), lambda A: anp.sum(anp.linalg.eigh(A)[1] ** 3),
+                         (spd(3),)),
+    "nuclear norm": Case(lambda A: np.linalg.norm(A, "nuc"), lambda A: anp.linalg.norm(A, "nuc"), (r(3, 3),)),
+    "cholesky of a Gram matrix": Case(lambda A: np.sum(np.linalg.cholesky(A @ A.T + np.eye(3))),
+                                      lambda A: anp.sum(anp.linalg.cholesky(anp.dot(A, A.T) + anp.eye(3))),
+                                      (r(3, 3),)),
+    "pinv": Case(lambda A: np.sum(np.linalg.pinv(A) ** 2), lambda A: anp.sum(anp.linalg.pinv(A) ** 2),
+                 (r(3, 2) + np.eye(3, 2),)),
+}
+
+
+@pytest.mark.parametrize("case", HESSIAN_ZOO.values(), ids=HESSIAN_ZOO.keys())
+def test_hessians_agree_with_autograd(case):
+    """Forward-over-reverse through the rules' own rules: order 2 comes free."""
+    assert_close(ad.hessian(case.ours)(*case.args), autograd.hessian(case.theirs)(*case.args), "hessian")
