@@ -252,3 +252,11 @@ def test_options_without_a_derivative_are_refused_with_what_to_use():
         ad.gradient(lambda A: np.sum(np.linalg.qr(A, mode="raw")[0]), A3)
     with pytest.raises(NoDerivativeRule, match=r"qr\(\.\.\.\)\.R of a wide matrix"):
         ad.gradient(lambda A: np.sum(np.linalg.qr(A)[1]), M34)
+
+
+def test_complex_matrices_are_refused_the_same_in_both_modes():
+    Z = A3 + 0.5j * B3
+    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.inv of a complex matrix"):
+        ad.gradient(lambda A: np.abs(np.sum(np.linalg.inv(A))), Z)
+    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.solve of a complex matrix"):
+        ad.jvp(lambda b: np.linalg.solve(Z, b), (V3,), (V3,))
