@@ -21,8 +21,10 @@ from .rules_numpy import sum as sum_
 
 
 def mT(x):
-    """The transpose of the last two axes."""
+    """The transpose of the last two axes (``transpose(A)`` for a matrix)."""
     n = ndim(x)
+    if n <= 2:
+        return transpose(x)
     return transpose(x, axes=tuple(range(n - 2)) + (n - 1, n - 2))
 
 
