@@ -91,6 +91,8 @@ def _vector_slope(x, ans, ord, axes, keepdims, what):
     if ord == 0:                               # counts nonzero entries: flat
         return 0.0 * x
     _nonzero(ans, what)
+    if ord < 1:                                # |x|^(ord-1) is infinite at a zero entry
+        _nonzero(x, f"{what}(..., ord={ord}) of an entry")
     return sign(x) * (absolute(x) / _kept(ans, x, axes)) ** (ord - 1)
 
 

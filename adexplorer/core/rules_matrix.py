@@ -164,7 +164,21 @@ solve = defprim(
 # dP = -P dA P + P Pᵀ dAᵀ (I - A P) + (I - P A) dAᵀ Pᵀ P
 
 
+def _full_rank(a):
+    """The formula holds where the rank cannot change: refuse a rank-deficient matrix
+    (pinv jumps there), judged as NumPy's pinv judges small singular values."""
+    v = strip(a)
+    if v is None:
+        return
+    s = np.linalg.svd(np.asarray(v), compute_uv=False)
+    if np.any(s[..., -1:] <= 1e-15 * s[..., :1]):
+        raise NoDerivativeRule("pinv of a rank-deficient matrix",
+                               "the pseudo-inverse is not continuous where the rank drops; "
+                               "differentiate at a matrix of full rank")
+
+
 def _pinv_jvp(t, ans, a):
+    _full_rank(a)
     p = ans
     return (-matmul(matmul(p, t), p)
             + matmul(matmul(matmul(p, mT(p)), mT(t)), eye_rows(a) - matmul(a, p))
@@ -172,6 +186,7 @@ def _pinv_jvp(t, ans, a):
 
 
 def _pinv_vjp(g, ans, a):
+    _full_rank(a)
     p = ans
     return (-matmul(matmul(mT(p), g), mT(p))
             + matmul(matmul(eye_rows(a) - matmul(a, p), mT(g)), matmul(p, mT(p)))

@@ -260,3 +260,12 @@ def test_complex_matrices_are_refused_the_same_in_both_modes():
         ad.gradient(lambda A: np.abs(np.sum(np.linalg.inv(A))), Z)
     with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.solve of a complex matrix"):
         ad.jvp(lambda b: np.linalg.solve(Z, b), (V3,), (V3,))
+
+
+def test_pinv_of_a_rank_deficient_matrix_and_small_p_norms_at_zero_are_refused():
+    rank_one = np.outer([1.0, 2.0, 3.0], [1.0, -1.0])
+    np.testing.assert_allclose(ad.vjp(np.linalg.pinv, rank_one)[0], np.linalg.pinv(rank_one))
+    with pytest.raises(NoDerivativeRule, match="pinv of a rank-deficient matrix"):
+        ad.gradient(lambda A: np.sum(np.linalg.pinv(A)), rank_one)
+    with pytest.raises(NoDerivativeRule, match=r"ord=0\.5\) of an entry at zero"):
+        ad.gradient(lambda x: np.linalg.norm(x, 0.5), np.array([0.0, 1.0, 2.0]))
