@@ -46,7 +46,12 @@ M34 = arr(3, 4) + np.array([[0.0, 0.3, 0.6, 0.9]])
 LINALG_CASES = {
     "inv": square_cases(lambda a: np.linalg.inv(a), "inv"),
     "det": square_cases(lambda a: np.linalg.det(a), "det") + [
-        case(lambda a: np.linalg.det(a), -well(3, 3), label="negative det")],
+        case(lambda a: np.linalg.det(a), -well(3, 3), label="negative det"),
+        case(lambda a: np.linalg.det(a), np.outer(arr(3), arr(3)) + np.outer(arr(3), arr(3)),
+             label="singular (rank 2): the cofactors"),
+        case(lambda a: np.linalg.det(a), np.outer(arr(3), arr(3)), label="rank 1"),
+        case(lambda a: np.linalg.det(a), np.stack([np.outer(arr(2), arr(2)), well(2, 2)]),
+             label="a stack with a singular matrix")],
     "logabsdet": square_cases(lambda a: np.linalg.slogdet(a)[1], "slogdet") + [
         case(lambda a: np.linalg.slogdet(a).logabsdet, -well(3, 3), label="negative det")],
     "solve": [

@@ -76,6 +76,15 @@ def test_a_singular_matrix_raises_numpys_error():
         ad.jvp(lambda A: np.linalg.solve(A, np.ones(2)), (singular,), (np.eye(2),))
 
 
+def test_the_gradient_of_det_at_a_singular_matrix_is_its_cofactor_matrix():
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    np.testing.assert_array_equal(ad.gradient(np.linalg.det, singular)[0],
+                                  [[4.0, -2.0], [-2.0, 1.0]])
+    # d²det/dA₁₁dA₂₂ at diag(1, 0, 0) is the minor left, A₀₀ = 1
+    hessian = ad.hessian(np.linalg.det)(np.diag([1.0, 0.0, 0.0]))
+    assert hessian[1, 1, 2, 2] == 1.0 and hessian[0, 0, 1, 1] == 0.0
+
+
 def test_keywords_are_honoured_and_others_refused():
     g = ad.gradient(lambda A: np.linalg.norm(A, ord="fro", axis=[0, 1], keepdims=True).sum(), M34)[0]
     np.testing.assert_allclose(g, M34 / np.linalg.norm(M34), rtol=1e-14)
