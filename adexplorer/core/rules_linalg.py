@@ -1,11 +1,11 @@
 """Linear algebra (``np.linalg``) on AD values: the norms, and the NumPy entries.
 
-``np.linalg.inv, det, slogdet, solve, pinv, matrix_power, multi_dot`` reach the rows of
+``np.linalg.inv, det, slogdet, solve, pinv, lstsq, matrix_power, multi_dot`` reach the rows of
 ``rules_matrix.py``; ``cholesky, eigh, eigvalsh, qr, svd, svdvals`` those of
 ``rules_decompositions.py``; ``norm``, ``vector_norm`` and ``matrix_norm`` the norm rows
 here. Each entry has NumPy's parameters and returns NumPy's named results
 (``slogdet(A).logabsdet``, ``eigh(A).eigenvectors``). Refused by name, with what to use
-instead: ``eig`` and ``eigvals`` (non-symmetric eigenproblems), ``lstsq``, ``cond``,
+instead: ``eig`` and ``eigvals`` (non-symmetric eigenproblems), ``cond``,
 complex matrices, and the options without a derivative (``svd(full_matrices=True)`` of a
 non-square matrix, ``qr(mode="raw")``, ``pinv(rcond=...)``).
 """
@@ -36,6 +36,7 @@ from .rules_matrix import (
     det,
     inv,
     logabsdet,
+    lstsq,
     matrix_power,
     mT,
     pinv,
@@ -191,6 +192,19 @@ def _solve(a, b):
 @honours()
 def _pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     return pinv(a)
+
+
+@honours()
+def _lstsq(a, b, rcond=None):
+    """(x, residuals, rank, s) as NumPy gives them; x, the residuals and the singular
+    values are differentiable, the rank is a plain integer."""
+    _, plain_residuals, rank, _ = np.linalg.lstsq(strip(a), strip(b))
+    x = lstsq(a, b)
+    residuals = plain_residuals
+    if np.size(plain_residuals):              # full column rank, more rows than columns
+        residuals = sum_((matmul(a, x) - b) ** 2, axis=0)
+        residuals = reshape(residuals, shape=np.shape(plain_residuals))
+    return x, residuals, rank, svdvals(a)
 
 
 @honours("ord", "axis", "keepdims")
@@ -368,7 +382,7 @@ _ENTRIES = {
     np.linalg.solve: _solve, np.linalg.pinv: _pinv, np.linalg.norm: _norm,
     np.linalg.cholesky: _cholesky, np.linalg.eigh: _eigh, np.linalg.eigvalsh: _eigvalsh,
     np.linalg.qr: _qr, np.linalg.svd: _svd, np.linalg.matrix_power: _matrix_power,
-    np.linalg.multi_dot: _multi_dot,
+    np.linalg.multi_dot: _multi_dot, np.linalg.lstsq: _lstsq,
 }
 for _name, _entry in (("matrix_norm", _matrix_norm), ("vector_norm", _vector_norm),
                       ("svdvals", _svdvals)):
@@ -382,8 +396,6 @@ FUNCTIONS: dict = {     # np.<function> -> entry (its honoured keywords marked w
     np.linalg.matrix_rank: _matrix_rank,
     np.linalg.eig: _refused("np.linalg.eig", _NOT_SYMMETRIC + "np.linalg.eigh"),
     np.linalg.eigvals: _refused("np.linalg.eigvals", _NOT_SYMMETRIC + "np.linalg.eigvalsh"),
-    np.linalg.lstsq: _refused("np.linalg.lstsq", "write the least-squares solution as "
-                              "np.linalg.solve(A.T @ A, A.T @ b) or np.linalg.pinv(A) @ b"),
     np.linalg.cond: _refused("np.linalg.cond", "write it with norms, e.g. "
                              "np.linalg.norm(A) * np.linalg.norm(np.linalg.inv(A))"),
 }

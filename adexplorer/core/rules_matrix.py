@@ -1,4 +1,4 @@
-"""Rows for matrix functions (``np.linalg``): inv, det, slogdet, solve, pinv,
+"""Rows for matrix functions (``np.linalg``): inv, det, slogdet, solve, pinv, lstsq,
 matrix_power, and the matrix helpers every linear-algebra rule is written with.
 
 Every row works on stacks of matrices (``(..., n, n)``) as NumPy does, and its rules
@@ -220,6 +220,29 @@ def _pinv_impl(a):
 
 
 pinv = defprim("pinv", _pinv_impl, jvp=_pinv_jvp, vjp=_pinv_vjp)
+
+# lstsq(A, b): x = A⁺ b for a matrix of full rank (least squares, or the least-norm
+# solution of an underdetermined system), so dx = dA⁺ b + A⁺ db.
+
+
+def _lstsq_impl(a, b):
+    return np.linalg.lstsq(a, b)[0]
+
+
+def _outer_cotangent(g, b):
+    """The cotangent of A⁺ in x = A⁺ b, given x's: g bᵀ."""
+    if ndim(b) == 1:
+        return column(g) * row_of(b)
+    return matmul(g, mT(b))
+
+
+lstsq = defprim(
+    "lstsq", _lstsq_impl, display="lstsq({args}).x",
+    jvp=(lambda t, ans, a, b: matmul(_pinv_jvp(t, pinv(a), a), b),
+         lambda t, ans, a, b: matmul(pinv(a), t)),
+    vjp=(lambda g, ans, a, b: _pinv_vjp(_outer_cotangent(g, b), pinv(a), a),
+         lambda g, ans, a, b: matmul(mT(pinv(a)), g)),
+)
 
 # ---------------------------------------------------------------------------
 # matrix_power(A, n): d(Aⁿ) = Σₖ Aᵏ dA Aⁿ⁻¹⁻ᵏ; a negative n is the power of A⁻¹.

@@ -66,6 +66,12 @@ LINALG_CASES = {
              case(lambda a: np.linalg.pinv(a), arr(2, 3) + [[2, 0, 0], [0, 2, 0]], label="wide"),
              case(lambda a: np.linalg.pinv(a), well(3, 3), label="square"),
              case(lambda a: np.linalg.pinv(a), well(2, 3, 3), label="(2,3,3)")],
+    "lstsq": [case(lambda a, b: np.linalg.lstsq(a, b)[0], arr(4, 2) + np.eye(4, 2), arr(4),
+                   label="overdetermined"),
+              case(lambda a, b: np.linalg.lstsq(a, b)[1], arr(4, 2) + np.eye(4, 2), arr(4, 3),
+                   label="residuals, matrix b"),
+              case(lambda a, b: np.linalg.lstsq(a, b)[0], arr(2, 3) + np.eye(2, 3), arr(2),
+                   label="least-norm solution")],
     "norm": [
         case(lambda x: np.linalg.norm(x), V5, label="2-norm"),
         case(lambda x: np.linalg.norm(x, 1), V5, label="ord 1"),

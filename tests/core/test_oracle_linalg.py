@@ -122,6 +122,10 @@ def sym(B):
 
 ZOO = {
     "least squares by normal equations": Case(our_lstsq, their_lstsq, (r(5, 3) + np.eye(5, 3), r(5))),
+    "lstsq against the normal equations": Case(
+        lambda A, b: np.sum(np.linalg.lstsq(A, b)[0] ** 3),
+        lambda A, b: anp.sum(anp.linalg.solve(anp.dot(A.T, A), anp.dot(A.T, b)) ** 3),
+        (r(5, 3) + np.eye(5, 3), r(5))),
     "gaussian log-density (slogdet, solve)": Case(our_gauss, their_gauss, (r(3), r(3), spd(3))),
     "log det of an SPD matrix via cholesky": Case(our_chol_logdet, their_chol_logdet, (r(3, 3),)),
     "norm-regularised loss": Case(our_ridge, their_ridge, (r(3), 0.3)),
