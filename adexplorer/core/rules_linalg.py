@@ -7,7 +7,9 @@ here. Each entry has NumPy's parameters and returns NumPy's named results
 (``slogdet(A).logabsdet``, ``eigh(A).eigenvectors``). Refused by name, with what to use
 instead: ``eig`` and ``eigvals`` (non-symmetric eigenproblems), ``cond``,
 complex matrices, and the options without a derivative (``svd(full_matrices=True)`` of a
-non-square matrix, ``qr(mode="raw")``, ``pinv(rcond=...)``).
+non-square matrix, ``qr(mode="raw")``, ``pinv(rcond=...)``). NumPy 2's array-API
+functions (``matrix_transpose``, ``outer``, ``vecdot``, ``matmul``, ``diagonal``,
+``trace``) are written with rows.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import operator
 import numpy as np
 
 from .errors import NoDerivativeRule
-from .keywords import honours, refuse_value
+from .keywords import float_dtype, honours, refuse_value
 from .primitives import defprim, strip
 from .rules import absolute, ndim, shape, sign
 from .rules_decompositions import (
@@ -345,6 +347,45 @@ def _chain(arrays, split, i, j):
     return matmul(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
 
 
+# NumPy 2's array-API functions in np.linalg, written with rows.
+
+@honours()
+def _matrix_transpose(x, /):
+    if ndim(x) < 2:
+        raise ValueError("Input array must be at least 2-dimensional")   # NumPy's words
+    return mT(x)
+
+
+@honours()
+def _outer(x1, x2, /):
+    if ndim(x1) != 1 or ndim(x2) != 1:
+        raise ValueError("Input arrays must be one-dimensional")
+    return column(x1) * row_of(x2)
+
+
+@honours("axis")
+def _vecdot(x1, x2, /, *, axis=-1):
+    return sum_(x1 * x2, axis=axis)
+
+
+@honours()
+def _matmul(x1, x2, /):
+    return matmul(x1, x2)
+
+
+@honours("offset")
+def _diagonal(x, /, *, offset=0):
+    rows, cols = shape(x)[-2:]
+    start, stop = max(0, -offset), min(rows, cols - offset)
+    i = np.arange(start, max(start, stop))
+    return x[..., i, i + offset]
+
+
+@honours("offset", "dtype")
+def _trace(x, /, *, offset=0, dtype=None):
+    return sum_(float_dtype("np.linalg.trace", _diagonal(x, offset=offset), dtype), axis=-1)
+
+
 @honours("tol", "hermitian", "rtol")
 def _matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     """An integer: no derivative, answered on the plain value."""
@@ -385,7 +426,9 @@ _ENTRIES = {
     np.linalg.multi_dot: _multi_dot, np.linalg.lstsq: _lstsq,
 }
 for _name, _entry in (("matrix_norm", _matrix_norm), ("vector_norm", _vector_norm),
-                      ("svdvals", _svdvals)):
+                      ("svdvals", _svdvals), ("matrix_transpose", _matrix_transpose),
+                      ("outer", _outer), ("vecdot", _vecdot), ("matmul", _matmul),
+                      ("diagonal", _diagonal), ("trace", _trace)):
     if hasattr(np.linalg, _name):                # NumPy 2
         _ENTRIES[getattr(np.linalg, _name)] = _entry
 

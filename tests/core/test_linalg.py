@@ -290,3 +290,22 @@ def test_pinv_of_a_rank_deficient_matrix_and_small_p_norms_at_zero_are_refused()
         ad.gradient(lambda A: np.sum(np.linalg.pinv(A)), rank_one)
     with pytest.raises(NoDerivativeRule, match=r"ord=0\.5\) of an entry at zero"):
         ad.gradient(lambda x: np.linalg.norm(x, 0.5), np.array([0.0, 1.0, 2.0]))
+
+
+ARRAY_API = {
+    "matrix_transpose": (lambda x: np.linalg.matrix_transpose(x), (rng.uniform(-1, 1, (2, 3, 4)),)),
+    "outer": (lambda a, b: np.linalg.outer(a, b), (V3, M34[0])),
+    "vecdot": (lambda a, b: np.linalg.vecdot(a, b), (M34, M34[::-1])),
+    "vecdot axis": (lambda a, b: np.linalg.vecdot(a, b, axis=0), (M34, M34[::-1])),
+    "matmul": (lambda a, b: np.linalg.matmul(a, b), (A3, M34)),
+    "diagonal": (lambda x: np.linalg.diagonal(x), (rng.uniform(-1, 1, (2, 3, 4)),)),
+    "diagonal offset": (lambda x: np.linalg.diagonal(x, offset=-1), (M34,)),
+    "trace": (lambda x: np.linalg.trace(x), (rng.uniform(-1, 1, (2, 3, 3)),)),
+    "trace offset": (lambda x: np.linalg.trace(x, offset=2, dtype=np.float64), (M34,)),
+}
+
+
+@pytest.mark.parametrize("f, args", ARRAY_API.values(), ids=ARRAY_API.keys())
+def test_numpy_2_array_api_functions_in_linalg(f, args):
+    np.testing.assert_allclose(ad.vjp(f, *args)[0], f(*args), rtol=1e-14)   # (summation order)
+    check_grads(f, *args, order=2)
