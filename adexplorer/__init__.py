@@ -6,10 +6,11 @@ Jupyter, ``%load_ext adexplorer`` and a ``%%autodiff`` cell.
 
 from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    NoDerivativeRule, NotScalarOutput, PRIMITIVES, Primitive, Ref, Trace,
-                   Traced, abs, adjoint, concatenate, cos, derivative, dot, exp, expm1,
-                   gradient, grad, hessian, jacfwd, jacrev, jvp, log, log1p, matmul, max,
-                   maximum, mean, min, minimum, reshape, sigmoid, sin, sqrt, stack, sum,
-                   tan, tangent, tanh, trace, transpose, value_and_grad, vjp, where)
+                   Traced, abs, adjoint, angle, concatenate, conj, cos, derivative, dot,
+                   exp, expm1, gradient, grad, hessian, imag, jacfwd, jacrev, jvp, log,
+                   log1p, matmul, max, maximum, mean, min, minimum, real, reshape, sigmoid,
+                   sin, sqrt, stack, sum, tan, tangent, tanh, trace, transpose,
+                   value_and_grad, vjp, where)
 from .core.explain import explain_gradient
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph

@@ -3,7 +3,9 @@ finite differences — for anyone who writes a rule with ``@ad.adjoint`` or ``@a
 
 Forward mode: the jvp along a random direction ``v`` must match the central difference
 ``(f(x + εv) - f(x - εv)) / 2ε``. Reverse mode: the dot-product test
-``<vjp(u), v> == <u, (f(x + εv) - f(x - εv)) / 2ε>`` for a random cotangent ``u``.
+``<vjp(u), v> == <u, (f(x + εv) - f(x - εv)) / 2ε>`` for a random cotangent ``u``, with
+``<a, b> = Re(sum(a * b))``: complex arguments and outputs follow autograd's convention
+(a cotangent ``g`` of ``z`` stands for the change ``Re(g * dz)``).
 Then the derivative functions themselves — ``x -> jvp(f, x, v)`` and
 ``x -> vjp(f, x)(u)`` — are checked the same way, up to ``order``, so a rule whose
 own derivative is wrong is caught too. A disagreement raises ``AssertionError``
@@ -39,8 +41,8 @@ def check_grads(f, *args, modes=("fwd", "rev"), order: int = 2, argnums=None,
     forward, forward-over-reverse and reverse-over-reverse). ``argnums``: the
     positions to differentiate (default: all); the others, and every leaf that is
     not a number or numeric array (strings, flags), are held fixed. Arguments may be
-    numbers, arrays, or tuples/lists/dicts/dataclasses of them; ints are checked as
-    floats. Outputs may be numbers, arrays or containers of them. Two values agree
+    numbers (complex too), arrays, or tuples/lists/dicts/dataclasses of them; ints are
+    checked as floats. Outputs may be numbers, arrays or containers of them. Two values agree
     when ``|difference| <= atol + rtol * scale`` (scale: the size of the values
     compared); ``eps`` is the finite-difference step. Directions are random but
     fixed by ``seed``.
@@ -101,12 +103,10 @@ def _as_float(leaf, position):
     if isinstance(leaf, ADValue):
         raise InputError(f"check_grads: argument {position} is already an AD value "
                          f"({type(leaf).__name__}); pass plain numbers or arrays")
-    if np.iscomplexobj(leaf):
-        raise InputError(f"check_grads: argument {position} is complex; "
-                         "only real arguments are supported")
+    kind = complex if np.iscomplexobj(leaf) else float
     if isinstance(leaf, np.ndarray):
-        return leaf.astype(float)
-    return float(leaf)
+        return leaf.astype(kind)
+    return kind(leaf)
 
 
 def _output_leaves(out) -> tuple:
@@ -122,7 +122,10 @@ def _random_like(values, rng) -> tuple:
     out = []
     for v in values:
         s = np.shape(v)
-        out.append(rng.standard_normal(s) if s else float(rng.standard_normal()))
+        r = rng.standard_normal(s) if s else float(rng.standard_normal())
+        if np.iscomplexobj(v):
+            r = r + 1j * (rng.standard_normal(s) if s else float(rng.standard_normal()))
+        out.append(r)
     return tuple(out)
 
 
@@ -131,26 +134,32 @@ def _axpy(a, xs, ys) -> tuple:
 
 
 def _vdot(xs, ys) -> float:
-    return float(sum(np.vdot(np.ravel(x), np.ravel(y)) for x, y in zip(xs, ys)))
+    """``Re(sum(x * y))``: the pairing of cotangents with changes (no conjugation)."""
+    return float(sum(np.real(np.sum(np.ravel(x) * np.ravel(y))) for x, y in zip(xs, ys)))
 
 
 def _norm(xs) -> float:
-    return float(np.sqrt(_vdot(xs, xs)))
+    return float(np.sqrt(sum(np.sum(np.abs(x) ** 2) for x in xs)))
 
 
 def _max_abs(xs) -> float:
     return max((float(np.max(np.abs(x))) if np.size(x) else 0.0 for x in xs), default=0.0)
 
 
-def _plain(values) -> tuple:
+def _plain(values, like=None) -> tuple:
+    """Plain float (or complex) values. Complex is taken where ``like``, the values at
+    the point, is complex too (everywhere when ``like`` is not given)."""
     out = []
-    for v in values:
+    for k, v in enumerate(values):
         v = strip(v)
+        kind = float
         if np.iscomplexobj(v):
-            raise ValueError("check_grads: the function returned a complex value at or "
-                             "within eps of this point; choose a point inside its real "
-                             "domain, or hold that argument fixed with argnums")
-        out.append(np.asarray(v, dtype=float) if np.ndim(v) else float(v))
+            if like is not None and not np.iscomplexobj(like[k]):
+                raise ValueError("check_grads: the function returned a complex value "
+                                 "within eps of this point; choose a point inside its "
+                                 "real domain, or hold that argument fixed with argnums")
+            kind = complex
+        out.append(np.asarray(v, dtype=kind) if np.ndim(v) else kind(v))
     return tuple(out)
 
 
@@ -166,7 +175,7 @@ def _finite(values) -> bool:
 
 def _text(values) -> str:
     parts = [np.array2string(np.asarray(v), precision=10, threshold=12) if np.ndim(v)
-             else repr(float(v)) for v in values]
+             else repr(complex(v) if np.iscomplexobj(v) else float(v)) for v in values]
     return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
 
 
@@ -212,17 +221,18 @@ class _Checker:
             return tuple(_zero_if_none(g, x) for g, x in zip(pullback(u), p))
         return vjp_fn
 
-    def central_difference(self, fn, xs, v):
-        plus = _plain(fn(*_axpy(self.eps, v, xs)))
-        minus = _plain(fn(*_axpy(-self.eps, v, xs)))
+    def central_difference(self, fn, xs, v, ys):
+        plus = _plain(fn(*_axpy(self.eps, v, xs)), ys)
+        minus = _plain(fn(*_axpy(-self.eps, v, xs)), ys)
         return tuple((p - m) / (2 * self.eps) for p, m in zip(plus, minus))
 
     def check_jvp(self, fn, xs, ys, what, depth):
         v = _random_like(xs, self.rng)
         out, tangent = jvp(fn, xs, v)
-        out, tangent = _plain(out), _plain(_zero_if_none(t, y) for t, y in zip(tangent, ys))
+        out = _plain(out)
+        tangent = _plain([_zero_if_none(t, y) for t, y in zip(tangent, ys)])
         self.check_primal("fwd", depth, what, out, ys)
-        fd = self.central_difference(fn, xs, v)
+        fd = self.central_difference(fn, xs, v, ys)
         if not (_finite(tangent) and _finite(fd)):
             self.fail("fwd", depth, what, f"a value is not finite: jvp = {_text(tangent)}, "
                       f"central difference = {_text(fd)}")
@@ -241,7 +251,7 @@ class _Checker:
         out, pullback = vjp(fn, *xs)
         self.check_primal("rev", depth, what, _plain(out), ys)
         cotangent = _plain(_zero_if_none(g, x) for g, x in zip(pullback(u), xs))
-        fd = self.central_difference(fn, xs, v)
+        fd = self.central_difference(fn, xs, v, ys)
         lhs, rhs = _vdot(cotangent, v), _vdot(u, fd)
         if not (np.isfinite(lhs) and np.isfinite(rhs)):
             self.fail("rev", depth, what, f"a value is not finite: <vjp(u), v> = {lhs!r}, "

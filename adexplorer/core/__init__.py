@@ -24,6 +24,7 @@ neg = _fast(_rules.neg)
 # Binary arithmetic and array operations: the rows themselves.
 add, sub, mul, div, power = _rules.add, _rules.sub, _rules.mul, _rules.div, _rules.power
 maximum, minimum = _rules.maximum, _rules.minimum
+real, imag, conj, angle = _rules.real, _rules.imag, _rules.conj, _rules.angle
 broadcast_to, sum_to = _rules.broadcast_to, _rules.sum_to
 sum, mean, max, min = _rules_numpy.sum, _rules_numpy.mean, _rules_numpy.max, _rules_numpy.min
 matmul, dot = _rules_numpy.matmul, _rules_numpy.dot

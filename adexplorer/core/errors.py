@@ -27,6 +27,11 @@ class NoDerivativeRule(ADError, TypeError):
         self.what = what
 
 
+class NoComplexRule(NoDerivativeRule):
+    """A row that needs an order or a sign (``maximum``, ``max``, ``sign``) met a complex
+    number under AD."""
+
+
 class LostDerivative(ADError, TypeError):
     """An AD value was converted to a plain number, which would drop its derivative."""
 

@@ -159,8 +159,11 @@ def _use_text(trace, what: str, indices) -> str:
     if what in _CONVERSIONS:
         return f"{names} {_CONVERSIONS[what]}"
     prim = PRIMITIVES.get(what)
-    symbol = prim.display.replace("{0}", "").replace("{1}", "").strip() if prim else what
-    verb = "is compared" if prim is not None and prim.precedence == COMPARE else "goes through"
+    symbol = prim.symbol if prim is not None else what
+    compared = prim is not None and prim.precedence == COMPARE
+    one = len(indices) == 1
+    verb = ("is compared" if one else "are compared") if compared else \
+        ("goes through" if one else "go through")
     return f"{names} {verb} ({symbol})"
 
 

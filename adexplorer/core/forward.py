@@ -17,7 +17,7 @@ from .errors import InputError
 from .levels import Level
 from .operators import Operators
 from .primitives import apply_rule, apply_rule_as_numpy, bind, strip
-from .rules import broadcast_like
+from .rules import broadcast_like, is_complex
 
 
 class Dual(Operators):
@@ -68,9 +68,18 @@ class ForwardLevel(Level):
         return Dual(ans, total, self)
 
 
+def check_direction(primal, tangent):
+    """A real value moves only along the real line: a complex tangent needs a complex
+    primal (``Dual(2.0 + 0j, 1j)``), else the result would mean nothing."""
+    if is_complex(tangent) and not is_complex(primal):
+        raise InputError("a real value has a real tangent; to move it in a complex "
+                         "direction make it complex first (x + 0j)")
+
+
 def _matching_tangent(primal, tangent):
     """A hand-made dual's tangent has the primal's shape; a number is spread over an array
     (``Dual(np.array([1., 2.]), 1.0)`` moves every element at speed 1)."""
+    check_direction(primal, tangent)
     p_shape, t_shape = np.shape(strip(primal)), np.shape(strip(tangent))
     if p_shape == t_shape:
         return tangent
@@ -85,15 +94,16 @@ USER_LEVEL = ForwardLevel(id=0)
 
 
 def one_like(x):
-    """The unit tangent for ``x``: 1 for ints, 1.0 for floats, ones for arrays."""
+    """The unit tangent for ``x``: 1 for ints, 1.0 for floats, ones for arrays. For a
+    complex ``x`` it is the real direction, so ``D(f)(z)`` is f'(z) for holomorphic f."""
     v = strip(x)
     if isinstance(v, (bool, np.bool_)):
         raise InputError("a bool has no derivative; pass a number or an array")
     if isinstance(v, (int, np.integer)):
         return 1
-    if isinstance(v, (float, np.floating)):
+    if isinstance(v, (float, np.floating, complex, np.complexfloating)):
         return 1.0
-    if isinstance(v, np.ndarray) and v.dtype.kind in "fiu":
+    if isinstance(v, np.ndarray) and v.dtype.kind in "fiuc":
         return np.ones(v.shape)
     raise InputError(f"cannot differentiate with respect to a {type(v).__name__}; "
                      "pass a number or a numeric array")
@@ -106,6 +116,8 @@ def zero_like(x):
         return 0
     if isinstance(v, (float, np.floating)):
         return 0.0
+    if isinstance(v, (complex, np.complexfloating)):
+        return 0j
     if isinstance(v, np.ndarray) and v.dtype.kind in "fc":
         return np.zeros(v.shape, dtype=v.dtype)
     return np.zeros(np.shape(v))
@@ -117,6 +129,8 @@ def tangent_of(out, level):
     def leaf(o):
         if type(o) is Dual and o._level is level:
             t = with_dtype_of(broadcast_like(o.tangent, o.primal), o.primal)
+            if type(o.primal) is not float and is_complex(o.primal) and not is_complex(t):
+                t = t + 0j                # a complex output has a complex tangent
             return np.array(t) if type(t) is np.ndarray and not t.flags.writeable else t
         return zero_like(o) if trees.is_differentiable(o) else None
     return trees.map_structure(leaf, out)
@@ -172,6 +186,7 @@ def jvp_with_aux(f, primals, tangents, kwargs, has_aux):
             tangent = next(flat_t)
             if tangent is None or not trees.is_differentiable(leaf):
                 return leaf
+            check_direction(leaf, tangent)
             return Dual(leaf, tangent, level)
         args.append(trees.map_leaves(wrap, p, "x"))
     out, aux = split_aux(call(f, args, kwargs, level), has_aux, "jacfwd")

@@ -26,6 +26,7 @@ UFUNCS = {
     np.sin: R.sin, np.cos: R.cos, np.tan: R.tan, np.exp: R.exp, np.log: R.log,
     np.log1p: R.log1p, np.expm1: R.expm1, np.sqrt: R.sqrt, np.tanh: R.tanh,
     np.maximum: R.maximum, np.minimum: R.minimum, np.matmul: RN.matmul,
+    np.conjugate: R.conj,
     # without derivative: answered on primals
     np.sign: R.sign, np.floor_divide: R.floordiv,
     np.less: R.less, np.less_equal: R.less_equal, np.greater: R.greater,
@@ -36,7 +37,6 @@ COMPOSITE_UFUNCS = {
     np.square: lambda x: x ** 2,
     np.reciprocal: lambda x: 1.0 / x,
     np.positive: lambda x: x,
-    np.conjugate: lambda x: x,
 }
 
 # ufuncs whose result has no derivative; computed on the primal values.
@@ -336,6 +336,22 @@ def _dot(a, b, out=None):
     return RN.dot(a, b)
 
 
+@honours("deg")
+def _angle(z, deg=False):
+    a = bind(R.angle, z)
+    return a * (180 / np.pi) if deg else a
+
+
+@honours("axis", "norm")
+def _fft(a, n=None, axis=-1, norm=None, out=None):
+    return bind(RN.fft, a, axis=axis, norm=norm)
+
+
+@honours("axis", "norm")
+def _ifft(a, n=None, axis=-1, norm=None, out=None):
+    return bind(RN.ifft, a, axis=axis, norm=norm)
+
+
 def _on_primals(fn, *keywords):
     """A NumPy query whose answer has no derivative (shape, argmax, allclose, ...); the
     keywords are NumPy's own, computed on the primal values."""
@@ -353,6 +369,7 @@ FUNCTIONS = {
     np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
     np.ravel: _ravel, np.concatenate: concatenate, np.stack: stack,
     np.where: where, np.clip: _clip,
+    np.real: R.real, np.imag: R.imag, np.angle: _angle, np.fft.fft: _fft, np.fft.ifft: _ifft,
     np.shape: _on_primals(np.shape), np.ndim: _on_primals(np.ndim),
     np.size: _on_primals(np.size, "axis"),
     np.argmax: _on_primals(np.argmax, "axis", "keepdims"),

@@ -177,6 +177,16 @@ class Operators(ADValue):
     def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
     def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
 
+    # x.real and x.imag are rows (x.conj() and x.conjugate() reach np.conjugate through
+    # __getattr__, as every unary ufunc does)
+    @property
+    def real(self):
+        return bind(R.real, self)
+
+    @property
+    def imag(self):
+        return bind(R.imag, self)
+
     def __array__(self, dtype=None, copy=None):
         """NumPy asks for a plain array (``np.array([x, y])``, ``np.asarray(x)``). An AD
         value can only sit in an object array: a scalar as itself, an array split into

@@ -17,6 +17,7 @@ functions themselves, so higher-order derivatives need no extra code.
 
 from __future__ import annotations
 
+import string
 import threading
 from typing import Callable, Sequence
 
@@ -72,6 +73,16 @@ class Primitive:
             raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, reverse mode)",
                                    _missing_hint(self))
         return rules[i]
+
+    @property
+    def symbol(self) -> str:
+        """The row in a word, for a sentence: the operator of an infix or prefix form
+        (``>``, ``//``, ``-``, ``[]``), else the function's name (``sign``); never a
+        template with placeholders in it."""
+        fixed = "".join(text for text, *_ in string.Formatter().parse(self.display)).strip()
+        if "(" in fixed:
+            fixed = fixed.split("(")[0].strip()
+        return fixed or self.name
 
     def format(self, args: Sequence[str], params: dict | None = None) -> str:
         """The display form with argument texts (already parenthesised) filled in.
@@ -234,10 +245,15 @@ def apply_rule(rule, first, ans, args, params):
         import numpy as np
 
         def numpy(v):
-            return np.float64(v) if type(v) is float or type(v) is int else v
+            t = type(v)
+            if t is float or t is int:
+                return np.float64(v)
+            return np.complex128(v) if t is complex else v
         with numpy_semantics:
             out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
-        return float(out) if isinstance(out, np.floating) else out
+        if isinstance(out, np.floating):
+            return float(out)
+        return complex(out) if isinstance(out, np.complexfloating) else out
 
 
 def apply_rule_as_numpy(rule, first, ans, args, params):

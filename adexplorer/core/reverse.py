@@ -29,6 +29,7 @@ from .levels import Level, fresh_id
 from .operators import Operators
 from .primitives import (BOUNDARY_ERRORS, ADValue, apply_rule, apply_rule_as_numpy, bind,
                          numpy_semantics, strip)
+from .rules import is_complex
 from .tracing import Trace
 
 
@@ -203,8 +204,8 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     for i, arg in enumerate(args):
         if which is not None and i not in which:
             continue
-        if type(arg) is float or type(arg) is int or (
-                type(arg) is np.ndarray and arg.dtype.kind in "fiu"):
+        if type(arg) is float or type(arg) is int or type(arg) is complex or (
+                type(arg) is np.ndarray and arg.dtype.kind in "fiuc"):
             # one input, named from f's signature when the trace is read
             wrapped[i] = per_arg[i] = level.input(arg, i)
             continue
@@ -231,8 +232,8 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
     for arg, made in zip(args, per_arg):
         if type(made) is Traced:                  # a number or an array argument
             g = grads[made._index]
-            if type(g) is not float:
-                g = zero_like(arg) if g is None and fill_zeros else _as_python(g, arg)
+            if type(g) is not float or type(arg) is complex:
+                g = zero_like(arg) if g is None and fill_zeros else user_gradient(g, arg)
                 arrays += type(g) is np.ndarray
             out.append(g)
             continue
@@ -246,7 +247,7 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return _as_python(g, leaf)
+            return user_gradient(g, leaf)
         out.append(trees.mirror(leaf_grad, arg))
         arrays += 2
     return _unshared(out) if arrays > 1 else tuple(out)
@@ -266,16 +267,25 @@ def _unshared(out):
     return tuple(trees.map_structure(own, g) for g in out)
 
 
-def _as_python(g, leaf):
+def user_gradient(g, leaf):
     """What a user gets: a Python-number argument gets a Python-number gradient (not a
     0-d NumPy value); an array gradient is a writeable array of its own, in the
-    argument's floating dtype (float32 in, float32 out)."""
+    argument's floating dtype (float32 in, float32 out). A real argument's gradient is
+    real (the imaginary part of a cotangent says nothing about a real direction), a
+    complex argument's is complex."""
     if g is None:
         return g
-    if type(g) is float:
+    if is_complex(leaf):
+        if not is_complex(g):
+            g = g + 0j
+    elif type(g) is float:
         return g if type(leaf) is float or type(leaf) is int else with_dtype_of(g, leaf)
+    elif is_complex(g):
+        g = np.real(g)
+        if type(g) is np.ndarray:
+            g = g.copy()                  # its own contiguous array, not a view of g
     g = with_dtype_of(g, leaf)
-    if (type(leaf) is float or type(leaf) is int) and isinstance(g, (np.generic, np.ndarray)) \
+    if type(leaf) in (float, int, complex) and isinstance(g, (np.generic, np.ndarray)) \
             and np.ndim(g) == 0:
         return g.item()
     if type(g) is np.ndarray and not g.flags.writeable:
@@ -344,6 +354,8 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     seeds = {}
     for o, ct in zip(leaves, cts):
         if type(o) is Traced and o._level is level and ct is not None:
+            if is_complex(ct) and not is_complex(o):
+                ct = np.real(ct)          # a real output moves only along the real line
             i = o._index
             seeds[i] = ct if i not in seeds else seeds[i] + ct
     return _gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)

@@ -9,11 +9,13 @@ scalar fast path (``fastpaths.py``).
 
 from __future__ import annotations
 
+import cmath
 import math
 import operator
 
 import numpy as np
 
+from .errors import NoComplexRule
 from .primitives import (COMPARE, POWER, PRODUCT, SUM, UNARY, defprim, numpy_semantics,
                          strip)
 
@@ -34,11 +36,12 @@ def ndim(x) -> int:
 
 
 def unbroadcast(g, like):
-    """Sum a cotangent ``g`` down to the shape of ``like`` (undo NumPy broadcasting)."""
+    """Sum a cotangent ``g`` down to the shape of ``like`` (undo NumPy broadcasting),
+    keeping only its real part if ``like`` is real (``match_real``)."""
     target = shape(like)
-    if shape(g) == target:
-        return g
-    return sum_to(g, shape=target)
+    if shape(g) != target:
+        g = sum_to(g, shape=target)
+    return match_real(g, like)
 
 
 def broadcast_like(t, like):
@@ -82,6 +85,47 @@ shape_of = shape  # for rules whose ``shape`` parameter hides the function
 
 
 # ---------------------------------------------------------------------------
+# Complex numbers, with autograd's convention: a cotangent ``g`` of a value ``z`` means
+# the change ``Re(g * dz)``, so holomorphic rules need no conjugation (mul sends
+# ``g * b`` to ``a``) and only the rows that are not holomorphic (abs, conj, real, imag,
+# angle) have rules of their own. A real value moves only in the real direction: its
+# cotangent keeps the real part, and so does the tangent of a real output.
+
+
+def is_complex(x) -> bool:
+    """Is the value inside ``x`` (a number, an array, any AD value) complex?"""
+    v = strip(x)
+    t = type(v)
+    if t is float or t is int:
+        return False
+    if t is np.ndarray:
+        return v.dtype.kind == "c"
+    if t is complex:
+        return True
+    if v is None:                      # a symbol (symbolic.py) says what it stands for
+        return getattr(x, "is_complex", False)
+    if isinstance(v, np.generic):
+        return isinstance(v, np.complexfloating)
+    return np.iscomplexobj(v)
+
+
+def match_real(v, like):
+    """``v``, or its real part where ``like`` is real (autograd's ``match_complex``)."""
+    if is_complex(v) and not is_complex(like):
+        return real(v)
+    return v
+
+
+def real_only(name: str, *args):
+    """Refuse a row that needs an order or a sign (``maximum``, ``max``, ``sign``) on
+    complex numbers, in forward and reverse mode alike."""
+    if any(is_complex(a) for a in args):
+        raise NoComplexRule(f"'{name}' of complex numbers",
+                            "complex numbers have no order: compare abs(z) or np.real(z) "
+                            "instead (and write sign(z) as z / abs(z))")
+
+
+# ---------------------------------------------------------------------------
 # Implementations that keep Python floats as Python floats (fast, and they print as
 # 0.758…, not np.float64(0.758…)) with Python's semantics: log(-1.0) raises ValueError
 # as math.log does. Under ``numpy_semantics`` (np.log(x), a rule at a boundary) they
@@ -114,7 +158,32 @@ def _sigmoid_array(x):
 def _sign_impl(x):
     if type(x) is float or type(x) is int:
         return (x > 0) - (x < 0)
+    # sign(z) = z / |z| is not constant for complex z: treated as a constant it would
+    # give a wrong derivative (plain NumPy values never get here, only AD values)
+    real_only("sign", x)
     return np.sign(x)
+
+
+def _real_impl(x):
+    out = np.real(x)
+    # a complex array's real part is a strided view: a contiguous copy is faster to use
+    # and is the caller's own when it is handed out as a gradient
+    return np.ascontiguousarray(out) if type(out) is np.ndarray and out.ndim else out
+
+
+def _imag_impl(x):
+    out = np.imag(x)
+    return np.ascontiguousarray(out) if type(out) is np.ndarray and out.ndim else out
+
+
+def _conj_impl(x):
+    t = type(x)
+    return x.conjugate() if t is complex or t is float or t is int else np.conjugate(x)
+
+
+def _angle_impl(x):
+    t = type(x)
+    return cmath.phase(x) if t is complex or t is float or t is int else np.angle(x)
 
 
 def _abs_impl(x):
@@ -151,7 +220,7 @@ def _pow_exponent(b):
     """``b - 1`` for the power rule ``b * a ** (b - 1)``, but 1 where ``b == 0``: the
     factor ``b`` is 0 there anyway, and ``0.0 ** -1`` must not turn 0 into nan."""
     tb = type(b)
-    if tb is float or tb is int:
+    if tb is float or tb is int or tb is complex:
         return 1 if b == 0 else b - 1
     if isinstance(b, np.ndarray):
         return np.where(b == 0, 1, b - 1)
@@ -170,6 +239,33 @@ def _power_factor(a, b):
             return 1
     # the row, not Python's **: NumPy values get nan for a negative base, as their value does
     return b * power(a, _pow_exponent(b))
+
+
+def _nonzero(v):
+    """``v`` with exact zeros replaced by 1 (a divisor that may be 0)."""
+    p = strip(v)
+    if p is not None and np.any(np.equal(p, 0)):
+        return where(equal(v, 0), 1.0, v)
+    return v
+
+
+def _abs_slope(x, ans):
+    """d|x|: ``sign(x)`` for real ``x``; for complex ``x`` the cotangent factor
+    ``conj(x) / |x|`` (0 at x = 0, as autograd), whose real part times a tangent is
+    the change of |x|."""
+    if is_complex(x):
+        return conj(x) / _nonzero(ans)
+    return sign(x)
+
+
+def _share(name, i, a, b):
+    """Argument ``i``'s share of ``maximum``/``minimum``: 1 where it wins, half on ties."""
+    real_only(name, a, b)
+    if name == "maximum":
+        won = a > b if i == 0 else b > a
+    else:
+        won = a < b if i == 0 else b < a
+    return won + 0.5 * (a == b)
 
 
 def _log_nonzero(a):
@@ -304,26 +400,53 @@ sigmoid = defprim(
 
 absolute = defprim(
     "abs", _abs_impl,
-    jvp=lambda t, ans, x: t * sign(x),
-    vjp=lambda g, ans, x: g * sign(x),
+    jvp=lambda t, ans, x: match_real(t * _abs_slope(x, ans), ans),
+    vjp=lambda g, ans, x: g * _abs_slope(x, ans),
 )
 
-# maximum/minimum send the derivative to the larger/smaller argument, half each on ties.
+# Complex parts. ``-(g * 1j)`` is imag's cotangent: Re(-1j g dz) = g Im(dz).
+
+real = defprim(
+    "real", _real_impl,
+    jvp=lambda t, ans, x: real(t),
+    vjp=lambda g, ans, x: g,
+)
+
+imag = defprim(
+    "imag", _imag_impl,
+    jvp=lambda t, ans, x: imag(t),
+    vjp=lambda g, ans, x: match_real(-(g * 1j), x),
+)
+
+conj = defprim(
+    "conj", _conj_impl,
+    jvp=lambda t, ans, x: conj(t),
+    vjp=lambda g, ans, x: conj(g),
+)
+
+angle = defprim(
+    "angle", _angle_impl,
+    jvp=lambda t, ans, x: imag(t / x),
+    vjp=lambda g, ans, x: match_real(g / (x * 1j), x),
+)
+
+# maximum/minimum send the derivative to the larger/smaller argument, half each on ties;
+# complex numbers have no order, so both refuse them.
 
 maximum = defprim(
     "maximum", np.maximum,
-    jvp=(lambda t, ans, a, b: broadcast_like(t * ((a > b) + 0.5 * (a == b)), ans),
-         lambda t, ans, a, b: broadcast_like(t * ((b > a) + 0.5 * (a == b)), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * ((a > b) + 0.5 * (a == b)), a),
-         lambda g, ans, a, b: unbroadcast(g * ((b > a) + 0.5 * (a == b)), b)),
+    jvp=(lambda t, ans, a, b: broadcast_like(t * _share("maximum", 0, a, b), ans),
+         lambda t, ans, a, b: broadcast_like(t * _share("maximum", 1, a, b), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * _share("maximum", 0, a, b), a),
+         lambda g, ans, a, b: unbroadcast(g * _share("maximum", 1, a, b), b)),
 )
 
 minimum = defprim(
     "minimum", np.minimum,
-    jvp=(lambda t, ans, a, b: broadcast_like(t * ((a < b) + 0.5 * (a == b)), ans),
-         lambda t, ans, a, b: broadcast_like(t * ((b < a) + 0.5 * (a == b)), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * ((a < b) + 0.5 * (a == b)), a),
-         lambda g, ans, a, b: unbroadcast(g * ((b < a) + 0.5 * (a == b)), b)),
+    jvp=(lambda t, ans, a, b: broadcast_like(t * _share("minimum", 0, a, b), ans),
+         lambda t, ans, a, b: broadcast_like(t * _share("minimum", 1, a, b), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * _share("minimum", 0, a, b), a),
+         lambda g, ans, a, b: unbroadcast(g * _share("minimum", 1, a, b), b)),
 )
 
 where = defprim(

@@ -13,7 +13,8 @@ import numpy as np
 
 from .errors import NoDerivativeRule
 from .primitives import ATOM, PRODUCT, defprim, strip
-from .rules import broadcast_to, equal, mul, ndim, shape, unbroadcast
+from .rules import (broadcast_to, equal, match_real, mul, ndim, real_only, shape,
+                    unbroadcast)
 
 
 def _normalize_axis(axis, nd):
@@ -57,7 +58,8 @@ def _extreme_mask_impl(x, ans, axis=None, keepdims=False):
 extreme_mask = defprim("extreme_mask", _extreme_mask_impl, nondiff=True)
 
 
-def _extreme_mask(x, ans, axis, keepdims):
+def _extreme_mask(name, x, ans, axis, keepdims):
+    real_only(name, x)
     return extreme_mask(x, ans, axis=axis, keepdims=keepdims)
 
 
@@ -95,17 +97,17 @@ mean = defprim(
 max = defprim(
     "max", _max_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False:
-        sum(t * _extreme_mask(x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
+        sum(t * _extreme_mask("max", x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
     vjp=lambda g, ans, x, axis=None, keepdims=False:
-        _spread(g, x, axis, keepdims) * _extreme_mask(x, ans, axis, keepdims),
+        _spread(g, x, axis, keepdims) * _extreme_mask("max", x, ans, axis, keepdims),
 )
 
 min = defprim(
     "min", _min_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False:
-        sum(t * _extreme_mask(x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
+        sum(t * _extreme_mask("min", x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
     vjp=lambda g, ans, x, axis=None, keepdims=False:
-        _spread(g, x, axis, keepdims) * _extreme_mask(x, ans, axis, keepdims),
+        _spread(g, x, axis, keepdims) * _extreme_mask("min", x, ans, axis, keepdims),
 )
 
 # ---------------------------------------------------------------------------
@@ -156,7 +158,34 @@ matmul = defprim(
     "matmul", operator.matmul, display="{0} @ {1}", precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: matmul(t, b),
          lambda t, ans, a, b: matmul(a, t)),
-    vjp=(_matmul_vjp_a, _matmul_vjp_b),
+    vjp=(lambda g, ans, a, b: match_real(_matmul_vjp_a(g, ans, a, b), a),
+         lambda g, ans, a, b: match_real(_matmul_vjp_b(g, ans, a, b), b)),
+)
+
+
+# ---------------------------------------------------------------------------
+# Discrete Fourier transforms along one axis. The DFT matrix is symmetric, so (with
+# autograd's convention, no conjugation) each transform's adjoint is the transform itself.
+
+
+def _fft_impl(x, axis=-1, norm=None):
+    return np.fft.fft(x, axis=axis, norm=norm)
+
+
+def _ifft_impl(x, axis=-1, norm=None):
+    return np.fft.ifft(x, axis=axis, norm=norm)
+
+
+fft = defprim(
+    "fft", _fft_impl,
+    jvp=lambda t, ans, x, axis=-1, norm=None: fft(t, axis=axis, norm=norm),
+    vjp=lambda g, ans, x, axis=-1, norm=None: match_real(fft(g, axis=axis, norm=norm), x),
+)
+
+ifft = defprim(
+    "ifft", _ifft_impl,
+    jvp=lambda t, ans, x, axis=-1, norm=None: ifft(t, axis=axis, norm=norm),
+    vjp=lambda g, ans, x, axis=-1, norm=None: match_real(ifft(g, axis=axis, norm=norm), x),
 )
 
 
@@ -265,14 +294,14 @@ def _join_jvp(join):
 
 def _concat_vjp(i):
     def rule(g, ans, *xs, axis=0):
-        return getitem(g, index=_part_index(i, xs, axis))
+        return match_real(getitem(g, index=_part_index(i, xs, axis)), xs[i])
     return rule
 
 
 def _stack_vjp(i):
     def rule(g, ans, *xs, axis=0):
         nd = ndim(xs[0]) + 1
-        return getitem(g, index=(slice(None),) * (axis % nd) + (i,))
+        return match_real(getitem(g, index=(slice(None),) * (axis % nd) + (i,)), xs[i])
     return rule
 
 
@@ -302,5 +331,5 @@ stack = defprim("stack", _stack_impl,
                 jvp=_PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
                 vjp=_PerArgument(_stack_vjp))
 
-__all__ = ["sum", "mean", "max", "min", "matmul", "dot", "reshape", "transpose",
+__all__ = ["sum", "mean", "max", "min", "matmul", "dot", "fft", "ifft", "reshape", "transpose",
            "getitem", "scatter_add", "concatenate", "stack", "equal", "unbroadcast"]

@@ -8,6 +8,8 @@ compute the numbers.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .levels import Level
 from .names import literal
 from .operators import Operators
@@ -15,16 +17,19 @@ from .primitives import ATOM, POWER, PRODUCT, UNARY, Primitive
 
 class Sym(Operators):
     """A symbolic value: the text of an expression, the precedence and row name of its
-    top operator (``op``), and its shape (``()`` for scalars)."""
+    top operator (``op``), its shape (``()`` for scalars) and whether it stands for a
+    complex value (rules read it like a value's dtype: ``abs`` prints its complex rule)."""
 
-    __slots__ = ("text", "prec", "shape", "op")
+    __slots__ = ("text", "prec", "shape", "op", "is_complex")
     primal = None
 
-    def __init__(self, text: str, prec: int = ATOM, shape: tuple = (), op: str | None = None):
+    def __init__(self, text: str, prec: int = ATOM, shape: tuple = (), op: str | None = None,
+                 is_complex: bool = False):
         self.text = text
         self.prec = prec
         self.shape = shape
         self.op = op
+        self.is_complex = is_complex
 
     @property
     def _level(self):
@@ -66,7 +71,15 @@ def expression(prim: Primitive, args, params=None) -> Sym:
     """``prim`` applied to ``args`` (symbols or constants) as text, parenthesised as needed."""
     texts = [_operand(prim, i, a) for i, a in enumerate(args)]
     shape = next((a.shape for a in args if isinstance(a, Sym) and a.shape), ())
-    return Sym(prim.format(texts, params), prim.precedence, shape, prim.name)
+    is_complex = not prim.nondiff and prim.name not in REAL_OUTPUT and any(
+        a.is_complex if isinstance(a, Sym) else np.iscomplexobj(a) for a in args)
+    return Sym(prim.format(texts, params), prim.precedence, shape, prim.name, is_complex)
+
+
+# Rows whose value is real even for complex arguments; with conj, the rows that are not
+# holomorphic (their tangent is no product of a partial and the incoming tangent).
+REAL_OUTPUT = ("real", "imag", "abs", "angle")
+NOT_HOLOMORPHIC = REAL_OUTPUT + ("conj",)
 
 
 def _simplify(prim, args):
@@ -88,6 +101,8 @@ def _simplify(prim, args):
         return args[0]
     elif name == "pow" and _is_number(args[1], 1):
         return args[0]
+    elif name in ("real", "conj") and args[0] is ONE:
+        return ONE
     return None
 
 

@@ -26,7 +26,7 @@ from . import names
 from .errors import ADError
 from .primitives import ATOM, PRIMITIVES
 from .rules import shape
-from .symbolic import ONE, Sym, expression, partial_text, vjp_text
+from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
@@ -112,7 +112,8 @@ class _Symbols:
         sym = self.made.get(i)
         if sym is None:
             node = self.nodes[i]
-            sym = self.made[i] = Sym(node.name, ATOM, tuple(shape(node.value)))
+            sym = self.made[i] = Sym(node.name, ATOM, tuple(shape(node.value)),
+                                     is_complex=bool(np.iscomplexobj(node.value)))
         return sym
 
 
@@ -218,7 +219,8 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
     tangent_names: dict[int, str] = {}
     for i in seeds:
         name = names.tangent_of(trace.nodes[i].name)
-        tangent[i] = ONE if unit else Sym(name, ATOM, syms[i].shape)
+        tangent[i] = ONE if unit else Sym(name, ATOM, syms[i].shape,
+                                          is_complex=syms[i].is_complex)
         tangent_names[i] = name
     lines: list[Line] = []
     terms: dict = {}
@@ -245,7 +247,8 @@ def tangent_listing(trace: Trace, wrt=None, unit_seed: bool = True) -> TangentLi
         name = names.tangent(len(lines) + 1, trace.prefix)
         line_of[node.index] = len(lines)
         lines.append(Line(name, _text(total), node.index, "tangent", shape=syms[node.index].shape))
-        tangent[node.index] = Sym(name, ATOM, syms[node.index].shape)
+        tangent[node.index] = Sym(name, ATOM, syms[node.index].shape,
+                                  is_complex=syms[node.index].is_complex)
         tangent_names[node.index] = name
         for t in node_terms:
             terms[(t.node, t.position)] = t
@@ -257,7 +260,8 @@ def _tangent_term(node, position, parent, syms, incoming, lines, prefix):
     partial line it needed (or ``None``). May append that line to ``lines``."""
     args = _operands(node, syms)
     ans = syms[node.index]
-    scalar = ans.shape == () and syms[parent].shape == ()
+    scalar = ans.shape == () and syms[parent].shape == () and not (
+        node.op in NOT_HOLOMORPHIC and syms[parent].is_complex)
     try:
         if not scalar:                  # a Jacobian-vector product: the rule on the tangent
             return node.primitive.jvp_rule(position)(incoming, ans, *args, **node.params), None
@@ -337,7 +341,8 @@ def adjoint_wengert(trace: Trace) -> WengertList:
         node = nodes[i]
         if i not in has or node.is_input:
             continue
-        g = Sym(names.adjoint_of(node.name), ATOM, syms[i].shape)
+        g = Sym(names.adjoint_of(node.name), ATOM, syms[i].shape,
+                is_complex=syms[i].is_complex)
         args = _operands(node, syms)
         for position, arg in enumerate(node.args):
             if isinstance(arg, Const):

@@ -40,7 +40,7 @@ def math_names() -> dict:
     import adexplorer as ad
     table = {name: getattr(ad, name) for name in (
         "sin", "cos", "tan", "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sigmoid",
-        "maximum", "minimum", "where", "dot", "matmul")}
+        "maximum", "minimum", "where", "dot", "matmul", "real", "imag", "conj", "angle")}
     table.update(np=np, ad=ad, pi=np.pi)
     return table
 

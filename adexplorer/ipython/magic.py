@@ -169,7 +169,7 @@ def _parse_options(magic, line: str) -> dict:
 
 def _fd_figure(program, interval):
     """f, f' by AD and by central differences over ``interval``, in the first variable."""
-    from ..viz.fd import plot_fd
+    from ..viz.fdplots import plot_fd
     import numpy as np
     k = next((k for k, a in enumerate(program.args) if np.ndim(a) == 0), None)
     if k is None:

@@ -2,6 +2,10 @@
 
 The returned ``AdjointFunction`` takes ``f``'s arguments and returns what
 ``ad.gradient(f, *args)`` returns: ``source_grad(pow)(2.0, 5) == (80.0, None)``.
+Keyword arguments are passed to ``f`` and held constant (no gradient for them). ``f``
+may be a ``def`` or a lambda, a bound method, an object with ``__call__``, or a
+``functools.partial`` of one (its arguments held constant); anything without Python
+source of its own (a builtin, a NumPy function, a class) is refused by name.
 
 Two forms are generated (each once, when first needed) and compiled. For a function
 that maps numbers to numbers (only scalar rows, no arrays inside) and number arguments,
@@ -32,6 +36,7 @@ Arguments may be numbers, arrays, and lists, tuples or dicts of them (indexed as
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import itertools
@@ -42,9 +47,11 @@ from ..core import rules as R
 from .codegen import Unit
 from .guards import numpy_rules
 from .ir import CALL, GETITEM, ROW, TAPE, Const
-from ..core.errors import NotScalarOutput
+from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
-from .lower import UNDEFINED, LoweringError, ssa, watch
+from ..core.wengert import short_value
+from .resolve import classify
+from .lower import UNDEFINED, LoweringError, SourceUnavailable, ssa, watch
 from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
@@ -55,6 +62,30 @@ SCALAR_ROWS = {R.add, R.sub, R.mul, R.div, R.neg, R.power, R.mod, R.floordiv, R.
                R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh, R.sigmoid,
                R.absolute, R.sign, R.maximum, R.minimum, R.less, R.less_equal, R.greater,
                R.greater_equal, R.equal, R.not_equal}
+
+
+def _any_complex(values) -> bool:
+    """Is any number in ``values`` (lists, tuples and dicts of them) complex?"""
+    for v in values:
+        t = type(v)
+        if t is float or t is int:
+            continue
+        if t is complex or isinstance(v, np.complexfloating) or (
+                t is np.ndarray and v.dtype.kind == "c"):
+            return True
+        if (t is list or t is tuple) and _any_complex(v):
+            return True
+        if t is dict and _any_complex(v.values()):
+            return True
+    return False
+
+
+def _no_complex_code() -> NoDerivativeRule:
+    """The generated code has the rules for real numbers only; complex numbers need the
+    tape's checks (which part is real, which row is not holomorphic)."""
+    return NoDerivativeRule("source_grad with complex numbers",
+                            "its generated code has rules for real numbers only; use "
+                            "ad.gradient, which follows autograd's convention for them")
 
 
 def scalar_safe(fn_ssa, seen=None) -> bool:
@@ -83,21 +114,32 @@ class AdjointFunction:
     """The gradient function of ``f`` compiled from generated adjoint code."""
 
     def __init__(self, f):
-        self.function = f
-        self._bound = (f.__self__,) if inspect.ismethod(f) else ()   # a method's self
-        self.__name__ = self.__qualname__ = f"source_grad({f.__name__})"
-        self.__doc__ = f"The gradient of {f.__name__} by generated adjoint code; see .source."
-        self._lower()
+        # the function whose source is lowered; what goes before the caller's arguments
+        # (a method's self, a partial's arguments); a partial's keywords; names
+        self.function, self._bound, self._keywords, shown = _unpack(f)
+        self._n_self = int(inspect.ismethod(self.function))
+        try:
+            self._lower()
+        except LoweringError as e:
+            if shown:                  # say what was given: "Model object: ..."
+                e.args = (f"{shown}: {e.args[0]}",) + e.args[1:]
+            raise
+        self.__name__ = self.__qualname__ = f"source_grad({shown or self._name})"
+        self.__doc__ = (f"The gradient of {shown or self._name} by generated adjoint code; "
+                        "see .source.")
 
     def _lower(self):
         """Lower ``f`` and generate the form it needs first (again when a global it
         reads has changed since)."""
         self.ssa = ssa(self.function)
+        self._name = _code_name(self.function, self.ssa)
         self._compiled, self._sources, self._units, self._safe, self._effects = {}, {}, {}, {}, {}
         self._globals_read, self._cells_read = [], []     # names read, checked per call
         self._watch(self.ssa)
         params = self.ssa.params[len(self._bound):]
         self._counts = (len(params) - len(self.function.__defaults__ or ()), len(params))
+        if self._keywords:
+            self._check_keywords(self._keywords)
         self.scalar = scalar_safe(self.ssa)
         self._build("scalar" if self.scalar else "array")
 
@@ -105,7 +147,7 @@ class AdjointFunction:
         unit = Unit(mode)
         source, name = unit.grad_source(ssa(self.function))
         full = "\n\n".join([source] + unit.sources)
-        unit.compile(full, f"{self.function.__name__} ({mode}, #{next(_BUILDS)})")
+        unit.compile(full, f"{self.ssa.name} ({mode}, #{next(_BUILDS)})")
         self._units[mode] = (unit, name)
         self._compiled[mode] = self._entry(unit.ns.d[name])
         self._sources[mode] = full
@@ -148,7 +190,7 @@ class AdjointFunction:
             source = numpy_rules(self._sources[mode], unit.ns.row_name, unit.reverse_parts,
                                  switch, unit.numpy_targets)
             ns = dict(unit.ns.d)
-            unit.compile(source, f"{self.function.__name__} ({mode}, NumPy form)", ns)
+            unit.compile(source, f"{self.ssa.name} ({mode}, NumPy form)", ns)
             self._safe[mode] = self._entry(ns[name])
         return self._safe[mode]
 
@@ -186,16 +228,27 @@ class AdjointFunction:
             return self._numpy_form(mode)(*args)    # complex inside, from a NumPy function?
         return grads
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        """The gradient for each positional argument, as ``ad.gradient(f, *args,
+        **kwargs)``: keyword arguments are passed to ``f`` and held constant."""
         try:
             self._fresh()
-            self._check_count(args)
+            if kwargs or self._keywords:
+                everything = self._with_keywords(args, kwargs)
+            else:
+                self._check_count(args)
+                everything = self._bound + args if self._bound else args
+            values = everything[self._n_self:] if self._n_self else everything
             scalar = self.scalar and all(type(a) in _SCALARS or isinstance(a, np.generic)
-                                         for a in args)
-            everything = self._bound + args if self._bound else args
+                                         for a in values)
             grads = self._run("scalar" if scalar else "array", everything)
             if scalar and any(isinstance(g, np.ndarray) and g.ndim for g in grads):
                 grads = self._run("array", everything)   # arrays appeared inside
+            # (after the run, so a complex output is refused as such, like the tape does)
+            if _any_complex(grads) or _any_complex(everything):
+                raise _no_complex_code()
+        except NoComplexRule:                # abs of a complex value reached sign
+            raise _no_complex_code() from None
         except (LoweringError, NotScalarOutput) as e:
             raise e.with_traceback(None) from None      # the message says it all
         if self._bound:
@@ -206,8 +259,40 @@ class AdjointFunction:
         low, high = self._counts
         if not low <= len(args) <= high:
             params = self.ssa.params[len(self._bound):]
-            raise TypeError(f"{self.function.__name__}() takes {len(params)} arguments "
+            raise TypeError(f"{self._name}() takes {len(params)} arguments "
                             f"({', '.join(params)}); {len(args)} were given")
+
+    def _check_keywords(self, keywords):
+        params = self.ssa.params
+        for name in keywords:
+            if name not in params[self._n_self:]:
+                raise TypeError(f"{self._name}() has no parameter {name!r}; its "
+                                f"parameters are {', '.join(params[self._n_self:])}")
+
+    def _with_keywords(self, args, kwargs) -> tuple:
+        """Every parameter's value in order: bound ones, ``args``, then keywords (the
+        partial's, overridden by the call's) and defaults, as Python would bind them."""
+        params = self.ssa.params
+        given = self._bound + args
+        keywords = {**self._keywords, **kwargs}
+        self._check_keywords(kwargs)
+        if len(given) > len(params):
+            self._check_count(args)
+        values = list(given) + [UNDEFINED] * (len(params) - len(given))
+        for name, value in keywords.items():
+            k = params.index(name)
+            if k < len(given):
+                raise TypeError(f"{self._name}() got two values for {name!r}: "
+                                "by position and by keyword")
+            values[k] = value
+        defaults = self.function.__defaults__ or ()
+        first_default = len(params) - len(defaults)
+        for k, value in enumerate(values):
+            if value is UNDEFINED:
+                if k < first_default:
+                    raise TypeError(f"{self._name}() is missing argument {params[k]!r}")
+                values[k] = defaults[k - first_default]
+        return tuple(values)
 
     def __repr__(self):
         return f"<{self.__name__}: generated adjoint code, see .source>"
@@ -218,14 +303,80 @@ class AdjointFunction:
 
 
 def source_grad(f) -> AdjointFunction:
-    """Compile the adjoint of ``f`` from its SSA form; ``source_grad(f)(*args)`` equals
-    ``ad.gradient(f, *args)``, and ``.source`` is the generated code.
+    """Compile the adjoint of ``f`` from its SSA form; ``source_grad(f)(*args, **kwargs)``
+    equals ``ad.gradient(f, *args, **kwargs)``, and ``.source`` is the generated code.
 
-    ``f`` may be a function or a bound method (``self`` is passed along, not
-    differentiated). Globals ``f`` reads are read when it is called, as the source
-    suggests: after ``K = 5.0`` in a later cell the gradient uses 5.0.
+    ``f`` may be a function (``def`` or ``lambda``), a bound method (``self`` is passed
+    along, not differentiated), an object with a ``__call__`` method (differentiated
+    through it), or a ``functools.partial`` of any of these (its arguments held
+    constant: the gradient has one entry per argument the call passes). Builtins,
+    NumPy functions and classes are refused by name. Globals ``f`` reads are read when
+    it is called, as the source suggests: after ``K = 5.0`` in a later cell the gradient
+    uses 5.0.
     """
     try:
         return AdjointFunction(f)
     except LoweringError as e:
         raise e.with_traceback(None) from None          # the message names the line
+
+
+def _unpack(f):
+    """``(function to lower, values bound before the caller's arguments, fixed keywords,
+    how to call f in messages or "")``; refuses what has no Python source of its own."""
+    if isinstance(f, functools.partial):
+        function, bound, keywords, shown = _unpack(f.func)
+        fixed = [_shown(a) for a in f.args] + [f"{k}={_shown(v)}" for k, v in f.keywords.items()]
+        inner = shown or _code_name(function)
+        return (function, bound + tuple(f.args), {**keywords, **f.keywords},
+                f"partial({', '.join([inner] + fixed)})")
+    kind, row = classify(f)
+    if kind == "row":
+        raise SourceUnavailable(f"source_grad needs a function with Python source; got "
+                                f"{_described(f)}, a row of adexplorer's table ('{row.name}'),"
+                                " whose derivative is its rule: ad.gradient uses it")
+    if inspect.ismethod(f):
+        return f, (f.__self__,), {}, ""
+    if inspect.isfunction(f):
+        return f, (), {}, ""
+    call = getattr(type(f), "__call__", None)
+    if not isinstance(f, type) and inspect.isfunction(call):
+        return f.__call__, (f,), {}, f"{type(f).__name__} object"
+    raise SourceUnavailable(f"source_grad needs a Python function (def or lambda), a "
+                            "bound method, an object with a __call__ method or a "
+                            f"functools.partial of one; got {_described(f)}, which has no "
+                            "Python source to generate code from; ad.gradient (the tape) "
+                            "can differentiate it")
+
+
+def _shown(value) -> str:
+    return repr(value) if type(value) in _SCALARS else short_value(value)
+
+
+def _described(f) -> str:
+    """``the NumPy ufunc np.sin``, ``the builtin function math.sin``, ``the class C``."""
+    name = getattr(f, "__name__", None)
+    module = getattr(f, "__module__", None) or ""
+    if isinstance(f, np.ufunc):
+        return f"the NumPy ufunc np.{name}"
+    if isinstance(f, type):
+        return f"the class {f.__qualname__}"
+    if module.split(".")[0] == "numpy":
+        return f"the NumPy function np.{name}"
+    if module.split(".")[0] == "adexplorer":
+        return f"ad.{name}"
+    if inspect.isbuiltin(f) or type(f).__name__ in ("builtin_function_or_method",
+                                                    "method-wrapper", "wrapper_descriptor"):
+        where = f"{module}." if module and module != "builtins" else ""
+        return f"the builtin function {where}{name}"
+    if name:
+        return f"{name!r} ({type(f).__name__})"
+    return f"a {type(f).__name__} object"
+
+
+def _code_name(function, fn_ssa=None) -> str:
+    """The name in messages: ``g``, ``C.__call__``, or a lambda's name in its SSA form."""
+    if fn_ssa is not None and function.__name__ == "<lambda>":
+        return fn_ssa.name
+    if inspect.ismethod(function) and function.__name__ == "__call__":
+        return f"{type(function.__self__).__name__}.__call__"
+    return function.__name__

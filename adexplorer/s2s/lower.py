@@ -27,6 +27,7 @@ from .cleanup import finish
 from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _TupleConst
 from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, Loop, Phi,
                  Return, SSAFunction, Statement, Value)
+from .lambdas import lambda_definition
 from .runtime import in_range
 from .unsupported import UNSUPPORTED, LoweringError, SourceUnavailable, UnsupportedSyntax
 
@@ -43,12 +44,17 @@ def ssa(fn) -> SSAFunction:
         raise e.with_traceback(None) from None     # the message names the construct and line
 
 
-def _source(fn):
+def _function(fn):
+    """The Python function to read: a method's function; anything else is refused."""
     if inspect.ismethod(fn):
         fn = fn.__func__
     if not inspect.isfunction(fn):
         raise SourceUnavailable(f"ad.ssa needs a Python function defined with def; got "
                                 f"{type(fn).__name__} {getattr(fn, '__name__', fn)!r}")
+    return fn
+
+
+def _source(fn):
     try:
         lines, first = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
@@ -78,20 +84,22 @@ class Lowerer(Expressions):
     """Walks one function's AST, filling blocks; ``run()`` returns the ``SSAFunction``."""
 
     def __init__(self, fn):
-        self.fn, source, self.first = _source(fn)
-        self.source = source
+        self.fn = fn = _function(fn)
         self.filename = fn.__code__.co_filename
-        try:
-            module = ast.parse(textwrap.dedent(source))
-        except SyntaxError:
-            module = None
-        node = module.body[0] if module and module.body else None
-        if not isinstance(node, ast.FunctionDef):
-            construct = "lambda expressions" if fn.__name__ == "<lambda>" else \
-                "this kind of function definition"
-            raise UnsupportedSyntax(construct, self.filename, self.first,
-                                    source.splitlines()[0] if source else "",
-                                    "define the function with def")
+        if fn.__name__ == "<lambda>":
+            node, self.first, source = lambda_definition(fn)
+        else:
+            fn, source, self.first = _source(fn)
+            try:
+                module = ast.parse(textwrap.dedent(source))
+            except SyntaxError:
+                module = None
+            node = module.body[0] if module and module.body else None
+            if not isinstance(node, ast.FunctionDef):
+                raise UnsupportedSyntax("this kind of function definition", self.filename,
+                                        self.first, source.splitlines()[0] if source else "",
+                                        "define the function with def")
+        self.source = source
         self.node = node
         closure = inspect.getclosurevars(fn)
         self.scope = [dict(closure.nonlocals), fn.__globals__, vars(builtins)]

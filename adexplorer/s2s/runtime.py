@@ -25,7 +25,7 @@ from ..core.errors import InputError, NotScalarOutput
 from ..core.levels import Level
 from ..core.operators import Operators
 from ..core.primitives import strip
-from ..core.reverse import vjp as _vjp
+from ..core.reverse import user_gradient, vjp as _vjp
 
 
 class _ZeroLevel(Level):
@@ -214,10 +214,4 @@ def plain_gradient(g, arg):
         return type(arg)(*values) if hasattr(arg, "_fields") else type(arg)(values)
     if g is ZERO or g is None or not trees.is_differentiable(arg):
         return None
-    if type(g) is float:
-        return g
-    if type(arg) in (float, int) and isinstance(g, (np.generic, np.ndarray)) and np.ndim(g) == 0:
-        return g.item()
-    if type(g) is np.ndarray and not g.flags.writeable:
-        return np.array(g)
-    return g
+    return user_gradient(g, arg)                # as ad.gradient gives it (dtype kept)

@@ -4,8 +4,9 @@ Nothing here computes derivatives of its own; matplotlib is imported only when a
 picture is drawn, so ``import adexplorer`` stays light.
 """
 
-from .fd import FDCheck, fd_check, plot_fd, plot_fd_error
+from .fd import FDCheck, FDChecks, fd_check
+from .fdplots import plot_fd, plot_fd_error
 from .graph import GraphLayout, GraphPlot, graph_layout, plot_graph
 
-__all__ = ["FDCheck", "GraphLayout", "GraphPlot", "fd_check", "graph_layout", "plot_fd",
+__all__ = ["FDCheck", "FDChecks", "GraphLayout", "GraphPlot", "fd_check", "graph_layout", "plot_fd",
            "plot_fd_error", "plot_graph"]

@@ -10,6 +10,7 @@ the size of the disagreement. Every number comes from a ``Report`` (report.py).
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 from dataclasses import dataclass
@@ -17,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.explain import GOT
+from ..core.reverse import argument_names
 from ..core.wengert import short_value
-from .fd import FDCheck, plot_fd, plot_fd_error
+from .fd import FDCheck
+from .fdplots import plot_fd, plot_fd_error
 from .frames import FrameRenderer
 from .report import Report, analyse, forward_lists, number, point_text
 
@@ -336,7 +339,15 @@ class Explorer:
         return bundle
 
 
-def explore(f, *args, max_nodes: int = 60) -> Explorer:
-    """Everything about ``f`` at ``args`` in tabs (see the module text)."""
-    report = analyse(f, args, ssa=True)
-    return Explorer(report, max_nodes)
+def explore(f, *args, max_nodes: int = 60, **kwargs) -> Explorer:
+    """Everything about ``f`` at ``args`` in tabs (see the module text). Keyword
+    arguments go to ``f``, held constant: ``ad.explore(f, 3.0, scale=2.0)``."""
+    if not kwargs:
+        return Explorer(analyse(f, args, ssa=True), max_nodes)
+    held = functools.partial(f, **kwargs)
+    name = getattr(f, "__name__", "f")
+    held.__name__ = name                     # derivative names read ∂f/∂x, not ∂partial
+    names = argument_names(held, len(args))
+    title = (f"{name}({', '.join(names)}; "
+             f"{', '.join(f'{k}={number(v)}' for k, v in kwargs.items())})")
+    return Explorer(analyse(held, args, title=title, ssa=True, source=f), max_nodes)

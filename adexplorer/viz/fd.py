@@ -1,28 +1,33 @@
-"""Automatic differentiation against finite differences: a check, and two pictures.
+"""Automatic differentiation against finite differences: the check, and what the pictures share.
 
-``fd_check(f, x)`` puts AD (forward and reverse mode) next to forward, central and
-complex-step differences with their errors. ``plot_fd(f, (lo, hi))`` plots f, AD f' and
-FD f' over a range, with their disagreement below. ``plot_fd_error(f, x0)`` is the
-classic V: error against step size h on log-log axes, truncation error falling with h
-until round-off error takes over, with the best h of each method marked. AD is the
-reference; it has neither kind of error.
+``fd_check(f, *args, wrt=None, **kwargs)`` puts AD (forward and reverse mode) next to
+forward, central and complex-step differences with their errors, for each argument
+checked (``wrt``: positions or names; default all). A number is differenced as it is;
+an array entry by entry when it is small and the output is a number, otherwise along
+one random unit direction ``v`` (``seed``), which compares ``J v`` by AD with
+``(f(a + hv) - f(a - hv)) / 2h``. An array output is compared entry by entry (the
+largest error is shown). Keyword arguments go to ``f`` unchanged, held constant.
+The pictures are in ``fdplots.py``; AD is the reference, with neither truncation nor
+round-off error.
 """
 
 from __future__ import annotations
 
 import html
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.forward import derivative
+from ..core.errors import InputError
+from ..core.forward import derivative, jvp
 from ..core.primitives import numpy_semantics
-from ..core.reverse import gradient
+from ..core.jacobians import jacrev
+from ..core.reverse import argument_names, gradient
 from ..core.wengert import short_value
 
 EPS = np.finfo(float).eps
 COMPLEX_H = 1e-20
+MAX_COMPONENTS = 16      # a larger array argument is checked along a random direction
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,14 @@ class FDRow:
 
 
 class FDCheck:
-    """AD versus finite differences at one point. ``rows`` holds every estimate;
-    ``error(method)`` reads one error ("forward", "central", "complex step", "reverse")."""
+    """AD versus finite differences for one argument. ``rows`` holds every estimate;
+    ``error(method)`` reads one error ("forward", "central", "complex step", "reverse").
+    ``name`` is the argument's name when f has several; ``direction`` the unit vector an
+    array argument was checked along (``None``: entry by entry, or a number)."""
 
-    def __init__(self, x, value, ad, rows):
+    def __init__(self, x, value, ad, rows, name=None, direction=None, seed=None):
         self.x, self.value, self.ad, self.rows = x, value, ad, rows
+        self.name, self.direction, self.seed = name, direction, seed
 
     def error(self, method: str):
         for row in self.rows:
@@ -49,14 +57,28 @@ class FDCheck:
         raise KeyError(f"no estimate named {method!r}; there are "
                        f"{', '.join(r.method for r in self.rows)}")
 
-    def __str__(self) -> str:
-        if np.ndim(self.x) == 0:
-            head = f"f'({short_value(self.x)}) by AD (forward mode) = {short_value(self.ad, 16)}"
+    def _head(self) -> str:
+        d = f"∂f/∂{self.name}" if self.name else "f'"
+        at = f" at {self.name} = " if self.name else "("
+        shape = ", ".join(str(n) for n in np.shape(self.x))
+        if self.direction is not None:
+            head = (f"{d if self.name else '∇f'}·v by AD (forward mode) = {_entries(self.ad)}\n"
+                    f"along a random unit direction v (seed {self.seed}) at an array of shape "
+                    f"{np.shape(self.x)}: each method differences t -> f(x + t·v) at t = 0")
+        elif np.ndim(self.x) == 0:
+            head = (f"{d}{at}{short_value(self.x)}{'' if self.name else ')'} by AD (forward "
+                    f"mode) = {_entries(self.ad)}")
         else:
-            shape = ", ".join(str(n) for n in np.shape(self.x))
-            head = (f"gradient by AD (reverse mode) at an array of shape ({shape}), each entry "
-                    "differenced in turn; value: the first entries, |error|: the largest")
-        lines = [head, f"{'method':<14}{'value':>24}{'step h':>11}{'|error|':>11}"]
+            head = (f"gradient{' of ' + self.name if self.name else ''} by AD (reverse mode) "
+                    f"at an array of shape ({shape}), each entry differenced in turn; value: "
+                    "the first entries, |error|: the largest")
+        if np.ndim(self.value):
+            head += (f"\n(f returns an array of shape {np.shape(self.value)}: compared entry by entry, "
+                     "value: the first entries, |error|: the largest)")
+        return head
+
+    def __str__(self) -> str:
+        lines = [self._head(), f"{'method':<14}{'value':>24}{'step h':>11}{'|error|':>11}"]
         for r in self.rows:
             value = _entries(r.value) if r.value is not None else "-"
             h = f"{r.h:.0e}" if r.h else ""
@@ -68,18 +90,59 @@ class FDCheck:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        # one argument and a number out: the form the notebooks show (and nbval compares)
+        first = self.name is None and self.direction is None and np.ndim(self.value) == 0
+        shown = (lambda v: short_value(v, 16)) if first else _entries
         rows = "".join(
-            f"<tr><td>{html.escape(r.method)}</td><td>{html.escape(short_value(r.value, 16))}</td>"
+            f"<tr><td>{html.escape(r.method)}</td><td>{html.escape(shown(r.value))}</td>"
             f"<td>{'' if not r.h else f'{r.h:.0e}'}</td>"
             f"<td>{'-' if r.error is None else f'{r.error:.1e}'}</td>"
             f"<td>{html.escape(r.note)}</td></tr>" for r in self.rows)
-        return (f"<p>f'({html.escape(short_value(self.x))}) by AD = "
-                f"{html.escape(short_value(self.ad, 16))}</p><table><tr><th>method</th>"
+        if first:
+            head = (f"f'({html.escape(short_value(self.x))}) by AD = "
+                    f"{html.escape(short_value(self.ad, 16))}")
+        else:
+            head = "<br>".join(html.escape(line, quote=False)
+                               for line in self._head().splitlines())
+        return (f"<p>{head}</p><table><tr><th>method</th>"
                 f"<th>value</th><th>h</th><th>|error|</th><th></th></tr>{rows}</table>")
+
+
+class FDChecks(tuple):
+    """One ``FDCheck`` per argument checked, by position or by name (``checks["y"]``);
+    ``error(method)`` is the largest over them."""
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for check in self:
+                if check.name == key:
+                    return check
+            raise KeyError(f"no argument named {key!r} was checked; checked: "
+                           f"{', '.join(c.name for c in self)}")
+        return tuple.__getitem__(self, key)
+
+    @property
+    def names(self) -> tuple:
+        return tuple(c.name for c in self)
+
+    def error(self, method: str):
+        errors = [c.error(method) for c in self]
+        known = [e for e in errors if e is not None]
+        return max(known) if known else None
+
+    def __str__(self) -> str:
+        return "\n\n".join(str(c) for c in self)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return "".join(c._repr_html_() for c in self)
 
 
 def _entries(v) -> str:
     """A value for the table: a number in full, an array by its first entries."""
+    if v is None:
+        return "-"
     if isinstance(v, np.ndarray) and v.ndim and v.size > 2:
         return "[" + ", ".join(f"{e:.6g}" for e in v.ravel()[:2]) + ", …]"
     return short_value(v, 16)
@@ -121,122 +184,163 @@ def _estimates(f, x):
         return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
 
 
-def fd_check(f, x, reverse: bool = True) -> FDCheck:
-    """Compare AD with finite differences for f'(x).
+# ---------------------------------------------------------------------------
+# Arguments: which ones, and f as a function of one of them
 
-    ``x`` may be a number or an array (then ``f`` must return a scalar and each
-    component is differenced in turn). For a number AD is forward mode; ``reverse``
-    adds reverse mode's answer as a row (an array's reference is reverse mode anyway)."""
+
+def checked_arguments(f, args, wrt, who: str):
+    """``[(position, name)]`` of the arguments ``wrt`` picks (an int, a name, or a tuple
+    of them; ``None``: every float or float array, or the ints if there are no floats)."""
+    names = argument_names(f, len(args))
+    if wrt is None:
+        picked = [k for k, a in enumerate(args) if _numeric(a) and not _integral(a)] or \
+            [k for k, a in enumerate(args) if _numeric(a)]
+        if not picked:
+            raise InputError(f"{who}: no argument is a number or a numeric array; "
+                             f"got {', '.join(type(a).__name__ for a in args) or 'none'}")
+        return [(k, names[k]) for k in picked]
+    out = []
+    for w in (wrt if isinstance(wrt, (tuple, list)) else (wrt,)):
+        if isinstance(w, str) and w in names:
+            k = names.index(w)
+        elif isinstance(w, (int, np.integer)) and not isinstance(w, bool) \
+                and -len(args) <= w < len(args):
+            k = int(w) % len(args)
+        else:
+            raise InputError(f"{who}: wrt={w!r} names no argument; the arguments are "
+                             f"{', '.join(f'{k} ({n})' for k, n in enumerate(names))}")
+        if not _numeric(args[k]):
+            raise InputError(f"{who}: argument {names[k]} is a {type(args[k]).__name__}; "
+                             "finite differences need a number or a numeric array")
+        out.append((k, names[k]))
+    return out
+
+
+def _integral(a) -> bool:
+    """An int (a count, an index) is checked only when asked for, or when it is all
+    there is: differencing ``pow(x, n)`` in ``n`` would step between loop counts."""
+    return isinstance(a, (int, np.integer)) or (isinstance(a, np.ndarray) and a.dtype.kind in "iu")
+
+
+def _numeric(a) -> bool:
+    if isinstance(a, (bool, np.bool_)):
+        return False
+    if isinstance(a, (int, float, np.integer, np.floating)):
+        return True
+    return isinstance(a, np.ndarray) and a.dtype.kind in "fiu"
+
+
+def along(f, args, k, kwargs):
+    """f as a function of argument ``k`` alone, the others and ``kwargs`` held fixed."""
+    def g(v):
+        changed = list(args)
+        changed[k] = v
+        return f(*changed, **kwargs)
+    return g
+
+
+def random_direction(shape, seed):
+    """A unit vector of ``shape``, the same for the same seed (as ``check_grads`` draws)."""
+    v = np.random.default_rng(seed).standard_normal(shape)
+    return v / np.linalg.norm(v)
+
+
+def numeric_output(value, who: str):
+    """The output as a float or an array of floats; anything else is refused by name."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, complex, np.number, np.ndarray)) or (
+            isinstance(value, np.ndarray) and value.dtype.kind not in "fiuc"):
+        raise InputError(f"{who} compares numbers: f returned {type(value).__name__} "
+                         f"{short_value(value) or repr(value)[:40]}; make it return a number "
+                         "or an array, e.g. lambda x: f(x)[0]")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# The check
+
+
+def fd_check(f, *args, wrt=None, reverse: bool = True, seed: int = 0, **kwargs):
+    """Compare AD with finite differences for the derivatives of ``f`` at ``args``.
+
+    One argument (or ``wrt`` one position or name): an ``FDCheck``. Several: an
+    ``FDChecks``, one per argument (``wrt``: a tuple; default every float or float
+    array, or the ints if there is no float: an int is usually a count). For a number
+    AD is forward mode; ``reverse`` adds reverse mode's answer as a row. An array is differenced entry by entry when it has at most ``MAX_COMPONENTS``
+    entries and f returns a number, else along a random unit direction drawn with
+    ``seed``. Keyword arguments go to ``f``, held constant (``wrt``, ``reverse`` and
+    ``seed`` are this function's own: close over an ``f`` keyword of those names)."""
+    if not args:
+        raise InputError("fd_check(f, x, ...): give the point, one value per argument of f")
+    picked = checked_arguments(f, args, wrt, "fd_check")
+    several = len(args) > 1 and not isinstance(wrt, (int, np.integer, str))
+    checks = [_check_one(along(f, args, k, kwargs), args[k], reverse, seed,
+                         name if several or len(args) > 1 else None) for k, name in picked]
+    return FDChecks(checks) if several else checks[0]
+
+
+def _check_one(g, x, reverse, seed, name) -> FDCheck:
     x_arr = np.asarray(x, dtype=float)
-    by_reverse = gradient(f, x)[0] if reverse or x_arr.ndim else None
+    direction = None
     if x_arr.ndim == 0:
-        ad = derivative(f, x)
-        (fw, hf), (ce, hc), (cs, hs), note = _estimates(f, float(x))
+        # AD, then the estimates at float(x), then f itself: at a singular point the
+        # error a user sees is the one AD or a float gives (1/0.0), as it always was
+        d = derivative(g, x)
+        if not (d is None or isinstance(d, (int, float, complex, np.number, np.ndarray))):
+            numeric_output(g(x), "fd_check")               # a tuple, a dict: refused by name
+        (fw, hf), (ce, hc), (cs, hs), note = _estimates(g, float(x))
+        value = numeric_output(g(x), "fd_check")
+        scalar_out = np.ndim(value) == 0
+        ad = _or_zero(d, value)
+        by_reverse = None
+        if reverse:
+            by_reverse = gradient(g, x)[0] if scalar_out else jacrev(g)(x)
     else:
-        ad = by_reverse
-        parts = []
-        for k in range(x_arr.size):
-            e = np.zeros(x_arr.size)
-            e[k] = 1.0
-            e = e.reshape(x_arr.shape)
-            parts.append(_estimates(lambda t, e=e: f(x_arr + t * e), 0.0))
-        fw = np.array([p[0][0] for p in parts]).reshape(x_arr.shape)
-        ce = np.array([p[1][0] for p in parts]).reshape(x_arr.shape)
-        notes = [p[3] for p in parts if p[3]]
-        note = notes[0] if notes else ""
-        cs = None if note else np.array([p[2][0] for p in parts]).reshape(x_arr.shape)
-        hf, hc, hs = parts[0][0][1], parts[0][1][1], COMPLEX_H
+        value = numeric_output(g(x), "fd_check")
+        scalar_out = np.ndim(value) == 0
+        if scalar_out and x_arr.size <= MAX_COMPONENTS:
+            ad, rows = _by_components(g, x, x_arr)
+            by_reverse = ad
+            (fw, hf), (ce, hc), (cs, hs), note = rows
+        else:
+            direction = random_direction(x_arr.shape, seed)
+            ad = _or_zero(jvp(g, (x_arr,), (direction,))[1], value)
+            by_reverse = None
+            if reverse:
+                by_reverse = (float(np.vdot(gradient(g, x_arr)[0], direction)) if scalar_out
+                              else np.tensordot(jacrev(g)(x_arr), direction,
+                                                axes=direction.ndim))
+            (fw, hf), (ce, hc), (cs, hs), note = _estimates(
+                lambda t: g(x_arr + t * direction), 0.0)
     ad_value = np.asarray(ad, dtype=float)
 
     def err(v):
         return None if v is None else float(np.max(np.abs(np.asarray(v, dtype=float) - ad_value)))
     rows = [FDRow("reverse", by_reverse, None, err(by_reverse), "AD, reverse mode")] \
-        if reverse or x_arr.ndim else []
+        if by_reverse is not None else []
     rows += [FDRow("forward", fw, float(hf), err(fw), "(f(x+h) - f(x)) / h"),
              FDRow("central", ce, float(hc), err(ce), "(f(x+h) - f(x-h)) / 2h"),
              FDRow("complex step", cs, hs, err(cs), note or "Im f(x+ih) / h")]
-    return FDCheck(x, f(x), ad, rows)
+    return FDCheck(x, value, ad, rows, name, direction, seed if direction is not None else None)
 
 
-# ---------------------------------------------------------------------------
-# Pictures
+def _by_components(g, x, x_arr):
+    """The gradient by reverse mode, and each method's estimate entry by entry."""
+    ad = gradient(g, x)[0]
+    parts = []
+    for k in range(x_arr.size):
+        e = np.zeros(x_arr.size)
+        e[k] = 1.0
+        e = e.reshape(x_arr.shape)
+        parts.append(_estimates(lambda t, e=e: g(x_arr + t * e), 0.0))
+    fw = np.array([p[0][0] for p in parts]).reshape(x_arr.shape)
+    ce = np.array([p[1][0] for p in parts]).reshape(x_arr.shape)
+    notes = [p[3] for p in parts if p[3]]
+    note = notes[0] if notes else ""
+    cs = None if note else np.array([p[2][0] for p in parts]).reshape(x_arr.shape)
+    return ad, ((fw, parts[0][0][1]), (ce, parts[0][1][1]), (cs, COMPLEX_H), note)
 
 
-def _figure(rows: int, size):
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(rows, 1, figsize=size, squeeze=False,
-                             gridspec_kw={"height_ratios": [2, 1][:rows]} if rows == 2 else None)
-    plt.close(fig)                       # returned, displayed by the caller, never twice
-    return fig, axes[:, 0]
-
-
-def plot_fd(f, interval, n: int = 200):
-    """f, AD f' and central-difference f' over ``interval = (lo, hi)``; below, |AD - FD|."""
-    lo, hi = interval
-    xs = np.linspace(float(lo), float(hi), n)
-    # a point outside f's domain is a gap in the picture (NumPy's nan), not an error
-    with warnings.catch_warnings(), np.errstate(all="ignore"), numpy_semantics:
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fx = np.array([float(np.real(f(float(x)))) for x in xs])
-        dad = np.array([float(derivative(f, float(x))) for x in xs])
-        dfd = np.array([_central(f, float(x), _default_step(float(x), 1 / 3)) for x in xs])
-    fig, (top, bottom) = _figure(2, (7.0, 5.0))
-    top.plot(xs, fx, color="#4c72b0", label="f(x)")
-    top.plot(xs, dad, color="#dd8452", label="f'(x) by AD")
-    every = max(n // 25, 1)
-    top.plot(xs[::every], dfd[::every], "o", ms=4, mfc="none", color="#55a868",
-             label="f'(x) by central difference")
-    top.axhline(0, color="#cccccc", lw=0.8, zorder=0)
-    top.legend(fontsize=8, loc="best")
-    top.set_title("f, its derivative by AD and by finite differences", fontsize=10)
-    gap = np.abs(dad - dfd)
-    floor = np.nanmax(np.abs(dad)) * EPS if np.isfinite(np.nanmax(np.abs(dad))) else EPS
-    bottom.semilogy(xs, np.maximum(gap, floor), color="#c44e52")
-    bottom.set_ylabel("|AD - FD|", fontsize=9)
-    bottom.set_xlabel("x", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def plot_fd_error(f, x0, hs=None):
-    """Error of forward, central and complex-step differences against AD at ``x0``, for
-    step sizes ``hs`` (default 1e-16 ... 1e-1), on log-log axes; best h marked."""
-    hs = np.logspace(-16, -1, 61) if hs is None else np.asarray(hs, dtype=float)
-    x0 = float(x0)
-    exact = float(derivative(f, x0))
-    floor = max(abs(exact), 1.0) * EPS / 10
-    curves = {"forward": [], "central": [], "complex step": []}
-    complex_ok = True
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fx = f(x0)
-        for h in hs:
-            step = np.float64(_step(x0, h))   # a step of 0 gives nan, not an error
-            curves["forward"].append(abs(_forward(f, x0, step, fx) - exact))
-            curves["central"].append(abs(_central(f, x0, step) - exact))
-            cs = None
-            if complex_ok:
-                cs, note = _complex_step(f, x0, h)
-                complex_ok = not note
-            curves["complex step"].append(np.nan if cs is None else abs(cs - exact))
-    fig, (ax,) = _figure(1, (6.5, 4.2))
-    colours = {"forward": "#4c72b0", "central": "#55a868", "complex step": "#8172b3"}
-    for method, errs in curves.items():
-        errs = np.asarray(errs, dtype=float)
-        if np.all(np.isnan(errs)):
-            continue
-        shown = np.maximum(errs, floor)
-        ax.loglog(hs, shown, "-", color=colours[method], label=method)
-        best = int(np.nanargmin(errs))
-        ax.loglog([hs[best]], [shown[best]], "o", color=colours[method], ms=7)
-        ax.annotate(f"best h ≈ {hs[best]:.0e}", (hs[best], shown[best]), fontsize=7,
-                    textcoords="offset points", xytext=(4, 6), color=colours[method])
-    ax.axhline(floor, color="#999999", lw=0.8, ls=":")
-    ax.text(hs[-1], floor, "error 0 (AD itself) is drawn here ", fontsize=7, va="bottom",
-            ha="right", color="#666666")
-    ax.set_xlabel("step size h")
-    ax.set_ylabel(f"|FD - AD| at x = {short_value(x0)}")
-    ax.set_title("truncation error (right) vs round-off error (left)", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center")      # clear of the V and of the floor label
-    fig.tight_layout()
-    return fig
+def _or_zero(d, value):
+    """AD's ``None`` (f does not depend on the argument) as the zero it means here."""
+    return np.zeros(np.shape(value)) if d is None and np.ndim(value) else (0.0 if d is None else d)

@@ -117,3 +117,54 @@ def test_gradients_are_exactly_what_gradient_returns():
         got = ad.explain_gradient(f, *args).gradients
         assert got == ad.gradient(f, *args)
         assert [type(g) for g in got] == [type(g) for g in ad.gradient(f, *args)]
+
+
+# -- every non-differentiable row reads as words, never as a template ------------------
+
+def _max_mask(x, y):                    # the vjp of max uses extreme_mask on y
+    return x * np.sum(ad.grad(lambda v: np.max(v))(y))
+
+
+def _min_mask(x, y):
+    return x * np.sum(ad.grad(lambda v: np.min(v))(y))
+
+
+NONDIFF_PROGRAMS = {
+    "sign": (lambda x, y: x * np.sign(y), 2.0, -3.0),
+    "floordiv": (lambda x, y: x * (y // 2.0), 2.0, 5.0),
+    "lt": (lambda x, y: x * 3 if y < 1 else x, 2.0, 0.5),
+    "le": (lambda x, y: x * 3 if y <= 1 else x, 2.0, 0.5),
+    "gt": (lambda x, y: x * 3 if y > 1 else x, 2.0, 0.5),
+    "ge": (lambda x, y: x * 3 if y >= 1 else x, 2.0, 0.5),
+    "eq": (lambda x, y: x * 3 if y == 1 else x, 2.0, 0.5),
+    "ne": (lambda x, y: x * 3 if y != 1 else x, 2.0, 0.5),
+    "extreme_mask (max)": (_max_mask, 2.0, np.array([1.0, 3.0, 2.0])),
+    "extreme_mask (min)": (_min_mask, 2.0, np.array([1.0, 3.0, 2.0])),
+}
+
+
+@pytest.mark.parametrize("row", list(NONDIFF_PROGRAMS))
+def test_a_non_differentiable_row_is_named_without_placeholders(row):
+    from adexplorer.core.primitives import PRIMITIVES
+    f, x, y = NONDIFF_PROGRAMS[row]
+    report = ad.explain_gradient(f, x, y)
+    assert report["y"].status == CONTROL
+    text = str(report)
+    assert "{" not in text and "}" not in text, text
+    symbol = PRIMITIVES[row.split()[0]].symbol
+    assert f"({symbol})" in report["y"].reason
+    assert "{" not in symbol and "}" not in symbol
+
+
+def test_the_programs_above_cover_every_non_differentiable_row():
+    from adexplorer.core.primitives import PRIMITIVES
+    nondiff = {name for name, prim in PRIMITIVES.items() if prim.nondiff and not prim.user}
+    seen = set()
+    for f, x, y in NONDIFF_PROGRAMS.values():
+        seen |= {what for what, _ in ad.trace(f, x, y).nondiff_uses}
+    assert nondiff <= seen, f"add a program for {sorted(nondiff - seen)}"
+
+
+def test_two_values_compared_together_take_a_plural_verb():
+    report = ad.explain_gradient(lambda x, a, b: x * 2 if a < b else x, 1.0, 1.0, 2.0)
+    assert "a and b are compared (<)" in report["a"].reason

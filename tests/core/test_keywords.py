@@ -75,7 +75,7 @@ def _protocol_call(name, what, method, v, kwargs):
     return v.__array_ufunc__(what, method, *inputs, **kwargs)
 
 
-ENTRIES = ([(nd._numpy_name(f), f, None) for f in nd.FUNCTIONS]    # np.linalg.det
+ENTRIES = ([(nd._numpy_name(f), f, None) for f in nd.FUNCTIONS]     # np.fft.fft too
            + _ufunc_calls() + _ufunc_methods()
            + [(f"x.{m}", m, "x.") for m in nd.METHODS])
 
@@ -113,7 +113,7 @@ def _entries_with_parameters():
 # A value that asks for something, for every parameter name an entry may refuse.
 ASKING = {"out": np.zeros(5), "dtype": np.complex128, "casting": "unsafe", "copy": True,
           "order": "F", "subok": False, "where": MASK_V, "signature": "dd->d",
-          "newshape": (5,), "initial": 1.0, "keepdims": True, "axis": 0,
+          "newshape": (5,), "initial": 1.0, "keepdims": True, "axis": 0, "n": 8,
           "rcond": 0.1, "rtol": 0.1, "hermitian": True}
 
 

@@ -102,7 +102,32 @@ CASES = {
     "sqrt": unary("sqrt", 2.0, positive(2, 3)),
     "tanh": unary("tanh", 0.4, arr(2, 3, lo=-2, hi=2)),
     "sigmoid": unary("sigmoid", 0.4, arr(2, 3, lo=-4, hi=4)),
-    "abs": unary("abs", 0.4, -0.7, np.array([-1.5, -0.3, 0.2, 2.0])),
+    "abs": unary("abs", 0.4, -0.7, np.array([-1.5, -0.3, 0.2, 2.0])) + [
+        case(lambda x: row("abs")(x * (1 + 2j) + 0.3j), 0.4, label="abs of a complex value"),
+        case(lambda x: row("abs")(row("exp")(x * 1j) - 0.5 * x), arr(3),
+             label="abs of complex arrays")],
+    # The complex rows on real functions with complex values inside (check_grads compares
+    # them with finite differences at order 2).
+    "real": [
+        case(lambda x: row("real")(x * (1.5 - 2j) + x ** 2 * 1j), 0.7, label="real(z)"),
+        case(lambda x: row("real")(row("exp")(x * (0.5 + 2j))), arr(2, 3), label="real(array)"),
+        case(lambda x: row("real")(x), arr(3), label="real of a real"),
+    ],
+    "imag": [
+        case(lambda x: row("imag")(row("exp")(x * (0.5 + 2j))), 0.3, label="imag(z)"),
+        case(lambda x: row("imag")(x ** 2 * (1 - 1j)), arr(2, 3), label="imag(array)"),
+    ],
+    "conj": [
+        case(lambda x: row("real")(row("conj")(x * (1 + 2j)) * (3 - 1j) * x), 0.6,
+             label="conj(z)"),
+        case(lambda x: row("imag")(row("conj")(row("sin")(x * (1 + 1j)))), arr(3),
+             label="conj(array)"),
+    ],
+    "angle": [
+        case(lambda x: row("angle")(x + 0.5j), 0.7, label="angle(z)"),
+        case(lambda x: row("angle")(row("exp")(x * (0.3 + 1j)) + 2.0), arr(2, 3),
+             label="angle(array)"),
+    ],
     "maximum": binary("maximum", (0.3, -1.2), (-0.3, 1.2),
                       (np.array([-1.0, 0.5, 2.0]), np.array([0.0, -0.5, 3.0])),
                       (np.array([[-1.0], [0.5]]), np.array([0.0, 1.0, -2.0]))),
@@ -115,6 +140,16 @@ CASES = {
         case(lambda x, y: row("where")(np.array([[True], [False]]), x, y), arr(2, 3), 0.4,
              label="where with a broadcast condition and a scalar branch"),
         case(lambda x, y: row("where")(False, x, y), 0.3, -0.2, label="scalar where"),
+    ],
+    "fft": [
+        case(lambda x: row("abs")(row("fft")(x)), arr(6), label="|fft(x)|"),
+        case(lambda x: row("real")(row("fft")(x * (1 + 1j), axis=0, norm="ortho")), arr(4, 3),
+             label="fft along axis 0, ortho"),
+    ],
+    "ifft": [
+        case(lambda x: row("abs")(row("ifft")(x)), arr(6), label="|ifft(x)|"),
+        case(lambda x: row("imag")(row("ifft")(x * 1j + x ** 2, norm="forward")), arr(2, 5),
+             label="ifft, forward norm"),
     ],
     "sum": reduction("sum", arr(2, 3, 4)),
     "mean": reduction("mean", arr(2, 3, 4)),
@@ -251,3 +286,10 @@ def test_integer_powers_at_zero_on_arrays(n):
     with np.errstate(all="ignore"):
         third = ad.D(ad.D(ad.D(lambda x: x ** float(n))))(np.zeros(2))
     np.testing.assert_array_equal(third, np.full(2, 6.0 if n == 3 else 0.0))
+
+
+@pytest.mark.parametrize("name", sorted(PRIMITIVES))
+def test_every_row_has_a_symbol_without_placeholders(name):
+    """``symbol`` is what sentences about a row use ("y goes through (sign)")."""
+    symbol = PRIMITIVES[name].symbol
+    assert symbol and "{" not in symbol and "}" not in symbol and "(" not in symbol

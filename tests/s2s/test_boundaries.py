@@ -203,3 +203,26 @@ def test_a_bool_output_has_no_gradient_and_a_complex_one_is_refused_like_the_tap
         ad.source_grad(square)(1 + 2j)
     with pytest.raises(ad.NotScalarOutput, match="real output"):
         ad.gradient(square, 1 + 2j)
+
+
+def abs_of_a_complex_multiple(x):
+    return abs(x * (1 + 2j))
+
+
+def real_part_of_a_square(z):
+    return np.real(z * z)
+
+
+def angle_times_x(x):
+    return np.angle(x + 1j) * x
+
+
+@pytest.mark.parametrize("f, args", [(abs_of_a_complex_multiple, (2.0,)),
+                                     (real_part_of_a_square, (1 + 1j,)),
+                                     (angle_times_x, (2.0,))])
+def test_complex_numbers_are_refused_never_differentiated_wrong(f, args):
+    """The generated code has the real rules only (no real-part projection, abs as
+    sign): complex numbers in it are refused; the tape differentiates them."""
+    with pytest.raises(ad.NoDerivativeRule, match="source_grad with complex numbers"):
+        ad.source_grad(f)(*args)
+    assert all(g is not None for g in ad.gradient(f, *args))

@@ -180,3 +180,125 @@ def test_a_closure_variable_is_read_when_the_gradient_is_called():
     assert g(1.0) == (2.0,)
     set_k(5.0)
     assert g(1.0) == (5.0,) == ad.gradient(scaled, 1.0)
+
+
+# -- partials, lambdas, callable objects, keyword arguments ----------------------------
+import math                                       # noqa: E402
+
+import numpy as np                                # noqa: E402
+
+from adexplorer.s2s import SourceUnavailable      # noqa: E402
+
+
+def weighted(x, y, w=1.0):                        # w x^2 y
+    return w * x * x * y
+
+
+def test_a_partial_holds_its_arguments_constant():
+    by_keyword = functools.partial(weighted, y=2.0)           # d/dx = 2 w x y = 6 at 1.5
+    assert ad.source_grad(by_keyword)(1.5) == (pytest.approx(6.0, rel=1e-15),)
+    assert_same_gradient(ad.source_grad(by_keyword)(1.5), ad.gradient(by_keyword, 1.5))
+    by_position = functools.partial(weighted, 1.5)            # d/dy = w x^2 = 2.25
+    assert ad.source_grad(by_position)(2.0) == (2.25,)
+    assert_same_gradient(ad.source_grad(by_position)(2.0), ad.gradient(by_position, 2.0))
+    both = functools.partial(weighted, w=3.0)                  # (2 w x y, w x^2)
+    assert ad.source_grad(both)(1.5, 2.0) == (18.0, 6.75)
+    assert "partial(weighted, w=3.0)" in repr(ad.source_grad(both))
+
+
+def test_a_partial_of_a_partial_and_a_keyword_given_again():
+    inner = functools.partial(weighted, w=3.0)
+    outer = functools.partial(inner, y=2.0)
+    assert ad.source_grad(outer)(1.5) == (18.0,)               # 2 * 3 * 1.5 * 2
+    assert ad.source_grad(outer)(1.5, w=1.0) == (6.0,)         # the call's keyword wins
+
+
+def test_a_partial_naming_no_parameter_is_refused():
+    with pytest.raises(TypeError, match="weighted.*no parameter 'z'.*x, y, w"):
+        ad.source_grad(functools.partial(weighted, z=1.0))
+
+
+def test_keyword_arguments_pass_through_held_constant():
+    g = ad.source_grad(weighted)
+    assert g(1.5, 2.0, w=3.0) == (18.0, 6.75)
+    assert g(1.5, y=2.0) == (6.0,)                    # one entry per positional argument
+    assert g(1.5, y=2.0, w=3.0) == (18.0,)
+    assert_same_gradient(g(1.5, y=2.0), ad.gradient(lambda x: weighted(x, y=2.0), 1.5))
+    m = Model()
+    assert ad.source_grad(m.scaled)(2.0, k=3.0) == (12.0,)    # 2 k x
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda g: g(1.5, q=2.0), "weighted.*no parameter 'q'"),
+    (lambda g: g(1.5, x=2.0), "two values for 'x'"),
+    (lambda g: g(w=2.0), "missing argument 'x'"),
+    (lambda g: g(1.0, 2.0, 3.0, w=1.0), "two values for 'w'"),
+    (lambda g: g(1.0, 2.0, 3.0, 4.0, y=1.0), "takes 3 arguments"),
+], ids=["unknown", "twice", "missing", "twice by position", "too many"])
+def test_wrong_keyword_arguments_are_named(call, message):
+    with pytest.raises(TypeError, match=message):
+        call(ad.source_grad(weighted))
+
+
+cube = lambda x: x * x * x                        # noqa: E731
+double, triple = lambda x: 2.0 * x, lambda x: 3.0 * x        # noqa: E731
+stretched = (lambda x,
+             k=2.0: k * math.pi * x * x)          # noqa: E731
+
+
+def test_lambdas_are_lowered_from_their_own_expression():
+    assert ad.source_grad(cube)(2.0) == (12.0,)
+    assert "def grad_cube(x):" in ad.source_grad(cube).source
+    # two lambdas on one line: each is found by the columns its code comes from
+    assert ad.source_grad(double)(5.0) == (2.0,)
+    assert ad.source_grad(triple)(5.0) == (3.0,)
+    # over two lines, with a default and a global; and its keyword passed through
+    assert ad.source_grad(stretched)(1.5) == (pytest.approx(2 * 2.0 * math.pi * 1.5),)
+    assert ad.source_grad(stretched)(1.5, k=1.0) == (pytest.approx(2 * math.pi * 1.5),)
+    inline = ad.source_grad(lambda x, y: x * y + y)
+    assert inline(2.0, 3.0) == (3.0, 3.0)
+    assert "def grad_lambda_(x, y):" in inline.source
+
+
+def test_a_lambda_without_source_says_so():
+    namespace = {}
+    exec("made = lambda x: x * 2", namespace)
+    with pytest.raises(SourceUnavailable, match="source of this lambda"):
+        ad.source_grad(namespace["made"])
+
+
+class Square:
+    def __call__(self, x, k=1.0):
+        return k * x * x
+
+
+class Scaled:
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, x):
+        return self.k * x * x
+
+
+def test_a_callable_object_is_differentiated_through_its_call_method():
+    sq = Square()
+    assert ad.source_grad(sq)(3.0) == (6.0,) == ad.gradient(sq, 3.0)
+    assert ad.source_grad(sq)(3.0, k=2.0) == (12.0,)
+    assert "Square object" in repr(ad.source_grad(sq))
+    assert ad.source_grad(functools.partial(sq, k=0.5))(3.0) == (3.0,)
+
+
+def test_a_callable_object_that_cannot_be_lowered_is_named():
+    with pytest.raises(UnsupportedSyntax, match=r"^Scaled object: .*self\.k"):
+        ad.source_grad(Scaled(2.0))
+
+
+@pytest.mark.parametrize("f, named", [
+    (math.sin, "math.sin"), (np.sin, "NumPy ufunc np.sin"), (np.sum, "np.sum"),
+    (ad.sin, "ad.sin"), (len, "builtin function len"), (print, "builtin function print"),
+    (Square, "the class Square"), (3.0, "float"),
+], ids=["math.sin", "np.sin", "np.sum", "ad.sin", "len", "print", "class", "number"])
+def test_what_has_no_python_source_is_refused_by_name(f, named):
+    with pytest.raises(SourceUnavailable, match="got .*" + named.replace(".", r"\.")) as info:
+        ad.source_grad(f)
+    assert "AttributeError" not in str(info.value)
