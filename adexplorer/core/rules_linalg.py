@@ -1,15 +1,18 @@
 """Linear algebra (``np.linalg``) on AD values: the norms, and the NumPy entries.
 
-``np.linalg.inv, det, slogdet, solve, pinv, lstsq, matrix_power, multi_dot`` reach the rows of
-``rules_matrix.py``; ``cholesky, eigh, eigvalsh, qr, svd, svdvals`` those of
+``np.linalg.inv, det, slogdet, solve, pinv, lstsq, matrix_power, multi_dot`` reach the
+rows of ``rules_matrix.py``; ``cholesky, eigh, eigvalsh, qr, svd, svdvals`` those of
 ``rules_decompositions.py``; ``norm``, ``vector_norm`` and ``matrix_norm`` the norm rows
-here. Each entry has NumPy's parameters and returns NumPy's named results
-(``slogdet(A).logabsdet``, ``eigh(A).eigenvectors``). Refused by name, with what to use
-instead: ``eig`` and ``eigvals`` (non-symmetric eigenproblems), ``cond``,
-complex matrices, and the options without a derivative (``svd(full_matrices=True)`` of a
-non-square matrix, ``qr(mode="raw")``, ``pinv(rcond=...)``). NumPy 2's array-API
-functions (``matrix_transpose``, ``outer``, ``vecdot``, ``matmul``, ``diagonal``,
-``trace``) are written with rows.
+here. NumPy 2's array-API functions (``matrix_transpose``, ``outer``, ``vecdot``,
+``matmul``, ``diagonal``, ``trace``) are written with rows. Each entry has NumPy's
+parameters and returns NumPy's named results (``slogdet(A).logabsdet``,
+``eigh(A).eigenvectors``).
+
+Refused by name, with what to use instead: ``eig`` and ``eigvals`` (non-symmetric
+eigenproblems), ``cond``, the options without a derivative (``svd(full_matrices=True)``
+of a non-square matrix, ``qr(mode="raw")``, ``pinv(rcond=...)``), and complex matrices
+where a function is not holomorphic (``inv``, ``det``, ``solve``, ``matrix_power`` and
+``multi_dot`` take them, with autograd's convention).
 """
 
 from __future__ import annotations
@@ -400,8 +403,9 @@ def _refused(name, hint):
 
 
 def _real_only(func, entry):
-    """``entry`` for real matrices only: the rules transpose where a complex matrix needs
-    the conjugate transpose, so a complex input is refused rather than answered wrong."""
+    """``entry`` for real matrices only: its rules transpose where a complex matrix needs
+    the conjugate transpose (it is not holomorphic), so a complex input is refused rather
+    than answered wrong."""
     name = f"np.linalg.{func.__name__}"
 
     @functools.wraps(entry)
@@ -432,10 +436,15 @@ for _name, _entry in (("matrix_norm", _matrix_norm), ("vector_norm", _vector_nor
     if hasattr(np.linalg, _name):                # NumPy 2
         _ENTRIES[getattr(np.linalg, _name)] = _entry
 
+# Holomorphic (or linear) in their matrices: their rules hold for complex matrices as
+# written, with autograd's convention (transposes, not conjugate transposes).
+_HOLOMORPHIC = {_inv, _det, _solve, _matrix_power, _multi_dot, _matrix_transpose, _outer,
+                _matmul, _diagonal, _trace}
+
 # What this family adds to the NumPy dispatch (numpy_dispatch.py merges them):
 UFUNCS: dict = {}       # np.<ufunc> -> row
 FUNCTIONS: dict = {     # np.<function> -> entry (its honoured keywords marked with @honours)
-    **{f: _real_only(f, e) for f, e in _ENTRIES.items()},
+    **{f: e if e in _HOLOMORPHIC else _real_only(f, e) for f, e in _ENTRIES.items()},
     np.linalg.matrix_rank: _matrix_rank,
     np.linalg.eig: _refused("np.linalg.eig", _NOT_SYMMETRIC + "np.linalg.eigh"),
     np.linalg.eigvals: _refused("np.linalg.eigvals", _NOT_SYMMETRIC + "np.linalg.eigvalsh"),

@@ -275,12 +275,33 @@ def test_options_without_a_derivative_are_refused_with_what_to_use():
         ad.gradient(lambda A: np.sum(np.linalg.qr(A)[1]), M34)
 
 
-def test_complex_matrices_are_refused_the_same_in_both_modes():
+def test_complex_matrices_are_refused_the_same_in_both_modes_where_not_holomorphic():
     Z = A3 + 0.5j * B3
-    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.inv of a complex matrix"):
-        ad.gradient(lambda A: np.abs(np.sum(np.linalg.inv(A))), Z)
-    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.solve of a complex matrix"):
-        ad.jvp(lambda b: np.linalg.solve(Z, b), (V3,), (V3,))
+    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.norm of a complex matrix"):
+        ad.gradient(lambda A: np.linalg.norm(A), Z)
+    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.eigh of a complex matrix"):
+        ad.jvp(lambda A: np.linalg.eigh(A)[0], (Z,), (B3,))
+    with pytest.raises(NoDerivativeRule, match=r"np\.linalg\.slogdet of a complex matrix"):
+        ad.gradient(lambda b: np.linalg.slogdet(Z * b[0])[1], V3)
+
+
+def test_holomorphic_functions_of_complex_matrices_follow_autograd():
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+    Z = A3 + 0.5j * B3
+    w = V3 - 0.3j
+
+    def ours(A, b):
+        return (np.abs(np.linalg.det(A)) ** 2 + np.sum(np.abs(np.linalg.inv(A)) ** 2)
+                + np.abs(np.sum(np.linalg.solve(A, b) * np.linalg.matrix_power(A, 2)[0])))
+
+    def theirs(A, b):
+        return (anp.abs(anp.linalg.det(A)) ** 2 + anp.sum(anp.abs(anp.linalg.inv(A)) ** 2)
+                + anp.abs(anp.sum(anp.linalg.solve(A, b) * anp.dot(A, A)[0])))
+    g = ad.gradient(ours, Z, w)
+    for i in range(2):
+        np.testing.assert_allclose(g[i], autograd.grad(theirs, i)(Z, w), rtol=1e-10)
+    check_grads(ours, Z, w, order=2)
 
 
 def test_pinv_of_a_rank_deficient_matrix_and_small_p_norms_at_zero_are_refused():
