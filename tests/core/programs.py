@@ -72,4 +72,4 @@ IDX = np.array([0, 2, 2, 1])
 
 
 # The zoo registers itself on import (at the end: it uses the names above).
-from . import zoo_numpy, zoo_python  # noqa: F401
+from . import zoo_linalg, zoo_numpy, zoo_python  # noqa: F401

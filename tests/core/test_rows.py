@@ -16,6 +16,7 @@ from adexplorer.core import PRIMITIVES
 import adexplorer as ad
 from adexplorer.testing import check_grads
 
+
 rng = np.random.default_rng(20240601)
 
 

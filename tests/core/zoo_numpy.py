@@ -401,15 +401,15 @@ def np_cumsum(x): return np.sum(np.cumsum(x) ** 2)
 def np_einsum(A, B): return np.sum(np.einsum("ij,jk->ik", A, B) ** 2)
 
 
-@program(V4, cat="numpy-coverage", may_refuse='np.linalg.norm')
+@program(V4, cat="numpy-coverage")
 def np_linalg_norm(x): return np.linalg.norm(x)
 
 
-@program(M33 + 3 * np.eye(3), cat="numpy-coverage", may_refuse='np.linalg.inv')
+@program(M33 + 3 * np.eye(3), cat="numpy-coverage")
 def np_linalg_inv(A): return np.sum(np.linalg.inv(A))
 
 
-@program(M33 + 3 * np.eye(3), cat="numpy-coverage", may_refuse='np.linalg.det')
+@program(M33 + 3 * np.eye(3), cat="numpy-coverage")
 def np_linalg_det(A): return np.linalg.det(A)
 
 
