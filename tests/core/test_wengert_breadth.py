@@ -31,7 +31,7 @@ def test_the_list_reads_like_the_math():
 
 
 def test_the_adjoint_list_solves_with_the_transpose():
-    text = ad.trace(ridge_spread, A, X, b).adjoint_wengert()
+    text = str(ad.trace(ridge_spread, A, X, b).adjoint_wengert())
     assert "solve(transpose(y2)" in text                    # b̄ = (A + S)⁻ᵀ ȳ3
     assert "X̄ = einsum('ik,kj->ij', ȳ1, X)" in text
     assert "X̄ += einsum('ik,ij->kj', ȳ1, X)" in text        # X appears twice: +=
