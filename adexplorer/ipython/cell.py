@@ -41,6 +41,8 @@ def math_names() -> dict:
     table = {name: getattr(ad, name) for name in (
         "sin", "cos", "tan", "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sigmoid",
         "maximum", "minimum", "where", "dot", "matmul")}
+    from ..core.rules_elementwise import PUBLIC as elementwise
+    table.update({name: getattr(ad, name) for name in elementwise if name != "round"})
     table.update(np=np, ad=ad, pi=np.pi)
     return table
 
