@@ -348,3 +348,17 @@ PUBLIC = ("sinh", "cosh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "a
           "log2", "log10", "exp2", "cbrt", "deg2rad", "rad2deg", "sinc", "arctan2", "hypot",
           "logaddexp", "logaddexp2", "fmax", "fmin", "ldexp", "floor", "ceil", "rint",
           "trunc", "fix", "round", "nan_to_num")
+
+# ``math`` functions that are these rows in source_grad's reading of a user's code.
+MATH_ROWS = {
+    math.sinh: sinh, math.cosh: cosh, math.asin: arcsin, math.acos: arccos,
+    math.atan: arctan, math.asinh: arcsinh, math.acosh: arccosh, math.atanh: arctanh,
+    math.log2: log2, math.log10: log10, math.radians: deg2rad, math.degrees: rad2deg,
+    math.atan2: arctan2, math.hypot: hypot, math.ldexp: ldexp,
+}
+
+# Rows that map numbers to numbers (source_grad's scalar form needs no broadcasting).
+SCALAR_ROWS = frozenset((sinh, cosh, arcsin, arccos, arctan, arcsinh, arccosh, arctanh,
+                         log2, log10, exp2, cbrt, deg2rad, rad2deg, sinc, arctan2, hypot,
+                         logaddexp, logaddexp2, fmax, fmin, ldexp, floor, ceil, rint, trunc,
+                         fix, round, nan_to_num, isnan, isfinite))
