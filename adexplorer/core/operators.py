@@ -176,6 +176,7 @@ class Operators(ADValue):
     def squeeze(self, *args, **kwargs): return _method("squeeze", self, args, kwargs)
     def clip(self, *args, **kwargs): return _method("clip", self, args, kwargs)
     def swapaxes(self, *args, **kwargs): return _method("swapaxes", self, args, kwargs)
+    def round(self, *args, **kwargs): return _method("round", self, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
         """NumPy asks for a plain array (``np.array([x, y])``, ``np.asarray(x)``). An AD

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from .errors import InPlaceOutput
 from .keywords import honours
 from .primitives import defprim, strip
 from .rules import (_elementwise, broadcast_like, cos, equal, exp, log, sqrt, unbroadcast,
@@ -254,11 +255,14 @@ fmin = defprim(
          lambda g, ans, a, b: unbroadcast(g * ((b < a) + 0.5 * (a == b) + isnan(a)), b)),
 )
 
-# ldexp(x, e) = x * 2**e for integer e: e is not differentiable.
+# ldexp(x, e) = x * 2**e. NumPy takes integer exponents only; as for ``a ** b`` with an
+# int ``b``, the derivative in e is that of the smooth x * 2**e.
 ldexp = defprim(
     "ldexp", _binary(math.ldexp, np.ldexp),
-    jvp=(lambda t, ans, x, e: broadcast_like(t * 2.0 ** e, ans), None),
-    vjp=(lambda g, ans, x, e: unbroadcast(g * 2.0 ** e, x), None),
+    jvp=(lambda t, ans, x, e: broadcast_like(t * 2.0 ** e, ans),
+         lambda t, ans, x, e: broadcast_like(t * ans * LN2, ans)),
+    vjp=(lambda g, ans, x, e: unbroadcast(g * 2.0 ** e, x),
+         lambda g, ans, x, e: unbroadcast(g * ans * LN2, e)),
 )
 
 # ---------------------------------------------------------------------------
@@ -314,8 +318,11 @@ def _round(a, decimals=0, out=None):
     return round(a, decimals=_integer("np.round", "decimals", decimals))
 
 
-@honours("nan", "posinf", "neginf")
+@honours("copy", "nan", "posinf", "neginf")
 def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    if not copy:
+        raise InPlaceOutput("np.nan_to_num(..., copy=False) writes in place and cannot be "
+                            "differentiated; drop copy= and use the returned value")
     return nan_to_num(x, nan=float(nan),
                       posinf=None if posinf is None else float(posinf),
                       neginf=None if neginf is None else float(neginf))

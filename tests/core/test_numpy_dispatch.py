@@ -103,7 +103,7 @@ def test_numpy_in_forward_mode():
 
 @pytest.mark.parametrize("call, name", [
     (lambda x: np.cumsum(x), "np.cumsum"),
-    (lambda x: np.arctan(x), "np.arctan"),
+    (lambda x: np.spacing(x), "np.spacing"),
     (lambda x: np.linalg.det(x.reshape(2, 2)), "np.linalg.det"),
     (lambda x: np.sort(x), "np.sort"),
 ])
