@@ -405,3 +405,21 @@ def test_every_public_name_is_the_row_and_known_to_cells():
         if name != "round":                 # a cell's round() stays Python's
             assert names[name] is getattr(ad, name)
     assert "round" not in names
+
+
+def test_outer_products_of_the_binary_rows():
+    x, y = np.array([0.3, 1.2]), np.array([0.5, -0.4, 2.0])
+    for ufunc, oracle in ((np.hypot, anp.hypot), (np.arctan2, anp.arctan2),
+                          (np.logaddexp, anp.logaddexp)):
+        ours = ad.gradient(lambda x, y: np.sum(ufunc.outer(x, y) ** 2), x, y)
+        theirs = autograd.grad(lambda x, y: anp.sum(oracle(x[:, None], y[None, :]) ** 2),
+                               (0, 1))(x, y)
+        for a, b in zip(ours, theirs):
+            assert_close(a, b)
+
+
+def test_math_functions_on_ad_values_suggest_the_numpy_names():
+    from adexplorer.core.errors import LostDerivative
+    with pytest.raises(LostDerivative, match=r"ad\.arcsinh \(or np\.arcsinh\), "
+                                             r"ad\.arctan2 \(or np\.arctan2\)"):
+        ad.gradient(lambda x: math.asinh(x) + math.atan2(x, 1.0), 0.5)
