@@ -16,9 +16,8 @@ import numpy as np
 
 from .errors import InPlaceOutput
 from .keywords import honours
-from .primitives import defprim, strip
-from .rules import (_elementwise, broadcast_like, cos, equal, exp, log, sqrt, unbroadcast,
-                    where)
+from .primitives import defprim, numpy_semantics, strip
+from .rules import _elementwise, broadcast_like, cos, equal, exp, sqrt, unbroadcast, where
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 PI = math.pi
@@ -41,8 +40,6 @@ def _numpy_only(np_fn, name=None):
 def _binary(math_fn, np_fn):
     """``math_fn`` on two Python numbers (its domain errors raise, as in Python), else
     ``np_fn``. Without a ``math`` twin, Python numbers get ``np_fn``'s value as a float."""
-    from .primitives import numpy_semantics
-
     def impl(a, b):
         if (type(a) is float or type(a) is int) and (type(b) is float or type(b) is int):
             if math_fn is not None:
@@ -239,20 +236,40 @@ logaddexp2 = defprim(
 # fmax/fmin: as maximum/minimum (half each on ties), but a nan loses to a number, so the
 # derivative goes to the number.
 
+
+def _share(wins, a, b):
+    """How much of the derivative goes to ``a``: where it ``wins`` over ``b``, half on a
+    tie, and all of it where ``b`` is nan (the term is left out for a constant ``b``
+    without nans)."""
+    share = wins + 0.5 * (a == b)
+    v = strip(b)
+    if v is not None and not np.any(np.isnan(v)):
+        return share
+    return share + isnan(b)
+
+
+def _fmax_share(a, b):
+    return _share(a > b, a, b)
+
+
+def _fmin_share(a, b):
+    return _share(a < b, a, b)
+
+
 fmax = defprim(
     "fmax", _binary(None, np.fmax),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * ((a > b) + 0.5 * (a == b) + isnan(b)), ans),
-         lambda t, ans, a, b: broadcast_like(t * ((b > a) + 0.5 * (a == b) + isnan(a)), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * ((a > b) + 0.5 * (a == b) + isnan(b)), a),
-         lambda g, ans, a, b: unbroadcast(g * ((b > a) + 0.5 * (a == b) + isnan(a)), b)),
+    jvp=(lambda t, ans, a, b: broadcast_like(t * _fmax_share(a, b), ans),
+         lambda t, ans, a, b: broadcast_like(t * _fmax_share(b, a), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * _fmax_share(a, b), a),
+         lambda g, ans, a, b: unbroadcast(g * _fmax_share(b, a), b)),
 )
 
 fmin = defprim(
     "fmin", _binary(None, np.fmin),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * ((a < b) + 0.5 * (a == b) + isnan(b)), ans),
-         lambda t, ans, a, b: broadcast_like(t * ((b < a) + 0.5 * (a == b) + isnan(a)), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * ((a < b) + 0.5 * (a == b) + isnan(b)), a),
-         lambda g, ans, a, b: unbroadcast(g * ((b < a) + 0.5 * (a == b) + isnan(a)), b)),
+    jvp=(lambda t, ans, a, b: broadcast_like(t * _fmin_share(a, b), ans),
+         lambda t, ans, a, b: broadcast_like(t * _fmin_share(b, a), ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * _fmin_share(a, b), a),
+         lambda g, ans, a, b: unbroadcast(g * _fmin_share(b, a), b)),
 )
 
 # ldexp(x, e) = x * 2**e. NumPy takes integer exponents only; as for ``a ** b`` with an
@@ -286,7 +303,7 @@ rint = _step("rint", np.rint)
 trunc = _step("trunc", np.trunc)
 fix = _step("fix", np.fix)
 
-round = defprim(  # noqa: A001  (ad.round, as np.round)
+round = defprim(
     "round", _round_impl,
     jvp=lambda t, ans, x, decimals=0: _flat(t),
     vjp=lambda g, ans, x, decimals=0: _flat(g),
