@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .errors import InPlaceOutput
+from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import honours
 from .primitives import defprim, numpy_semantics, strip
 from .rules import _elementwise, broadcast_like, cos, equal, exp, sqrt, unbroadcast, where
@@ -249,11 +249,20 @@ def _share(wins, a, b):
 
 
 def _fmax_share(a, b):
+    _real_only("fmax", a, b)
     return _share(a > b, a, b)
 
 
 def _fmin_share(a, b):
+    _real_only("fmin", a, b)
     return _share(a < b, a, b)
+
+
+def _real_only(name, *args):
+    """fmax/fmin pick by order, and complex numbers have none."""
+    if any(np.iscomplexobj(strip(a)) for a in args):
+        raise NoDerivativeRule(f"'{name}' of complex numbers",
+                               "complex numbers have no order: compare abs(z) or np.real(z)")
 
 
 fmax = defprim(

@@ -431,3 +431,9 @@ def test_fmax_derivative_list_reads_like_maximum_with_nans():
         "dv2 = (x < y) + 0.5 * (x == y) + isnan(y)\n"
         "dv3 = v2 * dv1 + v1 * dv2"
     )
+
+
+@pytest.mark.parametrize("f", [np.fmax, np.fmin])
+def test_fmax_and_fmin_of_complex_numbers_are_refused_by_name(f):
+    with pytest.raises(NoDerivativeRule, match=f"'{f.__name__}' of complex numbers"):
+        ad.gradient(lambda z: np.abs(f(z, 0.5)) ** 2, 0.3 + 0.4j)
