@@ -382,8 +382,10 @@ PUBLIC = ("sinh", "cosh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "a
           "logaddexp", "logaddexp2", "fmax", "fmin", "ldexp", "floor", "ceil", "rint",
           "trunc", "fix", "round", "nan_to_num")
 
-# ``math`` functions that are these rows in source_grad's reading of a user's code.
-MATH_ROWS = {
+# Functions that are these rows in source_grad's reading of a user's code: their ``math``
+# twins, and the NumPy functions of one argument that are not ufuncs.
+SOURCE_ROWS = {
+    np.sinc: sinc, np.fix: fix,
     math.sinh: sinh, math.cosh: cosh, math.asin: arcsin, math.acos: arccos,
     math.atan: arctan, math.asinh: arcsinh, math.acosh: arccosh, math.atanh: arctanh,
     math.log2: log2, math.log10: log10, math.radians: deg2rad, math.degrees: rad2deg,

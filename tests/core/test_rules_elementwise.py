@@ -241,7 +241,20 @@ def loop_break(x):
     return y * np.sinc(x)
 
 
+def loop_sinc_through_zero(x):
+    s = 0.0
+    for i in range(3):                 # i = 0: sinc at exactly 0, where its slope is 0
+        s = s + np.sinc(x * i) + ad.round(x, decimals=1) * x + np.fix(x) * x
+    return s
+
+
+def summed_sinc_through_zero(x):
+    return np.sum(loop_sinc_through_zero(x))
+
+
 SOURCE_PROGRAMS = [
+    (loop_sinc_through_zero, (0.77,)),
+    (summed_sinc_through_zero, (np.array([0.0, 0.4, -1.3]),)),
     (loop_hyperbolic, (0.7, 4)),
     (loop_angles, (0.9,)),
     (loop_angles, (np.array([0.2, -0.4, 1.1]),)),
@@ -270,6 +283,9 @@ def test_source_grad_writes_the_rules_in_the_adjoint_code():
     assert "arcsinh(y2)" in source
     assert "/ sqrt(y2 ** 2 + 1)" in source          # arcsinh's rule, as the math
     assert "* x / y6" in source                       # hypot's rule
+    # sinc's slope decides on the value (its Taylor term at 0): a call, not the formula
+    source = ad.source_grad(loop_sinc_through_zero).source
+    assert "sinc(y" in source and "* sinc_slope(y" in source and "tape(" not in source
 
 
 # ---------------------------------------------------------------------------
