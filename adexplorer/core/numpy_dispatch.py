@@ -395,6 +395,9 @@ for _family in (rules_elementwise, rules_reductions, rules_shapes, rules_linalg)
     UFUNCS.update(_family.UFUNCS)
     FUNCTIONS.update(_family.FUNCTIONS)
     METHODS.update(_family.METHODS)
+# ... and the binary ufuncs among them their outer products (np.hypot.outer).
+UFUNC_METHODS["outer"].update({u: _outer(u) for u in UFUNCS
+                               if u.nin == 2 and u.signature is None})
 
 
 def dispatched(func) -> bool:

@@ -8,7 +8,8 @@ here runs the rule with each helper replaced by one that prints a call to it
 (``power_factor(x, k)``) when the decision depends on a symbol, and runs the helper
 itself when it does not (a constant exponent still prints ``3 * x ** 2``). The
 namespace binds the helper under that name, so generated code computes what the table
-computes, at the boundary too.
+computes, at the boundary too. The sinc rule's slope (``_sinc_slope``: its Taylor term at
+0, where the formula would divide by zero) is kept as a call the same way.
 
 ``numpy_rules(source, ...)`` rewrites generated code so that its reverse passes (the
 rules) follow NumPy at a domain boundary, as ``ad.gradient``'s rules do: ``/``, ``//``,
@@ -23,6 +24,7 @@ import ast
 import types
 
 from ..core import rules as R
+from ..core import rules_elementwise
 from ..core.names import literal
 from ..core.primitives import ATOM
 from ..core.symbolic import Sym
@@ -31,6 +33,7 @@ from ..core.symbolic import Sym
 HELPERS = {
     "_power_factor": ("power_factor", R._power_factor, (1,)),
     "_log_nonzero": ("log_nonzero", R._log_nonzero, (0,)),
+    "_sinc_slope": ("sinc_slope", rules_elementwise._sinc_slope, (0,)),
 }
 
 
