@@ -43,7 +43,9 @@ def math_names() -> dict:
         "maximum", "minimum", "where", "dot", "matmul", "real", "imag", "conj", "angle",
         "logsumexp")}
     from ..core.rules_elementwise import PUBLIC as elementwise
-    table.update({name: getattr(ad, name) for name in elementwise if name != "round"})
+    from ..core.rules_special import PUBLIC as special
+    table.update({name: getattr(ad, name) for name in elementwise + special
+                  if name != "round"})
     table.update(np=np, ad=ad, pi=np.pi)
     return table
 
