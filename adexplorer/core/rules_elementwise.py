@@ -17,7 +17,8 @@ import numpy as np
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import honours
 from .primitives import defprim, numpy_semantics, strip
-from .rules import _elementwise, broadcast_like, cos, equal, exp, sqrt, unbroadcast, where
+from .rules import (_elementwise, broadcast_like, cos, equal, exp, real, sqrt, unbroadcast,
+                    where)
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 PI = math.pi
@@ -344,6 +345,18 @@ def _round(a, decimals=0, out=None):
     return round(a, decimals=_integer("np.round", "decimals", decimals))
 
 
+@honours("tol")
+def _real_if_close(a, tol=100):
+    """``np.real_if_close``: the real part when every imaginary part is within ``tol``
+    machine epsilons of zero (decided on the values, as NumPy does), else ``a`` itself."""
+    v = np.asarray(strip(a))
+    if v.dtype.kind != "c":
+        return a
+    eps = np.finfo(v.dtype).eps
+    limit = tol * eps if tol > 1 else tol
+    return real(a) if np.all(np.abs(v.imag) < limit) else a
+
+
 @honours("copy", "nan", "posinf", "neginf")
 def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     if not copy:
@@ -372,7 +385,7 @@ UFUNCS: dict = {
 }
 FUNCTIONS: dict = {
     np.sinc: _sinc, np.fix: _fix, np.round: _round, np.around: _round,
-    np.nan_to_num: _nan_to_num,
+    np.nan_to_num: _nan_to_num, np.real_if_close: _real_if_close,
 }
 METHODS: dict = {"round": _round}
 
