@@ -12,6 +12,8 @@ import autograd.numpy as anp  # noqa: E402
 
 import adexplorer as ad  # noqa: E402
 
+from .oracle_tools import assert_close
+
 rng = np.random.default_rng(12345)
 Case = namedtuple("Case", "ours theirs args")
 
@@ -232,13 +234,6 @@ def _newton(a):
 
 def test_the_zoo_is_large_enough():
     assert len(ZOO) >= 30
-
-
-def assert_close(ours, theirs, what):
-    ours, theirs = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
-    assert ours.shape == theirs.shape, f"{what}: shape {ours.shape} != {theirs.shape}"
-    scale = np.max(np.abs(theirs)) if theirs.size else 0.0
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9 * scale, err_msg=what)
 
 
 @pytest.mark.parametrize("case", ZOO.values(), ids=ZOO.keys())

@@ -14,6 +14,8 @@ import autograd.numpy as anp  # noqa: E402
 
 import adexplorer as ad  # noqa: E402
 
+from .oracle_tools import assert_close
+
 rng = np.random.default_rng(4242)
 Case = namedtuple("Case", "ours theirs args")
 
@@ -216,13 +218,6 @@ ARRAY_ZOO = {
 
 def test_the_zoo_is_large_enough():
     assert len(ZOO) + len(ARRAY_ZOO) >= 25 and len(ZOO) >= 25
-
-
-def assert_close(ours, theirs, what):
-    ours, theirs = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
-    assert ours.shape == theirs.shape, f"{what}: shape {ours.shape} != {theirs.shape}"
-    scale = np.max(np.abs(theirs)) if theirs.size else 0.0
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9 * scale, err_msg=what)
 
 
 def directions(args):

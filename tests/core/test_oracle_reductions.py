@@ -17,6 +17,8 @@ from autograd.scipy.special import logsumexp as their_logsumexp
 
 import adexplorer as ad
 
+from .oracle_tools import assert_close
+
 rng = np.random.default_rng(20261206)
 Case = namedtuple("Case", "ours theirs args")
 
@@ -165,13 +167,6 @@ ZOO = {
 
 def test_the_zoo_is_large_enough():
     assert len(ZOO) >= 30
-
-
-def assert_close(ours, theirs, what):
-    ours, theirs = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
-    assert ours.shape == theirs.shape, f"{what}: shape {ours.shape} != {theirs.shape}"
-    scale = np.max(np.abs(theirs)) if theirs.size else 0.0
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9 * scale, err_msg=what)
 
 
 def random_like(value):
