@@ -26,10 +26,19 @@ _OPERANDS = (int, float, complex, np.ndarray, np.generic, ADValue)
 def operate(row, a, b):
     """A binary operator on an AD value. ``NotImplemented`` unless both sides are numbers,
     arrays or AD values, so Python does what it would do without AD: ``[x] * n`` repeats
-    the list (``n`` only counts), ``x == "a"`` is False."""
+    the list (``n`` only counts), ``x == "a"`` is False. A list or tuple meeting an AD
+    *array* is an array, as NumPy makes it (``x * [1.0, 2.0]``)."""
     if isinstance(a, _OPERANDS) and isinstance(b, _OPERANDS):
         return bind(row, a, b)
+    if type(a) in (list, tuple) and _holds_array(b):
+        return bind(row, arrays.lift(np.asarray(a)), b)
+    if type(b) in (list, tuple) and _holds_array(a):
+        return bind(row, a, arrays.lift(np.asarray(b)))
     return NotImplemented
+
+
+def _holds_array(x) -> bool:
+    return isinstance(x, ADValue) and isinstance(strip(x), (np.ndarray, np.generic))
 
 
 class Operators(ADValue):

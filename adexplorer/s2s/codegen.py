@@ -26,7 +26,7 @@ from . import runtime
 from .adjoint import Reverse, indent
 from .analysis import Analysis
 from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump,
-                 Loop, Value, index_text, operand, py_literal)
+                 Loop, Value, index_text, keyword_texts, operand, py_literal)
 from .lower import LoweringError, ssa
 from .resolve import IMPURE
 from .localnames import nfkc
@@ -118,7 +118,7 @@ class Forward:
             return f"{target}, {p.var(s.saved)} = {forward}({', '.join(args)})"
         if s in p.statements and s.kind == TAPE:
             callee = p.global_text(s.callee)
-            keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+            keywords = keyword_texts(s.params, self.text)
             return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
         if s.kind == ROW and "{args}" not in s.row.display:
             return f"{target} = {expression(s.row, [operand(a, self.text) for a in s.args], s.params)}"
@@ -130,7 +130,7 @@ class Forward:
         """A statement written as a call, an index or a template (``abs(x * x - a)``,
         ``c[i]``, ``not y2``): ``args`` are its operands as call arguments, ``atoms``
         the same parenthesised where an operator could bind them wrongly."""
-        keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+        keywords = keyword_texts(s.params, self.text)
         if s.kind == ROW:
             return f"{self.ns.row_name(s.row)}({', '.join(args + keywords)})"
         if s.kind == GETITEM:

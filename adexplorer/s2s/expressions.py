@@ -299,12 +299,15 @@ class Expressions:
         if kind == "plain" and obj in _FOLDABLE and not kwargs and all(
                 isinstance(a, Const) and a.is_literal for a in args):
             return Const(obj(*[a.value for a in args]))
+        # a call that is not a row keeps its keyword operands: a global array (weights=W)
+        # is written by its name, not as the text of its value
+        operands = {k: v for k, (v, _) in keywords.items()}
         if kind == "plain":
             return self.emit(Statement(PLAIN, Value(), args, line, fn=obj, callee=text,
-                                       params=kwargs))
+                                       params=operands))
         if kind == "tape":
             return self.emit(Statement(TAPE, Value(), args, line, fn=obj, callee=text,
-                                       params=kwargs))
+                                       params=operands))
         raise self.unsupported(node, f"calling {text}, which is not a function")
 
 

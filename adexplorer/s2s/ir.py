@@ -382,8 +382,15 @@ def statement_text(s: Statement, text_of) -> str:
         return f"{args[0]}[{index_text(s, text_of)}]"
     if s.kind == PLAIN and "{" in s.callee:
         return s.callee.format(*args)
-    keywords = [f"{k}={py_literal(v)}" for k, v in s.params.items()]
+    keywords = keyword_texts(s.params, text_of)
     return f"{s.callee}({', '.join(args + keywords)})"
+
+
+def keyword_texts(params: dict, text_of) -> list[str]:
+    """``k=v`` for each keyword: a row's parameters are values; a call's keywords are
+    operands (a global array by its name)."""
+    return [f"{k}={text_of(v) if isinstance(v, Const) else py_literal(v)}"
+            for k, v in params.items()]
 
 
 def terminator_text(t) -> str:

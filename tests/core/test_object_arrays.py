@@ -152,3 +152,19 @@ def test_numpy_refuses_a_ufunc_on_a_mixed_built_array_it_cannot_loop_over():
         ad.derivative(lambda x: np.sum(np.exp(np.array([x, 1.3]))), 0.7)
     assert ad.derivative(lambda x: np.sum(np.exp(np.stack([x, 1.3]))), 0.7) == \
         pytest.approx(np.exp(0.7))
+
+
+def test_a_list_meeting_an_ad_array_is_an_array_as_in_numpy():
+    # plain NumPy: ndarray * list is elementwise; a Python list * int repeats the list
+    x = np.array([1.0, 2.0, 4.0])
+    f = lambda x: np.sum(x * [1.0, 2.0, 3.0] + (3.0, 2.0, 1.0) * x)
+    assert f(x) == ad.trace(f, x).output
+    np.testing.assert_allclose(ad.gradient(f, x)[0], [4.0, 4.0, 4.0])
+    g = ad.gradient(lambda x, y: np.sum(x * [y, 2.0, 3.0]), x, 5.0)   # an AD entry too
+    np.testing.assert_allclose(g[0], [5.0, 2.0, 3.0])
+    assert g[1] == 1.0
+    np.testing.assert_allclose(ad.gradient(lambda x: np.average(x, weights=[1.0, 2.0, 3.0]),
+                                           x)[0], [1 / 6, 2 / 6, 3 / 6])
+    assert ad.gradient(lambda n: sum([1.0, 2.0] * n), 2) == (None,)   # repetition, as Python
+    with pytest.raises(TypeError):
+        ad.gradient(lambda s: [1.0] * s, 2.0)                        # as Python refuses

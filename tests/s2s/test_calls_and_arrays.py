@@ -209,3 +209,21 @@ def test_numpy_reduction_options_beyond_axis_go_to_the_tape_and_are_honoured():
     g = ad.source_grad(reduction_axis_only)
     assert "tape(" not in g.source                       # axis/keepdims stay rows
     assert_same_gradient(g(x), ad.gradient(reduction_axis_only, x))
+
+
+WEIGHTS = np.array([1.0, 2.0, 3.0])
+
+
+def weighted_mean_in_a_loop(x):
+    total = 0.0
+    for k in range(2):
+        total = total + np.average(x * (k + 1), weights=WEIGHTS)
+    return total
+
+
+def test_a_global_array_passed_as_a_keyword_is_read_by_its_name():
+    g = ad.source_grad(weighted_mean_in_a_loop)
+    assert "weights=WEIGHTS" in g.source
+    x = np.array([1.0, 2.0, 4.0])
+    np.testing.assert_allclose(g(x)[0], 3 * WEIGHTS / WEIGHTS.sum())       # (1 + 2) w / Σw
+    assert_same_gradient(g(x), ad.gradient(weighted_mean_in_a_loop, x))
