@@ -24,6 +24,7 @@ import types
 
 from ..core import rules as R
 from ..core.names import literal
+from ..core.operator_table import BINARY
 from ..core.primitives import ATOM
 from ..core.symbolic import Sym
 
@@ -61,7 +62,8 @@ def vjp_text(row, i, g, args, ans, params, bind):
     return rule(g, ans, *args, **(params or {}))
 
 
-_ROWS_FOR = {ast.Div: R.div, ast.FloorDiv: R.floordiv, ast.Mod: R.mod, ast.Pow: R.power}
+# The operators whose rows differ from Python at a boundary (NumPy's inf or nan there)
+_NUMPY_AT_BOUNDARY = (R.div, R.floordiv, R.mod, R.power)
 
 
 class _ByRows(ast.NodeTransformer):
@@ -94,7 +96,8 @@ def numpy_rules(source: str, row_name, reverse_parts: dict, switch: str,
     generated function's name to the line (its ``def`` is line 1) its reverse pass
     starts on; ``numpy_targets`` maps it to the forward statements' targets that call a
     NumPy function (``y1 = log(x)`` for ``np.log(x)``), which get the same treatment."""
-    by_rows = _ByRows({op: row_name(row) for op, row in _ROWS_FOR.items()})
+    by_rows = _ByRows({op.node: row_name(op.row) for op in BINARY
+                       if op.row in _NUMPY_AT_BOUNDARY})
 
     def numpy(statements):
         return ast.With([ast.withitem(ast.Name(switch, ast.Load()))],
