@@ -20,12 +20,13 @@ from .primitives import BOUNDARY_ERRORS, bind
 from .symbolic import Sym
 
 # Rows with a scalar fast path. Binary rows list the argument positions whose jvp rule
-# is a pure formula. pow's exponent rule looks at the data, so it keeps the general
-# route; its base rule is a formula where a negative base cannot go complex (GUARDS).
+# is compiled. Guard rows are what rules call at a domain boundary (``power_factor``
+# and ``log_nonzero`` in pow's rules): functions that take plain numbers straight to
+# the row's implementation.
 UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh,
               R.sigmoid, R.absolute)
-BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0,)}
-GUARDS = {R.power: "(type(b) is int or a > 0)"}   # else: the general route
+BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0, 1)}
+GUARD_ROWS = {R.power_factor: ("a", "b"), R.log_nonzero: ("a",)}
 
 # The namespace every generated function runs in: the rows, their implementations and
 # the fast public functions themselves (formulas such as ``t * cos(p)`` call them).
@@ -47,8 +48,6 @@ def _scalar_vjp_source(row, positions, arg_names) -> str:
     for i in range(len(arg_names)):
         if i in positions:
             text = row.vjp_rule(i)(Sym("g"), Sym("ans"), *[Sym(n) for n in arg_names])
-            if row in GUARDS:
-                text = f"{text} if {GUARDS[row]} else row_{row.name}.vjp[{i}]({params})"
             parts.append(f"lambda {params}: {text}")
         else:
             parts.append(f"row_{row.name}.vjp[{i}]")
@@ -91,6 +90,18 @@ def {n}(x):
 '''
 
 
+def _guard_source(row, arg_names) -> str:
+    """A guard row as a function: plain numbers go to its implementation directly."""
+    n, params = row.name, ", ".join(arg_names)
+    plain = " and ".join(f"(type({a}) is float or type({a}) is int)" for a in arg_names)
+    return f'''
+def {n}({params}):
+    if {plain}:
+        return impl_{n}({params})
+    return bind(row_{n}, {params})
+'''
+
+
 def _binary_sources(row) -> str:
     """Forward and reflected operator methods for ``Dual`` and ``Traced``."""
     n = row.name
@@ -110,7 +121,7 @@ def _binary_sources(row) -> str:
                 "    if (type(a) is float or type(a) is int) and not self._level.done:",
                 "        b = other",
                 "        tb = type(b)",
-                f"        if (tb is float or tb is int) and {GUARDS.get(row, 'True')}:",
+                "        if tb is float or tb is int:",
                 f"            ans = {value}",
                 "            t = self.tangent",
                 "            try:",
@@ -185,12 +196,13 @@ def _binary_sources(row) -> str:
 
 
 def _compile():
-    for row in UNARY_ROWS + tuple(BINARY_ROWS):
+    for row in UNARY_ROWS + tuple(BINARY_ROWS) + tuple(GUARD_ROWS):
         _namespace[f"row_{row.name}"] = row
         _namespace[f"impl_{row.name}"] = row.impl
         _namespace[f"scalar_{row.name}"] = getattr(row.impl, "scalar", None)
     _namespace["Dual"] = _namespace["Traced"] = type("NotYetDefined", (), {})
     source = "\n".join(_unary_source(row) for row in UNARY_ROWS)
+    source += "\n".join(_guard_source(row, args) for row, args in GUARD_ROWS.items())
     source += "\n\n" + "\n\n".join(_binary_sources(row) for row in BINARY_ROWS)
     source += "\n\n" + "\n".join(_scalar_vjp_source(row, (0,), ("p",)) for row in UNARY_ROWS)
     source += "\n" + "\n".join(_scalar_vjp_source(row, positions, ("a", "b"))

@@ -1,14 +1,4 @@
-"""Where the table's rules guard a boundary, the generated code calls the same guard.
-
-Two helpers of the power rule check values: ``_power_factor(a, b)`` is ``b * a ** (b - 1)``
-but never ``0 * inf`` when ``b == 0``, and ``_log_nonzero(a)`` is ``log(a)`` with exact
-zeros replaced by 1 (d(a ** b)/db at ``a == 0``, where the answer is 0). Run on symbols,
-a guard cannot be decided and the rule would print the unguarded formula. ``vjp_text``
-here runs the rule with each helper replaced by one that prints a call to it
-(``power_factor(x, k)``) when the decision depends on a symbol, and runs the helper
-itself when it does not (a constant exponent still prints ``3 * x ** 2``). The
-namespace binds the helper under that name, so generated code computes what the table
-computes, at the boundary too.
+"""Generated code at a domain boundary.
 
 ``numpy_rules(source, ...)`` rewrites generated code so that its reverse passes (the
 rules) follow NumPy at a domain boundary, as ``ad.gradient``'s rules do: ``/``, ``//``,
@@ -20,47 +10,9 @@ where Python raises for the plain call (``1 / 0.0`` in the user's code) they rai
 from __future__ import annotations
 
 import ast
-import types
 
 from ..core import rules as R
-from ..core.names import literal
 from ..core.operator_table import BINARY
-from ..core.primitives import ATOM
-from ..core.symbolic import Sym
-
-# rules' helper -> (name in generated code, the helper, the arguments its guard reads)
-HELPERS = {
-    "_power_factor": ("power_factor", R._power_factor, (1,)),
-    "_log_nonzero": ("log_nonzero", R._log_nonzero, (0,)),
-}
-
-
-def _stand_in(name, helper, deciding):
-    def call(*args):
-        if not any(isinstance(args[k], Sym) for k in deciding):
-            return helper(*args)
-        texts = [a.text if isinstance(a, Sym) else literal(a) for a in args]
-        shape = next((a.shape for a in args if isinstance(a, Sym) and a.shape), ())
-        return Sym(f"{name}({', '.join(texts)})", ATOM, shape)
-    return call
-
-
-def vjp_text(row, i, g, args, ans, params, bind):
-    """The cotangent ``row`` sends to argument ``i`` as a ``Sym`` (as
-    ``symbolic.vjp_text``), with guarded helpers kept as calls; ``bind(name, helper)``
-    binds a helper in the namespace and returns the name it got."""
-    rule = row.vjp_rule(i)
-    used = [n for n in getattr(rule, "__code__", None).co_names if n in HELPERS] \
-        if hasattr(rule, "__code__") else []
-    if used:
-        env = dict(rule.__globals__)
-        for n in used:
-            name, helper, deciding = HELPERS[n]
-            env[n] = _stand_in(bind(name, helper), helper, deciding)
-        rule = types.FunctionType(rule.__code__, env, rule.__name__, rule.__defaults__,
-                                  rule.__closure__)
-    return rule(g, ans, *args, **(params or {}))
-
 
 # The operators whose rows differ from Python at a boundary (NumPy's inf or nan there)
 _NUMPY_AT_BOUNDARY = (R.div, R.floordiv, R.mod, R.power)
@@ -131,4 +83,4 @@ class _NumpyCalls(ast.NodeTransformer):
         return node
 
 
-__all__ = ["vjp_text", "numpy_rules", "HELPERS"]
+__all__ = ["numpy_rules"]
