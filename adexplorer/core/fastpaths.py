@@ -21,12 +21,13 @@ from .symbolic import Sym
 
 # Rows with a scalar fast path. Binary rows list the argument positions whose jvp rule
 # is compiled. Guard rows are what rules call at a domain boundary (``power_factor``
-# and ``log_nonzero`` in pow's rules): functions that take plain numbers straight to
-# the row's implementation.
+# and ``log_nonzero`` in pow's rules). A guard decides on the point, so its arguments
+# are primals, and those are plain numbers in a fast path: formulas call the guard
+# row's implementation directly.
 UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh,
               R.sigmoid, R.absolute)
 BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0, 1)}
-GUARD_ROWS = {R.power_factor: ("a", "b"), R.log_nonzero: ("a",)}
+GUARD_ROWS = (R.power_factor, R.log_nonzero)
 
 # The namespace every generated function runs in: the rows, their implementations and
 # the fast public functions themselves (formulas such as ``t * cos(p)`` call them).
@@ -87,18 +88,6 @@ def {n}(x):
             except BOUNDARY_ERRORS:           # 1/0 in the rule: the general route gives inf
                 pass
     return bind(row_{n}, x)
-'''
-
-
-def _guard_source(row, arg_names) -> str:
-    """A guard row as a function: plain numbers go to its implementation directly."""
-    n, params = row.name, ", ".join(arg_names)
-    plain = " and ".join(f"(type({a}) is float or type({a}) is int)" for a in arg_names)
-    return f'''
-def {n}({params}):
-    if {plain}:
-        return impl_{n}({params})
-    return bind(row_{n}, {params})
 '''
 
 
@@ -196,13 +185,14 @@ def _binary_sources(row) -> str:
 
 
 def _compile():
-    for row in UNARY_ROWS + tuple(BINARY_ROWS) + tuple(GUARD_ROWS):
+    for row in GUARD_ROWS:
+        _namespace[row.name] = row.impl
+    for row in UNARY_ROWS + tuple(BINARY_ROWS):
         _namespace[f"row_{row.name}"] = row
         _namespace[f"impl_{row.name}"] = row.impl
         _namespace[f"scalar_{row.name}"] = getattr(row.impl, "scalar", None)
     _namespace["Dual"] = _namespace["Traced"] = type("NotYetDefined", (), {})
     source = "\n".join(_unary_source(row) for row in UNARY_ROWS)
-    source += "\n".join(_guard_source(row, args) for row, args in GUARD_ROWS.items())
     source += "\n\n" + "\n\n".join(_binary_sources(row) for row in BINARY_ROWS)
     source += "\n\n" + "\n".join(_scalar_vjp_source(row, (0,), ("p",)) for row in UNARY_ROWS)
     source += "\n" + "\n".join(_scalar_vjp_source(row, positions, ("a", "b"))

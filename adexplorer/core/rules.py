@@ -285,8 +285,10 @@ neg = defprim(
     vjp=lambda g, ans, x: -g,
 )
 
+_pow_impl = _python_semantics(operator.pow, np.power)
+
 power = defprim(
-    "pow", _python_semantics(operator.pow, np.power), display="{0} ** {1}", precedence=POWER,
+    "pow", _pow_impl, display="{0} ** {1}", precedence=POWER,
     jvp=(lambda t, ans, a, b: broadcast_like(t * _power_factor(a, b), ans),
          lambda t, ans, a, b: broadcast_like(t * ans * log_nonzero(a), ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g * _power_factor(a, b), a),
@@ -299,17 +301,8 @@ def _power_factor(a, b):
     (``3 * x ** 2``, and ``2 * x``: one pass over an array instead of three); any other
     is the ``power_factor`` row."""
     if type(b) is int or type(b) is float:
-        return _constant_power_factor(a, b)
+        return _power_factor_impl(a, b)
     return power_factor(a, b)
-
-
-def _constant_power_factor(a, b):
-    if b == 2:
-        return 2 * a
-    if b == 1:
-        return 1
-    # the row, not Python's **: NumPy values get nan for a negative base, as their value does
-    return b * power(a, 1 if b == 0 else b - 1)
 
 
 def _pow_exponent(b):
@@ -323,8 +316,24 @@ def _pow_exponent(b):
 
 
 def _power_factor_impl(a, b):
-    if type(b) is int or type(b) is float:
-        return _constant_power_factor(a, b)
+    tb = type(b)
+    if tb is int or tb is float:
+        if b == 2:
+            return 2 * a
+        if b == 1:
+            return 1
+        e = 1 if b == 0 else b - 1
+        ta = type(a)
+        if ta is float or ta is int:
+            try:
+                out = a ** e
+            except ArithmeticError:            # 0.0 ** -1: the row decides (raise or inf)
+                return b * _pow_impl(a, e)
+            # a negative base to a fraction: Python's complex, or the row's nan for NumPy
+            return b * (out if type(out) is not complex else _pow_impl(a, e))
+        # the row, not Python's **: NumPy values get nan for a negative base, as their
+        # value does; AD values and symbols compose (``3 * x ** 2``)
+        return b * power(a, e)
     return b * power(a, _pow_exponent(b))
 
 

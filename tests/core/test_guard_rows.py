@@ -12,6 +12,7 @@ from adexplorer.core import fastpaths
 from adexplorer.core import rules as R
 from adexplorer.core.forward import Dual, ForwardLevel
 from adexplorer.core.primitives import PRIMITIVES, bind
+from adexplorer.core.reverse import ReverseLevel, backprop
 from adexplorer.core.symbolic import partial_text, vjp_text
 
 GUARDS = ("power_factor", "log_nonzero")
@@ -45,10 +46,12 @@ def test_the_power_rule_prints_its_guards_as_rows():
 
 def test_the_fast_paths_compile_the_guards_and_restate_no_domain():
     assert not hasattr(fastpaths, "GUARDS")
+    # formulas run on plain primals, so they call the guard row's implementation
     for name in GUARDS:
-        assert name in fastpaths._namespace
-        assert fastpaths._namespace[name].__code__.co_filename == "<adexplorer fast paths>"
+        assert fastpaths._namespace[name] is PRIMITIVES[name].impl
     assert fastpaths._formula(R.power, 0, ("a", "b")) == "(t * power_factor(a, b))"
+    assert fastpaths._formula(R.power, 1, ("a", "b")) == "(t * ans * log_nonzero(a))"
+    assert R.power.scalar_vjp[0].__code__.co_filename == "<adexplorer fast paths>"
 
 
 @pytest.mark.parametrize("a, b", [(0.0, 0.0), (0.0, 2.0), (0, 0), (2.0, 0.0), (-2.0, 3),
@@ -61,6 +64,21 @@ def test_pow_fast_path_matches_the_general_route_at_the_boundaries(a, b):
         for fast, args in [(da ** b, (da, b)), (a ** db, (a, db)), (da ** db, (da, db))]:
             slow = bind(R.power, *args)
             assert repr((fast.primal, fast.tangent)) == repr((slow.primal, slow.tangent))
+
+
+@pytest.mark.parametrize("a, b", [(0.0, 0.0), (0.0, 2.0), (0, 0), (2.0, 0.0), (-2.0, 3),
+                                  (0.0, 0.5), (1.5, -1.0)])
+def test_pow_reverse_fast_path_matches_the_general_route_at_the_boundaries(a, b):
+    results = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for use_fast in (True, False):
+            level = ReverseLevel()
+            x, y = level.input(a, "a"), level.input(b, "b")
+            out = x ** y if use_fast else bind(R.power, x, y)
+            grads = backprop(level.trace, {out._index: 1.0})
+            results.append(repr((grads[x._index], grads[y._index])))
+    assert results[0] == results[1]
 
 
 def pow_xy(x, y):
