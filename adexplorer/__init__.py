@@ -11,6 +11,11 @@ from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    log1p, logsumexp, matmul, max, maximum, mean, min, minimum, real,
                    reshape, sigmoid, sin, sqrt, stack, sum, tan, tangent, tanh, trace,
                    transpose, value_and_grad, vjp, where)
+from .core import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt, ceil,
+                   cosh, deg2rad, exp2, fix, floor, fmax, fmin, hypot, ldexp, log2, log10,
+                   logaddexp, logaddexp2, nan_to_num, rad2deg, rint, round, sinc, sinh,
+                   trunc)
+from .core import digamma, erf, lgamma
 from .core.explain import explain_gradient
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph

@@ -30,3 +30,10 @@ broadcast_to, sum_to = _rules.broadcast_to, _rules.sum_to
 sum, mean, max, min = _rules_numpy.sum, _rules_numpy.mean, _rules_numpy.max, _rules_numpy.min
 matmul, dot = _rules_numpy.matmul, _rules_numpy.dot
 reshape, transpose = _rules_numpy.reshape, _rules_numpy.transpose
+
+# Elementwise rows beyond the basic ones (rules_elementwise.py): the rows themselves.
+from .rules_elementwise import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2,  # noqa: E402
+                                arctanh, cbrt, ceil, cosh, deg2rad, exp2, fix, floor, fmax,
+                                fmin, hypot, ldexp, log2, log10, logaddexp, logaddexp2,
+                                nan_to_num, rad2deg, rint, round, sinc, sinh, trunc)
+from .rules_special import digamma, erf, lgamma  # noqa: E402

@@ -23,7 +23,7 @@ def call(f, args, kwargs, level):
     values lifted. The level is finished afterwards, however ``f`` ends."""
     try:
         out = f(*args, **kwargs) if kwargs else f(*args)
-        return arrays.lift_tree(out)
+        return out if isinstance(out, ADValue) else arrays.lift_tree(out)
     except TypeError as err:
         mixed = arrays.mixed_object_loop(err)
         if mixed is None:
@@ -46,16 +46,23 @@ def argnums_positions(argnums, who: str) -> tuple[tuple, bool]:
                      f"got {argnums!r}")
 
 
+_POSITIONS: dict = {}
+
+
 def positions(which, n: int):
     """``argnums`` as non-negative positions among ``n`` arguments (``-1``: the last)."""
     if which is None:
         return None
+    known = _POSITIONS.get((which, n))
+    if known is not None:
+        return known
     out = []
     for i in which:
         if not isinstance(i, (int, np.integer)) or not -n <= i < n:
             raise InputError(f"argnums {i!r} does not name one of the {n} arguments")
         out.append(int(i) % n)
-    return tuple(out)
+    found = _POSITIONS[which, n] = tuple(out)
+    return found
 
 
 def split_aux(out, has_aux: bool, who: str):

@@ -91,14 +91,22 @@ def lost_derivative(kind: str, value_type: str) -> LostDerivative:
     return LostDerivative(message)
 
 
+# math functions whose NumPy (and adexplorer) name is another one
+_NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
+                "acosh": "arccosh", "atanh": "arctanh", "atan2": "arctan2",
+                "radians": "deg2rad", "degrees": "rad2deg"}
+
+
 def _instead(math_names) -> str:
     """Suggest the adexplorer functions that exist for these math functions."""
     import adexplorer
-    known = [fn for fn in math_names if callable(getattr(adexplorer, fn, None))]
+    known = [fn for fn in math_names
+             if callable(getattr(adexplorer, _NUMPY_NAMES.get(fn, fn), None))]
     unknown = [f"math.{fn}" for fn in math_names if fn not in known]
     text = ""
     if known:
-        text = "Use " + ", ".join(f"ad.{fn} (or np.{fn})" for fn in known) + " instead"
+        named = [_NUMPY_NAMES.get(fn, fn) for fn in known]
+        text = "Use " + ", ".join(f"ad.{fn} (or np.{fn})" for fn in named) + " instead"
     if unknown:
         text += ("; " if text else "") + (", ".join(unknown) + " has no derivative rule in "
                                            "adexplorer: write it with supported functions "

@@ -290,6 +290,13 @@ def _copy(a, order="C"):
     return a                              # AD values are never changed in place
 
 
+@honours("copy")
+def _astype(a, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``x.astype(float)``: a float type at least as wide as ``x``'s keeps the derivative;
+    anything else (ints, a narrower float) would change the values and is refused."""
+    return float_dtype("x.astype", a, dtype)
+
+
 @honours("axis")
 def concatenate(arrays, axis=0):
     """``np.concatenate`` for AD values: join a sequence of arrays along ``axis``."""
@@ -388,6 +395,7 @@ METHODS = {
     "sum": _sum, "mean": _mean, "max": _max, "min": _min, "clip": _clip, "dot": _dot,
     "squeeze": _squeeze, "swapaxes": _swapaxes, "ravel": _ravel, "flatten": _ravel,
     "reshape": _reshape_method, "transpose": _transpose_method, "copy": _copy,
+    "astype": _astype,
 }
 
 # Families of rows that bring their own NumPy entries.
@@ -395,6 +403,9 @@ for _family in (rules_elementwise, rules_reductions, rules_shapes, rules_linalg)
     UFUNCS.update(_family.UFUNCS)
     FUNCTIONS.update(_family.FUNCTIONS)
     METHODS.update(_family.METHODS)
+# ... and the binary ufuncs among them their outer products (np.hypot.outer).
+UFUNC_METHODS["outer"].update({u: _outer(u) for u in UFUNCS
+                               if u.nin == 2 and u.signature is None})
 
 
 def dispatched(func) -> bool:

@@ -332,8 +332,8 @@ def _vjp(f, args, kwargs, which, fill_zeros=False):
 
 
 def _record(f, args, kwargs, which):
-    """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``."""
-    which = positions(which, len(args))
+    """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``;
+    ``which`` is None (every argument) or positions from ``calls.positions``."""
     level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level, which)
     return level, call(f, wrapped, kwargs, level), per_arg
@@ -387,7 +387,8 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
     level, out, per_arg = _record(f, args, kwargs, which)
-    out, aux = split_aux(out, has_aux, who)
+    if has_aux:
+        out, aux = split_aux(out, has_aux, who)
     if type(out) is Traced and out._level is level:
         value = out.primal
         if type(value) is float:

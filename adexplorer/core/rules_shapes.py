@@ -562,6 +562,24 @@ def _rot90(m, k=1, axes=(0, 1)):
     return _flip(bind(RN.transpose, m, axes=tuple(order)), a1)
 
 
+@honours("axisa", "axisb", "axisc", "axis")
+def _cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """``np.cross`` of 3-vectors (along any axis, broadcast over the others), written
+    with the rows: c = (a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = _moveaxis(a, axisa, -1) if _ndim(a) else a
+    b = _moveaxis(b, axisb, -1) if _ndim(b) else b
+    if np.shape(strip(a))[-1:] != (3,) or np.shape(strip(b))[-1:] != (3,):
+        raise NoDerivativeRule("np.cross of vectors that are not 3-vectors",
+                               "only 3-component vectors are supported on AD values (2-D "
+                               "cross products are deprecated in NumPy); pad with a zero z")
+    a0, a1, a2 = (a[..., k] for k in range(3))
+    b0, b1, b2 = (b[..., k] for k in range(3))
+    c = RN.stack(a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0, axis=-1)
+    return _moveaxis(c, -1, axisc) if axisc not in (-1, _ndim(c) - 1) else c
+
+
 @honours()
 @statics("source", "destination")
 def _moveaxis(a, source, destination):
@@ -746,7 +764,7 @@ _partition_method = honours("axis", "kind")(_partition_method)
 UFUNCS: dict = {}       # np.<ufunc> -> row
 FUNCTIONS: dict = {     # np.<function> -> entry (its honoured keywords marked with @honours)
     np.einsum: _einsum, np.tensordot: _tensordot, np.outer: _outer, np.inner: _inner,
-    np.kron: _kron, np.trace: _trace, np.diag: _diag, np.diagonal: _diagonal,
+    np.kron: _kron, np.cross: _cross, np.trace: _trace, np.diag: _diag, np.diagonal: _diagonal,
     np.tril: _tril, np.triu: _triu,
     np.vstack: _vstack, np.hstack: _hstack, np.dstack: _dstack,
     np.column_stack: _column_stack, np.append: _append,

@@ -40,7 +40,12 @@ def math_names() -> dict:
     import adexplorer as ad
     table = {name: getattr(ad, name) for name in (
         "sin", "cos", "tan", "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sigmoid",
-        "maximum", "minimum", "where", "dot", "matmul", "real", "imag", "conj", "angle")}
+        "maximum", "minimum", "where", "dot", "matmul", "real", "imag", "conj", "angle",
+        "logsumexp")}
+    from ..core.rules_elementwise import PUBLIC as elementwise
+    from ..core.rules_special import PUBLIC as special
+    table.update({name: getattr(ad, name) for name in elementwise + special
+                  if name != "round"})
     table.update(np=np, ad=ad, pi=np.pi)
     return table
 

@@ -44,6 +44,7 @@ import itertools
 import numpy as np
 
 from ..core import rules as R
+from ..core import rules_elementwise, rules_special
 from .codegen import Unit
 from .guards import numpy_rules
 from .ir import CALL, GETITEM, ROW, TAPE, Const
@@ -61,7 +62,8 @@ _BUILDS = itertools.count(1)          # each build its own file name for traceba
 SCALAR_ROWS = {R.add, R.sub, R.mul, R.div, R.neg, R.power, R.mod, R.floordiv, R.sin, R.cos,
                R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh, R.sigmoid,
                R.absolute, R.sign, R.maximum, R.minimum, R.less, R.less_equal, R.greater,
-               R.greater_equal, R.equal, R.not_equal}
+               R.greater_equal, R.equal, R.not_equal} | rules_elementwise.SCALAR_ROWS \
+    | rules_special.SCALAR_ROWS
 
 
 def _any_complex(values) -> bool:

@@ -25,6 +25,7 @@ import numpy as np
 from ..core import numpy_dispatch
 from ..core import rules as R
 from ..core import rules_numpy as RN
+from ..core import rules_elementwise, rules_special
 from ..core.primitives import Primitive
 
 _MATH_ROWS = {
@@ -32,6 +33,8 @@ _MATH_ROWS = {
     math.log1p: R.log1p, math.expm1: R.expm1, math.sqrt: R.sqrt, math.tanh: R.tanh,
     math.fabs: R.absolute, math.pow: R.power,
 }
+_MATH_ROWS.update(rules_elementwise.SOURCE_ROWS)
+_MATH_ROWS.update(rules_special.SOURCE_ROWS)
 _BUILTIN_ROWS = {builtins.abs: R.absolute, builtins.pow: R.power}
 # NumPy reductions are rows too (``axis``/``keepdims`` become the row's parameters).
 _NUMPY_ROWS = {np.sum: RN.sum, np.mean: RN.mean, np.max: RN.max, np.amax: RN.max,

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import adexplorer as ad
+from adexplorer.core import rules_elementwise
 from adexplorer.core.explain import CONTROL, GOT, NOT_DIFFERENTIABLE, UNREACHED
 
 from .test_oracle import ZOO
@@ -140,6 +141,9 @@ NONDIFF_PROGRAMS = {
     "ne": (lambda x, y: x * 3 if y != 1 else x, 2.0, 0.5),
     "extreme_mask (max)": (_max_mask, 2.0, np.array([1.0, 3.0, 2.0])),
     "extreme_mask (min)": (_min_mask, 2.0, np.array([1.0, 3.0, 2.0])),
+    # the masks inside fmax's and nan_to_num's rules, used directly
+    "isnan": (lambda x, y: x * (1 + rules_elementwise.isnan(y)), 2.0, 3.0),
+    "isfinite": (lambda x, y: x * (1 + rules_elementwise.isfinite(y)), 2.0, 3.0),
 }
 
 

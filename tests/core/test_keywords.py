@@ -111,7 +111,7 @@ def _entries_with_parameters():
 
 
 # A value that asks for something, for every parameter name an entry may refuse.
-ASKING = {"out": np.zeros(5), "dtype": np.complex128, "casting": "unsafe", "copy": True,
+ASKING = {"out": np.zeros(5), "dtype": np.complex128, "casting": "no", "copy": True,
           "order": "F", "subok": False, "where": MASK_V, "signature": "dd->d",
           "newshape": (5,), "initial": 1.0, "keepdims": True, "axis": 0, "n": 8,
           "rcond": 0.1, "rtol": 0.1, "hermitian": True}

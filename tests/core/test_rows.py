@@ -214,6 +214,9 @@ CASES = {
     ],
 }
 
+from .cases_elementwise import CASES as _ELEMENTWISE  # noqa: E402
+CASES.update(_ELEMENTWISE)
+
 # Rows without a derivative: the value is right and the gradient is None (Zygote's
 # `nothing`), so an int loop counter compared with them stops being tracked.
 NONDIFF_CASES = {
@@ -229,6 +232,8 @@ NONDIFF_CASES = {
     "extreme_mask": (lambda x: row("extreme_mask")(x, 3.0), np.array([1.0, 3.0, 3.0]),
                      np.array([0.0, 0.5, 0.5])),
 }
+from .cases_elementwise import NONDIFF_CASES as _ELEMENTWISE_NONDIFF  # noqa: E402
+NONDIFF_CASES.update(_ELEMENTWISE_NONDIFF)
 
 # Families of rows bring their own cases: tests/core/rows_<family>.py, each with CASES.
 for _path in sorted(Path(__file__).parent.glob("rows_*.py")):

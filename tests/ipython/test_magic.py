@@ -225,7 +225,7 @@ BAD = {
     "--plot backwards": ("--at x=1 --plot 5:1", "5*x", "LO must be less than HI"),
     "--wrt not a variable": ("--at x=1 --wrt z", "5*x", "--wrt z: not among the variables"),
     "--func not defined": ("--at x=1 --func h", "def f(x):\n    return x", "--func h"),
-    "non-differentiable op": ("--at x=3.0", "np.floor(x)", "np.floor has no derivative rule"),
+    "non-differentiable op": ("--at x=3.0", "np.spacing(x)", "np.spacing has no derivative rule"),
     "math instead of ad": ("--at x=3.0", "import math\nmath.sin(x)", "ad.sin"),
     "stored into a float array": ("--at x=3.0", "z = np.zeros(2)\nz[0] = x\nnp.sum(z)",
                                   "np.stack"),
