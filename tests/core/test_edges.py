@@ -189,8 +189,11 @@ def test_small_python_protocols():
     assert ad.gradient(lambda x: x * round(x), 2.3) == (2.0,)
     assert f"{ad.Dual(3.0, 1.0)}" == "Dual(3.0, 1.0)"
     assert f"{ad.Dual(3.0, 1.0):.2f}" == "3.00"
-    with pytest.raises(NoDerivativeRule, match=r"\.astype\(\)"):
-        ad.gradient(lambda x: np.sum(x.astype(float)), np.ones(2))
+    # x.astype(float) keeps the derivative; a cast to int would change the values
+    np.testing.assert_array_equal(ad.gradient(lambda x: np.sum(x.astype(float)),
+                                              np.ones(2))[0], [1.0, 1.0])
+    with pytest.raises(NoDerivativeRule, match=r"astype"):
+        ad.gradient(lambda x: np.sum(x.astype(int)), np.ones(2))
     with pytest.raises(ValueError, match="real output"):
         ad.gradient(lambda z: z * z, 1 + 1j)
     assert "x[mask(3)]" in str(ad.trace(lambda x: np.sum(x[x > 1]), np.arange(3.0)))

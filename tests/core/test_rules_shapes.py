@@ -25,6 +25,8 @@ def distinct(*shape):
 
 # name -> (function, arguments); several shapes per entry
 CASES = {
+    "cross": (lambda a, b: np.cross(a, b), (r(3), r(3))),
+    "cross batched along axis 0": (lambda a, b: np.cross(a, b, axis=0), (r(3, 2), r(3, 2))),
     # einsum: explicit, implicit, traces, diagonals, ellipsis, broadcasting, 3 operands
     "einsum matmul": (lambda a, b: np.einsum("ij,jk->ik", a, b), (r(2, 3), r(3, 4))),
     "einsum implicit matmul": (lambda a, b: np.einsum("ij,jk", a, b), (r(3, 2), r(2, 2))),
