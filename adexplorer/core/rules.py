@@ -339,7 +339,7 @@ def _power_factor_impl(a, b):
 
 def _log_nonzero_impl(a):
     if type(a) is float or type(a) is int:
-        return log(a) if a != 0 else 0.0
+        return log.impl(a) if a != 0 else 0.0
     if np.any(np.equal(a, 0)):
         return log(where(equal(a, 0), 1.0, a))
     return log(a)

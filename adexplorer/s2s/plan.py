@@ -6,8 +6,9 @@ symbols (``symbolic.vjp_text``), so ``%7 = %4 * %1`` sends ``r̄ * x`` to ``%4``
 ``r̄ * r`` to ``%1``; a guard of a rule on values (the power rule's at exponent 0) is a
 row like the others and stays a call of it (``power_factor(x, k)``). Operands are
 placeholders first (the text decides which values the reverse pass *needs*; only those
-are saved in loops) and get their variable names once the variables are chosen. A rule whose text is not plain Python over the
-namespace (a reduction, a user's ``@ad.adjoint``) is called as ``row_vjp(row, i, ...)``.
+are saved in loops) and get their variable names once the variables are chosen. A rule
+whose text is not plain Python over the namespace (a reduction, a user's
+``@ad.adjoint``) is called as ``row_vjp(row, i, ...)``.
 
 For arrays (``mode="array"``) the symbols carry a symbolic shape, so the rules'
 ``unbroadcast`` shows up as ``sum_to(ȳ * b, shape=shape(a))``; for scalars it vanishes.

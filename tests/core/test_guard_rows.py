@@ -15,13 +15,13 @@ from adexplorer.core.primitives import PRIMITIVES, bind
 from adexplorer.core.reverse import ReverseLevel, backprop
 from adexplorer.core.symbolic import partial_text, vjp_text
 
-GUARDS = ("power_factor", "log_nonzero")
+GUARDS = ("power_factor", "log_nonzero")          # the power rule's, compiled in fast paths
 
 
-@pytest.mark.parametrize("name", GUARDS)
+@pytest.mark.parametrize("name", GUARDS + ("sinc_slope",))
 def test_the_guards_are_differentiable_rows_of_the_table(name):
     row = PRIMITIVES[name]
-    assert row is getattr(R, name) and not row.nondiff
+    assert not row.nondiff and row.user is False
     assert row.format(["x", "y"][:len(row.vjp)]) == f"{name}({', '.join('xy'[:len(row.vjp)])})"
 
 
@@ -105,6 +105,23 @@ def test_s2s_at_the_boundary_matches_the_tape(f, args):
         warnings.simplefilter("ignore", RuntimeWarning)
         got, want = ad.source_grad(f)(*args), ad.gradient(f, *args)
     assert repr(got) == repr(want)
+
+
+def sinc_loop(x):
+    s = 0.0
+    for i in range(3):                 # i = 0: sinc at exactly 0, where its slope is 0
+        s = s + np.sinc(x * i)
+    return s
+
+
+def test_sincs_slope_is_a_row_that_s2s_binds():
+    g = ad.source_grad(sinc_loop)
+    assert "sinc_slope(" in g.source
+    assert g._compiled["scalar"].__globals__["sinc_slope"] is PRIMITIVES["sinc_slope"]
+    assert repr(g(0.77)) == repr(ad.gradient(sinc_loop, 0.77))
+    assert str(ad.trace(lambda x: ad.sinc(x), 0.3).tangent_wengert()) == \
+        "dy1 = sinc_slope(x, y1)"
+    assert ad.D(ad.D(ad.sinc))(0.0) == pytest.approx(-math.pi ** 2 / 3, rel=1e-15)
 
 
 def sin_only(x):
