@@ -13,27 +13,21 @@ checks both routes give identical results.
 
 from __future__ import annotations
 
-import operator
-
 from . import rules as R
+from .operator_table import BY_ROW
 from .operators import operate
 from .primitives import BOUNDARY_ERRORS, bind
 from .symbolic import Sym
 
 # Rows with a scalar fast path. Binary rows list the argument positions whose jvp rule
-# is a pure formula. pow's exponent rule looks at the data, so it keeps the general
-# route; its base rule is a formula where a negative base cannot go complex (GUARDS).
+# is compiled. Guard rows are what rules call at a domain boundary (``power_factor``
+# and ``log_nonzero`` in pow's rules). A guard decides on the point, so its arguments
+# are primals, and those are plain numbers in a fast path: formulas call the guard
+# row's implementation directly.
 UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh,
               R.sigmoid, R.absolute)
-BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0,)}
-GUARDS = {R.power: "(type(b) is int or a > 0)"}   # else: the general route
-
-OPERATORS = {  # row -> (method, reflected method, Python operator text)
-    R.add: ("__add__", "__radd__", "+"), R.sub: ("__sub__", "__rsub__", "-"),
-    R.mul: ("__mul__", "__rmul__", "*"), R.div: ("__truediv__", "__rtruediv__", "/"),
-    R.power: ("__pow__", "__rpow__", "**"),
-}
-_PYTHON_IMPLS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow)
+BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0, 1)}
+GUARD_ROWS = (R.power_factor, R.log_nonzero)
 
 # The namespace every generated function runs in: the rows, their implementations and
 # the fast public functions themselves (formulas such as ``t * cos(p)`` call them).
@@ -55,8 +49,6 @@ def _scalar_vjp_source(row, positions, arg_names) -> str:
     for i in range(len(arg_names)):
         if i in positions:
             text = row.vjp_rule(i)(Sym("g"), Sym("ans"), *[Sym(n) for n in arg_names])
-            if row in GUARDS:
-                text = f"{text} if {GUARDS[row]} else row_{row.name}.vjp[{i}]({params})"
             parts.append(f"lambda {params}: {text}")
         else:
             parts.append(f"row_{row.name}.vjp[{i}]")
@@ -102,9 +94,9 @@ def {n}(x):
 def _binary_sources(row) -> str:
     """Forward and reflected operator methods for ``Dual`` and ``Traced``."""
     n = row.name
-    method, reflected, op = OPERATORS[row]
+    method, reflected, op = BY_ROW[row].method, BY_ROW[row].reflected, BY_ROW[row].symbol
     positions = BINARY_ROWS[row]
-    value = f"a {op} b" if row.impl in _PYTHON_IMPLS else f"impl_{n}(a, b)"
+    value = f"a {op} b" if row.impl is BY_ROW[row].python else f"impl_{n}(a, b)"
     j = {i: _formula(row, i, ("a", "b")) for i in positions}
     src = []
     # Dual, self on the left
@@ -118,7 +110,7 @@ def _binary_sources(row) -> str:
                 "    if (type(a) is float or type(a) is int) and not self._level.done:",
                 "        b = other",
                 "        tb = type(b)",
-                f"        if (tb is float or tb is int) and {GUARDS.get(row, 'True')}:",
+                "        if tb is float or tb is int:",
                 f"            ans = {value}",
                 "            t = self.tangent",
                 "            try:",
@@ -193,6 +185,8 @@ def _binary_sources(row) -> str:
 
 
 def _compile():
+    for row in GUARD_ROWS:
+        _namespace[row.name] = row.impl
     for row in UNARY_ROWS + tuple(BINARY_ROWS):
         _namespace[f"row_{row.name}"] = row
         _namespace[f"impl_{row.name}"] = row.impl
@@ -226,8 +220,8 @@ def install(cls, kind: str):
     """Give ``Dual`` (kind "dual") or ``Traced`` (kind "traced") their fast operators."""
     _namespace["Dual" if kind == "dual" else "Traced"] = cls
     for row in BINARY_ROWS:
-        method, reflected, _ = OPERATORS[row]
+        method, reflected = BY_ROW[row].method, BY_ROW[row].reflected
         setattr(cls, method, _namespace[f"{kind}_{method}"])
         setattr(cls, reflected, _namespace[f"{kind}_{reflected}"])
-    cls.__neg__ = _namespace["neg"]
+    setattr(cls, BY_ROW[R.neg].method, _namespace["neg"])
     cls.__abs__ = _namespace["abs"]

@@ -16,6 +16,7 @@ import numpy as np
 from . import arrays, numpy_dispatch
 from . import rules as R
 from . import rules_numpy as RN
+from .operator_table import OPERATORS, UNARY
 from .errors import LostDerivative, NoDerivativeRule, lost_derivative
 from .primitives import ADValue, bind, strip
 
@@ -47,36 +48,12 @@ class Operators(ADValue):
     __slots__ = ()
     __array_priority__ = 1000
 
-    # -- arithmetic ------------------------------------------------------------
-    def __add__(self, other): return operate(R.add, self, other)
-    def __radd__(self, other): return operate(R.add, other, self)
-    def __sub__(self, other): return operate(R.sub, self, other)
-    def __rsub__(self, other): return operate(R.sub, other, self)
-    def __mul__(self, other): return operate(R.mul, self, other)
-    def __rmul__(self, other): return operate(R.mul, other, self)
-    def __truediv__(self, other): return operate(R.div, self, other)
-    def __rtruediv__(self, other): return operate(R.div, other, self)
-    def __pow__(self, other): return operate(R.power, self, other)
-    def __rpow__(self, other): return operate(R.power, other, self)
-    def __mod__(self, other): return operate(R.mod, self, other)
-    def __rmod__(self, other): return operate(R.mod, other, self)
-    def __floordiv__(self, other): return operate(R.floordiv, self, other)
-    def __rfloordiv__(self, other): return operate(R.floordiv, other, self)
+    # The operators (``+``, ``<``, unary ``-``, ...) are made from ``operator_table``
+    # below the class; these are the ones that are no row of their own.
     def __divmod__(self, other): return self // other, self % other
     def __rdivmod__(self, other): return other // self, other % self
-    def __matmul__(self, other): return operate(RN.matmul, self, other)
-    def __rmatmul__(self, other): return operate(RN.matmul, other, self)
-    def __neg__(self): return bind(R.neg, self)
     def __pos__(self): return self
     def __abs__(self): return bind(R.absolute, self)
-
-    # -- comparisons answer on the primal and return plain bools -----------------
-    def __lt__(self, other): return operate(R.less, self, other)
-    def __le__(self, other): return operate(R.less_equal, self, other)
-    def __gt__(self, other): return operate(R.greater, self, other)
-    def __ge__(self, other): return operate(R.greater_equal, self, other)
-    def __eq__(self, other): return operate(R.equal, self, other)
-    def __ne__(self, other): return operate(R.not_equal, self, other)
 
     # Control flow on an AD value follows its primal; the level is told (see explain.py).
     def __hash__(self):
@@ -252,3 +229,29 @@ def _array_method(name):
 for _name in numpy_dispatch.METHODS:
     if _name not in Operators.__dict__:
         setattr(Operators, _name, _array_method(_name))
+
+
+def _operator_methods(op):
+    """``__add__`` and ``__radd__`` (or ``__neg__``, or ``__lt__``) binding the row."""
+    row = op.row
+    if op in UNARY:
+        def unary(self):
+            return bind(row, self)
+        return {op.method: unary}
+
+    def method(self, other):
+        return operate(row, self, other)
+
+    def reflected(self, other):
+        return operate(row, other, self)
+    if op.reflected is None:
+        return {op.method: method}
+    return {op.method: method, op.reflected: reflected}
+
+
+# Python's operators: the methods of each entry of the table that has a row.
+for _op in OPERATORS:
+    if _op.row is not None:
+        for _name, _fn in _operator_methods(_op).items():
+            _fn.__name__ = _fn.__qualname__ = _name
+            setattr(Operators, _name, _fn)

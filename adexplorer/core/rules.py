@@ -216,31 +216,6 @@ def _plain(v):
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _pow_exponent(b):
-    """``b - 1`` for the power rule ``b * a ** (b - 1)``, but 1 where ``b == 0``: the
-    factor ``b`` is 0 there anyway, and ``0.0 ** -1`` must not turn 0 into nan."""
-    tb = type(b)
-    if tb is float or tb is int or tb is complex:
-        return 1 if b == 0 else b - 1
-    if isinstance(b, np.ndarray):
-        return np.where(b == 0, 1, b - 1)
-    if strip(b) is None:                      # a symbol: show the rule as written
-        return b - 1
-    return where(equal(b, 0), 1, b - 1)
-
-
-def _power_factor(a, b):
-    """d(a ** b)/da = b * a ** (b - 1). For the common constant exponents it is built
-    without a power (``2 * a``: one pass over an array instead of three)."""
-    if type(b) is int or type(b) is float:
-        if b == 2:
-            return 2 * a
-        if b == 1:
-            return 1
-    # the row, not Python's **: NumPy values get nan for a negative base, as their value does
-    return b * power(a, _pow_exponent(b))
-
-
 def _nonzero(v):
     """``v`` with exact zeros replaced by 1 (a divisor that may be 0)."""
     p = strip(v)
@@ -266,14 +241,6 @@ def _share(name, i, a, b):
     else:
         won = a < b if i == 0 else b < a
     return won + 0.5 * (a == b)
-
-
-def _log_nonzero(a):
-    """log(a) with exact zeros replaced by 1, for d(a**b)/db where a == 0 (then ans == 0)."""
-    v = strip(a)
-    if v is not None and np.any(np.equal(v, 0)):
-        a = where(equal(a, 0), 1.0, a)
-    return log(a)
 
 
 # ---------------------------------------------------------------------------
@@ -318,12 +285,97 @@ neg = defprim(
     vjp=lambda g, ans, x: -g,
 )
 
+_pow_impl = _python_semantics(operator.pow, np.power)
+
 power = defprim(
-    "pow", _python_semantics(operator.pow, np.power), display="{0} ** {1}", precedence=POWER,
+    "pow", _pow_impl, display="{0} ** {1}", precedence=POWER,
     jvp=(lambda t, ans, a, b: broadcast_like(t * _power_factor(a, b), ans),
-         lambda t, ans, a, b: broadcast_like(t * ans * _log_nonzero(a), ans)),
+         lambda t, ans, a, b: broadcast_like(t * ans * log_nonzero(a), ans)),
     vjp=(lambda g, ans, a, b: unbroadcast(g * _power_factor(a, b), a),
-         lambda g, ans, a, b: unbroadcast(g * ans * _log_nonzero(a), b)),
+         lambda g, ans, a, b: unbroadcast(g * ans * log_nonzero(a), b)),
+)
+
+
+def _power_factor(a, b):
+    """d(a ** b)/da = b * a ** (b - 1). A constant exponent decides the guard at once
+    (``3 * x ** 2``, and ``2 * x``: one pass over an array instead of three); any other
+    is the ``power_factor`` row."""
+    if type(b) is int or type(b) is float:
+        return _power_factor_impl(a, b)
+    return power_factor(a, b)
+
+
+def _pow_exponent(b):
+    """``b - 1``, but 1 where ``b == 0``: the factor ``b`` is 0 there anyway, and
+    ``0.0 ** -1`` must not turn 0 into nan."""
+    if type(b) is complex:
+        return 1 if b == 0 else b - 1
+    if type(b) is np.ndarray:
+        return np.where(b == 0, 1, b - 1)
+    return where(equal(b, 0), 1, b - 1)
+
+
+def _power_factor_impl(a, b):
+    tb = type(b)
+    if tb is int or tb is float:
+        if b == 2:
+            return 2 * a
+        if b == 1:
+            return 1
+        e = 1 if b == 0 else b - 1
+        ta = type(a)
+        if ta is float or ta is int:
+            try:
+                out = a ** e
+            except ArithmeticError:            # 0.0 ** -1: the row decides (raise or inf)
+                return b * _pow_impl(a, e)
+            # a negative base to a fraction: Python's complex, or the row's nan for NumPy
+            return b * (out if type(out) is not complex else _pow_impl(a, e))
+        # the row, not Python's **: NumPy values get nan for a negative base, as their
+        # value does; AD values and symbols compose (``3 * x ** 2``)
+        return b * power(a, e)
+    return b * power(a, _pow_exponent(b))
+
+
+def _log_nonzero_impl(a):
+    if type(a) is float or type(a) is int:
+        return log.impl(a) if a != 0 else 0.0
+    if np.any(np.equal(a, 0)):
+        return log(where(equal(a, 0), 1.0, a))
+    return log(a)
+
+
+def _where_nonzero(a, v):
+    """``v`` where ``a`` is not 0, and 0 where it is (``v`` itself if ``a`` has no zeros)."""
+    p = strip(a)
+    if p is not None and np.any(np.equal(p, 0)):
+        return where(equal(a, 0), 0.0, v)
+    return v
+
+
+# The guards of the power rule are rows, so every level prints, compiles and binds them
+# like the rest. Their rules are the chain rule through ``b * a ** e`` with
+# ``e = where(b == 0, 1, b - 1)`` and through ``log(where(a == 0, 1, a))``: the mask is
+# piecewise constant, so where it holds, it stops the tangent.
+
+power_factor = defprim(
+    "power_factor", _power_factor_impl,
+    jvp=(lambda t, ans, a, b: b * broadcast_like(t * _power_factor(a, _pow_exponent(b)), ans),
+         lambda t, ans, a, b: broadcast_like(
+             t * power(a, _pow_exponent(b))
+             + b * (where(equal(b, 0), 0.0, t) * power(a, _pow_exponent(b)) * log_nonzero(a)),
+             ans)),
+    vjp=(lambda g, ans, a, b: unbroadcast(g * b * _power_factor(a, _pow_exponent(b)), a),
+         lambda g, ans, a, b: unbroadcast(
+             g * power(a, _pow_exponent(b))
+             + where(equal(b, 0), 0.0, g * b * power(a, _pow_exponent(b)) * log_nonzero(a)),
+             b)),
+)
+
+log_nonzero = defprim(
+    "log_nonzero", _log_nonzero_impl,
+    jvp=lambda t, ans, a: _where_nonzero(a, t) * (1 / _nonzero(a)),
+    vjp=lambda g, ans, a: _where_nonzero(a, g * (1 / _nonzero(a))),
 )
 
 mod = defprim(

@@ -17,7 +17,7 @@ import numpy as np
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import honours
 from .primitives import defprim, numpy_semantics, strip
-from .rules import (_elementwise, broadcast_like, cos, equal, exp, real, sqrt, unbroadcast,
+from .rules import (_elementwise, broadcast_like, cos, equal, exp, real, sin, sqrt, unbroadcast,
                     where)
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
@@ -180,23 +180,57 @@ rad2deg = defprim(
 )
 
 
-def _sinc_slope(x, ans):
+def _sinc_slope_impl(x, ans):
     """sinc'(x) = (cos(πx) - sinc(x)) / x; at x = 0 it is 0, written as its Taylor term
     -π²x/3 so that the slope's own derivative (sinc''(0) = -π²/3) is right there too."""
-    v = strip(x)
-    if v is None or not np.any(np.equal(v, 0)):
+    if not np.any(np.equal(x, 0)):
         return (cos(PI * x) - ans) / x
-    if np.ndim(v) == 0:
+    if np.ndim(x) == 0:
         return -(PI ** 2 / 3) * x
     zero = equal(x, 0)
     safe = where(zero, 1.0, x)
     return where(zero, -(PI ** 2 / 3) * x, (cos(PI * safe) - sinc(safe)) / safe)
 
 
+def _has_zero(x) -> bool:
+    v = strip(x)
+    return v is not None and bool(np.any(np.equal(v, 0)))
+
+
+def _slope_dx(x, ans):
+    """d/dx of ``sinc_slope(x, ans)`` with ``ans`` held: (-π sin(πx) - slope) / x, and
+    -π²/3 at 0; where an array has zeros the slope is sinc's own (ans is not read)."""
+    if not _has_zero(x):
+        return (-(PI * sin(PI * x)) - sinc_slope(x, ans)) / x
+    if np.ndim(strip(x)) == 0:
+        return -(PI ** 2 / 3) + 0 * x
+    zero = equal(x, 0)
+    safe = where(zero, 1.0, x)
+    return where(zero, -(PI ** 2 / 3),
+                 (-(PI * sin(PI * safe)) - 2 * sinc_slope(safe, sinc(safe))) / safe)
+
+
+def _slope_dans(x):
+    """d/dans of ``sinc_slope(x, ans)``: -1 / x, and 0 where x has zeros (ans not read)."""
+    if not _has_zero(x):
+        return -(1 / x)
+    return 0 * x
+
+
+# sinc's slope decides on the value (its Taylor term at 0), so it is a row: every level
+# prints, compiles and binds it like the rest.
+sinc_slope = defprim(
+    "sinc_slope", _sinc_slope_impl,
+    jvp=(lambda t, ans, x, a: t * _slope_dx(x, a),
+         lambda t, ans, x, a: t * _slope_dans(x)),
+    vjp=(lambda g, ans, x, a: g * _slope_dx(x, a),
+         lambda g, ans, x, a: g * _slope_dans(x)),
+)
+
 sinc = defprim(
     "sinc", _numpy_only(np.sinc),
-    jvp=lambda t, ans, x: t * _sinc_slope(x, ans),
-    vjp=lambda g, ans, x: g * _sinc_slope(x, ans),
+    jvp=lambda t, ans, x: t * sinc_slope(x, ans),
+    vjp=lambda g, ans, x: g * sinc_slope(x, ans),
 )
 
 # ---------------------------------------------------------------------------

@@ -14,17 +14,11 @@ import inspect
 
 import numpy as np
 
-from ..core import rules as R
+from ..core.operator_table import row_of, symbol_of
 from . import resolve
 from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Const, Statement, Value
 from .unsupported import UNSUPPORTED
 
-_BINOPS = {ast.Add: R.add, ast.Sub: R.sub, ast.Mult: R.mul, ast.Div: R.div,
-           ast.Pow: R.power, ast.Mod: R.mod, ast.FloorDiv: R.floordiv}
-_COMPARE = {ast.Lt: R.less, ast.LtE: R.less_equal, ast.Gt: R.greater,
-            ast.GtE: R.greater_equal, ast.Eq: R.equal, ast.NotEq: R.not_equal}
-_IDENTITY = {ast.Is: "{0} is {1}", ast.IsNot: "{0} is not {1}", ast.In: "{0} in {1}",
-             ast.NotIn: "{0} not in {1}"}
 
 _FOLDABLE = {builtins.len, builtins.int, builtins.round, builtins.bool}
 
@@ -114,10 +108,7 @@ class Expressions:
         return self.binop(node.op, self.expr(node.left), self.expr(node.right), node)
 
     def binop(self, op, a, b, node):
-        if isinstance(op, ast.MatMult):
-            from ..core.rules_numpy import matmul
-            return self.row(matmul, [a, b], node)
-        row = _BINOPS.get(type(op))
+        row = row_of(op)
         if row is None:
             raise self.unsupported(node, f"the operator {_op_text(op)}")
         return self.row(row, [a, b], node)
@@ -135,13 +126,14 @@ class Expressions:
 
     def expr_UnaryOp(self, node):
         value = self.expr(node.operand)
-        if isinstance(node.op, ast.USub):
-            return self.row(R.neg, [value], node)
+        row = row_of(node.op)
+        if row is not None:                       # -x
+            return self.row(row, [value], node)
         if isinstance(node.op, ast.UAdd):
             return value
         if isinstance(node.op, ast.Not):
-            return self.plain("not {0}", [value], node)
-        raise self.unsupported(node, "the operator ~")
+            return self.plain(f"{_op_text(node.op)} {{0}}", [value], node)
+        raise self.unsupported(node, f"the operator {_op_text(node.op)}")
 
     def plain(self, template, args, node, fn=None):
         return self.emit(Statement(PLAIN, Value(), args, self.line(node), fn=fn,
@@ -154,10 +146,11 @@ class Expressions:
     def compare(self, left, rest, node):
         op, right_node = rest[0]
         right = self.expr(right_node)
-        if type(op) in _COMPARE:
-            value = self.row(_COMPARE[type(op)], [left, right], node)
-        else:
-            value = self.plain(_IDENTITY[type(op)], [left, right], node)
+        row = row_of(op)
+        if row is not None:                       # <, ==, ...: the row answers on primals
+            value = self.row(row, [left, right], node)
+        else:                                     # is, in: Python's own
+            value = self.plain(f"{{0}} {_op_text(op)} {{1}}", [left, right], node)
         if len(rest) == 1:
             return value
         return self.short_circuit(True, value, lambda: self.compare(right, rest[1:], node),
@@ -339,7 +332,4 @@ def _is_constant(v) -> bool:
 
 
 def _op_text(op) -> str:
-    return {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
-            ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&",
-            ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}.get(
-        type(op), type(op).__name__)
+    return symbol_of(op)

@@ -1,15 +1,4 @@
-"""Where the table's rules guard a boundary, the generated code calls the same guard.
-
-Two helpers of the power rule check values: ``_power_factor(a, b)`` is ``b * a ** (b - 1)``
-but never ``0 * inf`` when ``b == 0``, and ``_log_nonzero(a)`` is ``log(a)`` with exact
-zeros replaced by 1 (d(a ** b)/db at ``a == 0``, where the answer is 0). Run on symbols,
-a guard cannot be decided and the rule would print the unguarded formula. ``vjp_text``
-here runs the rule with each helper replaced by one that prints a call to it
-(``power_factor(x, k)``) when the decision depends on a symbol, and runs the helper
-itself when it does not (a constant exponent still prints ``3 * x ** 2``). The
-namespace binds the helper under that name, so generated code computes what the table
-computes, at the boundary too. The sinc rule's slope (``_sinc_slope``: its Taylor term at
-0, where the formula would divide by zero) is kept as a call the same way.
+"""Generated code at a domain boundary.
 
 ``numpy_rules(source, ...)`` rewrites generated code so that its reverse passes (the
 rules) follow NumPy at a domain boundary, as ``ad.gradient``'s rules do: ``/``, ``//``,
@@ -21,50 +10,12 @@ where Python raises for the plain call (``1 / 0.0`` in the user's code) they rai
 from __future__ import annotations
 
 import ast
-import types
 
 from ..core import rules as R
-from ..core import rules_elementwise
-from ..core.names import literal
-from ..core.primitives import ATOM
-from ..core.symbolic import Sym
+from ..core.operator_table import BINARY
 
-# rules' helper -> (name in generated code, the helper, the arguments its guard reads)
-HELPERS = {
-    "_power_factor": ("power_factor", R._power_factor, (1,)),
-    "_log_nonzero": ("log_nonzero", R._log_nonzero, (0,)),
-    "_sinc_slope": ("sinc_slope", rules_elementwise._sinc_slope, (0,)),
-}
-
-
-def _stand_in(name, helper, deciding):
-    def call(*args):
-        if not any(isinstance(args[k], Sym) for k in deciding):
-            return helper(*args)
-        texts = [a.text if isinstance(a, Sym) else literal(a) for a in args]
-        shape = next((a.shape for a in args if isinstance(a, Sym) and a.shape), ())
-        return Sym(f"{name}({', '.join(texts)})", ATOM, shape)
-    return call
-
-
-def vjp_text(row, i, g, args, ans, params, bind):
-    """The cotangent ``row`` sends to argument ``i`` as a ``Sym`` (as
-    ``symbolic.vjp_text``), with guarded helpers kept as calls; ``bind(name, helper)``
-    binds a helper in the namespace and returns the name it got."""
-    rule = row.vjp_rule(i)
-    used = [n for n in getattr(rule, "__code__", None).co_names if n in HELPERS] \
-        if hasattr(rule, "__code__") else []
-    if used:
-        env = dict(rule.__globals__)
-        for n in used:
-            name, helper, deciding = HELPERS[n]
-            env[n] = _stand_in(bind(name, helper), helper, deciding)
-        rule = types.FunctionType(rule.__code__, env, rule.__name__, rule.__defaults__,
-                                  rule.__closure__)
-    return rule(g, ans, *args, **(params or {}))
-
-
-_ROWS_FOR = {ast.Div: R.div, ast.FloorDiv: R.floordiv, ast.Mod: R.mod, ast.Pow: R.power}
+# The operators whose rows differ from Python at a boundary (NumPy's inf or nan there)
+_NUMPY_AT_BOUNDARY = (R.div, R.floordiv, R.mod, R.power)
 
 
 class _ByRows(ast.NodeTransformer):
@@ -97,7 +48,8 @@ def numpy_rules(source: str, row_name, reverse_parts: dict, switch: str,
     generated function's name to the line (its ``def`` is line 1) its reverse pass
     starts on; ``numpy_targets`` maps it to the forward statements' targets that call a
     NumPy function (``y1 = log(x)`` for ``np.log(x)``), which get the same treatment."""
-    by_rows = _ByRows({op: row_name(row) for op, row in _ROWS_FOR.items()})
+    by_rows = _ByRows({op.node: row_name(op.row) for op in BINARY
+                       if op.row in _NUMPY_AT_BOUNDARY})
 
     def numpy(statements):
         return ast.With([ast.withitem(ast.Name(switch, ast.Load()))],
@@ -131,4 +83,4 @@ class _NumpyCalls(ast.NodeTransformer):
         return node
 
 
-__all__ = ["vjp_text", "numpy_rules", "HELPERS"]
+__all__ = ["numpy_rules"]

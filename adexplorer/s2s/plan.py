@@ -2,12 +2,13 @@
 what loops must save, and which Python variable holds which value.
 
 Every derivative expression comes from the primitive table: a row's vjp rule is run on
-symbols (``guards.vjp_text``), so ``%7 = %4 * %1`` sends ``r̄ * x`` to ``%4`` and
-``r̄ * r`` to ``%1``; a guard of the rule on values (the power rule's at exponent 0)
-stays a call of the same helper (``power_factor(x, k)``). Operands are placeholders first (the text decides which values
-the reverse pass *needs*; only those are saved in loops) and get their variable names
-once the variables are chosen. A rule whose text is not plain Python over the
-namespace (a reduction, a user's ``@ad.adjoint``) is called as ``row_vjp(row, i, ...)``.
+symbols (``symbolic.vjp_text``), so ``%7 = %4 * %1`` sends ``r̄ * x`` to ``%4`` and
+``r̄ * r`` to ``%1``; a guard of a rule on values (the power rule's at exponent 0) is a
+row like the others and stays a call of it (``power_factor(x, k)``). Operands are
+placeholders first (the text decides which values the reverse pass *needs*; only those
+are saved in loops) and get their variable names once the variables are chosen. A rule
+whose text is not plain Python over the namespace (a reduction, a user's
+``@ad.adjoint``) is called as ``row_vjp(row, i, ...)``.
 
 For arrays (``mode="array"``) the symbols carry a symbolic shape, so the rules'
 ``unbroadcast`` shows up as ``sum_to(ȳ * b, shape=shape(a))``; for scalars it vanishes.
@@ -20,8 +21,7 @@ import re
 
 from ..core import names
 from ..core.primitives import ATOM
-from ..core.symbolic import Sym
-from . import guards
+from ..core.symbolic import Sym, vjp_text
 from .analysis import Analysis, Variables
 from .localnames import LocalNames
 from .ir import (CALL, GETITEM, PLAIN, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump, Loop,
@@ -146,7 +146,7 @@ def _row_text(stmt, i, tokens, mode, ns):
     g = Sym(G, ATOM, ShapeOf(tokens(stmt.target)) if mode == "array" else ())
     if not row.user:
         try:
-            out = guards.vjp_text(row, i, g, args, ans, stmt.params or None, ns.bind)
+            out = vjp_text(row, i, g, args, ans, stmt.params or None)
             if isinstance(out, Sym) and _plain_python(out.text, ns):
                 return out.text, out.prec
         except Exception:          # a rule that needs numbers (a mask, a shape): call it

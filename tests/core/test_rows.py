@@ -92,6 +92,13 @@ CASES = {
         + binary("pow", (0.0, 3.0), (np.array([0.0, 1.5]), 4.0), argnums=0)
         + binary("pow", (0.0, 3.0), (np.array([0.0, 1.5]), 4.0), argnums=1)
     ),
+    # the power rule's guards (0 at exponent 0, log with zeros taken as 1), away from 0
+    "power_factor": binary("power_factor", (1.7, 2.5), (positive(3), 0.5), (1.3, -2.0),
+                           (positive(2, 3), arr(3)), (2.0, arr(3))),
+    "log_nonzero": unary("log_nonzero", 3.0, positive(2, 3)),
+    # sinc's slope (cos(pi x) - ans) / x, with ans held: its own argument here
+    "sinc_slope": binary("sinc_slope", (0.7, 0.3), (positive(3), arr(3)),
+                         (-positive(2, 3), arr(2, 3))),
     "mod": binary("mod", (5.3, 2.1), (arr(3, lo=0.2, hi=1.8), 2.0), (7.4, -2.5)),
     "sin": unary("sin", 0.4, arr(2, 3, lo=-3, hi=3)),
     "cos": unary("cos", 0.4, arr(2, 3, lo=-3, hi=3)),
