@@ -562,6 +562,14 @@ def _rot90(m, k=1, axes=(0, 1)):
     return _flip(bind(RN.transpose, m, axes=tuple(order)), a1)
 
 
+@honours("subok")
+def _broadcast_to(array, shape, subok=False):
+    """``np.broadcast_to``: the broadcasting row (its adjoint sums back down); ``subok``
+    changes only the array class NumPy would return."""
+    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in shape)
+    return bind(R.broadcast_to, array, shape=shape)
+
+
 @honours("axisa", "axisb", "axisc", "axis")
 def _cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """``np.cross`` of 3-vectors (along any axis, broadcast over the others), written
@@ -764,7 +772,7 @@ _partition_method = honours("axis", "kind")(_partition_method)
 UFUNCS: dict = {}       # np.<ufunc> -> row
 FUNCTIONS: dict = {     # np.<function> -> entry (its honoured keywords marked with @honours)
     np.einsum: _einsum, np.tensordot: _tensordot, np.outer: _outer, np.inner: _inner,
-    np.kron: _kron, np.cross: _cross, np.trace: _trace, np.diag: _diag, np.diagonal: _diagonal,
+    np.kron: _kron, np.cross: _cross, np.broadcast_to: _broadcast_to, np.trace: _trace, np.diag: _diag, np.diagonal: _diagonal,
     np.tril: _tril, np.triu: _triu,
     np.vstack: _vstack, np.hstack: _hstack, np.dstack: _dstack,
     np.column_stack: _column_stack, np.append: _append,

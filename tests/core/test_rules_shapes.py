@@ -25,6 +25,8 @@ def distinct(*shape):
 
 # name -> (function, arguments); several shapes per entry
 CASES = {
+    "broadcast_to": (lambda a: np.broadcast_to(a, (2, 3)) * 1.5, (r(3),)),
+    "broadcast_to a scalar": (lambda a: np.broadcast_to(a, 4), (r(),)),
     "cross": (lambda a, b: np.cross(a, b), (r(3), r(3))),
     "cross batched along axis 0": (lambda a, b: np.cross(a, b, axis=0), (r(3, 2), r(3, 2))),
     # einsum: explicit, implicit, traces, diagonals, ellipsis, broadcasting, 3 operands
