@@ -160,7 +160,7 @@ def test_errors_in_a_file_name_the_file_and_line(powfile):
 
 
 # ---------------------------------------------------------------------------
-# Found by the Jupyter review (/tmp/review_jupyter.md)
+# Bugs a user met in the terminal and notebook views: each test guards one
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

@@ -170,7 +170,7 @@ def test_readme_links_each_notebook_on_binder():
 
 
 # ---------------------------------------------------------------------------
-# What the Jupyter review found in the prose (/tmp/review_jupyter.md)
+# Prose a reader found wrong or unclear: each test guards one fix
 
 
 def _markdown(name: str) -> str:

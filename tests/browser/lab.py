@@ -7,7 +7,7 @@ kernelspec (without one Lab asks for a kernel); ``open_and_run_all`` opens it, w
 a connected idle kernel and runs every cell from the Run menu; ``save_screenshot`` keeps
 a picture under test-artifacts/ (git-ignored). ``require_browser`` skips with the reason
 when chromium or Playwright is missing, but fails under CI=true, where .ci/run installs
-them. Recipe and gotchas: /work/shared/testing-jupyter.md.
+them.
 """
 
 from __future__ import annotations

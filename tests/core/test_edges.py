@@ -1,4 +1,4 @@
-"""Edges found by review: NumPy options, structures, shapes and user rules must either
+"""Edges a careful user finds: NumPy options, structures, shapes and user rules must either
 work as NumPy/Python would or fail with a message that names the problem — never give a
 silently wrong answer. Expected values are closed forms."""
 

@@ -233,7 +233,7 @@ BAD = {
     "not a number": ("--at x=1.0", "'x is ' + str(x)", "must return a number"),
     "empty cell": ("--at x=1.0", "\n", "the cell is empty"),
     "no expression": ("--at x=1.0", "y = 2 * x", "should end with an expression"),
-    # C19 of the review: say what went wrong, not only what was expected
+    # say what went wrong, not only what was expected
     "spaces around = in --at": ("--at x = 3.0", "5*x", "(no spaces around =); got 'x'"),
     "misspelled function": ("--at x=3.0", "5*sin(loog(x))",
                             "undefined name 'loog' (line 1): did you mean log?"),
@@ -271,7 +271,7 @@ def test_messages_name_the_line_in_the_cell(shell):
 
 
 # ---------------------------------------------------------------------------
-# Found by the Jupyter review (/tmp/review_jupyter.md): each test would have caught it
+# Bugs a user of the magic met: each test would have caught one
 
 
 def test_showing_the_result_is_inside_the_error_boundary(shell, monkeypatch):

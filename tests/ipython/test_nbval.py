@@ -83,7 +83,7 @@ def test_nbval_catches_a_changed_number_in_the_static_text(executed):
 
 
 def test_a_widget_cell_has_one_output_the_box(executed):
-    """C1 of the review: the box was displayed and then the result printed again under it
+    """The box was displayed and then the result printed again under it
     as Out[n]; now the result is the box, shown once, with the one-line repr as text."""
     nb, _ = executed
     outputs = nb.cells[2].outputs

@@ -167,7 +167,7 @@ def test_array_argument():
 
 
 # ---------------------------------------------------------------------------
-# Found by the Jupyter review (/tmp/review_jupyter.md)
+# Bugs a user met in the terminal and notebook views: each test guards one
 
 
 def test_explore_a_tangent_rule():

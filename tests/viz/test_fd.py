@@ -91,7 +91,7 @@ def test_plot_fd_error_is_the_v_curve_with_the_best_steps_marked():
 
 
 def test_error_plot_legend_does_not_cover_the_floor_label():
-    """C3 of the review: the legend sat on the 'error 0 (AD itself)' label."""
+    """The legend sat on the 'error 0 (AD itself)' label."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig = ad.plot_fd_error(f_slide, 3.0)
     canvas = FigureCanvasAgg(fig)

@@ -226,7 +226,7 @@ def _loop_of_sines(x):
     ad.trace(lambda x, w: ad.sin(x * w) + x * w * x, 1.5, 2.0),      # x skips a column
 ], ids=["collapsed loop", "fan-out"])
 def test_edges_that_skip_columns_go_around_the_boxes(trace):
-    """C2 of the review: an edge from x to a box three columns on was drawn straight
+    """An edge from x to a box three columns on was drawn straight
     through the boxes between them. Every drawn edge, plain or highlighted (as a sweep
     frame draws it), must stay outside every box it does not join."""
     plot = ad.plot_graph(trace)

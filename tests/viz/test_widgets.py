@@ -252,7 +252,7 @@ def test_bad_arguments():
 
 
 # ---------------------------------------------------------------------------
-# Found by the Jupyter review (/tmp/review_jupyter.md)
+# Bugs a user met in the terminal and notebook views: each test guards one
 
 
 def test_forward_labels_say_whose_tangent_and_which_line():
