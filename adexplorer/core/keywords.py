@@ -10,6 +10,7 @@ honoured keyword that an entry does not implement are refused by the entry itsel
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
@@ -105,3 +106,28 @@ def _is_default(param, value) -> bool:
         return bool(value == default)
     except (TypeError, ValueError):
         return False
+
+
+# Static arguments (axes, counts, indices) are never differentiated; a transformation that
+# differentiates every number it is given (the tape of source_grad) may still wrap them.
+
+def _plain(value):
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    return strip(value)
+
+
+def statics(*names):
+    """Strip AD wrappers from the named parameters before the entry sees them."""
+    def wrap(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def entry(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            for name in names:
+                if name in bound.arguments:
+                    bound.arguments[name] = _plain(bound.arguments[name])
+            return fn(*bound.args, **bound.kwargs)
+        return entry
+    return wrap

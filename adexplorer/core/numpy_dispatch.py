@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules as R
-from . import rules_elementwise, rules_linalg, rules_numpy as RN, rules_reductions, rules_shapes
+from . import (rules_elementwise, rules_linalg, rules_numpy as RN, rules_products,
+               rules_reductions, rules_shapes)
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import check_keywords, float_dtype, honours, refuse_value
 from .primitives import bind, numpy_semantics, strip
@@ -399,7 +400,8 @@ METHODS = {
 }
 
 # Families of rows that bring their own NumPy entries.
-for _family in (rules_elementwise, rules_reductions, rules_shapes, rules_linalg):
+for _family in (rules_elementwise, rules_reductions, rules_shapes, rules_products,
+                rules_linalg):
     UFUNCS.update(_family.UFUNCS)
     FUNCTIONS.update(_family.FUNCTIONS)
     METHODS.update(_family.METHODS)

@@ -1,4 +1,4 @@
-"""The shapes family (rules_shapes.py): einsum and the entries built on it and on the
+"""The shapes family (rules_shapes.py, rules_products.py): einsum and the entries built on it and on the
 indexing, reshaping and joining rows. Every entry: NumPy's value, and derivatives checked
 by ``check_grads`` at order 2 in both modes, at several shapes; hand-worked gradients for a
 few; refusals by name; the Wengert list of an einsum; source_grad on loops."""
@@ -196,12 +196,12 @@ def test_check_grads_order_2_both_modes(f, args):
 
 
 def test_the_cases_cover_every_entry_of_the_family():
-    from adexplorer.core import rules_shapes
+    from adexplorer.core import rules_products, rules_shapes
     names = " ".join(CASES)
-    for func in rules_shapes.FUNCTIONS:
+    for func in {**rules_shapes.FUNCTIONS, **rules_products.FUNCTIONS}:
         if func.__name__ != "row_stack":
             assert func.__name__ in names, func.__name__
-    for method in rules_shapes.METHODS:
+    for method in {**rules_shapes.METHODS, **rules_products.METHODS}:
         assert f"x.{method}" in names or method in ("sort", "partition"), method
 
 
