@@ -9,6 +9,10 @@ operators of ``Dual``/``Traced``. The formulas come from the rules, so a fast pa
 cannot disagree with the table; anything that is not a plain Python scalar (arrays,
 nested levels, NumPy scalars) takes the general route. ``tests/core/test_fastpaths.py``
 checks both routes give identical results.
+
+A recorded value whose call has finished (levels.py) takes the general route, so nothing
+is recorded into a finished trace; a finished dual number needs no such check: what it
+computes is itself finished, and acts as its plain value.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ def {n}(x):
             return Traced(ans, level, len(records) - 1)
     elif tx is Dual:
         p = x.primal
-        if (type(p) is float or type(p) is int) and not x._level.done:
+        if type(p) is float or type(p) is int:
             {value}
             t = x.tangent
             try:
@@ -107,7 +111,7 @@ def _binary_sources(row) -> str:
         # in the derivative goes to the general route, whose rules give NumPy's inf.
         body = [f"def dual_{method}(self, other):",
                 "    a = self.primal",
-                "    if (type(a) is float or type(a) is int) and not self._level.done:",
+                "    if type(a) is float or type(a) is int:",
                 "        b = other",
                 "        tb = type(b)",
                 "        if tb is float or tb is int:",
@@ -137,8 +141,7 @@ def _binary_sources(row) -> str:
             f"def dual_{reflected}(self, other):",
             "    b = self.primal",
             "    a = other",
-            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\",
-            "            and not self._level.done:",
+            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
             "        t = self.tangent",
             f"        ans = {value}",
             "        try:",
