@@ -16,7 +16,7 @@ from .calls import call, plain, split_aux, with_dtype_of
 from .errors import InputError
 from .levels import Level
 from .operators import Operators
-from .primitives import apply_rule, apply_rule_as_numpy, bind, strip
+from .primitives import ADValue, alive, apply_rule, apply_rule_as_numpy, bind, strip
 from .rules import broadcast_like, is_complex
 
 
@@ -57,6 +57,8 @@ class ForwardLevel(Level):
                 if tangents is None:
                     tangents = [None] * len(args)
                 tangents[i] = a.tangent
+            elif isinstance(a, ADValue) and a._level.done:
+                primals[i] = alive(a)
         ans = bind(prim, *primals, **params)
         if tangents is None:
             return ans

@@ -266,6 +266,14 @@ def apply_rule_as_numpy(rule, first, ans, args, params):
         return apply_rule(rule, first, ans, args, params)
 
 
+def alive(x):
+    """``x`` without the wrappers of finished levels (values that escaped their call),
+    so a row's recorded arguments and its rules never hold one."""
+    while isinstance(x, ADValue) and x._level.done:
+        x = x.primal
+    return x
+
+
 def strip(x):
     """The plain value inside any number of AD wrappers."""
     while isinstance(x, ADValue):

@@ -27,8 +27,8 @@ from .errors import InputError, NotScalarOutput
 from .forward import zero_like
 from .levels import Level, fresh_id
 from .operators import Operators
-from .primitives import (BOUNDARY_ERRORS, ADValue, apply_rule, apply_rule_as_numpy, bind,
-                         numpy_semantics, strip)
+from .primitives import (BOUNDARY_ERRORS, ADValue, alive, apply_rule, apply_rule_as_numpy,
+                         bind, numpy_semantics, strip)
 from .rules import is_complex
 from .tracing import Trace
 
@@ -71,7 +71,9 @@ class ReverseLevel(Level):
                 parents.append((i, a._index))
                 a = primals[i] = a.primal
             if isinstance(a, ADValue):
-                nested = True
+                if a._level.done:
+                    a = primals[i] = alive(a)
+                nested = nested or isinstance(a, ADValue)
         if prim.forward_pass is not None:
             value, pullback = prim.forward_pass(*primals)
             params = dict(params, _pullback=pullback)
