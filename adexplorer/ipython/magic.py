@@ -231,11 +231,11 @@ def show_widgets(report, figure=None):
                                    title="backward sweep: adjoints from the output"))
     children = [w.HTML(summary_html(report)), w.HTML(lists_html(report))]
     if len(players) == 1:
-        children.append(players[0].widget)
+        children.append(players[0])
     elif players:
         titles = [("forward d/d" + p.frames.trace.nodes[p.frames.wrt[0]].name)
                   if p.mode == "forward" else "backward" for p in players]
-        children.append(w.Tab(children=[p.widget for p in players], titles=titles))
+        children.append(w.Tab(children=players, titles=titles))
     if figure is not None:
         children.append(w.Image(value=figure_png(figure), format="png",
                                 layout=w.Layout(max_width="700px")))
