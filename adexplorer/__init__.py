@@ -20,7 +20,19 @@ from .core.explain import explain_gradient
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
 from .viz.explore import explore
-from .viz.widgets import SweepPlayer
+
+
+def __getattr__(name):
+    """``ad.SweepPlayer`` is an ipywidgets widget: ipywidgets (and IPython) are imported
+    when it is first asked for, not by ``import adexplorer``."""
+    if name == "SweepPlayer":
+        from .viz.widgets import SweepPlayer
+        return SweepPlayer
+    raise AttributeError(f"module 'adexplorer' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), "SweepPlayer"])
 
 
 def load_ipython_extension(ipython):

@@ -8,7 +8,8 @@ the class.
 
 It shows the value, the gradient (reverse mode) and derivatives (forward mode), the
 finite-difference check, the Wengert lists, and the sweep animations (``--static``:
-the same as text and still pictures). It returns an ``AutodiffResult`` (``.value``,
+the same as text and still pictures). A front end that cannot draw widgets (terminal
+IPython, ``ipython file.ipy``) gets the text report of ``--static`` instead. It returns an ``AutodiffResult`` (``.value``,
 ``.gradient`` keyed by variable name, ``.trace``) that the next cell can read as ``_``.
 A problem in the cell or its options is one ``UsageError`` message, never a traceback
 from adexplorer, and the user's namespace is left as it was.
@@ -114,6 +115,7 @@ class AutodiffMagics(Magics):
                 return r
         """
         options = _parse_options(self.autodiff, line)
+        options["text_only"] = not options["static"] and not can_show_widgets(self.shell)
         guard = NamespaceGuard(self.shell.user_ns)
         built: list = []                             # the Program, once the cell is read
         try:
@@ -142,6 +144,9 @@ def _differentiate(cell: str, options: dict, namespace: dict, built: list):
                      source=program.explored)
     report.notes[:0] = program.notes
     figure = _fd_figure(program, options["plot"]) if options["plot"] else None
+    if options["text_only"]:
+        show_text(report, figure)
+        return AutodiffResult(program, report)
     if options["static"]:
         show_static(report, figure)
         return AutodiffResult(program, report)
@@ -189,6 +194,21 @@ def _fd_figure(program, interval):
 # Showing
 
 
+def can_show_widgets(shell) -> bool:
+    """Whether widgets can reach a front end, judged as ipywidgets' comms are: only a
+    Jupyter kernel (ipykernel's shell, whose ``kernel`` has a comm manager) has a channel
+    to draw them on. Terminal IPython and ``ipython file.ipy`` have none."""
+    return getattr(getattr(shell, "kernel", None), "comm_manager", None) is not None
+
+
+def show_text(report, figure=None):
+    """The text report of ``--static`` (pictures cannot be shown in a terminal)."""
+    print(report.text(sweeps=True), end="")
+    if figure is not None:
+        print("(--plot draws a figure, which a terminal cannot show: run the cell in "
+              "Jupyter)")
+
+
 def show_static(report, figure=None):
     """Text (printed) and still pictures (PNG images, whatever the matplotlib backend):
     the graph, then frames of each sweep, then the --plot figure."""
@@ -197,7 +217,7 @@ def show_static(report, figure=None):
     from ..viz.frames import FrameRenderer
     from ..viz.sweepframes import SweepFrames
     from ..viz.graph import plot_graph
-    print(report.text(sweeps=True), end="")
+    show_text(report)
     trace = report.trace
     display(Image(data=plot_graph(trace, done=range(len(trace))).png(), format="png"))
     renderer = FrameRenderer(trace)
@@ -231,11 +251,11 @@ def show_widgets(report, figure=None):
                                    title="backward sweep: adjoints from the output"))
     children = [w.HTML(summary_html(report)), w.HTML(lists_html(report))]
     if len(players) == 1:
-        children.append(players[0].widget)
+        children.append(players[0])
     elif players:
         titles = [("forward d/d" + p.frames.trace.nodes[p.frames.wrt[0]].name)
                   if p.mode == "forward" else "backward" for p in players]
-        children.append(w.Tab(children=[p.widget for p in players], titles=titles))
+        children.append(w.Tab(children=players, titles=titles))
     if figure is not None:
         children.append(w.Image(value=figure_png(figure), format="png",
                                 layout=w.Layout(max_width="700px")))

@@ -22,7 +22,6 @@ from ..core.reverse import argument_names
 from ..core.wengert import short_value
 from .fd import FDCheck
 from .fdplots import plot_fd, plot_fd_error
-from .frames import FrameRenderer
 from .report import Report, analyse, forward_lists, number, point_text
 
 TABS = ("Wengert lists", "forward sweep", "backward sweep", "AD vs FD", "SSA and adjoint",
@@ -288,60 +287,11 @@ def fd_widget(report: Report):
 # explore
 
 
-class Explorer:
-    """The tabs of ``ad.explore``; ``report``, ``players`` and ``tabs`` for reading."""
-
-    def __init__(self, report: Report, max_nodes: int = 60):
-        import ipywidgets as w
-        from .widgets import SweepPlayer
-        self.report = report
-        trace = report.trace
-        renderer = FrameRenderer(trace, max_nodes)
-        self.players = {"forward": None, "reverse": None}
-        forward_box = w.VBox()
-        if trace.inputs:
-            names = [trace.nodes[i].name for i in trace.inputs]
-            choose = w.ToggleButtons(options=names, description="d/d")
-
-            def forward_for(name):
-                player = SweepPlayer(trace, "forward", wrt=name, renderer=renderer,
-                                     title=f"forward sweep: tangents w.r.t. {name}")
-                self.players["forward"] = player
-                forward_box.children = ([choose] if len(names) > 1 else []) + [player.widget]
-            choose.observe(lambda change: forward_for(change["new"]), names="value")
-            forward_for(names[0])
-        else:
-            forward_box.children = [w.HTML("<p>f has no differentiable input.</p>")]
-        self.players["reverse"] = SweepPlayer(trace, "reverse", renderer=renderer)
-        self.cost = cost(trace)
-        children = [
-            w.HTML(lists_html(report)),
-            forward_box,
-            self.players["reverse"].widget,
-            fd_widget(report),
-            w.HTML(ssa_html(report) or "<p>No source to lower.</p>"),
-            w.HTML(cost_html(self.cost)),
-            w.HTML(why_none_html(report)),
-        ]
-        self.tabs = w.Tab(children=children, titles=TABS)
-        self.header = w.HTML(summary_html(report))
-        self.widget = w.VBox([self.header, self.tabs])
-        self.widget.add_class("adexplorer-explore")
-
-    def __repr__(self) -> str:
-        r = self.report
-        return f"<explore {r.title} at {point_text(r.names, r.args)}: {', '.join(TABS)}>"
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        bundle = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
-        bundle["text/plain"] = repr(self)
-        return bundle
-
-
-def explore(f, *args, max_nodes: int = 60, **kwargs) -> Explorer:
-    """Everything about ``f`` at ``args`` in tabs (see the module text). Keyword
-    arguments go to ``f``, held constant: ``ad.explore(f, 3.0, scale=2.0)``."""
+def explore(f, *args, max_nodes: int = 60, **kwargs):
+    """Everything about ``f`` at ``args`` in tabs (see the module text), as an
+    ``Explorer`` widget (explorer.py). Keyword arguments go to ``f``, held constant:
+    ``ad.explore(f, 3.0, scale=2.0)``."""
+    from .explorer import Explorer            # ipywidgets only when a view is built
     if not kwargs:
         return Explorer(analyse(f, args, ssa=True), max_nodes)
     held = functools.partial(f, **kwargs)

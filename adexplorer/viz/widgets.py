@@ -12,14 +12,18 @@ which reads the recorded sweep; pictures are cached per frame.
 
 Play is linked to the slider in the browser (``jslink``), and the kernel redraws when
 the slider moves; without a browser, set ``player.slider.value`` (or call ``show``).
-Nothing here prints into an ``Output`` widget, so a notebook can show a player under
-nbval with the cell tagged ``nbval-ignore-output``; the plain-text form of a player is
-one deterministic line.
+The player is itself an ipywidgets ``VBox``, so it composes like any widget:
+``widgets.HBox([ad.SweepPlayer(t, mode="forward"), ad.SweepPlayer(t, mode="reverse")])``,
+a ``Tab`` child, the result of an ``interact`` function. Nothing here prints into an
+``Output`` widget, so a notebook can show a player under nbval with the cell tagged
+``nbval-ignore-output``; the plain-text form of a player is one deterministic line.
 """
 
 from __future__ import annotations
 
 import html
+
+import ipywidgets as w
 
 from ..core.tracing import Trace
 from .frames import FrameRenderer
@@ -30,19 +34,18 @@ _CAPTION_STYLE = ("font-size:15px;line-height:1.45;min-height:4.4em;padding:4px 
                   "border-left:4px solid #ff9f40;background:#fffaf3")
 
 
-class SweepPlayer:
-    """The animation of one sweep of ``trace``; display it in Jupyter.
+class SweepPlayer(w.VBox):
+    """The animation of one sweep of ``trace``: a ``VBox`` to display or put in a layout.
 
     ``mode``: "forward" (tangents from ``wrt``, default the first input) or "reverse"
     (adjoints from the output). ``renderer``: a ``FrameRenderer`` to share with another
     player of the same trace. Attributes: ``slider``, ``play``, ``back``, ``forward``,
     ``speed``, ``image``, ``caption``, ``table``, ``status`` (the widgets), ``frames``
-    (the ``SweepFrames``) and ``widget`` (the whole box)."""
+    (the ``SweepFrames``)."""
 
     def __init__(self, trace: Trace, mode: str = "forward", wrt=None, *,
                  renderer: FrameRenderer | None = None, max_nodes: int = 60,
                  title: str | None = None):
-        import ipywidgets as w
         if not isinstance(trace, Trace):
             raise TypeError(f"SweepPlayer needs a Trace (from ad.trace(f, *args)), "
                             f"not a {type(trace).__name__}")
@@ -77,7 +80,7 @@ class SweepPlayer:
         heading = title if title is not None else (
             "forward sweep" if self.mode == "forward" else "backward sweep")
         self.title = w.HTML(f"<b>{html.escape(heading)}</b>")
-        self.widget = w.VBox([
+        super().__init__([
             self.title,
             w.HBox([self.play, self.back, self.forward, self.slider, self.speed],
                    layout=w.Layout(flex_flow="row wrap", align_items="center")),
@@ -85,8 +88,13 @@ class SweepPlayer:
             w.HBox([self.image, self.table],
                    layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
             self.status])
-        self.widget.add_class("adexplorer-player")
+        self.add_class("adexplorer-player")
         self._render(0)
+
+    @property
+    def widget(self) -> "SweepPlayer":
+        """The player itself (it is the box); for code written when it held one."""
+        return self
 
     # -- stepping ----------------------------------------------------------------------
     @property
@@ -136,10 +144,7 @@ class SweepPlayer:
                 f"{self.n_frames - 1} steps>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
+        bundle = dict(super()._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/plain"] = repr(self)          # one stable line, for nbval
         return bundle
 

@@ -235,3 +235,18 @@ def test_explore_passes_keyword_arguments_held_constant():
     assert "∂scaled_sin/∂x" in ex.header.value
     assert "def grad_scaled_sin(x, scale):" in ex.tabs.children[4].value
     assert ex.report.fd["x"].error("central") < 1e-8
+
+
+def test_explore_is_a_widget_that_composes():
+    import ipywidgets as widgets
+    one, two = ad.explore(f_log, 3.0), ad.explore(three, 0.5, -1.5, 2.0)
+    assert isinstance(one, widgets.VBox) and one.children == (one.header, one.tabs)
+    row = widgets.HBox([one, two])
+    tabs = widgets.Tab(children=[one, two])
+    assert row.children == tabs.children == (one, two)
+    back = two.players["reverse"]
+    back.show(back.n_frames - 1)
+    assert one.players["reverse"].frame == 0
+    bundle = one._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(one)
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == one.model_id

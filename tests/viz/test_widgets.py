@@ -323,3 +323,50 @@ def test_sweep_text_and_step_captions():
     assert [r for r in rows if "+=" in r] and all(total in r for r in rows if "+=" in r)
     assert sweep[0].caption.endswith(": y\u03043 = 1")
     assert trace.forward_sweep()[0].caption.endswith(": dx = 1")
+
+
+# ---------------------------------------------------------------------------
+# The player and the explorer are widgets: they compose like any other
+
+
+def test_players_compose_in_hbox_and_tab_and_step_on_their_own():
+    import ipywidgets as widgets
+    trace = ad.trace(f_log, 3.0)
+    forward, reverse = ad.SweepPlayer(trace, mode="forward"), ad.SweepPlayer(trace,
+                                                                             mode="reverse")
+    assert isinstance(forward, widgets.Widget) and isinstance(forward, widgets.VBox)
+    row = widgets.HBox([forward, reverse])                  # was a TraitError
+    tabs = widgets.Tab(children=[forward, reverse], titles=("forward", "backward"))
+    assert row.children == tabs.children == (forward, reverse)
+    before = [(bytes(p.image.value), p.caption.value) for p in (forward, reverse)]
+    forward.forward.click()
+    assert forward.frame == 1 and reverse.frame == 0
+    assert (bytes(reverse.image.value), reverse.caption.value) == before[1]
+    assert bytes(forward.image.value) != before[0][0]
+    reverse.show(reverse.n_frames - 1)
+    assert forward.frame == 1 and reverse.frames.check.ok
+    assert "ad.gradient" in reverse.status.value and "ad.gradient" not in forward.status.value
+
+
+def test_a_player_is_what_interact_shows():
+    import ipywidgets as widgets
+    trace = ad.trace(f_log, 3.0)
+    shown = widgets.interactive(lambda mode: ad.SweepPlayer(trace, mode=mode),
+                                mode=["forward", "reverse"])
+    assert isinstance(shown.result, ad.SweepPlayer) and shown.result.mode == "forward"
+    shown.children[0].value = "reverse"
+    assert shown.result.mode == "reverse"
+
+
+def test_the_player_holds_its_controls():
+    player = ad.SweepPlayer(ad.trace(f_log, 3.0), mode="reverse")
+    inside = set()
+    stack = [player]
+    while stack:
+        widget = stack.pop()
+        inside.add(widget)
+        stack.extend(getattr(widget, "children", ()))
+    for part in (player.play, player.slider, player.back, player.forward, player.speed,
+                 player.image, player.caption, player.table, player.status):
+        assert part in inside
+    assert "adexplorer-player" in player._dom_classes and player.widget is player
