@@ -64,3 +64,17 @@ def test_what_is_listed_as_refused_is_refused_by_name(call, name):
     assert name.split("(")[0].split(".")[-1].rstrip("=") in REFUSED
     with pytest.raises((ad.ADError, TypeError), match=re.escape(name)):
         ad.gradient(lambda A: np.sum(call(A)), np.array([[2.0, 1.0], [1.0, 3.0]]))
+
+
+def test_every_elementwise_function_listed_is_also_ad_name():
+    for name in _listed("Elementwise"):
+        if name in ("max", "min"):                  # reductions, listed for maximum/minimum
+            continue
+        assert callable(getattr(ad, name, None)), f"ad.{name}"
+        # round and abs are Python's own names in a cell, and work on AD values
+        assert name in ("round", "abs") or name in math_names(), f"{name} in cells"
+
+
+def math_names():
+    from adexplorer.ipython.cell import math_names as names
+    return names()

@@ -36,4 +36,6 @@ from .rules_elementwise import (arccos, arccosh, arcsin, arcsinh, arctan, arctan
                                 arctanh, cbrt, ceil, cosh, deg2rad, exp2, fix, floor, fmax,
                                 fmin, hypot, ldexp, log2, log10, logaddexp, logaddexp2,
                                 nan_to_num, rad2deg, rint, round, sinc, sinh, trunc)
+from .rules_elementwise import (degrees, fabs, radians, real_if_close,  # noqa: E402
+                                reciprocal, sign, square)
 from .rules_special import digamma, erf, lgamma  # noqa: E402

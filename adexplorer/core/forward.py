@@ -149,7 +149,9 @@ def D(f):
 
     ``D(D(f))`` is the second derivative. For an array ``x`` the tangent is all ones,
     which is the elementwise derivative when ``f`` acts elementwise. Further positional
-    and keyword arguments are held constant.
+    and keyword arguments are held constant. At a complex ``x`` it is the derivative
+    along the real direction (the dual number's ε-part): f'(z) for holomorphic f, and
+    df/dx for a real-valued f (``ad.grad`` and ``ad.jacfwd`` give df/dx - i df/dy there).
     """
     @functools.wraps(f)
     def df(x, *args, **kwargs):

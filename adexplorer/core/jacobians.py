@@ -19,6 +19,7 @@ from . import trees
 from .calls import argnums_positions, pick, plain, positions, split_aux, with_dtype_of
 from .forward import jvp_with_aux, one_like
 from .reverse import Traced, _gradients, _outputs, _record, _seed, backprop, grad
+from .rules import is_complex
 from .rules_numpy import reshape, stack
 
 
@@ -80,23 +81,32 @@ def _one_leaf(arg, j: int, direction):
 
 def jacfwd(f, argnums=0, has_aux=False):
     """The Jacobian of ``f`` w.r.t. ``argnums`` by forward mode, one pass per input
-    component; blocks of shape ``out.shape + x.shape``. With ``has_aux``, ``(J, aux)``."""
+    component (two for a complex one: along 1 and along i, so a real output gets
+    df/dx - i df/dy as jacrev gives it); blocks of shape ``out.shape + x.shape``. With
+    ``has_aux``, ``(J, aux)``."""
     which, single = argnums_positions(argnums, "jacfwd")
 
     def jac(*args, **kwargs):
         where = positions(which, len(args))
         columns = {}                  # (p, j) -> per input component, the output tangents
+        columns_i = {}                # the same along i, for a complex input leaf
         value = aux = None
         for p in where:
             for j, leaf in enumerate(trees.leaves(args[p])):
                 if not trees.is_differentiable(leaf):
                     continue
                 columns[p, j] = []
+                if is_complex(leaf):
+                    columns_i[p, j] = []
                 for k in range(_size(leaf)):
                     tangents = [None] * len(args)
                     tangents[p] = _one_leaf(args[p], j, _unit(leaf, k))
                     value, t, aux = jvp_with_aux(f, args, tangents, kwargs, has_aux)
                     columns[p, j].append(trees.leaves(t))
+                    if (p, j) in columns_i:
+                        tangents[p] = _one_leaf(args[p], j, 1j * _unit(leaf, k))
+                        columns_i[p, j].append(trees.leaves(
+                            jvp_with_aux(f, args, tangents, kwargs, has_aux)[1]))
         if value is None:             # no input component at all: one pass for the value
             value, _, aux = jvp_with_aux(f, args, [None] * len(args), kwargs, has_aux)
         out_leaves = trees.leaves(value)
@@ -105,6 +115,9 @@ def jacfwd(f, argnums=0, has_aux=False):
             cols = [c[k] for c in columns[p, j]]
             if cols and cols[0] is None:
                 return None
+            if (p, j) in columns_i and not is_complex(out_leaves[k]):
+                # a real output of a complex input: df/dx - i df/dy, as jacrev gives it
+                cols = [c1 - 1j * c[k] for c1, c in zip(cols, columns_i[p, j])]
             leaf = trees.leaves(args[p])[j]
             return with_dtype_of(_join(cols, tuple(np.shape(out_leaves[k])), np.shape(leaf),
                                        True), leaf)

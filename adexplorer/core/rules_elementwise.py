@@ -17,6 +17,7 @@ import numpy as np
 from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import honours
 from .primitives import defprim, numpy_semantics, strip
+from . import rules as R
 from .rules import (_elementwise, broadcast_like, cos, equal, exp, real, sin, sqrt, unbroadcast,
                     where)
 
@@ -332,7 +333,10 @@ ldexp = defprim(
 
 
 def _flat(t):
-    return 0.0 * t
+    """A zero shaped like ``t`` whatever ``t`` holds: an inf or nan reaching a step (from a
+    rule upstream, as log(-2) for a power's exponent) still gives slope 0, not nan."""
+    v = strip(t)
+    return 0.0 if np.ndim(v) == 0 else np.zeros(np.shape(v))
 
 
 def _step(name, np_fn):
@@ -427,7 +431,30 @@ METHODS: dict = {"round": _round}
 PUBLIC = ("sinh", "cosh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
           "log2", "log10", "exp2", "cbrt", "deg2rad", "rad2deg", "sinc", "arctan2", "hypot",
           "logaddexp", "logaddexp2", "fmax", "fmin", "ldexp", "floor", "ceil", "rint",
-          "trunc", "fix", "round", "nan_to_num")
+          "trunc", "fix", "round", "nan_to_num", "square", "reciprocal", "degrees",
+          "radians", "fabs", "sign", "real_if_close")
+
+
+# NumPy's other names for rows above, and the ufuncs NumPy composes from them: ad.<name>
+# on numbers, arrays and AD values alike.
+degrees, radians = rad2deg, deg2rad
+fabs, sign = R.absolute, R.sign
+
+
+def square(x):
+    """``x ** 2``, differentiable (``np.square``)."""
+    return x * x
+
+
+def reciprocal(x):
+    """``1 / x``, differentiable (``np.reciprocal``); Python numbers keep Python's
+    ZeroDivisionError, as ``1 / x`` does."""
+    return 1.0 / x
+
+
+def real_if_close(a, tol=100):
+    """``np.real_if_close`` on numbers, arrays and AD values."""
+    return _real_if_close(a, tol)
 
 # Functions that are these rows in source_grad's reading of a user's code: their ``math``
 # twins, and the NumPy functions of one argument that are not ufuncs.

@@ -95,26 +95,40 @@ def _centred(x, axis):
     return x - mean(x, axis=axis, keepdims=True)
 
 
+def _centred_conj(x, axis):
+    """x - mean, conjugated for complex x: var = mean |x - m|² changes by
+    2 Re(conj(x - m) dx) / (N - ddof), so its rules carry conj(x - m) (autograd's convention)."""
+    c = _centred(x, axis)
+    return R.conj(c) if R.is_complex(x) else c
+
+
+def _real_part(y, x):
+    return R.real(y) if R.is_complex(x) else y
+
+
 def _var_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
     factor = 2 / (_count(x, axis) - ddof)
-    return sum_(_centred(x, axis) * t, axis=axis, keepdims=keepdims) * factor
+    return _real_part(sum_(_centred_conj(x, axis) * t, axis=axis, keepdims=keepdims),
+                      x) * factor
 
 
 def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
-    return _spread(g, x, axis, keepdims) * _centred(x, axis) * (2 / (_count(x, axis) - ddof))
+    return (_spread(g, x, axis, keepdims) * _centred_conj(x, axis)
+            * (2 / (_count(x, axis) - ddof)))
 
 
 def _std_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
     if _count(x, axis) == 1:            # one element: std is 0 whatever x is
-        return sum_(t, axis=axis, keepdims=keepdims) * 0.0
-    return sum_(_centred(x, axis) * t, axis=axis, keepdims=keepdims) / (
-        (_count(x, axis) - ddof) * ans)
+        return _real_part(sum_(t, axis=axis, keepdims=keepdims), x) * 0.0
+    return _real_part(sum_(_centred_conj(x, axis) * t, axis=axis, keepdims=keepdims),
+                      x) / ((_count(x, axis) - ddof) * ans)
 
 
 def _std_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
     if _count(x, axis) == 1:
         return _spread(g, x, axis, keepdims) * 0.0
-    return _spread(g / ans, x, axis, keepdims) * _centred(x, axis) / (_count(x, axis) - ddof)
+    return (_spread(g / ans, x, axis, keepdims) * _centred_conj(x, axis)
+            / (_count(x, axis) - ddof))
 
 
 var = defprim("var", _var_impl, jvp=_var_jvp, vjp=_var_vjp)
@@ -244,8 +258,9 @@ def _average(a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 
 def _how_many(counted, a, axis, keepdims):
-    """How many numbers are counted, in ``a``'s float type (float32 stays float32)."""
-    return np.sum(counted, axis=axis, keepdims=keepdims).astype(_float_type(strip(a)))
+    """How many numbers are counted, in ``a``'s real float type (float32 stays float32)."""
+    dtype = np.empty(0, dtype=_float_type(strip(a))).real.dtype
+    return np.sum(counted, axis=axis, keepdims=keepdims).astype(dtype)
 
 
 def _without_nan(a):
@@ -363,7 +378,8 @@ def _nan_moment(name, root):
         a = R.where(counted, a, 0.0)         # first, so no NaN reaches a derivative
         if not _given(mean):
             mean = sum_(a, axis=axis, keepdims=True) / _how_many(counted, a, axis, True)
-        squares = R.where(counted, (a - mean) ** 2, 0.0)
+        d = a - mean
+        squares = R.where(counted, R.real(R.conj(d) * d) if R.is_complex(a) else d ** 2, 0.0)
         n = _how_many(counted, a, axis, keepdims)
         with np.errstate(invalid="ignore", divide="ignore"):
             spread = sum_(squares, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)

@@ -37,6 +37,9 @@ def _elementwise_math(math_fn, name):
                 return on_number(x)
             return math_fn(x)
         out = vectorised(x)
+        kind = np.result_type(x)
+        if kind.kind == "f" and kind != out.dtype:        # float32 in, float32 out
+            out = out.astype(kind)
         return out if np.ndim(x) else out[()]
     impl.__name__ = name
     return impl
@@ -75,7 +78,10 @@ def _polygamma_impl(x, n):
         out = series + total
     poles = (np.asarray(x, dtype=float) <= 0) & (np.asarray(x, dtype=float) == np.round(x))
     out = np.where(np.reshape(poles, out.shape), np.inf if n % 2 else np.nan, out)
-    return float(out[0]) if scalar else out.reshape(np.shape(x))
+    if scalar:
+        return float(out[0])
+    kind = np.result_type(x)
+    return out.reshape(np.shape(x)).astype(kind if kind.kind == "f" else float)
 
 
 polygamma = defprim(

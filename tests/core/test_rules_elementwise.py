@@ -453,3 +453,11 @@ def test_fmax_derivative_list_reads_like_maximum_with_nans():
 def test_fmax_and_fmin_of_complex_numbers_are_refused_by_name(f):
     with pytest.raises(NoDerivativeRule, match=f"'{f.__name__}' of complex numbers"):
         ad.gradient(lambda z: np.abs(f(z, 0.5)) ** 2, 0.3 + 0.4j)
+
+
+def test_a_step_stops_a_nan_from_upstream():
+    # (-2) ** round(x): the exponent's partial is log(-2) = nan, but round's slope is 0
+    # whatever reaches it (autograd gives 0 too)
+    with np.errstate(invalid="ignore"):
+        g = ad.grad(lambda x: np.sum((-2.0) ** np.round(x)))(np.array([1.3, 2.2]))
+    np.testing.assert_array_equal(g, [0.0, 0.0])

@@ -100,3 +100,11 @@ def _with_ad(mu, sigma):
 def test_the_wengert_list_names_them():
     text = str(ad.trace(lambda x: ad.lgamma(x) + ad.erf(x), 2.5).tangent_wengert())
     assert text.splitlines()[0] == "dy1 = polygamma(x, n=0)"          # lgamma' = ψ
+
+
+def test_float32_in_float32_out():
+    x = np.array([0.1, 0.7], dtype=np.float32)
+    for f in (ad.erf, ad.lgamma, ad.digamma):
+        assert f(x).dtype == np.float32
+    value, g = ad.value_and_grad(lambda v: np.sum(ad.erf(v)))(x)
+    assert value.dtype == np.float32 and g.dtype == np.float32
