@@ -41,6 +41,7 @@ The functions are compiled when both ``Dual`` and ``Traced`` have been installed
 
 from __future__ import annotations
 
+import re
 from string import Template
 
 from . import rules as R
@@ -54,17 +55,18 @@ UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt
               R.sigmoid, R.absolute)
 BINARY_ROWS = (R.add, R.sub, R.mul, R.div, R.power)
 COMPARISON_ROWS = (R.less, R.less_equal, R.greater, R.greater_equal, R.equal, R.not_equal)
-# Rows the formulas call that have no fast path of their own. Guard rows decide at a
-# domain boundary (``power_factor`` and ``log_nonzero`` in pow's rules) on primals,
-# which are plain numbers here, so formulas call their implementation; ``sign`` (in
-# abs's rule) is a comparison-like row and is called as the row.
+# Formulas call functions of primals only (``cos(p)``, ``sign(p)``, the guards
+# ``power_factor(a, b)`` and ``log_nonzero(a)`` of pow's rules), and primals are plain
+# numbers in a fast path: so a formula calls the row's ``math`` function (``impl.scalar``)
+# or its implementation directly. Where that raises (``math.cos(inf)``), the fast path
+# falls back to the general rule, which follows the row's semantics.
 GUARD_ROWS = (R.power_factor, R.log_nonzero)
-CALLED_ROWS = (R.sign,)
+CALLED_ROWS = GUARD_ROWS + (R.sign,) + UNARY_ROWS
 
 # -- the templates: one per rule shape ----------------------------------------------------
 # Names a template may use: row, impl (the row's implementation), scalar (its ``math``
-# function, or impl), Dual, Traced, SCALAR, bind, operate, BOUNDARY_ERRORS, and every
-# fast public function by its row's name (formulas call ``cos``, ``sign``, ...).
+# function, or impl), Dual, Traced, SCALAR, bind, operate, BOUNDARY_ERRORS, and what
+# formulas call, by row name (``cos``: see CALLED_ROWS).
 # $value is how the value is computed from a, b (``a * b``); $jvp / $jvp0 / $jvp1 are
 # the row's jvp formulas in t, ans and the arguments (p, or a and b).
 
@@ -213,6 +215,7 @@ SCALAR_VJP = Template("lambda g, ans, $args: $formula")
 FILENAME = "<adexplorer fast paths>"     # what tracebacks show for compiled code
 _classes: dict = {}             # "dual" -> Dual, "traced" -> Traced, as they are installed
 _namespace: dict = {}           # row name -> what formulas call by that name
+_public: dict = {}              # row name -> the fast public function (``ad.sin``)
 _unit_globals: list = []          # globals of every compiled unit (given _namespace at the end)
 _methods: dict = {}             # (kind, method name) -> compiled method
 
@@ -228,7 +231,11 @@ def _vjp_formula(row, position: int, arg_names: tuple) -> str:
 
 
 def _text(rule, first: str, arg_names: tuple) -> str:
-    return f"({rule(Sym(first), Sym('ans'), *[Sym(n) for n in arg_names])})"
+    text = f"({rule(Sym(first), Sym('ans'), *[Sym(n) for n in arg_names])})"
+    for inside in re.findall(r"\b\w+\(([^()]*)\)", text):
+        # CALLED_ROWS holds math functions: a call may only see primals, never `first`
+        assert first not in re.findall(r"\w+", inside), f"{text}: a call on {first}"
+    return text
 
 
 def _compile(template: Template, row, name: str, **fields):
@@ -260,7 +267,7 @@ def _comparison_fields(row) -> dict:
 
 def _scalar_vjp(row, arg_names: tuple) -> tuple:
     """The row's vjp rules as compiled formulas on plain numbers (``row.scalar_vjp``)."""
-    namespace = dict(_namespace)
+    namespace = {}
     _unit_globals.append(namespace)
     rules = []
     for i in range(len(arg_names)):
@@ -271,13 +278,11 @@ def _scalar_vjp(row, arg_names: tuple) -> tuple:
 
 
 def _compile_all() -> None:
-    for row in GUARD_ROWS:
-        _namespace[row.name] = row.impl
     for row in CALLED_ROWS:
-        _namespace[row.name] = row
+        _namespace[row.name] = getattr(row.impl, "scalar", row.impl)
     for row in UNARY_ROWS:
         jvp = _formula(row, 0, ("p",))
-        _namespace[row.name] = _compile(UNARY, row, row.name, jvp=jvp)
+        _public[row.name] = _compile(UNARY, row, row.name, jvp=jvp)
         row.scalar_vjp = _scalar_vjp(row, ("p",))
     for row in BINARY_ROWS:
         fields = _binary_fields(row)
@@ -292,7 +297,7 @@ def _compile_all() -> None:
         for kind, template in (("dual", DUAL_COMPARISON), ("traced", TRACED_COMPARISON)):
             _methods[kind, fields["method"]] = _compile(template, row, fields["method"],
                                                         **fields)
-    for namespace in _unit_globals:          # formulas call the fast public functions
+    for namespace in _unit_globals:
         namespace.update(_namespace)
 
 
@@ -306,13 +311,13 @@ def install(cls, kind: str):
     for (owner, name), method in _methods.items():
         setattr(_classes[owner], name, method)
     for target in _classes.values():
-        setattr(target, BY_ROW[R.neg].method, _namespace["neg"])
-        target.__abs__ = _namespace["abs"]
+        setattr(target, BY_ROW[R.neg].method, _public["neg"])
+        target.__abs__ = _public["abs"]
 
 
 def function(row):
     """The fast public function for a unary row (``ad.sin``), with the row attached."""
-    fn = _namespace[row.name]
+    fn = _public[row.name]
     fn.primitive = row
     fn.__doc__ = f"``{row.name}`` — differentiable; see the ``{row.name}`` row of the table."
     fn.__module__ = "adexplorer"

@@ -15,6 +15,10 @@ ran in this process:
   it returns is therefore not timed. Faster calls run in loops of at least
   ``min_time`` seconds, with a collection before each loop.
 
+With ``Settings(freeze=False)`` (``--no-freeze``) nothing is frozen: the collector
+walks every object of every imported library, as in a notebook where JAX and PyTorch
+are imported beside the code being differentiated.
+
 The CPU/wall ratio (process time over wall time) checks that one core did the work.
 """
 
@@ -34,6 +38,7 @@ class Settings:
     """How long to measure: ``repeat`` repeats of at least ``min_time`` seconds each."""
     repeat: int = 7
     min_time: float = 0.2
+    freeze: bool = True     # gc.freeze() what is alive before a row (off: --no-freeze)
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ def _loops(fn, settings: Settings, wall: float) -> int:
 def measure(fn, settings: Settings) -> Timing:
     fn()                                   # warm-up (caches, lazy imports, dispatch tables)
     gc.collect()
-    gc.freeze()
+    if settings.freeze:
+        gc.freeze()
     wall, _ = _run(fn, 1)
     loops = 1 if wall >= SINGLE_CALL else _loops(fn, settings, wall)
     budget = settings.repeat * settings.min_time
