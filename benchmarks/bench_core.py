@@ -67,6 +67,9 @@ def _arguments(argv):
     p.add_argument("--quick", action="store_true", help="3 repeats of 0.05 s (smoke run)")
     p.add_argument("--repeat", type=int, help="repeats per row (default 7)")
     p.add_argument("--min-time", type=float, help="seconds per repeat (default 0.2)")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time with the process's CPU clock (for a machine shared with other "
+                        "jobs; a wall-clock sample counts the time other processes ran)")
     p.add_argument("--no-freeze", action="store_true",
                    help="do not gc.freeze() older objects (as in a notebook that imported "
                         "JAX and PyTorch beside adexplorer)")
@@ -85,7 +88,7 @@ def _arguments(argv):
 def _settings(args) -> Settings:
     base = Settings(repeat=3, min_time=0.05) if args.quick else Settings()
     return Settings(repeat=args.repeat or base.repeat, min_time=args.min_time or base.min_time,
-                    freeze=not args.no_freeze)
+                    freeze=not args.no_freeze, cpu_clock=args.cpu_time)
 
 
 def _adexplorer_revision() -> str:
@@ -117,7 +120,8 @@ def _header(argv, settings: Settings) -> list[tuple[str, str]]:
         ("threads", f"{PINNING}; " + ", ".join(f"{k}={v}" for k, v in ONE_THREAD_ENV.items()
                                                if k != "JAX_PLATFORMS")
          + "; torch.set_num_threads(1)"),
-        ("timing", f"after a warm-up, the best (and median) of at least {settings.repeat} "
+        ("timing", ("CPU time of the process; " if settings.cpu_clock else "")
+                   + f"after a warm-up, the best (and median) of at least {settings.repeat} "
                    f"samples: a loop of at least {settings.min_time} s, or one call for calls "
                    "of 1 ms or more; garbage collector on, "
                    + ("older objects frozen" if settings.freeze else "nothing frozen")),
