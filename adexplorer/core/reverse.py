@@ -132,7 +132,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
         for position, parent in parents:
             if scalar:
                 try:
-                    c = prim.scalar_vjp[position](g, value, *args)
+                    c = prim.scalar_vjp[position](g, value, args)
                 except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
                     c = apply_rule(prim.vjp_rule(position), g, value, args, None)
             else:
@@ -198,7 +198,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
         if type(arg) is float or type(arg) is int or type(arg) is complex or (
                 type(arg) is np.ndarray and arg.dtype.kind in "fiuc"):
             # one input, named from f's signature when the trace is read
-            wrapped[i] = per_arg[i] = level.input(arg, i)
+            wrapped[i] = per_arg[i] = Traced(arg, level, level.trace.add_input(arg, i))
             continue
         made = per_arg[i] = []
 
@@ -381,7 +381,9 @@ def gradient(f, *args, **kwargs):
 def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
-    level, out, per_arg = _record(f, args, kwargs, which)
+    level = ReverseLevel()                     # _record, written out: this is every call
+    wrapped, per_arg = wrap_arguments(f, args, level, which)
+    out = call(f, wrapped, kwargs, level)
     if has_aux:
         out, aux = split_aux(out, has_aux, who)
     if type(out) is Traced and out._level is level:
