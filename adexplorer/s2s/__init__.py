@@ -8,7 +8,15 @@ adjoint code generated from that SSA form (its ``.source``).
 from .lower import LoweringError, SourceUnavailable, UnsupportedSyntax, ssa
 from .ir import SSAFunction
 from .adjoint_function import AdjointFunction, source_grad
-from .compare import TapeVsSSA, tape_vs_ssa
 
-__all__ = ["ssa", "SSAFunction", "source_grad", "AdjointFunction", "tape_vs_ssa", "TapeVsSSA",
-           "LoweringError", "SourceUnavailable", "UnsupportedSyntax"]
+__all__ = ["ssa", "SSAFunction", "source_grad", "AdjointFunction", "LoweringError",
+           "SourceUnavailable", "UnsupportedSyntax"]
+
+
+def __getattr__(name):
+    """``tape_vs_ssa`` moved to ``adexplorer.teaching`` (a teaching helper, not part of
+    the compiler); it is still found here when asked for."""
+    if name in ("tape_vs_ssa", "TapeVsSSA"):
+        from .. import teaching
+        return getattr(teaching, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
