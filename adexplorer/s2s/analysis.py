@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from ..core import names
-from .ir import Blk, Branch, If, Loop, Return, Value
+from .ir import Blk, Branch, If, Loop, Return, Value, values_reached
 
 
 class Analysis:
@@ -85,8 +85,6 @@ class Analysis:
                             s.args[i] in varied for i in s.differentiable_positions()):
                         varied.add(s.target)
                         changed = True
-        useful = set()
-        work = [b.terminator.value for b in fn.blocks if isinstance(b.terminator, Return)]
         defs = {}
         for b in fn.blocks:
             for phi in b.phis:
@@ -94,12 +92,8 @@ class Analysis:
                     defs[phi.target] = [v for _, v in phi.incoming]
             for s in b.statements:
                 defs[s.target] = [s.args[i] for i in s.differentiable_positions()]
-        while work:
-            v = work.pop()
-            if not isinstance(v, Value) or v in useful:
-                continue
-            useful.add(v)
-            work.extend(defs.get(v, ()))
+        outputs = [b.terminator.value for b in fn.blocks if isinstance(b.terminator, Return)]
+        useful = values_reached(outputs, defs)
         self.active = varied & useful
 
     def is_active(self, v) -> bool:

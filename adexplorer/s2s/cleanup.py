@@ -9,7 +9,8 @@ are numbered in program order, so the listing is the same run to run.
 
 from __future__ import annotations
 
-from .ir import CALL, TAPE, UNDEF, Blk, Branch, Const, If, Jump, Loop, Return, Statement, Value
+from .ir import (CALL, TAPE, UNDEF, Blk, Branch, Const, If, Jump, Loop, Return, Statement, Value,
+                 reachable, values_reached)
 from .resolve import IMPURE
 
 
@@ -132,35 +133,26 @@ def _remove_dead(blocks):
             work.append(t.cond)
         elif isinstance(t, Return):
             work.append(t.value)
-    live = set()
-    while work:
-        v = work.pop()
-        if not isinstance(v, Value) or v in live:
-            continue
-        live.add(v)
-        work.extend(defs.get(v, ()))
+    live = values_reached(work, defs)
     for b in blocks:
         b.phis = [p for p in b.phis if p.target in live]
         b.statements = [s for s in b.statements if s.target in live or not _pure(s)]
+
+
+def _taken_successors(b) -> list:
+    """The blocks control can go to from ``b`` (one arm only of ``if True:``)."""
+    t = b.terminator
+    if isinstance(t, Branch) and isinstance(t.cond, Const) and t.cond.is_literal \
+            and t.cond is not UNDEF:
+        return [t.then if t.cond.value else t.orelse]
+    return b.successors
 
 
 def _prune_unreachable(blocks, body):
     """Leave out of the region tree what no path reaches: after ``while True:`` without
     ``break`` (its exit, the implicit ``return None``), an arm of ``if False:``. The
     blocks stay (branches name them); no code is generated for them."""
-    seen, work = {blocks[0]}, [blocks[0]]
-    while work:
-        t = work.pop().terminator
-        if isinstance(t, Branch) and isinstance(t.cond, Const) and t.cond.is_literal \
-                and t.cond is not UNDEF:
-            nxt = [t.then if t.cond.value else t.orelse]
-        else:
-            nxt = [t.target] if hasattr(t, "target") else \
-                [t.then, t.orelse] if isinstance(t, Branch) else []
-        for b in nxt:
-            if b not in seen:
-                seen.add(b)
-                work.append(b)
+    seen = reachable([blocks[0]], _taken_successors)
 
     def prune(items):
         kept = []

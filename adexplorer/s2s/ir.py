@@ -327,6 +327,29 @@ class SSAFunction:
 
 
 # ---------------------------------------------------------------------------
+# Reachability, shared by the passes
+
+
+def reachable(roots, step) -> set:
+    """Everything reached from ``roots`` by following ``step(x)`` (a worklist): the
+    blocks a path reaches, the values an output depends on."""
+    seen, work = set(), list(roots)
+    while work:
+        x = work.pop()
+        if x not in seen:
+            seen.add(x)
+            work.extend(step(x))
+    return seen
+
+
+def values_reached(roots, inputs: dict) -> set:
+    """The values among ``roots`` and, through ``inputs`` (value -> operands it is
+    computed from), every value they are computed from; constants are left out."""
+    return reachable([v for v in roots if isinstance(v, Value)],
+                     lambda v: [a for a in inputs.get(v, ()) if isinstance(a, Value)])
+
+
+# ---------------------------------------------------------------------------
 # Text of operands and statements, shared by the listing and the code generator
 
 
@@ -391,12 +414,3 @@ def keyword_texts(params: dict, text_of) -> list[str]:
     operands (a global array by its name)."""
     return [f"{k}={text_of(v) if isinstance(v, Const) else py_literal(v)}"
             for k, v in params.items()]
-
-
-def terminator_text(t) -> str:
-    if isinstance(t, Goto):
-        return f"goto {names.block_label(t.target.number)}"
-    if isinstance(t, Branch):
-        return (f"br {value_text(t.cond)}, {names.block_label(t.then.number)}, "
-                f"{names.block_label(t.orelse.number)}")
-    return f"return {value_text(t.value)}"
