@@ -52,7 +52,7 @@ from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from ..core.wengert import short_value
 from .resolve import classify
-from .lower import UNDEFINED, LoweringError, SourceUnavailable, ssa, watch
+from .lower import UNDEFINED, LoweringError, SourceUnavailable, lowered_or_none, ssa, watch
 from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
@@ -90,9 +90,10 @@ def _no_complex_code() -> NoDerivativeRule:
                             "ad.gradient, which follows autograd's convention for them")
 
 
-def scalar_safe(fn_ssa, seen=None) -> bool:
+def scalar_safe(fn_ssa, seen=None, lower=lowered_or_none) -> bool:
     """Do numbers in give numbers everywhere? (Only scalar rows, constants that are not
-    arrays, no tape calls, indexing of constant tuples only, callees alike.)"""
+    arrays, no tape calls, indexing of constant tuples only, callees alike; ``lower``
+    gives a callee's SSA form, or None.)"""
     seen = set() if seen is None else seen
     seen.add(fn_ssa.function)
     for s in fn_ssa.statements():
@@ -103,11 +104,8 @@ def scalar_safe(fn_ssa, seen=None) -> bool:
         if s.kind == GETITEM and not isinstance(s.args[0], Const):
             return False
         if s.kind == CALL and s.fn not in seen:
-            try:
-                callee = ssa(s.fn)
-            except LoweringError:
-                return False
-            if not scalar_safe(callee, seen):
+            callee = lower(s.fn)
+            if callee is None or not scalar_safe(callee, seen, lower):
                 return False
     return True
 
@@ -134,6 +132,7 @@ class AdjointFunction:
         """Lower ``f`` and generate the form it needs first (again when a global it
         reads has changed since)."""
         self.ssa = ssa(self.function)
+        self._lowered = {self.function: self.ssa}          # each function lowered once
         self._name = _code_name(self.function, self.ssa)
         self._compiled, self._sources, self._units, self._safe, self._effects = {}, {}, {}, {}, {}
         self._globals_read, self._cells_read = [], []     # names read, checked per call
@@ -142,12 +141,19 @@ class AdjointFunction:
         self._counts = (len(params) - len(self.function.__defaults__ or ()), len(params))
         if self._keywords:
             self._check_keywords(self._keywords)
-        self.scalar = scalar_safe(self.ssa)
+        self.scalar = scalar_safe(self.ssa, lower=self._lower_callee)
         self._build("scalar" if self.scalar else "array")
 
+    def _lower_callee(self, fn):
+        """A called function's SSA form (None if it cannot be lowered), lowered once for
+        both forms and for the checks."""
+        if fn not in self._lowered:
+            self._lowered[fn] = lowered_or_none(fn)
+        return self._lowered[fn]
+
     def _build(self, mode):
-        unit = Unit(mode)
-        source, name = unit.grad_source(ssa(self.function))
+        unit = Unit(mode, self._lower_callee)
+        source, name = unit.grad_source(self.ssa)
         full = "\n\n".join([source] + unit.sources)
         unit.compile(full, f"{self.ssa.name} ({mode}, #{next(_BUILDS)})")
         self._units[mode] = (unit, name)

@@ -23,8 +23,6 @@ class Analysis:
     def __init__(self, fn):
         self.fn = fn
         self.loops: list[Loop] = fn.loops()
-        for k, loop in enumerate(self.loops, 1):
-            loop.number = k
         self.loop_of: dict = {}
         self._map(fn.body, None)
         self.order: dict[Value, int] = {}       # program order of definitions

@@ -27,7 +27,7 @@ from .adjoint import Reverse, indent
 from .analysis import Analysis
 from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump,
                  Loop, Value, index_text, keyword_texts, operand, py_literal)
-from .lower import LoweringError, ssa
+from .lower import lowered_or_none
 from .resolve import IMPURE
 from .localnames import nfkc
 from .plan import CONTROL_WORDS, Plan, control, falls, returns_in
@@ -113,13 +113,14 @@ class Forward:
         if s.fn is not None and s.kind == ROW:
             self.numpy_targets.add(target)
         args = [self.text(a) for a in s.args]
-        if s in p.statements and s.kind == CALL:
+        kind = p.kind_of(s)
+        if s in p.statements and kind == CALL:
             forward = self.ns.functions[s.fn][0]
-            return f"{target}, {p.var(s.saved)} = {forward}({', '.join(args)})"
-        if s in p.statements and s.kind == TAPE:
+            return f"{target}, {p.var(p.saved[s])} = {forward}({', '.join(args)})"
+        if s in p.statements and kind == TAPE:
             callee = p.global_text(s.callee)
             keywords = keyword_texts(s.params, self.text)
-            return f"{target}, {p.var(s.saved)} = tape({', '.join([callee] + args + keywords)})"
+            return f"{target}, {p.var(p.saved[s])} = tape({', '.join([callee] + args + keywords)})"
         if s.kind == ROW and "{args}" not in s.row.display:
             return f"{target} = {expression(s.row, [operand(a, self.text) for a in s.args], s.params)}"
         if s.kind in (PLAIN, CALL, TAPE) and s.target not in self.used:
@@ -345,8 +346,9 @@ def _paren(text) -> str:
 class Unit:
     """Generated functions that call each other, compiled into one namespace."""
 
-    def __init__(self, mode: str = "scalar"):
+    def __init__(self, mode: str = "scalar", lower=None):
         self.mode = mode
+        self.lower = lower or lowered_or_none      # a user function -> SSA form, or None
         self.ns = Namespace()
         self.sources: list[str] = []
         self.lowered: dict = {}
@@ -354,22 +356,19 @@ class Unit:
         self.reverse_parts: dict = {}    # function name -> line (def = 1) its reverse pass starts
         self.numpy_targets: dict = {}    # function name -> targets of NumPy calls (np.log)
 
-    def prepare(self, fn_ssa) -> Analysis:
+    def taped_calls(self, fn_ssa, analysis) -> set:
         """Make every user function ``fn_ssa`` calls with a derivative ready: lowered,
-        with its forward and backward pass, or else the tape."""
-        analysis = Analysis(fn_ssa)
-        for s in fn_ssa.statements():
-            if s.kind == CALL and analysis.is_active(s.target) and self.callee(s.fn) is None:
-                s.kind = TAPE
-        return analysis
+        with its forward and backward pass; the calls of those that cannot be lowered
+        are differentiated by the tape."""
+        return {s for s in fn_ssa.statements()
+                if s.kind == CALL and analysis.is_active(s.target) and self.callee(s.fn) is None}
 
     def callee(self, fn):
         if fn in self.lowered:
             return self.lowered[fn]
         self.lowered[fn] = None
-        try:
-            sub = ssa(fn)
-        except LoweringError:
+        sub = self.lower(fn)
+        if sub is None:
             return None
         base = fn.__name__
         self.ns.functions[fn] = (self.ns.bind(names.forward_function(base), object()),
@@ -379,8 +378,8 @@ class Unit:
         return sub
 
     def plan(self, fn_ssa):
-        analysis = self.prepare(fn_ssa)
-        plan = Plan(fn_ssa, self.mode, self.ns, analysis)
+        analysis = Analysis(fn_ssa)
+        plan = Plan(fn_ssa, self.mode, self.ns, analysis, self.taped_calls(fn_ssa, analysis))
         infos, site = control(plan)
         self.effects = self.effects or any(_may_have_effects(s, plan) for s in fn_ssa.statements())
         return plan, infos, site
@@ -454,7 +453,7 @@ def _used_values(fn) -> set:
 
 def _may_have_effects(s, plan) -> bool:
     """Does running ``s`` run code that is not generated here (which may print)?"""
-    return (s.kind == TAPE or s.fn in IMPURE
+    return (plan.kind_of(s) == TAPE or s.fn in IMPURE
             or s.kind == CALL and s not in plan.statements)    # the original function
 
 
@@ -462,9 +461,8 @@ def _kept_names(plan, infos, site) -> set:
     """What a backward pass may read from its forward pass: values defined outside loops
     (inside loops they come back from the stacks), saved calls, loop bookkeeping."""
     kept = {plan.var(v) for v in plan.a.order if plan.a.loop_of_value(v) is None}
-    kept |= {name for v, name in plan.saved_names.items()
-             if plan.a.loop_of.get(next(b for b in plan.fn.blocks for s in b.statements
-                                        if s.saved is v)) is None}
+    kept |= {plan.saved_names[v] for s, v in plan.saved.items()
+             if plan.a.loop_of_value(s.target) is None}
     for info in infos.values():
         kept |= {x for x in (info.stack, info.count, info.exit) if x}
     return kept | ({site} if site else set())
@@ -479,8 +477,8 @@ def _always_assigned(plan, infos, fn_ssa) -> set:
                 out.add(plan.var(phi.target))
             for s in item.block.statements:
                 out.add(plan.var(s.target))
-                if s.saved is not None:
-                    out.add(plan.var(s.saved))
+                if s in plan.saved:
+                    out.add(plan.var(plan.saved[s]))
         elif isinstance(item, Loop):
             info = infos[item]
             out.update(x for x in (info.stack, info.count, info.exit) if x)

@@ -74,7 +74,7 @@ class Statement:
     """``target = op(args)``. ``kind`` says what op is (see the constants above)."""
 
     __slots__ = ("target", "kind", "args", "params", "line", "row", "fn", "callee",
-                 "nondiff", "saved")
+                 "nondiff")
 
     def __init__(self, kind, target, args, line, *, row=None, fn=None, callee=None,
                  params=None, nondiff=False):
@@ -87,7 +87,6 @@ class Statement:
         self.fn = fn                  # the callable of a CALL/TAPE/PLAIN; a ROW's NumPy ufunc
         self.callee = callee          # how the callee is written: "g", "np.sum", "len({0})"
         self.nondiff = nondiff or kind in (PLAIN,) or (row is not None and row.nondiff)
-        self.saved: Value | None = None   # a CALL/TAPE keeps its pullback data here
 
     def differentiable_positions(self) -> list[int]:
         """Argument positions a cotangent can flow to."""
@@ -209,7 +208,7 @@ class Loop:
 
     __slots__ = ("kind", "line", "header", "header_block", "cond", "body", "latch",
                  "landing", "exit", "counter", "range_args", "end_site", "breaks",
-                 "continues", "number", "parent")
+                 "continues", "parent")
 
     def __init__(self, kind, line):
         self.kind = kind
@@ -226,7 +225,6 @@ class Loop:
         self.end_site: int | None = None     # the site of falling off the end of the body
         self.breaks: list[Jump] = []
         self.continues: list[Jump] = []
-        self.number = 0
         self.parent: Loop | None = None
 
 

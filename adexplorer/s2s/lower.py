@@ -44,6 +44,14 @@ def ssa(fn) -> SSAFunction:
         raise e.with_traceback(None) from None     # the message names the construct and line
 
 
+def lowered_or_none(fn):
+    """``fn`` lowered to SSA form, or None when it cannot be (the tape differentiates it)."""
+    try:
+        return ssa(fn)
+    except LoweringError:
+        return None
+
+
 def _function(fn):
     """The Python function to read: a method's function; anything else is refused."""
     if inspect.ismethod(fn):

@@ -91,16 +91,18 @@ class StatementPlan:
         self.needed: list[Value] = []
 
 
-def plan_statement(stmt, analysis: Analysis, tokens: Tokens, mode: str, ns) -> StatementPlan:
+def plan_statement(stmt, kind: str, saved, analysis: Analysis, tokens: Tokens, mode: str,
+                   ns) -> StatementPlan:
+    """What ``stmt`` (of ``kind``: its own, or TAPE for a call differentiated by the tape)
+    sends to each active argument; ``saved`` is the value holding a call's pullback data."""
     plan = StatementPlan(stmt)
     active = [i for i in stmt.differentiable_positions() if analysis.is_active(stmt.args[i])]
-    if stmt.kind in (CALL, TAPE):
-        stmt.saved = stmt.saved or Value("saved")
-        saved = tokens(stmt.saved)
-        plan.pre = (f"{ns.backward_name(stmt.fn)}({saved}, {G})" if stmt.kind == CALL
-                    else f"{saved}({G})")
+    if kind in (CALL, TAPE):
+        token = tokens(saved)
+        plan.pre = (f"{ns.backward_name(stmt.fn)}({token}, {G})" if kind == CALL
+                    else f"{token}({G})")
         plan.contributions = [(stmt.args[i], f"[{i}]", ATOM) for i in active]
-        plan.needed = [stmt.saved]
+        plan.needed = [saved]
         return plan
     if stmt.kind == GETITEM:
         index = index_value_text(stmt, lambda v: _operand_text(v, tokens))
@@ -245,16 +247,22 @@ def decided_ifs(items, joins: dict):
 class Plan:
     """Contributions of every active statement, the records loops save, the variables."""
 
-    def __init__(self, fn, mode: str, ns, analysis=None):
+    def __init__(self, fn, mode: str, ns, analysis=None, taped=frozenset()):
         self.fn, self.mode, self.ns = fn, mode, ns
         self.scope = _scope(fn.function)
         self.a = analysis or Analysis(fn)
+        self.taped = frozenset(taped)       # calls of functions that could not be lowered
         self.tokens = Tokens()
         self.statements: dict = {}
+        self.saved: dict = {}               # active call -> the value of its pullback data
         for b in fn.blocks:
             for s in b.statements:
                 if self.a.is_active(s.target):
-                    self.statements[s] = plan_statement(s, self.a, self.tokens, mode, ns)
+                    kind = self.kind_of(s)
+                    if kind in (CALL, TAPE):
+                        self.saved[s] = Value("saved")
+                    self.statements[s] = plan_statement(s, kind, self.saved.get(s), self.a,
+                                                        self.tokens, mode, ns)
         for loop in self.a.loops:          # a condition feeds a branch only: no derivative
             assert not any(isinstance(item, Blk) and any(
                 s in self.statements for s in item.block.statements) for item in loop.header)
@@ -266,6 +274,10 @@ class Plan:
         self.alone = self._alone()
         self.globals = self._bind_globals()
         self._choose_variables()
+
+    def kind_of(self, s) -> str:
+        """How ``s`` is differentiated: its kind, or TAPE for a call that could not be lowered."""
+        return TAPE if s in self.taped else s.kind
 
     def active(self, item) -> bool:
         """Does reversing ``item`` (a region item or a list) do anything?"""
@@ -326,7 +338,7 @@ class Plan:
             for st in b.statements:
                 for v in st.args:
                     visit(v)
-                if st.kind in (TAPE, PLAIN) and "{" not in st.callee and st.callee not in out:
+                if self.kind_of(st) in (TAPE, PLAIN) and "{" not in st.callee and st.callee not in out:
                     out[st.callee] = self.ns.dotted(st.callee, self.scope)
             t = b.terminator
             visit(getattr(t, "cond", None) if isinstance(t, Branch) else getattr(t, "value", None))
@@ -366,7 +378,8 @@ class Plan:
             if not values:
                 continue
             where = {s.target: k for k, s in enumerate(b.statements)}
-            where.update({s.saved: k for k, s in enumerate(b.statements) if s.saved})
+            where.update({self.saved[s]: k for k, s in enumerate(b.statements)
+                          if s in self.saved})
             lo, hi, clash = 0, len(b.statements), None
             seen = {}
             for v in values:
@@ -401,9 +414,8 @@ class Plan:
     def _name_saved(self):
         """``saved_y3`` for each call's saved data: one variable per call statement."""
         self.saved_names = {}
-        for s in self.statements:
-            if s.saved is not None:
-                self.saved_names[s.saved] = self.names.version(names.saved(self.vars.of(s.target)))
+        for s, saved in self.saved.items():
+            self.saved_names[saved] = self.names.version(names.saved(self.vars.of(s.target)))
 
     def const_text(self, c) -> str:
         """A constant in generated code: a literal, or its global's name bound there."""
