@@ -7,7 +7,7 @@ adjoint code generated from that SSA form (its ``.source``).
 
 from .lower import LoweringError, SourceUnavailable, UnsupportedSyntax, ssa
 from .ir import SSAFunction
-from .adjoint_function import AdjointFunction, source_grad
+from .entry import AdjointFunction, source_grad
 
 __all__ = ["ssa", "SSAFunction", "source_grad", "AdjointFunction", "LoweringError",
            "SourceUnavailable", "UnsupportedSyntax"]

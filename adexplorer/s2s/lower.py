@@ -7,7 +7,7 @@ arithmetic and comparisons (chained too), ``and``/``or``/``not``, ``x if c else 
 indexing, calls, ``if``/``elif``/``else``, ``while``, ``for ... in range(...)`` (start,
 stop, step), ``break``, ``continue`` and ``return`` anywhere. Names that are not local
 variables are read from the function's globals and closure when it is lowered; the
-function keeps what they were (``free``), so ``watch`` can tell when one now means
+function keeps what they were (``free``), so ``source_code.watch`` can tell when one now means
 something else and the lowering is out of date.
 
 Anything else raises ``UnsupportedSyntax`` naming the construct and its line in the
@@ -29,11 +29,11 @@ from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, L
                  Return, SSAFunction, Statement, Value)
 from .lambdas import lambda_definition
 from .runtime import in_range
+from .source_code import assigned_names, identifiers, read_function, read_source
 from .unsupported import UNSUPPORTED, LoweringError, SourceUnavailable, UnsupportedSyntax
 
-__all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedSyntax",
-           "watch", "UNDEFINED"]
-UNDEFINED = object()            # what a name means that is not defined (any more)
+__all__ = ["ssa", "lowered_or_none", "Lowerer", "LoweringError", "SourceUnavailable",
+           "UnsupportedSyntax"]
 
 
 def ssa(fn) -> SSAFunction:
@@ -52,33 +52,6 @@ def lowered_or_none(fn):
         return None
 
 
-def _function(fn):
-    """The Python function to read: a method's function; anything else is refused."""
-    if inspect.ismethod(fn):
-        fn = fn.__func__
-    if not inspect.isfunction(fn):
-        raise SourceUnavailable(f"ad.ssa needs a Python function defined with def; got "
-                                f"{type(fn).__name__} {getattr(fn, '__name__', fn)!r}")
-    return fn
-
-
-def _source(fn):
-    try:
-        lines, first = inspect.getsourcelines(fn)
-    except (OSError, TypeError) as e:
-        raise SourceUnavailable(f"cannot read the source of {fn.__name__} ({e}); define it "
-                                "in a file or a notebook cell") from None
-    if inspect.unwrap(fn) is not fn:
-        # A decorator's wrapper (functools.wraps): the source found is the undecorated
-        # function, which is not what runs when the name is called.
-        raise UnsupportedSyntax(
-            f"functions wrapped by a decorator ({fn.__name__} runs the decorator's wrapper, "
-            "not this source)", inspect.unwrap(fn).__code__.co_filename, first, lines[0],
-            f"ad.gradient runs the decorated function; ad.source_grad({fn.__name__}"
-            ".__wrapped__) differentiates the undecorated one")
-    return fn, "".join(lines), first
-
-
 class _LoopContext:
     def __init__(self, loop, header):
         self.loop = loop
@@ -92,12 +65,12 @@ class Lowerer(Expressions):
     """Walks one function's AST, filling blocks; ``run()`` returns the ``SSAFunction``."""
 
     def __init__(self, fn):
-        self.fn = fn = _function(fn)
+        self.fn = fn = read_function(fn)
         self.filename = fn.__code__.co_filename
         if fn.__name__ == "<lambda>":
             node, self.first, source = lambda_definition(fn)
         else:
-            fn, source, self.first = _source(fn)
+            fn, source, self.first = read_source(fn)
             try:
                 module = ast.parse(textwrap.dedent(source))
             except SyntaxError:
@@ -165,7 +138,7 @@ class Lowerer(Expressions):
         blocks = finish(self.blocks, args, body, self.jumps)
         lines = {self.first + k: text for k, text in enumerate(self.source.splitlines())}
         fn = SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
-        fn.user_names, fn.user_locals = _identifiers(node)
+        fn.user_names, fn.user_locals = identifiers(node)
         fn.free = dict(self.free)
         return fn
 
@@ -357,7 +330,7 @@ class Lowerer(Expressions):
             loop.counter = Phi(Value(counter[0]), line, nondiff=True)
             loop.counter.incoming.append((pre, counter[1]))
             header.phis.append(loop.counter)
-        for name in _assigned_names(node.body, node):
+        for name in assigned_names(node.body, node):
             phi = Phi(Value(name), line)
             phi.incoming.append((pre, self.env.get(name, UNDEF)))
             header.phis.append(phi)
@@ -455,54 +428,3 @@ class Lowerer(Expressions):
         self.seq.append(jump)
         self.block.terminator = Return(value, line)
         self.block = None
-
-
-def _assigned_names(body, loop_node) -> list[str]:
-    """Names assigned anywhere in a loop body (in order): they get φ nodes at the header."""
-    out = []
-    if isinstance(loop_node, ast.For) and isinstance(loop_node.target, ast.Name):
-        out.append(loop_node.target.id)
-    for stmt in body:
-        for n in ast.walk(stmt):
-            targets = []
-            if isinstance(n, ast.Assign):
-                targets = n.targets
-            elif isinstance(n, (ast.AugAssign, ast.AnnAssign)):
-                targets = [n.target]
-            elif isinstance(n, ast.For):
-                targets = [n.target]
-            for t in targets:
-                for name in ast.walk(t):
-                    if isinstance(name, ast.Name):
-                        out.append(name.id)
-    return list(dict.fromkeys(out))
-
-
-def watch(fn_ssa) -> tuple[list, list]:
-    """What to look at to see whether a name the function read when it was lowered
-    now means another object (a global constant changed in a notebook, a helper
-    defined again): ``(globals dict, name, value)`` triples (for a builtin the global
-    must stay undefined) and ``(closure cell, value)`` pairs."""
-    fn = fn_ssa.function
-    code, names, cells = fn.__code__, [], []
-    for name, value in fn_ssa.free.items():
-        if name in code.co_freevars:
-            cells.append((fn.__closure__[code.co_freevars.index(name)], value))
-        elif name in fn.__globals__:
-            names.append((fn.__globals__, name, value))
-        else:
-            names.append((fn.__globals__, name, UNDEFINED))
-    return names, cells
-
-
-def _identifiers(node) -> tuple[tuple, tuple]:
-    """``(every name the function reads or writes, its parameters and locals)``, in
-    order of appearance (Python has already NFKC-normalised them)."""
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    used, assigned = list(params), list(params)
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name):
-            used.append(n.id)
-            if isinstance(n.ctx, ast.Store):
-                assigned.append(n.id)
-    return tuple(dict.fromkeys(used)), tuple(dict.fromkeys(assigned))

@@ -1,88 +1,22 @@
-"""The forward pass as Python lines, whole functions around both passes, and compiling them.
+"""The forward pass as Python lines: the user's program again, keeping what the reverse pass reads.
 
-The forward pass is the user's program again, one SSA statement per line, with a
-variable per value (``plan.Variables``), φ nodes as assignments at the end of the
-blocks that jump to them, and — inside loops — a push of what the reverse pass will
-read. ``for`` loops stay ``for`` loops; ``while`` loops keep their condition.
-
-A function is written in one of two forms: ``grad_f`` (forward pass, seed, reverse pass,
-one function: what ``source_grad`` returns), or ``forward_f`` / ``backward_f`` for a
-function called by another (its forward pass returns what its backward pass needs).
-All of them run in one namespace where every name the rule texts use (``cos``,
-``sum_to``, ``shape``) is bound to the adexplorer row itself.
+One SSA statement per line, with a variable per value (``analysis.Variables``), φ nodes
+as assignments at the end of the blocks that jump to them, and — inside loops — a push
+of what the reverse pass will read (``plan.records``). ``for`` loops stay ``for`` loops;
+``while`` loops keep their condition.
 """
 
 from __future__ import annotations
 
-import builtins
-import linecache
-
-from .. import core
-from ..core import names
 from ..core import rules as R
-from ..core.primitives import ATOM, PRIMITIVES
+from ..core.primitives import ATOM
 from ..core.symbolic import Sym, expression
-from . import runtime
-from .adjoint import Reverse, indent
-from .analysis import Analysis
 from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump,
                  Loop, Value, index_text, keyword_texts, operand, py_literal)
-from .lower import lowered_or_none
-from .resolve import IMPURE
-from .localnames import nfkc
-from .plan import CONTROL_WORDS, Plan, control, falls, returns_in
-
-
-class Namespace:
-    """The globals of generated code: rows by name, the runtime helpers, the user's
-    callables and constants (bound under their own names when free)."""
-
-    def __init__(self):
-        d = {}
-        for name, row in PRIMITIVES.items():
-            if name.isidentifier():
-                fast = getattr(core, name, None)
-                d[name] = fast if getattr(fast, "primitive", None) is row else row
-        for word in CONTROL_WORDS:        # ``stack`` is a loop's list in generated code
-            d.pop(word, None)
-        d.update(ZERO=runtime.ZERO, seed=runtime.seed, row_vjp=runtime.row_vjp,
-                 tape=runtime.tape, in_range=runtime.in_range, shape=R.shape)
-        self.d = d
-        self.functions: dict = {}       # user function -> (forward name, backward name)
-        self.locals: set = set()        # every local of generated code (NFKC): bound around
-
-    def __contains__(self, name):
-        return name in self.d
-
-    def names(self):
-        return list(self.d)
-
-    def bind(self, preferred: str, obj) -> str:
-        name, k = preferred, 1
-        while name in self.d and self.d[name] is not obj or nfkc(name) in self.locals:
-            k += 1
-            name = f"{preferred}_{k}"
-        self.d[name] = obj
-        return name
-
-    def row_name(self, row) -> str:
-        if not row.user and self.d.get(row.name) in (row, getattr(core, row.name, None)):
-            return row.name
-        base = row.display.split("(")[0] if "(" in row.display else row.name
-        return self.bind(base if base.isidentifier() and base not in CONTROL_WORDS
-                         else "row", row)
-
-    def backward_name(self, fn) -> str:
-        return self.functions[fn][1]
-
-    def dotted(self, text: str, scope_of) -> str:
-        """``np.sum`` as it can be written in generated code (its root bound here)."""
-        root, _, rest = text.partition(".")
-        obj = scope_of(root)
-        if self.d.get(root, obj) is not obj and getattr(builtins, root, None) is obj:
-            return self.bind("builtins", builtins) + "." + text     # builtins.max, not max_2
-        name = self.bind(root, obj)
-        return name + ("." + rest if rest else "")
+from .namespace import Namespace
+from .plan import Plan
+from .regions import falls, returns_in
+from .reverse import indent
 
 
 class Forward:
@@ -339,105 +273,6 @@ def _paren(text) -> str:
     return f"({text})" if " " in text else text
 
 
-# ---------------------------------------------------------------------------
-# Whole functions
-
-
-class Unit:
-    """Generated functions that call each other, compiled into one namespace."""
-
-    def __init__(self, mode: str = "scalar", lower=None):
-        self.mode = mode
-        self.lower = lower or lowered_or_none      # a user function -> SSA form, or None
-        self.ns = Namespace()
-        self.sources: list[str] = []
-        self.lowered: dict = {}
-        self.effects = False             # print, a tape call, an original function called
-        self.reverse_parts: dict = {}    # function name -> line (def = 1) its reverse pass starts
-        self.numpy_targets: dict = {}    # function name -> targets of NumPy calls (np.log)
-
-    def taped_calls(self, fn_ssa, analysis) -> set:
-        """Make every user function ``fn_ssa`` calls with a derivative ready: lowered,
-        with its forward and backward pass; the calls of those that cannot be lowered
-        are differentiated by the tape."""
-        return {s for s in fn_ssa.statements()
-                if s.kind == CALL and analysis.is_active(s.target) and self.callee(s.fn) is None}
-
-    def callee(self, fn):
-        if fn in self.lowered:
-            return self.lowered[fn]
-        self.lowered[fn] = None
-        sub = self.lower(fn)
-        if sub is None:
-            return None
-        base = fn.__name__
-        self.ns.functions[fn] = (self.ns.bind(names.forward_function(base), object()),
-                                 self.ns.bind(names.backward_function(base), object()))
-        self.lowered[fn] = sub
-        self.sources.append(self.vjp_source(fn, sub))
-        return sub
-
-    def plan(self, fn_ssa):
-        analysis = Analysis(fn_ssa)
-        plan = Plan(fn_ssa, self.mode, self.ns, analysis, self.taped_calls(fn_ssa, analysis))
-        infos, site = control(plan)
-        self.effects = self.effects or any(_may_have_effects(s, plan) for s in fn_ssa.statements())
-        return plan, infos, site
-
-    def grad_source(self, fn_ssa) -> str:
-        plan, infos, site = self.plan(fn_ssa)
-        reverse = Reverse(plan, infos, site, "grad")
-        rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        forward = Forward(plan, infos, site, "grad", self.ns, reverse.reads)
-        fwd = forward.seq(fn_ssa.body, None)
-        results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "None"
-                   for a in fn_ssa.args]
-        params = [plan.var(a) for a in fn_ssa.args]
-        name = self.ns.bind(names.gradient_function(fn_ssa.name), object())
-        head = ([f"{site} = 0"] if site else []) + fwd
-        self.reverse_parts[name] = 2 + sum(len(line.splitlines()) for line in head)
-        self.numpy_targets[name] = forward.numpy_targets
-        body = head + rev + [f"return {_tuple(results)}"]
-        return f"def {name}({', '.join(params)}):\n" + "\n".join(indent(body)) + "\n", name
-
-    def vjp_source(self, fn, fn_ssa) -> str:
-        plan, infos, site = self.plan(fn_ssa)
-        out, saved_in = plan.control("out"), plan.control("saved")
-        out_bar = plan.names.version(names.adjoint_of(out))
-        reverse = Reverse(plan, infos, site, "vjp", out_bar)
-        rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        forward = Forward(plan, infos, site, "vjp", self.ns, reverse.reads, out)
-        fwd = forward.seq(fn_ssa.body, None)
-        params = [plan.var(a) for a in fn_ssa.args]
-        saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]
-        always = _always_assigned(plan, infos, fn_ssa)
-        fresh = [r for r in saved if r not in always and r != site]
-        results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "ZERO"
-                   for a in fn_ssa.args]
-        fwd_name, bwd_name = self.ns.functions[fn]
-        head = ([f"{site} = 0"] if site else []) + ([" = ".join(fresh) + " = None"] if fresh else [])
-        forward_src = (f"def {fwd_name}({', '.join(params)}):\n"
-                       + "\n".join(indent(head + fwd + [f"return {out}, {_tuple(saved)}"]))
-                       + "\n")
-        unpack = [f"{_tuple(saved)} = {saved_in}"] if saved else []
-        self.reverse_parts[bwd_name] = 2
-        self.numpy_targets[fwd_name] = forward.numpy_targets
-        backward_src = (f"def {bwd_name}({saved_in}, {out_bar}):\n"
-                        + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
-        return forward_src + "\n\n" + backward_src
-
-    def compile(self, source: str, name: str, namespace=None):
-        """Run the generated ``source`` in ``namespace`` (this unit's by default); a
-        called function's forward pass gets that function's default arguments."""
-        namespace = self.ns.d if namespace is None else namespace
-        filename = f"<source_grad {name}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        exec(compile(source, filename, "exec"), namespace)
-        for fn, (forward, _) in self.ns.functions.items():
-            if forward in namespace and self.lowered.get(fn) is not None:
-                namespace[forward].__defaults__ = fn.__defaults__
-
-
 def _used_values(fn) -> set:
     """Values some statement, φ node, branch or return reads."""
     used = set()
@@ -451,49 +286,4 @@ def _used_values(fn) -> set:
     return {v for v in used if isinstance(v, Value)}
 
 
-def _may_have_effects(s, plan) -> bool:
-    """Does running ``s`` run code that is not generated here (which may print)?"""
-    return (plan.kind_of(s) == TAPE or s.fn in IMPURE
-            or s.kind == CALL and s not in plan.statements)    # the original function
-
-
-def _kept_names(plan, infos, site) -> set:
-    """What a backward pass may read from its forward pass: values defined outside loops
-    (inside loops they come back from the stacks), saved calls, loop bookkeeping."""
-    kept = {plan.var(v) for v in plan.a.order if plan.a.loop_of_value(v) is None}
-    kept |= {plan.saved_names[v] for s, v in plan.saved.items()
-             if plan.a.loop_of_value(s.target) is None}
-    for info in infos.values():
-        kept |= {x for x in (info.stack, info.count, info.exit) if x}
-    return kept | ({site} if site else set())
-
-
-def _always_assigned(plan, infos, fn_ssa) -> set:
-    """Variables every run of the forward pass assigns before it can return."""
-    out = {plan.var(a) for a in fn_ssa.args}
-    for item in fn_ssa.body:
-        if isinstance(item, Blk):
-            for phi in item.block.phis:
-                out.add(plan.var(phi.target))
-            for s in item.block.statements:
-                out.add(plan.var(s.target))
-                if s in plan.saved:
-                    out.add(plan.var(plan.saved[s]))
-        elif isinstance(item, Loop):
-            info = infos[item]
-            out.update(x for x in (info.stack, info.count, info.exit) if x)
-        if returns_in([item]) or isinstance(item, Jump):
-            break
-    return out
-
-
-def _return_sites(fn_ssa) -> set:
-    return {j.site for j in returns_in(fn_ssa.body)}
-
-
-def _tuple(items) -> str:
-    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
-
-
-
-__all__ = ["Unit", "Namespace", "Forward"]
+__all__ = ["Forward"]

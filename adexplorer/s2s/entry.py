@@ -45,14 +45,15 @@ import numpy as np
 
 from ..core import rules as R
 from ..core import rules_elementwise, rules_special
-from .codegen import Unit
+from .assemble import Unit
 from .guards import numpy_rules
 from .ir import CALL, GETITEM, ROW, TAPE, Const
 from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from ..core.wengert import short_value
 from .resolve import classify
-from .lower import UNDEFINED, LoweringError, SourceUnavailable, lowered_or_none, ssa, watch
+from .lower import LoweringError, SourceUnavailable, lowered_or_none, ssa
+from .source_code import UNDEFINED, watch
 from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)

@@ -20,7 +20,8 @@ from ..core import names
 from ..core import rules as R
 from ..core.symbolic import Sym, expression
 from .ir import Blk, Const, Goto, If, Jump, Loop, Value
-from .plan import G, exits, falls, returns_in
+from .contributions import G
+from .regions import exits, falls, returns_in
 
 INDENT = "    "
 
