@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from ..core import names
-from .ir import Blk, Branch, If, Loop, Return, Value, values_reached
+from .ir import Block, Branch, If, Loop, Return, Value, values_reached
 
 
 class Analysis:
@@ -43,8 +43,8 @@ class Analysis:
 
     def _map(self, items, loop):
         for item in items:
-            if isinstance(item, Blk):
-                self.loop_of[item.block] = loop
+            if isinstance(item, Block):
+                self.loop_of[item] = loop
             elif isinstance(item, If):
                 self._map(item.then, loop)
                 self._map(item.orelse, loop)
@@ -152,7 +152,7 @@ class Variables:
     incoming values where they do not interfere (values in ``alone`` never share)."""
 
     def __init__(self, analysis: Analysis, alone: set, local_names, prefix: str = "y"):
-        self.a = analysis
+        self.analysis = analysis
         fn = analysis.fn
         self.root = {v: v for v in analysis.order}
         self.members = {v: [v] for v in analysis.order}
@@ -187,7 +187,7 @@ class Variables:
         ga, gb = self.members[ra], self.members[rb]
         if sum(v in args for v in ga + gb) > 1:
             return
-        if any(self.a.interfere(x, y) for x in ga for y in gb):
+        if any(self.analysis.interfere(x, y) for x in ga for y in gb):
             return
         self.root[rb] = ra
         self.members[ra] = ga + gb

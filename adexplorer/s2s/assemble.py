@@ -15,7 +15,7 @@ import linecache
 from ..core import names
 from .analysis import Analysis
 from .forward import Forward
-from .ir import CALL, TAPE, Blk, Jump, Loop
+from .ir import CALL, TAPE, Block, Jump, Loop
 from .lower import lowered_or_none
 from .namespace import Namespace
 from .plan import Plan, control
@@ -38,7 +38,7 @@ class Unit:
 
     def taped_calls(self, fn_ssa, analysis) -> set:
         """Make every user function ``fn_ssa`` calls with a derivative ready: lowered,
-        with its forward and backward pass; the calls of those that cannot be lowered
+        with its forward and reverse pass; the calls of those that cannot be lowered
         are differentiated by the tape."""
         return {s for s in fn_ssa.statements()
                 if s.kind == CALL and analysis.is_active(s.target) and self.callee(s.fn) is None}
@@ -70,7 +70,7 @@ class Unit:
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
         forward = Forward(plan, infos, site, "grad", self.ns, reverse.reads)
         fwd = forward.seq(fn_ssa.body, None)
-        results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "None"
+        results = [plan.adjoint(a) if plan.analysis.is_active(a) and plan.root(a) in live else "None"
                    for a in fn_ssa.args]
         params = [plan.var(a) for a in fn_ssa.args]
         name = self.ns.bind(names.gradient_function(fn_ssa.name), object())
@@ -92,19 +92,19 @@ class Unit:
         saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]
         always = _always_assigned(plan, infos, fn_ssa)
         fresh = [r for r in saved if r not in always and r != site]
-        results = [plan.adjoint(a) if plan.a.is_active(a) and plan.root(a) in live else "ZERO"
+        results = [plan.adjoint(a) if plan.analysis.is_active(a) and plan.root(a) in live else "ZERO"
                    for a in fn_ssa.args]
-        fwd_name, bwd_name = self.ns.functions[fn]
+        forward_name, reverse_name = self.ns.functions[fn]
         head = ([f"{site} = 0"] if site else []) + ([" = ".join(fresh) + " = None"] if fresh else [])
-        forward_src = (f"def {fwd_name}({', '.join(params)}):\n"
+        forward_src = (f"def {forward_name}({', '.join(params)}):\n"
                        + "\n".join(indent(head + fwd + [f"return {out}, {_tuple(saved)}"]))
                        + "\n")
         unpack = [f"{_tuple(saved)} = {saved_in}"] if saved else []
-        self.reverse_parts[bwd_name] = 2
-        self.numpy_targets[fwd_name] = forward.numpy_targets
-        backward_src = (f"def {bwd_name}({saved_in}, {out_bar}):\n"
+        self.reverse_parts[reverse_name] = 2
+        self.numpy_targets[forward_name] = forward.numpy_targets
+        reverse_src = (f"def {reverse_name}({saved_in}, {out_bar}):\n"
                         + "\n".join(indent(unpack + rev + [f"return {_tuple(results)}"])) + "\n")
-        return forward_src + "\n\n" + backward_src
+        return forward_src + "\n\n" + reverse_src
 
     def compile(self, source: str, name: str, namespace=None):
         """Run the generated ``source`` in ``namespace`` (this unit's by default); a
@@ -125,11 +125,11 @@ def _may_have_effects(s, plan) -> bool:
 
 
 def _kept_names(plan, infos, site) -> set:
-    """What a backward pass may read from its forward pass: values defined outside loops
+    """What a reverse pass may read from its forward pass: values defined outside loops
     (inside loops they come back from the stacks), saved calls, loop bookkeeping."""
-    kept = {plan.var(v) for v in plan.a.order if plan.a.loop_of_value(v) is None}
+    kept = {plan.var(v) for v in plan.analysis.order if plan.analysis.loop_of_value(v) is None}
     kept |= {plan.saved_names[v] for s, v in plan.saved.items()
-             if plan.a.loop_of_value(s.target) is None}
+             if plan.analysis.loop_of_value(s.target) is None}
     for info in infos.values():
         kept |= {x for x in (info.stack, info.count, info.exit) if x}
     return kept | ({site} if site else set())
@@ -139,10 +139,10 @@ def _always_assigned(plan, infos, fn_ssa) -> set:
     """Variables every run of the forward pass assigns before it can return."""
     out = {plan.var(a) for a in fn_ssa.args}
     for item in fn_ssa.body:
-        if isinstance(item, Blk):
-            for phi in item.block.phis:
+        if isinstance(item, Block):
+            for phi in item.phis:
                 out.add(plan.var(phi.target))
-            for s in item.block.statements:
+            for s in item.statements:
                 out.add(plan.var(s.target))
                 if s in plan.saved:
                     out.add(plan.var(plan.saved[s]))

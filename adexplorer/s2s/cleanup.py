@@ -9,7 +9,7 @@ are numbered in program order, so the listing is the same run to run.
 
 from __future__ import annotations
 
-from .ir import (CALL, TAPE, UNDEF, Blk, Branch, Const, If, Jump, Loop, Return, Statement, Value,
+from .ir import (CALL, TAPE, UNDEF, Block, Branch, Constant, If, Jump, Loop, Return, Statement, Value,
                  reachable, values_reached)
 from .resolve import IMPURE
 
@@ -43,7 +43,7 @@ def finish(blocks, args, body, jumps):
 def _same(a, b) -> bool:
     if a is b:
         return True
-    if isinstance(a, Const) and isinstance(b, Const) and a is not UNDEF and b is not UNDEF:
+    if isinstance(a, Constant) and isinstance(b, Constant) and a is not UNDEF and b is not UNDEF:
         try:
             return (a.name == b.name and type(a.value) is type(b.value)
                     and bool(a.value == b.value))
@@ -142,7 +142,7 @@ def _remove_dead(blocks):
 def _taken_successors(b) -> list:
     """The blocks control can go to from ``b`` (one arm only of ``if True:``)."""
     t = b.terminator
-    if isinstance(t, Branch) and isinstance(t.cond, Const) and t.cond.is_literal \
+    if isinstance(t, Branch) and isinstance(t.cond, Constant) and t.cond.is_literal \
             and t.cond is not UNDEF:
         return [t.then if t.cond.value else t.orelse]
     return b.successors
@@ -157,7 +157,8 @@ def _prune_unreachable(blocks, body):
     def prune(items):
         kept = []
         for item in items:
-            if isinstance(item, (Blk, Jump)) and item.block not in seen:
+            if isinstance(item, Block) and item not in seen \
+                    or isinstance(item, Jump) and item.block not in seen:
                 continue
             if isinstance(item, If):
                 prune(item.then)

@@ -21,7 +21,7 @@ import re
 from ..core.primitives import ATOM
 from ..core.symbolic import Sym, vjp_text
 from .analysis import Analysis
-from .ir import CALL, GETITEM, TAPE, Const, Value, py_literal
+from .ir import CALL, GETITEM, TAPE, Constant, Value, py_literal
 
 G = "⟦g⟧"
 _TOKEN = re.compile(r"⟦(\w+)⟧")
@@ -78,7 +78,7 @@ class Tokens:
 
 class StatementPlan:
     """What one active statement sends back: ``(argument, text, precedence)`` per active
-    argument; ``pre`` is a call's cotangent tuple (``backward_g(saved_y3, ȳ3)``)."""
+    argument; ``pre`` is a call's cotangent tuple (its reverse pass: ``backward_g(saved_y3, ȳ3)``)."""
 
     def __init__(self, stmt):
         self.stmt = stmt
@@ -95,7 +95,7 @@ def plan_statement(stmt, kind: str, saved, analysis: Analysis, tokens: Tokens, m
     active = [i for i in stmt.differentiable_positions() if analysis.is_active(stmt.args[i])]
     if kind in (CALL, TAPE):
         token = tokens(saved)
-        plan.pre = (f"{ns.backward_name(stmt.fn)}({token}, {G})" if kind == CALL
+        plan.pre = (f"{ns.reverse_name(stmt.fn)}({token}, {G})" if kind == CALL
                     else f"{token}({G})")
         plan.contributions = [(stmt.args[i], f"[{i}]", ATOM) for i in active]
         plan.needed = [saved]
@@ -115,7 +115,7 @@ def plan_statement(stmt, kind: str, saved, analysis: Analysis, tokens: Tokens, m
 
 
 def _operand_text(v, tokens) -> str:
-    if isinstance(v, Const) and v.is_literal:
+    if isinstance(v, Constant) and v.is_literal:
         return py_literal(v.value)
     return tokens(v)
 
@@ -130,7 +130,7 @@ def index_value_text(stmt, text_of) -> str:
 
 
 def _symbol(v, tokens, mode):
-    if isinstance(v, Const) and v.is_literal and not isinstance(v.value, str):
+    if isinstance(v, Constant) and v.is_literal and not isinstance(v.value, str):
         return v.value
     token = tokens(v)
     return Sym(token, ATOM, ShapeOf(token) if mode == "array" else ())

@@ -12,7 +12,7 @@ that maps numbers to numbers (only scalar rows, no arrays inside) and number arg
 the code is plain arithmetic (``x̄ += r̄ * r``); otherwise the rules keep their
 broadcasting (``x̄ = sum_to(ȳ1 * y, shape=shape(x))``). ``.source`` shows the form the
 function gets for numbers (``grad_pow`` and, for functions it calls, their
-``forward_``/``backward_`` passes), ``.array_source`` the form for arrays.
+``forward_`` and ``backward_`` functions: forward and reverse passes), ``.array_source`` the form for arrays.
 
 Python numbers keep Python's semantics, as in the plain call and in ``ad.gradient``:
 where the user's code raises (``1 / 0.0``, ``0.0 ** -1``, an overflow) the gradient
@@ -47,7 +47,7 @@ from ..core import rules as R
 from ..core import rules_elementwise, rules_special
 from .assemble import Unit
 from .guards import numpy_rules
-from .ir import CALL, GETITEM, ROW, TAPE, Const
+from .ir import CALL, GETITEM, ROW, TAPE, Constant
 from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from ..core.wengert import short_value
@@ -98,11 +98,11 @@ def scalar_safe(fn_ssa, seen=None, lower=lowered_or_none) -> bool:
     seen = set() if seen is None else seen
     seen.add(fn_ssa.function)
     for s in fn_ssa.statements():
-        if any(isinstance(a, Const) and isinstance(a.value, np.ndarray) for a in s.args):
+        if any(isinstance(a, Constant) and isinstance(a.value, np.ndarray) for a in s.args):
             return False
         if s.kind == ROW and s.row not in SCALAR_ROWS or s.kind == TAPE:
             return False
-        if s.kind == GETITEM and not isinstance(s.args[0], Const):
+        if s.kind == GETITEM and not isinstance(s.args[0], Constant):
             return False
         if s.kind == CALL and s.fn not in seen:
             callee = lower(s.fn)

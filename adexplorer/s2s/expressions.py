@@ -2,7 +2,7 @@
 indexing, names and calls (which row, user function, builtin or tape call a name is).
 
 A mixin of ``lower.Lowerer``: every ``expr_*`` method emits statements into the current
-block and returns the ``Value`` (or ``Const``) of the expression. Operations on
+block and returns the ``Value`` (or ``Constant``) of the expression. Operations on
 constants only are folded (``-1``, ``2 ** 10``, ``len((1.0, 2.0))``).
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.operator_table import row_of, symbol_of
 from . import resolve
-from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Const, Statement, Value
+from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Constant, Statement, Value
 from .unsupported import UNSUPPORTED
 
 
@@ -51,13 +51,13 @@ class Expressions:
         return method(node)
 
     def expr_Constant(self, node):
-        return Const(node.value)
+        return Constant(node.value)
 
     def expr_Tuple(self, node):
         """A tuple of literals (``("a", "b")``, ``(1.0, 2.0)``) is one constant."""
         values = [self.expr(e) for e in node.elts]
         if all(_is_literal(v) for v in values):
-            return Const(tuple(v.value for v in values))
+            return Constant(tuple(v.value for v in values))
         raise self.unsupported(node, "tuple values", "unpack them: a, b = x, y")
 
     def is_self(self, name) -> bool:
@@ -83,7 +83,7 @@ class Expressions:
 
     def constant_value(self, value, name, node):
         if _is_constant(value):
-            return Const(value, None if isinstance(value, (bool, type(None))) else name)
+            return Constant(value, None if isinstance(value, (bool, type(None))) else name)
         raise self.unsupported(node, f"using {name} as a value here",
                                "only numbers, arrays and tuples of numbers can be read "
                                "from globals")
@@ -114,13 +114,13 @@ class Expressions:
         return self.row(row, [a, b], node)
 
     def row(self, row, args, node, params=None, fn=None):
-        if all(isinstance(a, Const) and a.is_literal and _is_number(a.value) for a in args):
+        if all(isinstance(a, Constant) and a.is_literal and _is_number(a.value) for a in args):
             try:
                 value = row.impl(*[a.value for a in args], **(params or {}))
             except Exception:           # 1 / 0 and friends fail when the code runs
                 pass
             else:
-                return Const(value.item() if isinstance(value, np.generic) else value)
+                return Constant(value.item() if isinstance(value, np.generic) else value)
         return self.emit(Statement(ROW, Value(), args, self.line(node), row=row, params=params,
                                    fn=fn))
 
@@ -193,7 +193,7 @@ class Expressions:
         for e in elts:
             if isinstance(e, ast.Slice):
                 bounds = [None if b is None else self.expr(b) for b in (e.lower, e.upper, e.step)]
-                if any(b is not None and not (isinstance(b, Const) and b.is_literal)
+                if any(b is not None and not (isinstance(b, Constant) and b.is_literal)
                        for b in bounds):
                     raise self.unsupported(e, "slices with bounds that are not constants",
                                            "index with a range of integers instead")
@@ -202,9 +202,9 @@ class Expressions:
                 args.append(self.expr(e))
                 parts.append(len(args) - 1)
         params = {"index": tuple(parts), "tuple": isinstance(node.slice, ast.Tuple)}
-        if all(isinstance(a, Const) and a.is_literal for a in args):
+        if all(isinstance(a, Constant) and a.is_literal for a in args):
             idx = tuple(p if isinstance(p, slice) else args[p].value for p in parts)
-            return Const(container.value[idx if params["tuple"] else idx[0]])
+            return Constant(container.value[idx if params["tuple"] else idx[0]])
         return self.emit(Statement(GETITEM, Value(), args, self.line(node), params=params))
 
     def row_arguments(self, row, args, kwargs, node, text):
@@ -214,7 +214,7 @@ class Expressions:
             return args, kwargs
         params = [p for p in inspect.signature(row.impl).parameters][n:]
         extra = args[n:]
-        if len(extra) > len(params) or not all(isinstance(a, Const) for a in extra):
+        if len(extra) > len(params) or not all(isinstance(a, Constant) for a in extra):
             raise self.unsupported(node, f"{text} with {len(args)} arguments",
                                    "pass the extra ones as constants or keywords")
         return args[:n], dict(zip(params, [a.value for a in extra]), **kwargs)
@@ -246,7 +246,7 @@ class Expressions:
                 if not (_is_constant(default) and not isinstance(default, np.ndarray)):
                     raise self.unsupported(node, f"skipping {names[i]} of {text}, whose "
                                            "default is not a number", "pass it")
-                slots[i] = Const(default)
+                slots[i] = Constant(default)
         return slots
 
     def expr_Call(self, node):
@@ -280,7 +280,7 @@ class Expressions:
             return self.emit(Statement(CALL, Value(), args, line, fn=obj, callee=text))
         kwargs = {}
         for k, (v, value_node) in keywords.items():
-            if not isinstance(v, Const):
+            if not isinstance(v, Constant):
                 raise self.unsupported(value_node, f"the keyword argument {k}= with a value "
                                        "computed in the function", "pass it positionally")
             kwargs[k] = v.value
@@ -290,8 +290,8 @@ class Expressions:
             ufunc = obj if isinstance(obj, np.ufunc) else None
             return self.row(what, args, node, kwargs or None, ufunc)
         if kind == "plain" and obj in _FOLDABLE and not kwargs and all(
-                isinstance(a, Const) and a.is_literal for a in args):
-            return Const(obj(*[a.value for a in args]))
+                isinstance(a, Constant) and a.is_literal for a in args):
+            return Constant(obj(*[a.value for a in args]))
         # a call that is not a row keeps its keyword operands: a global array (weights=W)
         # is written by its name, not as the text of its value
         operands = {k: v for k, (v, _) in keywords.items()}
@@ -317,7 +317,7 @@ def _dotted(node) -> str | None:
 
 def _is_literal(v) -> bool:
     """A literal constant: a number, a string, a bool, None (or a tuple of them)."""
-    return isinstance(v, Const) and v.is_literal and v is not UNDEF and isinstance(
+    return isinstance(v, Constant) and v.is_literal and v is not UNDEF and isinstance(
         v.value, (int, float, complex, str, bool, type(None), tuple))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..core import rules as R
 from ..core.primitives import ATOM
 from ..core.symbolic import Sym, expression
-from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump,
+from .ir import (CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Block, Branch, Constant, Goto, If, Jump,
                  Loop, Value, index_text, keyword_texts, operand, py_literal)
 from .namespace import Namespace
 from .plan import Plan
@@ -23,12 +23,12 @@ class Forward:
     """Writes the forward pass of one function."""
 
     def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=(), out=None):
-        self.p, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
+        self.plan, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
         self.out = out                  # the vjp form's output variable
         self.numpy_targets = set()      # targets of np.log(x) and such: NumPy's semantics
         self.reads = set(reads)         # what the reverse pass reads: unread bookkeeping goes
         self.implicit = set()            # what ``for i in range(...)`` does by itself:
-        for loop in plan.a.loops:        # set the counter, test it, step it
+        for loop in plan.analysis.loops:        # set the counter, test it, step it
             if loop.kind == "for":
                 self.implicit.add(loop.counter)
                 self.implicit.update(loop.header_block.statements)
@@ -39,22 +39,22 @@ class Forward:
 
     # -- text ----------------------------------------------------------------------
     def text(self, v) -> str:
-        return self.p.const_text(v) if isinstance(v, Const) else self.p.var(v)
+        return self.plan.const_text(v) if isinstance(v, Constant) else self.plan.var(v)
 
     def statement(self, s) -> str:
-        p = self.p
-        target = p.var(s.target)
+        plan = self.plan
+        target = plan.var(s.target)
         if s.fn is not None and s.kind == ROW:
             self.numpy_targets.add(target)
         args = [self.text(a) for a in s.args]
-        kind = p.kind_of(s)
-        if s in p.statements and kind == CALL:
+        kind = plan.kind_of(s)
+        if s in plan.statements and kind == CALL:
             forward = self.ns.functions[s.fn][0]
-            return f"{target}, {p.var(p.saved[s])} = {forward}({', '.join(args)})"
-        if s in p.statements and kind == TAPE:
-            callee = p.global_text(s.callee)
+            return f"{target}, {plan.var(plan.saved[s])} = {forward}({', '.join(args)})"
+        if s in plan.statements and kind == TAPE:
+            callee = plan.global_text(s.callee)
             keywords = keyword_texts(s.params, self.text)
-            return f"{target}, {p.var(p.saved[s])} = tape({', '.join([callee] + args + keywords)})"
+            return f"{target}, {plan.var(plan.saved[s])} = tape({', '.join([callee] + args + keywords)})"
         if s.kind == ROW and "{args}" not in s.row.display:
             return f"{target} = {expression(s.row, [operand(a, self.text) for a in s.args], s.params)}"
         if s.kind in (PLAIN, CALL, TAPE) and s.target not in self.used:
@@ -73,7 +73,7 @@ class Forward:
             return f"{atoms[0]}[{index_text(s, lambda a: texts.get(a) or self.text(a))}]"
         if s.kind == PLAIN and "{" in s.callee:
             return s.callee.format(*atoms)
-        callee = self.p.global_text(s.callee)
+        callee = self.plan.global_text(s.callee)
         return f"{callee}({', '.join(args + keywords)})"
 
     def copies(self, src, dst) -> list[str]:
@@ -83,9 +83,9 @@ class Forward:
             if phi in self.implicit:
                 continue
             v = phi.value_from(src)
-            if v is UNDEF or (isinstance(v, Value) and self.p.vars.same(v, phi.target)):
+            if v is UNDEF or (isinstance(v, Value) and self.plan.vars.same(v, phi.target)):
                 continue
-            pairs.append((self.p.var(phi.target), self.text(v)))
+            pairs.append((self.plan.var(phi.target), self.text(v)))
         if not pairs:
             return []
         targets = {t for t, _ in pairs}
@@ -110,8 +110,8 @@ class Forward:
         return lines
 
     def item(self, item, loop):
-        if isinstance(item, Blk):
-            return self.block(item.block)
+        if isinstance(item, Block):
+            return self.block(item)
         if isinstance(item, If):
             return self.branch(item, loop)
         if isinstance(item, Loop):
@@ -120,7 +120,7 @@ class Forward:
 
     def block(self, b) -> list[str]:
         lines = []
-        record = self.p.records.get(b)
+        record = self.plan.records.get(b)
         for k, s in enumerate(b.statements):
             if record and record[0] == k:
                 lines.append(self.push(b, record[1]))
@@ -133,8 +133,8 @@ class Forward:
         return lines
 
     def push(self, b, values) -> str:
-        stack = self.infos[self.p.a.loop_of[b]].stack
-        names_ = [self.p.var(v) for v in values]
+        stack = self.infos[self.plan.analysis.loop_of[b]].stack
+        names_ = [self.plan.var(v) for v in values]
         item = names_[0] if len(names_) == 1 else "(" + ", ".join(names_) + ")"
         return f"{stack}.append({item})"
 
@@ -199,8 +199,8 @@ class Forward:
             lines.append(f"{info.exit} = 0")
         body = []
         if loop.kind == "for":
-            counter = self.p.var(loop.counter.target) if loop.counter in \
-                loop.header_block.phis else self.p.unused()
+            counter = self.plan.var(loop.counter.target) if loop.counter in \
+                loop.header_block.phis else self.plan.unused()
             head = f"for {counter} in range({self.range_text(loop)}):"
         else:
             cond = self.inline_condition(loop)
@@ -231,9 +231,9 @@ class Forward:
     def range_text(self, loop) -> str:
         start, stop, step = loop.range_args
         parts = [self.text(start), self.text(stop), self.text(step)]
-        if isinstance(step, Const) and step.value == 1:
+        if isinstance(step, Constant) and step.value == 1:
             parts.pop()
-            if isinstance(start, Const) and start.value == 0:
+            if isinstance(start, Constant) and start.value == 0:
                 parts.pop(0)
         return ", ".join(parts)
 

@@ -50,7 +50,7 @@ class Value:
         return names.ssa_value(self.number) if self.number else f"<value {self.hint}>"
 
 
-class Const:
+class Constant:
     """A constant operand: a literal, or a named value captured from the function's globals."""
 
     __slots__ = ("value", "name")
@@ -67,7 +67,7 @@ class Const:
         return self.name is None
 
 
-UNDEF = Const(None, "undef")     # a variable not yet assigned on that path
+UNDEF = Constant(None, "undef")     # a variable not yet assigned on that path
 
 
 class Statement:
@@ -174,15 +174,6 @@ class Block:
 
 # ---------------------------------------------------------------------------
 # Regions: the structure the blocks came from
-
-
-class Blk:
-    """A basic block in its place in the program."""
-
-    __slots__ = ("block",)
-
-    def __init__(self, block):
-        self.block = block
 
 
 class If:
@@ -375,7 +366,7 @@ def py_literal(value) -> str:
 
 def operand(v, text_of):
     """An argument for ``expression``: a symbol for a value or named constant, else the number."""
-    if isinstance(v, Const) and v.is_literal and v is not UNDEF and not isinstance(v.value, str):
+    if isinstance(v, Constant) and v.is_literal and v is not UNDEF and not isinstance(v.value, str):
         return v.value
     return Sym(text_of(v))
 
@@ -410,5 +401,5 @@ def statement_text(s: Statement, text_of) -> str:
 def keyword_texts(params: dict, text_of) -> list[str]:
     """``k=v`` for each keyword: a row's parameters are values; a call's keywords are
     operands (a global array by its name)."""
-    return [f"{k}={text_of(v) if isinstance(v, Const) else py_literal(v)}"
+    return [f"{k}={text_of(v) if isinstance(v, Constant) else py_literal(v)}"
             for k, v in params.items()]

@@ -15,7 +15,7 @@ import html
 import re
 
 from ..core import names
-from .ir import UNDEF, Branch, Const, Goto, Value, py_literal, statement_text
+from .ir import UNDEF, Branch, Constant, Goto, Value, py_literal, statement_text
 
 
 class Shown:
@@ -60,7 +60,7 @@ def shown_blocks(fn) -> tuple[list, dict]:
 
 
 def _constant(cond) -> bool:
-    return isinstance(cond, Const) and cond.is_literal and cond is not UNDEF
+    return isinstance(cond, Constant) and cond.is_literal and cond is not UNDEF
 
 
 def _preds(blocks, target) -> list:

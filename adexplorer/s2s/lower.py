@@ -25,7 +25,7 @@ import textwrap
 from ..core import rules as R
 from .cleanup import finish
 from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _TupleConst
-from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, Loop, Phi,
+from .ir import (PLAIN, ROW, UNDEF, Block, Branch, Constant, Goto, If, Jump, Loop, Phi,
                  Return, SSAFunction, Statement, Value)
 from .lambdas import lambda_definition
 from .runtime import in_range
@@ -109,7 +109,7 @@ class Lowerer(Expressions):
 
     def start(self, block):
         self.block = block
-        self.seq.append(Blk(block))
+        self.seq.append(block)
 
     def emit(self, stmt: Statement):
         self.block.statements.append(stmt)
@@ -134,7 +134,7 @@ class Lowerer(Expressions):
         self.start(self.new_block())
         self.statements(node.body)
         if self.block is not None:           # falling off the end returns None
-            self.jump_return(Const(None), node.body[-1])
+            self.jump_return(Constant(None), node.body[-1])
         blocks = finish(self.blocks, args, body, self.jumps)
         lines = {self.first + k: text for k, text in enumerate(self.source.splitlines())}
         fn = SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
@@ -215,7 +215,7 @@ class Lowerer(Expressions):
     def bind(self, target, value):
         if isinstance(target, ast.Name):
             if isinstance(value, _TupleConst):
-                value = Const(tuple(v.value for v in value))
+                value = Constant(tuple(v.value for v in value))
             if isinstance(value, _ListDisplay):
                 raise self.unsupported(target, "list displays", "keep the values in "
                                        "variables of their own: a, b = x, y")
@@ -299,17 +299,17 @@ class Lowerer(Expressions):
         if not isinstance(node.target, ast.Name):
             raise self.unsupported(node.target, "for loops with a tuple target")
         bounds = [self.expr(a) for a in it.args]
-        start, stop, step = ([Const(0)] + bounds + [Const(1)])[:3] if len(bounds) == 1 else \
-            (bounds + [Const(1)])[:3]
-        if isinstance(step, Const) and step.value == 0:
+        start, stop, step = ([Constant(0)] + bounds + [Constant(1)])[:3] if len(bounds) == 1 else \
+            (bounds + [Constant(1)])[:3]
+        if isinstance(step, Constant) and step.value == 0:
             raise self.unsupported(it, "range() with step 0")
         loop, ctx, outer = self.open_loop("for", node, counter=(node.target.id, start))
         loop.range_args = (start, stop, step)
         k = loop.counter.target
         line = self.line(node)
-        if isinstance(step, Const) and isinstance(step.value, int) and step.value > 0:
+        if isinstance(step, Constant) and isinstance(step.value, int) and step.value > 0:
             loop.cond = self.emit(Statement(ROW, Value(), [k, stop], line, row=R.less))
-        elif isinstance(step, Const) and isinstance(step.value, int):
+        elif isinstance(step, Constant) and isinstance(step.value, int):
             loop.cond = self.emit(Statement(ROW, Value(), [k, stop], line, row=R.greater))
         else:
             loop.cond = self.emit(Statement(PLAIN, Value(), [k, stop, step], line, fn=in_range,
@@ -416,7 +416,7 @@ class Lowerer(Expressions):
             kind = "a tuple" if isinstance(node.value, ast.Tuple) else "a list"
             raise self.unsupported(node, f"returning {kind}",
                                    "the gradient needs one scalar output")
-        value = Const(None) if node.value is None else self.expr(node.value)
+        value = Constant(None) if node.value is None else self.expr(node.value)
         self.jump_return(value, node)
 
     def jump_return(self, value, node):

@@ -32,7 +32,7 @@ class Namespace:
         d.update(ZERO=runtime.ZERO, seed=runtime.seed, row_vjp=runtime.row_vjp,
                  tape=runtime.tape, in_range=runtime.in_range, shape=R.shape)
         self.d = d
-        self.functions: dict = {}       # user function -> (forward name, backward name)
+        self.functions: dict = {}       # user function -> names of its (forward, reverse) pass
         self.locals: set = set()        # every local of generated code (NFKC): bound around
 
     def __contains__(self, name):
@@ -56,7 +56,8 @@ class Namespace:
         return self.bind(base if base.isidentifier() and base not in CONTROL_WORDS
                          else "row", row)
 
-    def backward_name(self, fn) -> str:
+    def reverse_name(self, fn) -> str:
+        """The name of the function holding ``fn``'s reverse pass (``backward_f``)."""
         return self.functions[fn][1]
 
     def dotted(self, text: str, scope_of) -> str:

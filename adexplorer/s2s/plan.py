@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..core import names
 from .analysis import Analysis, Variables
 from .contributions import Tokens, plan_statement
-from .ir import CALL, PLAIN, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump, Loop, Value, py_literal
+from .ir import CALL, PLAIN, TAPE, UNDEF, Block, Branch, Constant, Goto, If, Jump, Loop, Value, py_literal
 from .localnames import LocalNames
 from .regions import decided_ifs, latch_sites, returns_in
 
@@ -22,22 +22,22 @@ class Plan:
     def __init__(self, fn, mode: str, ns, analysis=None, taped=frozenset()):
         self.fn, self.mode, self.ns = fn, mode, ns
         self.scope = _scope(fn.function)
-        self.a = analysis or Analysis(fn)
+        self.analysis = analysis or Analysis(fn)
         self.taped = frozenset(taped)       # calls of functions that could not be lowered
         self.tokens = Tokens()
         self.statements: dict = {}
         self.saved: dict = {}               # active call -> the value of its pullback data
         for b in fn.blocks:
             for s in b.statements:
-                if self.a.is_active(s.target):
+                if self.analysis.is_active(s.target):
                     kind = self.kind_of(s)
                     if kind in (CALL, TAPE):
                         self.saved[s] = Value("saved")
-                    self.statements[s] = plan_statement(s, kind, self.saved.get(s), self.a,
+                    self.statements[s] = plan_statement(s, kind, self.saved.get(s), self.analysis,
                                                         self.tokens, mode, ns)
-        for loop in self.a.loops:          # a condition feeds a branch only: no derivative
-            assert not any(isinstance(item, Blk) and any(
-                s in self.statements for s in item.block.statements) for item in loop.header)
+        for loop in self.analysis.loops:          # a condition feeds a branch only: no derivative
+            assert not any(isinstance(item, Block) and any(
+                s in self.statements for s in item.statements) for item in loop.header)
         # An if in a loop whose arms both reach the join and do something in reverse:
         # its join block saves the condition, so the reverse pass knows which arm ran.
         self.join_conds = {block: region.cond for region, block in
@@ -55,10 +55,10 @@ class Plan:
         """Does reversing ``item`` (a region item or a list) do anything?"""
         if isinstance(item, list):
             return any(self.active(x) for x in item)
-        if isinstance(item, Blk):
-            return self.block_active(item.block)
+        if isinstance(item, Block):
+            return self.block_active(item)
         if isinstance(item, Jump):
-            return item.kind == "return" and self.a.is_active(item.value)
+            return item.kind == "return" and self.analysis.is_active(item.value)
         if isinstance(item, If):
             return self.active(item.then) or self.active(item.orelse)
         if isinstance(item, Loop):
@@ -71,14 +71,14 @@ class Plan:
         if any(s in self.statements for s in b.statements):
             return True
         t = b.terminator
-        return isinstance(t, Goto) and any(self.a.is_active(phi.target) for phi in t.target.phis)
+        return isinstance(t, Goto) and any(self.analysis.is_active(phi.target) for phi in t.target.phis)
 
     def needed(self, b) -> list:
         out = []
         for s in b.statements:
-            p = self.statements.get(s)
-            if p is not None:
-                out += p.needed
+            sent = self.statements.get(s)
+            if sent is not None:
+                out += sent.needed
         return list(dict.fromkeys(out))
 
     def _alone(self) -> set:
@@ -86,9 +86,9 @@ class Plan:
         loops (it must still hold its value then), and branch conditions."""
         alone = set()
         for b in self.fn.blocks:
-            top = self.a.loop_of.get(b) is None
+            top = self.analysis.loop_of.get(b) is None
             for v in self.needed(b):
-                if top or self.a.loop_of_value(v) is None:
+                if top or self.analysis.loop_of_value(v) is None:
                     alone.add(v)
             t = b.terminator
             if isinstance(t, Branch) and isinstance(t.cond, Value):
@@ -101,7 +101,7 @@ class Plan:
         out = {}
 
         def visit(v):
-            if isinstance(v, Const) and v is not UNDEF and not v.is_literal and v.name not in out:
+            if isinstance(v, Constant) and v is not UNDEF and not v.is_literal and v.name not in out:
                 out[v.name] = self.ns.dotted(v.name, self.scope)
         for b in self.fn.blocks:
             for phi in b.phis:
@@ -121,23 +121,23 @@ class Plan:
         prefix = names.value_prefix(fn.params)
         while True:
             self.names = LocalNames(fn.user_names, fn.user_locals, self.ns)
-            self.vars = Variables(self.a, self.alone, self.names, prefix)
+            self.vars = Variables(self.analysis, self.alone, self.names, prefix)
             self.records, clash = self._records()
             if clash is None:
                 break
             self.alone.add(clash)
         self.adjoints = {r: self.names.version(names.adjoint_of(name))
                          for r, name in sorted(self.vars.name.items(),
-                                               key=lambda item: self.a.order[item[0]])}
+                                               key=lambda item: self.analysis.order[item[0]])}
         self._name_saved()
 
     def record_values(self, b) -> list:
-        if self.a.loop_of.get(b) is None:
+        if self.analysis.loop_of.get(b) is None:
             return []
         values = [v for v in self.needed(b)          # a call's saved data, or a loop value
-                  if v not in self.a.order or self.a.loop_of_value(v) is not None]
+                  if v not in self.analysis.order or self.analysis.loop_of_value(v) is not None]
         cond = self.join_conds.get(b)
-        if cond is not None and self.a.loop_of_value(cond) is not None:
+        if cond is not None and self.analysis.loop_of_value(cond) is not None:
             values.append(cond)
         return list(dict.fromkeys(values))
 
@@ -157,13 +157,13 @@ class Plan:
             for v in values:
                 if v in where:
                     lo = max(lo, where[v] + 1)
-                if v in self.a.order:
+                if v in self.analysis.order:
                     root = self.vars.find(v)
                     if root in seen:
                         return None, v
                     seen[root] = v
             for v in values:
-                if v not in self.a.order:
+                if v not in self.analysis.order:
                     continue
                 start = where[v] + 1 if v in where else 0
                 for k in range(start, len(b.statements)):
@@ -179,7 +179,7 @@ class Plan:
 
     # -- names ---------------------------------------------------------------------
     def var(self, v) -> str:
-        if isinstance(v, Value) and v not in self.a.order:      # what a call saved
+        if isinstance(v, Value) and v not in self.analysis.order:      # what a call saved
             return self.saved_names[v]
         return self.vars.of(v)
 
@@ -250,14 +250,14 @@ def control(plan) -> tuple[dict, str | None]:
     """Per loop a ``LoopInfo``; and the return-site variable, if one is needed."""
     infos = {}
     new = plan.control
-    for loop in plan.a.loops:
+    for loop in plan.analysis.loops:
         info = infos[loop] = LoopInfo(loop)
         info.active = plan.active(loop)
-    for loop in plan.a.loops:
+    for loop in plan.analysis.loops:
         info = infos[loop]
         if not info.active:
             continue
-        top = plan.a.top_loop(loop)
+        top = plan.analysis.top_loop(loop)
         if infos[top].stack is None:
             infos[top].stack = new("stack")
         info.stack = infos[top].stack
@@ -268,7 +268,7 @@ def control(plan) -> tuple[dict, str | None]:
         # ``while stack:`` can count the iterations when each finished one pushes: a
         # block every iteration runs (at the top of the body) saves something.
         every = info.latch is not None or any(
-            isinstance(item, Blk) and item.block in plan.records for item in loop.body)
+            isinstance(item, Block) and item in plan.records for item in loop.body)
         if loop.parent is not None or not every:
             info.count = new("count")
     sites = [j for j in returns_in(plan.fn.body)]
@@ -279,6 +279,6 @@ def control(plan) -> tuple[dict, str | None]:
 
 # Control variables the generated code uses (named by ``plan.control``): a loop's
 # stack, iteration count, exit and latch site; the return site; a called function's
-# output and the data its forward pass saved for its backward pass. Rows of the same
+# output and the data its forward pass saved for its reverse pass. Rows of the same
 # name are not bound in the namespace under these words.
 CONTROL_WORDS = ("stack", "count", "exit", "latch", "site", "out", "saved")

@@ -7,7 +7,7 @@ its end, ``decided_ifs`` the ifs whose join must remember which arm ran.
 
 from __future__ import annotations
 
-from .ir import Blk, If, Jump, Loop
+from .ir import Block, If, Jump, Loop
 
 
 def exits(item) -> set:
@@ -66,8 +66,8 @@ def decided_ifs(items, joins: dict):
     for k, item in enumerate(items):
         if isinstance(item, If):
             if falls(item.then) and falls(item.orelse) and k + 1 < len(items) \
-                    and isinstance(items[k + 1], Blk):
-                joins[item] = items[k + 1].block
+                    and isinstance(items[k + 1], Block):
+                joins[item] = items[k + 1]
             decided_ifs(item.then, joins)
             decided_ifs(item.orelse, joins)
         elif isinstance(item, Loop):
