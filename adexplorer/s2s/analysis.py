@@ -57,10 +57,13 @@ class Analysis:
                     self.loop_of[item.landing] = loop
 
     def loop_of_value(self, v) -> Loop | None:
+        """The innermost loop whose blocks define ``v`` (None outside loops and for
+        arguments)."""
         b = self.block_of.get(v)
         return None if b is None else self.loop_of.get(b)
 
     def top_loop(self, loop: Loop | None) -> Loop | None:
+        """The outermost loop around ``loop``."""
         while loop is not None and loop.parent is not None:
             loop = loop.parent
         return loop
@@ -95,6 +98,7 @@ class Analysis:
         self.active = varied & useful
 
     def is_active(self, v) -> bool:
+        """Does a derivative flow through ``v`` (varied and useful)?"""
         return isinstance(v, Value) and v in self.active
 
     # -- liveness --------------------------------------------------------------------
@@ -144,6 +148,7 @@ class Analysis:
         return live
 
     def interfere(self, a, b) -> bool:
+        """Are ``a`` and ``b`` both live at one point, so they need variables of their own?"""
         return a is not b and (a in self.live_after.get(b, ()) or b in self.live_after.get(a, ()))
 
 
@@ -176,6 +181,7 @@ class Variables:
                 self.name[r] = local_names.numbered(lambda k: names.primal(k, prefix))
 
     def find(self, v):
+        """The value that names ``v``'s group (union-find root)."""
         while self.root[v] is not v:
             v = self.root[v]
         return v
@@ -198,7 +204,9 @@ class Variables:
         return self.name[self.find(v)]
 
     def same(self, a, b) -> bool:
+        """Do ``a`` and ``b`` share one Python variable?"""
         return isinstance(a, Value) and isinstance(b, Value) and self.find(a) is self.find(b)
 
     def group(self, v) -> list:
+        """Every value held by ``v``'s variable."""
         return self.members[self.find(v)]

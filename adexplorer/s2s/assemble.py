@@ -44,6 +44,8 @@ class Unit:
                 if s.kind == CALL and analysis.is_active(s.target) and self.callee(s.fn) is None}
 
     def callee(self, fn):
+        """The SSA form of user function ``fn``, its forward and reverse pass added to this
+        unit the first time; None when it cannot be lowered (the tape differentiates it)."""
         if fn in self.lowered:
             return self.lowered[fn]
         self.lowered[fn] = None
@@ -58,6 +60,8 @@ class Unit:
         return sub
 
     def plan(self, fn_ssa):
+        """Analyse ``fn_ssa`` and plan its adjoint: ``(plan, loop infos, return-site
+        variable)``."""
         analysis = Analysis(fn_ssa)
         plan = Plan(fn_ssa, self.mode, self.ns, analysis, self.taped_calls(fn_ssa, analysis))
         infos, site = control(plan)
@@ -65,6 +69,8 @@ class Unit:
         return plan, infos, site
 
     def grad_source(self, fn_ssa) -> str:
+        """``(source, name)`` of ``grad_f``: forward pass, seed, reverse pass, the gradient
+        tuple."""
         plan, infos, site = self.plan(fn_ssa)
         reverse = Reverse(plan, infos, site, "grad")
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
@@ -81,6 +87,8 @@ class Unit:
         return f"def {name}({', '.join(params)}):\n" + "\n".join(indent(body)) + "\n", name
 
     def vjp_source(self, fn, fn_ssa) -> str:
+        """The source of ``forward_f`` (value and saved data) and ``backward_f`` (the
+        reverse pass) for a called function."""
         plan, infos, site = self.plan(fn_ssa)
         out, saved_in = plan.control("out"), plan.control("saved")
         out_bar = plan.names.version(names.adjoint_of(out))

@@ -15,6 +15,8 @@ from .resolve import IMPURE
 
 
 def finish(blocks, args, body, jumps):
+    """Tidy the blocks the lowering made (trivial φs, dead code, unreachable items) and
+    number blocks and values in program order."""
     subst = _remove_trivial_phis(blocks)
     _apply(subst, blocks, body, jumps)
     _remove_dead(blocks)

@@ -69,10 +69,12 @@ class Tokens:
         return self.of[key]
 
     def values_in(self, text) -> list:
+        """The values whose placeholders occur in ``text``."""
         return [self.back[m] for m in _TOKEN.findall(text) if m in self.back
                 and isinstance(self.back[m], Value)]
 
     def render(self, text, name_of) -> str:
+        """``text`` with each placeholder replaced by ``name_of(what it stands for)``."""
         return _TOKEN.sub(lambda m: name_of(self.back.get(m.group(1), m.group(1))), text)
 
 

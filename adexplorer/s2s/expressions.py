@@ -43,6 +43,8 @@ class Expressions:
     """The expression half of the lowering (see ``lower.Lowerer``)."""
 
     def expr(self, node):
+        """Lower an expression node: emit its statements, return its ``Value`` or
+        ``Constant``."""
         method = getattr(self, "expr_" + type(node).__name__, None)
         if method is None:
             construct, hint = UNSUPPORTED.get(type(node).__name__,
@@ -51,6 +53,7 @@ class Expressions:
         return method(node)
 
     def expr_Constant(self, node):
+        """A literal: ``2.0``, ``"a"``, ``None``."""
         return Constant(node.value)
 
     def expr_Tuple(self, node):
@@ -66,12 +69,14 @@ class Expressions:
             self.node.args.args[0].arg == "self"
 
     def expr_Name(self, node):
+        """A local variable's current value, or a global read as a constant."""
         if node.id in self.env:
             return self.env[node.id]
         value = self.lookup(node.id, node)
         return self.constant_value(value, node.id, node)
 
     def expr_Attribute(self, node):
+        """``np.pi``, ``math.e``: a module attribute read as a constant."""
         text = _dotted(node)
         if text is not None and self.is_self(text.split(".")[0]):
             raise self.unsupported(node, f"reading attributes of self ({text})",
@@ -82,6 +87,8 @@ class Expressions:
         return self.constant_value(self.resolve(text, node), text, node)
 
     def constant_value(self, value, name, node):
+        """A global's value as a ``Constant`` (named, so the code reads it by name); refused
+        if it is not a number, an array or a tuple of them."""
         if _is_constant(value):
             return Constant(value, None if isinstance(value, (bool, type(None))) else name)
         raise self.unsupported(node, f"using {name} as a value here",
@@ -89,6 +96,8 @@ class Expressions:
                                "from globals")
 
     def lookup(self, name, node):
+        """The object ``name`` means in the function's closure, globals or builtins
+        (remembered in ``free``)."""
         for scope in self.scope:
             if name in scope:
                 self.free.setdefault(name, scope[name])    # what the lowering assumed
@@ -96,6 +105,7 @@ class Expressions:
         raise self.unsupported(node, f"the name {name}, which is not defined")
 
     def resolve(self, text, node):
+        """The object a dotted name (``np.linalg.norm``) means."""
         parts = text.split(".")
         obj = self.lookup(parts[0], node)
         for p in parts[1:]:
@@ -105,15 +115,18 @@ class Expressions:
         return obj
 
     def expr_BinOp(self, node):
+        """``a + b`` and the other operators: a row each."""
         return self.binop(node.op, self.expr(node.left), self.expr(node.right), node)
 
     def binop(self, op, a, b, node):
+        """The row of operator ``op`` applied to ``a`` and ``b``."""
         row = row_of(op)
         if row is None:
             raise self.unsupported(node, f"the operator {_op_text(op)}")
         return self.row(row, [a, b], node)
 
     def row(self, row, args, node, params=None, fn=None):
+        """Emit ``row(*args)``; on literal numbers it is computed now (folded)."""
         if all(isinstance(a, Constant) and a.is_literal and _is_number(a.value) for a in args):
             try:
                 value = row.impl(*[a.value for a in args], **(params or {}))
@@ -125,6 +138,7 @@ class Expressions:
                                    fn=fn))
 
     def expr_UnaryOp(self, node):
+        """``-x`` (a row), ``+x``, ``not x``; other unary operators are refused."""
         value = self.expr(node.operand)
         row = row_of(node.op)
         if row is not None:                       # -x
@@ -136,14 +150,17 @@ class Expressions:
         raise self.unsupported(node, f"the operator {_op_text(node.op)}")
 
     def plain(self, template, args, node, fn=None):
+        """Emit a statement with no derivative, written from ``template`` (``len({0})``)."""
         return self.emit(Statement(PLAIN, Value(), args, self.line(node), fn=fn,
                                    callee=template))
 
     def expr_Compare(self, node):
+        """``a < b``, chained too (``a < b < c`` as ``a < b and b < c``)."""
         left = self.expr(node.left)
         return self.compare(left, list(zip(node.ops, node.comparators)), node)
 
     def compare(self, left, rest, node):
+        """Lower the comparison chain ``left op right ...`` from its first operator on."""
         op, right_node = rest[0]
         right = self.expr(right_node)
         row = row_of(op)
@@ -157,6 +174,7 @@ class Expressions:
                                   node)
 
     def expr_BoolOp(self, node):
+        """``a and b``, ``a or b``: branches, as Python evaluates them."""
         value = self.expr(node.values[0])
         for nxt in node.values[1:]:
             value = self.short_circuit(isinstance(node.op, ast.And), value,
@@ -164,6 +182,8 @@ class Expressions:
         return value
 
     def short_circuit(self, is_and, left, right_fn, node):
+        """``left and right`` (or ``or``): ``right`` is lowered on the path that evaluates
+        it; a φ joins the two."""
         key = "<value>"
         self.env[key] = left
 
@@ -176,6 +196,7 @@ class Expressions:
         return self.env.pop(key)
 
     def expr_IfExp(self, node):
+        """``x if c else y``: an ``if`` whose arms assign one value."""
         key = "<value>"
         cond = self.expr(node.test)
 
@@ -187,6 +208,7 @@ class Expressions:
         return self.env.pop(key)
 
     def expr_Subscript(self, node):
+        """``x[i]``, ``x[1:3]``, ``x[i, j]``: a GETITEM statement."""
         container = self.expr(node.value)
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         args, parts = [container], []
@@ -250,6 +272,8 @@ class Expressions:
         return slots
 
     def expr_Call(self, node):
+        """A call: a row, a function with no derivative, a user function (lowered too), or
+        the tape."""
         if any(isinstance(a, ast.Starred) for a in node.args) or \
                 any(k.arg is None for k in node.keywords):
             raise self.unsupported(node, "*args or **kwargs in a call")

@@ -39,9 +39,12 @@ class Forward:
 
     # -- text ----------------------------------------------------------------------
     def text(self, v) -> str:
+        """How the forward pass writes operand ``v``: its variable, or the constant."""
         return self.plan.const_text(v) if isinstance(v, Constant) else self.plan.var(v)
 
     def statement(self, s) -> str:
+        """The line of statement ``s``: a row's expression, a call (returning its saved data
+        when active), an index."""
         plan = self.plan
         target = plan.var(s.target)
         if s.fn is not None and s.kind == ROW:
@@ -95,6 +98,8 @@ class Forward:
 
     # -- regions ---------------------------------------------------------------------
     def seq(self, items, loop) -> list[str]:
+        """The lines of a list of region items; after an item that may return, the rest runs
+        only if it did not."""
         lines = []
         for j, item in enumerate(items):
             rest = items[j + 1:]
@@ -110,6 +115,7 @@ class Forward:
         return lines
 
     def item(self, item, loop):
+        """The lines of one region item (block, if or loop)."""
         if isinstance(item, Block):
             return self.block(item)
         if isinstance(item, If):
@@ -119,6 +125,7 @@ class Forward:
         return []
 
     def block(self, b) -> list[str]:
+        """A block's statements, the push of its record, and the φ copies of its goto."""
         lines = []
         record = self.plan.records.get(b)
         for k, s in enumerate(b.statements):
@@ -133,12 +140,15 @@ class Forward:
         return lines
 
     def push(self, b, values) -> str:
+        """``stack.append(...)`` of the values a block in a loop saves."""
         stack = self.infos[self.plan.analysis.loop_of[b]].stack
         names_ = [self.plan.var(v) for v in values]
         item = names_[0] if len(names_) == 1 else "(" + ", ".join(names_) + ")"
         return f"{stack}.append({item})"
 
     def branch(self, region, loop, rest=None) -> list[str]:
+        """An ``if`` on the region's condition; ``rest`` follows in the arms that fall
+        through."""
         arms = []
         for arm in (region.then, region.orelse):
             lines = self.seq(arm, loop)
@@ -157,6 +167,8 @@ class Forward:
         return lines
 
     def jump(self, jump) -> list[str]:
+        """``break``, ``continue`` or ``return``, noting its site where the reverse pass
+        asks."""
         where = f"  # {jump.kind}, line {jump.line}"      # sites are numbered in program order
         if jump.kind == "break":
             info = self.infos[jump.loop]
@@ -185,6 +197,7 @@ class Forward:
         return lines
 
     def loop(self, loop) -> list[str]:
+        """A ``for``/``while`` loop with its bookkeeping (stack, count, exit site)."""
         info = self.infos[loop]
         if loop.parent is None:            # a top-level loop keeps only what is read back
             for word in ("stack", "count", "exit"):
@@ -229,6 +242,7 @@ class Forward:
         return lines
 
     def range_text(self, loop) -> str:
+        """The arguments of ``range(...)``, leaving out a start of 0 and a step of 1."""
         start, stop, step = loop.range_args
         parts = [self.text(start), self.text(stop), self.text(step)]
         if isinstance(step, Constant) and step.value == 1:
@@ -252,6 +266,7 @@ class Forward:
         return made[loop.cond].text if loop.cond in made else self.text(loop.cond)
 
     def expression(self, s, made) -> Sym:
+        """Statement ``s`` as a ``Sym``, its operands from ``made`` where inlined."""
         def arg(a):
             return made[a] if a in made else operand(a, self.text)
         if s.kind == ROW and "{args}" not in s.row.display:

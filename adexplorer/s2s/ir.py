@@ -64,6 +64,7 @@ class Constant:
 
     @property
     def is_literal(self) -> bool:
+        """Written in the source as a literal (no global name)?"""
         return self.name is None
 
 
@@ -120,6 +121,7 @@ class Phi:
         self.nondiff = nondiff        # a range() counter carries no derivative
 
     def value_from(self, block):
+        """The value that comes in from ``block`` (``UNDEF`` if none)."""
         for b, v in self.incoming:
             if b is block:
                 return v
@@ -127,6 +129,8 @@ class Phi:
 
 
 class Goto:
+    """A block's terminator: jump to ``target``."""
+
     __slots__ = ("target", "line")
 
     def __init__(self, target, line):
@@ -134,6 +138,8 @@ class Goto:
 
 
 class Branch:
+    """A block's terminator: go to ``then`` if ``cond`` is true, else to ``orelse``."""
+
     __slots__ = ("cond", "then", "orelse", "line")
 
     def __init__(self, cond, then, orelse, line):
@@ -141,6 +147,8 @@ class Branch:
 
 
 class Return:
+    """A block's terminator: return ``value``."""
+
     __slots__ = ("value", "line")
 
     def __init__(self, value, line):
@@ -164,6 +172,7 @@ class Block:
 
     @property
     def successors(self) -> list:
+        """The blocks the terminator can go to."""
         t = self.terminator
         if isinstance(t, Goto):
             return [t.target]
@@ -257,10 +266,12 @@ class SSAFunction:
 
     # -- reading -----------------------------------------------------------------
     def statements(self):
+        """Every statement, block by block."""
         for b in self.blocks:
             yield from b.statements
 
     def phis(self):
+        """Every φ node, block by block."""
         for b in self.blocks:
             yield from b.phis
 
@@ -270,6 +281,7 @@ class SSAFunction:
         return self.shown().size
 
     def loops(self) -> list[Loop]:
+        """Every loop of the region tree, outer before inner, in program order."""
         out = []
 
         def walk(items):
@@ -296,6 +308,7 @@ class SSAFunction:
         return self.shown().rows(lines)
 
     def text(self, lines: bool = True) -> str:
+        """The SSA listing (with the source lines as comments when ``lines``)."""
         return self.shown().text(lines)
 
     def __str__(self):
@@ -343,6 +356,7 @@ def values_reached(roots, inputs: dict) -> set:
 
 
 def value_text(v) -> str:
+    """An operand as the listing writes it: ``%3``, ``undef``, a global's name or a literal."""
     if isinstance(v, Value):
         return names.ssa_value(v.number)
     if v is UNDEF:
@@ -372,6 +386,7 @@ def operand(v, text_of):
 
 
 def index_text(s: Statement, text_of) -> str:
+    """The index of ``x[...]`` as Python source (``i, 1:3``)."""
     parts = []
     for part in s.params["index"]:
         if isinstance(part, int):

@@ -95,32 +95,39 @@ class Lowerer(Expressions):
 
     # -- helpers -----------------------------------------------------------------
     def line(self, node) -> int:
+        """The line of ``node`` in the user's file."""
         return getattr(node, "lineno", 1) + self.first - 1
 
     def unsupported(self, node, construct, hint=""):
+        """The ``UnsupportedSyntax`` error for ``construct`` at ``node``'s line."""
         line = self.line(node)
         return UnsupportedSyntax(construct, self.filename, line,
                                  linecache.getline(self.filename, line), hint)
 
     def new_block(self) -> Block:
+        """A new, empty block of this function."""
         b = Block()
         self.blocks.append(b)
         return b
 
     def start(self, block):
+        """Continue lowering into ``block`` (and place it in the region tree)."""
         self.block = block
         self.seq.append(block)
 
     def emit(self, stmt: Statement):
+        """Append ``stmt`` to the current block; its target is the result."""
         self.block.statements.append(stmt)
         return stmt.target
 
     def next_site(self) -> int:
+        """The next exit-site number, in program order."""
         self.sites += 1
         return self.sites
 
     # -- the function --------------------------------------------------------------
     def run(self) -> SSAFunction:
+        """Lower the whole function: its ``SSAFunction``, tidied by ``cleanup.finish``."""
         node = self.node
         a = node.args
         if a.vararg or a.kwarg or a.kwonlyargs:
@@ -143,6 +150,7 @@ class Lowerer(Expressions):
         return fn
 
     def statements(self, nodes):
+        """Lower statement nodes in order (nothing after a jump: unreachable)."""
         for node in nodes:
             if self.block is None:          # after break/continue/return: unreachable
                 return
@@ -155,14 +163,17 @@ class Lowerer(Expressions):
 
     # -- simple statements -----------------------------------------------------------
     def stmt_Pass(self, node):
+        """``pass``: nothing."""
         pass
 
     def stmt_Expr(self, node):
+        """An expression statement (``print(x)``); a docstring is skipped."""
         if isinstance(node.value, ast.Constant):      # a docstring or ``...``
             return
         self.expr(node.value)
 
     def stmt_Assign(self, node):
+        """``a = b = value``, ``a, b = b, a + b``."""
         for target in node.targets:
             self.check_target(target)
         value = self.evaluate(node.value)
@@ -170,11 +181,13 @@ class Lowerer(Expressions):
             self.bind(target, value)
 
     def stmt_AnnAssign(self, node):
+        """``x: float = value``."""
         self.check_target(node.target)
         if node.value is not None:
             self.bind(node.target, self.evaluate(node.value))
 
     def stmt_AugAssign(self, node):
+        """``x += value``: ``x = x + value`` on the same row."""
         self.check_target(node.target)
         if not isinstance(node.target, ast.Name):
             raise self.unsupported(node, "augmented assignment to this target")
@@ -186,6 +199,8 @@ class Lowerer(Expressions):
         self.bind(node.target, value)
 
     def check_target(self, target):
+        """Refuse targets that are not names or tuples (lists) of names, before the value is
+        lowered."""
         if isinstance(target, ast.Attribute):
             raise self.unsupported(target, "attribute assignment (obj.attr = ...)",
                                    "assign to a local variable instead")
@@ -213,6 +228,7 @@ class Lowerer(Expressions):
         return self.expr(node)
 
     def bind(self, target, value):
+        """Bind ``target`` (a name or a tuple of them) to ``value`` in the environment."""
         if isinstance(target, ast.Name):
             if isinstance(value, _TupleConst):
                 value = Constant(tuple(v.value for v in value))
@@ -261,6 +277,8 @@ class Lowerer(Expressions):
         self.start(join)
 
     def merge(self, join, ends, line) -> dict:
+        """The environment at ``join`` after the ``ends`` (block, environment) that reach
+        it: a φ for each variable whose values differ."""
         keys = list(dict.fromkeys(k for _, env in ends for k in env))
         env = {}
         for k in keys:
@@ -276,11 +294,13 @@ class Lowerer(Expressions):
         return env
 
     def stmt_If(self, node):
+        """``if``/``elif``/``else``."""
         cond = self.expr(node.test)
         self.branch(cond, lambda: self.statements(node.body),
                     lambda: self.statements(node.orelse), self.line(node))
 
     def stmt_While(self, node):
+        """``while cond:``."""
         if node.orelse:
             raise self.unsupported(node, "while ... else", "use a flag variable")
         loop, ctx, outer = self.open_loop("while", node)
@@ -288,6 +308,7 @@ class Lowerer(Expressions):
         self.loop_body(loop, ctx, node, outer)
 
     def stmt_For(self, node):
+        """``for i in range(...)``: a counter φ, a test, a step at the end of the body."""
         if node.orelse:
             raise self.unsupported(node, "for ... else", "use a flag variable")
         it = node.iter
@@ -317,6 +338,7 @@ class Lowerer(Expressions):
         self.loop_body(loop, ctx, node, outer, target=node.target.id)
 
     def open_loop(self, kind, node, counter=None):
+        """Start a loop: its header block with a φ for every variable the body assigns."""
         line = self.line(node)
         pre = self.block
         loop = Loop(kind, line)
@@ -342,6 +364,8 @@ class Lowerer(Expressions):
         return loop, ctx, outer
 
     def loop_body(self, loop, ctx, node, outer, target=None):
+        """Lower the body, then fill the header φs from the ends of the iterations and join
+        the exits."""
         line = self.line(node)
         hend, henv = self.block, self.env
         self.loops.append(ctx)
@@ -394,12 +418,15 @@ class Lowerer(Expressions):
         self.start(loop.exit)
 
     def stmt_Break(self, node):
+        """``break``."""
         self.loop_jump("break", node)
 
     def stmt_Continue(self, node):
+        """``continue``."""
         self.loop_jump("continue", node)
 
     def loop_jump(self, kind, node):
+        """``break`` or ``continue``: a jump site the loop's exit or latch joins."""
         if not self.loops:
             raise self.unsupported(node, f"{kind} outside a loop")
         ctx = self.loops[-1]
@@ -412,6 +439,7 @@ class Lowerer(Expressions):
         self.block = None
 
     def stmt_Return(self, node):
+        """``return value`` (one value: the gradient needs a scalar output)."""
         if isinstance(node.value, (ast.Tuple, ast.List)):
             kind = "a tuple" if isinstance(node.value, ast.Tuple) else "a list"
             raise self.unsupported(node, f"returning {kind}",
@@ -420,6 +448,7 @@ class Lowerer(Expressions):
         self.jump_return(value, node)
 
     def jump_return(self, value, node):
+        """End the current block with ``return value``, a numbered jump site."""
         line = self.line(node)
         loop = self.loops[-1].loop if self.loops else None
         jump = Jump("return", self.block, loop, value, line)

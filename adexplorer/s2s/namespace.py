@@ -39,9 +39,12 @@ class Namespace:
         return name in self.d
 
     def names(self):
+        """Every name bound."""
         return list(self.d)
 
     def bind(self, preferred: str, obj) -> str:
+        """Bind ``obj`` under ``preferred`` or, when that means something else or is a
+        local, ``preferred_2``, ...; the name used."""
         name, k = preferred, 1
         while name in self.d and self.d[name] is not obj or nfkc(name) in self.locals:
             k += 1
@@ -50,6 +53,7 @@ class Namespace:
         return name
 
     def row_name(self, row) -> str:
+        """The name generated code calls ``row`` by."""
         if not row.user and self.d.get(row.name) in (row, getattr(core, row.name, None)):
             return row.name
         base = row.display.split("(")[0] if "(" in row.display else row.name

@@ -68,12 +68,14 @@ class Plan:
         return False
 
     def block_active(self, b) -> bool:
+        """Does reversing block ``b`` do anything (an active statement, or φs it sends to)?"""
         if any(s in self.statements for s in b.statements):
             return True
         t = b.terminator
         return isinstance(t, Goto) and any(self.analysis.is_active(phi.target) for phi in t.target.phis)
 
     def needed(self, b) -> list:
+        """The values the reverse pass reads for block ``b``'s statements."""
         out = []
         for s in b.statements:
             sent = self.statements.get(s)
@@ -132,6 +134,7 @@ class Plan:
         self._name_saved()
 
     def record_values(self, b) -> list:
+        """What block ``b`` in a loop saves for the reverse pass (nothing outside loops)."""
         if self.analysis.loop_of.get(b) is None:
             return []
         values = [v for v in self.needed(b)          # a call's saved data, or a loop value
@@ -179,6 +182,7 @@ class Plan:
 
     # -- names ---------------------------------------------------------------------
     def var(self, v) -> str:
+        """The Python variable holding ``v`` (or a call's saved data)."""
         if isinstance(v, Value) and v not in self.analysis.order:      # what a call saved
             return self.saved_names[v]
         return self.vars.of(v)
@@ -200,6 +204,7 @@ class Plan:
         return self.globals.get(name) or self.ns.dotted(name, self.scope)
 
     def adjoint(self, v) -> str:
+        """The adjoint variable of ``v``'s variable (``r̄``)."""
         return self.adjoints[self.vars.find(v)]
 
     def unused(self) -> str:
@@ -213,6 +218,7 @@ class Plan:
         return self.names.numbered(lambda k: names.control(word, k))
 
     def root(self, v):
+        """The value that stands for ``v``'s variable."""
         return self.vars.find(v)
 
 

@@ -27,6 +27,7 @@ def exits(item) -> set:
 
 
 def returns_in(item) -> list:
+    """The ``return`` jumps inside ``item`` (a list, or a loop's body)."""
     out = []
 
     def walk(items):
@@ -55,6 +56,8 @@ def falls(items) -> bool:
 
 
 def latch_sites(loop) -> list[int]:
+    """The sites that end an iteration of ``loop``: its ``continue`` jumps and falling off
+    the end."""
     out = [j.site for j in loop.continues]
     if loop.end_site is not None:
         out.append(loop.end_site)

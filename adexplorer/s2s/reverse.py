@@ -27,6 +27,7 @@ INDENT = "    "
 
 
 def indent(lines):
+    """``lines`` indented one level."""
     return [INDENT + line for line in lines]
 
 
@@ -57,11 +58,13 @@ class Reverse:
 
     # -- helpers ---------------------------------------------------------------------
     def read(self, name):
+        """Note that the reverse pass reads forward variable ``name``; return it."""
         if name not in self.reads:
             self.reads.append(name)
         return name
 
     def text_of(self, v) -> str:
+        """An operand as the reverse pass reads it."""
         if isinstance(v, Constant):
             return self.plan.const_text(v)
         return self.read(self.plan.var(v))
@@ -71,6 +74,7 @@ class Reverse:
         return self.plan.names.version(names.cotangents(base))
 
     def adj(self, root) -> str:
+        """The adjoint variable of a variable's root value."""
         return self.plan.adjoint(root)
 
     def add(self, root, expr, live, lines):
@@ -86,6 +90,7 @@ class Reverse:
             live.add(root)
 
     def zeros(self, roots) -> list[str]:
+        """``x̄ = ZERO`` for each root, in program order."""
         return [f"{self.adj(r)} = ZERO" for r in sorted(roots, key=self.plan.analysis.order.get)]
 
     # -- regions -----------------------------------------------------------------------
@@ -136,6 +141,7 @@ class Reverse:
         return {r for r, first in self.first_def.items() if first >= start}
 
     def item(self, item, sites, var, live):
+        """Reverse one region item, left by one of ``sites``: ``(lines, live)``."""
         if isinstance(item, Block):
             return self.block(item, live)
         if isinstance(item, Jump):
@@ -147,6 +153,7 @@ class Reverse:
         return [], live
 
     def jump(self, jump, live):
+        """A ``return`` seeds the output's adjoint."""
         lines = []
         v = jump.value
         if jump.kind == "return" and self.plan.analysis.is_active(v):
@@ -158,6 +165,8 @@ class Reverse:
         return lines, live
 
     def branch(self, region, sites, var, live):
+        """Reverse an ``if``: each arm for the sites it can have been left by, joined on the
+        same test."""
         in_then, in_else = sites & exits(region.then), sites & exits(region.orelse)
         done = sites - exits(region)
         t_then = in_then | (done if falls(region.then) else set())
@@ -216,6 +225,8 @@ class Reverse:
 
     # -- blocks ---------------------------------------------------------------------------
     def block(self, b, live):
+        """Reverse a block: pop its record, send its φs' adjoints back, its statements last
+        first."""
         lines = []
         record = self.plan.records.get(b)
         if record:
@@ -270,6 +281,7 @@ class Reverse:
         return [f"{', '.join(targets)} = {', '.join(values)}"]
 
     def statement(self, s, live):
+        """The contributions of statement ``s`` to its arguments' adjoints."""
         plan = self.plan
         sent = plan.statements[s]
         target = plan.root(s.target)
@@ -303,6 +315,7 @@ class Reverse:
 
     # -- loops ------------------------------------------------------------------------------
     def loop(self, loop, sites, var, live):
+        """Reverse a loop: the iteration that left it, then the finished ones."""
         info = self.infos[loop]
         if not info.active:
             return [], live
@@ -377,6 +390,7 @@ class Reverse:
         return prelude + [head] + indent(body), entry
 
     def iteration(self, loop, info, live):
+        """Reverse one finished iteration (its latch, then its body)."""
         lines = []
         var = None
         if info.latch:
