@@ -76,8 +76,7 @@ class Unit:
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
         forward = Forward(plan, infos, site, "grad", self.ns, reverse.reads)
         fwd = forward.seq(fn_ssa.body, None)
-        results = [plan.adjoint(a) if plan.analysis.is_active(a) and plan.root(a) in live else "None"
-                   for a in fn_ssa.args]
+        results = [_gradient_of(plan, a, live, "None") for a in fn_ssa.args]
         params = [plan.var(a) for a in fn_ssa.args]
         name = self.ns.bind(names.gradient_function(fn_ssa.name), object())
         head = ([f"{site} = 0"] if site else []) + fwd
@@ -100,10 +99,10 @@ class Unit:
         saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]
         always = _always_assigned(plan, infos, fn_ssa)
         fresh = [r for r in saved if r not in always and r != site]
-        results = [plan.adjoint(a) if plan.analysis.is_active(a) and plan.root(a) in live else "ZERO"
-                   for a in fn_ssa.args]
+        results = [_gradient_of(plan, a, live, "ZERO") for a in fn_ssa.args]
         forward_name, reverse_name = self.ns.functions[fn]
-        head = ([f"{site} = 0"] if site else []) + ([" = ".join(fresh) + " = None"] if fresh else [])
+        head = [f"{site} = 0"] if site else []
+        head += [" = ".join(fresh) + " = None"] if fresh else []
         forward_src = (f"def {forward_name}({', '.join(params)}):\n"
                        + "\n".join(indent(head + fwd + [f"return {out}, {_tuple(saved)}"]))
                        + "\n")
@@ -160,6 +159,13 @@ def _always_assigned(plan, infos, fn_ssa) -> set:
         if returns_in([item]) or isinstance(item, Jump):
             break
     return out
+
+
+def _gradient_of(plan, arg, live, nothing: str) -> str:
+    """What the reverse pass returns for argument ``arg``: its adjoint, or ``nothing``."""
+    if plan.analysis.is_active(arg) and plan.root(arg) in live:
+        return plan.adjoint(arg)
+    return nothing
 
 
 def _return_sites(fn_ssa) -> set:

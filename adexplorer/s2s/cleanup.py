@@ -9,8 +9,8 @@ are numbered in program order, so the listing is the same run to run.
 
 from __future__ import annotations
 
-from .ir import (CALL, TAPE, UNDEF, Block, Branch, Constant, If, Jump, Loop, Return, Statement, Value,
-                 reachable, values_reached)
+from .ir import (CALL, TAPE, UNDEF, Block, Branch, Constant, If, Jump, Loop, Return, Statement,
+                 Value, reachable, values_reached)
 from .resolve import IMPURE
 
 

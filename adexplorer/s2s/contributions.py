@@ -80,7 +80,8 @@ class Tokens:
 
 class StatementPlan:
     """What one active statement sends back: ``(argument, text, precedence)`` per active
-    argument; ``pre`` is a call's cotangent tuple (its reverse pass: ``backward_g(saved_y3, ȳ3)``)."""
+    argument; ``pre`` is a call's cotangent tuple (from its reverse pass:
+    ``backward_g(saved_y3, ȳ3)``)."""
 
     def __init__(self, stmt):
         self.stmt = stmt

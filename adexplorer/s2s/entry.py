@@ -11,8 +11,9 @@ Two forms are generated (each once, when first needed) and compiled. For a funct
 that maps numbers to numbers (only scalar rows, no arrays inside) and number arguments,
 the code is plain arithmetic (``x̄ += r̄ * r``); otherwise the rules keep their
 broadcasting (``x̄ = sum_to(ȳ1 * y, shape=shape(x))``). ``.source`` shows the form the
-function gets for numbers (``grad_pow`` and, for functions it calls, their
-``forward_`` and ``backward_`` functions: forward and reverse passes), ``.array_source`` the form for arrays.
+function gets for numbers (``grad_pow`` and, for functions it calls, their forward
+and reverse passes ``forward_g`` and ``backward_g``), ``.array_source`` the form for
+arrays.
 
 Python numbers keep Python's semantics, as in the plain call and in ``ad.gradient``:
 where the user's code raises (``1 / 0.0``, ``0.0 ** -1``, an overflow) the gradient

@@ -57,9 +57,11 @@ class Forward:
         if s in plan.statements and kind == TAPE:
             callee = plan.global_text(s.callee)
             keywords = keyword_texts(s.params, self.text)
-            return f"{target}, {plan.var(plan.saved[s])} = tape({', '.join([callee] + args + keywords)})"
+            call = ", ".join([callee] + args + keywords)
+            return f"{target}, {plan.var(plan.saved[s])} = tape({call})"
         if s.kind == ROW and "{args}" not in s.row.display:
-            return f"{target} = {expression(s.row, [operand(a, self.text) for a in s.args], s.params)}"
+            operands = [operand(a, self.text) for a in s.args]
+            return f"{target} = {expression(s.row, operands, s.params)}"
         if s.kind in (PLAIN, CALL, TAPE) and s.target not in self.used:
             return self.call_text(s, args, args)         # print(...): run for its effect
         return f"{target} = {self.call_text(s, args, args)}"

@@ -182,7 +182,8 @@ class Block:
 
 
 # ---------------------------------------------------------------------------
-# Regions: the structure the blocks came from
+# Regions: the structure the blocks came from. A region is a list of items: the
+# ``Block``s themselves, in program order, and ``If``, ``Loop`` and ``Jump``.
 
 
 class If:
@@ -372,7 +373,8 @@ def py_literal(value) -> str:
         inner = ", ".join(py_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, slice):
-        return f"slice({py_literal(value.start)}, {py_literal(value.stop)}, {py_literal(value.step)})"
+        bounds = (value.start, value.stop, value.step)
+        return f"slice({', '.join(py_literal(b) for b in bounds)})"
     if isinstance(value, str):
         return repr(value)
     return literal(value)

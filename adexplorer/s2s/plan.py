@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..core import names
 from .analysis import Analysis, Variables
 from .contributions import Tokens, plan_statement
-from .ir import CALL, PLAIN, TAPE, UNDEF, Block, Branch, Constant, Goto, If, Jump, Loop, Value, py_literal
+from .ir import (CALL, PLAIN, TAPE, UNDEF, Block, Branch, Constant, Goto, If, Jump, Loop, Value,
+                 py_literal)
 from .localnames import LocalNames
 from .regions import decided_ifs, latch_sites, returns_in
 
@@ -72,7 +73,8 @@ class Plan:
         if any(s in self.statements for s in b.statements):
             return True
         t = b.terminator
-        return isinstance(t, Goto) and any(self.analysis.is_active(phi.target) for phi in t.target.phis)
+        return isinstance(t, Goto) and any(self.analysis.is_active(phi.target)
+                                           for phi in t.target.phis)
 
     def needed(self, b) -> list:
         """The values the reverse pass reads for block ``b``'s statements."""
@@ -103,7 +105,8 @@ class Plan:
         out = {}
 
         def visit(v):
-            if isinstance(v, Constant) and v is not UNDEF and not v.is_literal and v.name not in out:
+            if isinstance(v, Constant) and v is not UNDEF and not v.is_literal \
+                    and v.name not in out:
                 out[v.name] = self.ns.dotted(v.name, self.scope)
         for b in self.fn.blocks:
             for phi in b.phis:
@@ -112,7 +115,8 @@ class Plan:
             for st in b.statements:
                 for v in st.args:
                     visit(v)
-                if self.kind_of(st) in (TAPE, PLAIN) and "{" not in st.callee and st.callee not in out:
+                if self.kind_of(st) in (TAPE, PLAIN) and "{" not in st.callee \
+                        and st.callee not in out:
                     out[st.callee] = self.ns.dotted(st.callee, self.scope)
             t = b.terminator
             visit(getattr(t, "cond", None) if isinstance(t, Branch) else getattr(t, "value", None))

@@ -214,7 +214,8 @@ class Reverse:
                 else:
                     terms.append(cond)
             else:
-                terms.append(site_test(self.read(var), done, sites) if in_then or in_else else "True")
+                terms.append(site_test(self.read(var), done, sites) if in_then or in_else
+                             else "True")
         if not terms:
             return None
         if terms == ["True"]:
@@ -252,7 +253,7 @@ class Reverse:
             if phi in skip:
                 continue
             phi_root = plan.root(phi.target)
-            if not plan.analysis.is_active(phi.target):       # its variable's adjoint reaches nothing
+            if not plan.analysis.is_active(phi.target):   # its variable's adjoint reaches nothing
                 if phi_root in live:
                     consumed.add(phi_root)
                 continue
