@@ -7,7 +7,8 @@ adjoint code generated from that SSA form (its ``.source``).
 The pipeline, one stage per file, in the order ``source_grad`` runs them:
 
 1. ``lower.py``         AST → SSA IR (``ir.py``): blocks, φ nodes, the region tree; with
-                        ``source_code.py``, ``expressions.py``, ``lambdas.py``, ``resolve.py``
+                        ``source_code.py``, ``expressions.py``, ``loops.py``, ``lambdas.py``,
+                        ``resolve.py``
 2. ``cleanup.py``       tidies the fresh IR: trivial φs, dead code, unreachable items, numbering
 3. ``analysis.py``      loops, activity, liveness, and the Python variable of each value
 4. ``plan.py``          every decision the passes follow, kept out of the IR (with
