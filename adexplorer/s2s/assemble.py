@@ -116,7 +116,7 @@ class Unit:
     def compile(self, source: str, name: str, namespace=None):
         """Run the generated ``source`` in ``namespace`` (this unit's by default); a
         called function's forward pass gets that function's default arguments."""
-        namespace = self.ns.d if namespace is None else namespace
+        namespace = self.ns.globals if namespace is None else namespace
         filename = f"<source_grad {name}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), namespace)

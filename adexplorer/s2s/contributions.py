@@ -23,7 +23,7 @@ from ..core.symbolic import Sym, vjp_text
 from .analysis import Analysis
 from .ir import CALL, GETITEM, TAPE, Constant, Value, py_literal
 
-G = "⟦g⟧"
+COTANGENT = "⟦g⟧"          # the cotangent a statement receives, in rule texts
 _TOKEN = re.compile(r"⟦(\w+)⟧")
 
 
@@ -98,14 +98,14 @@ def plan_statement(stmt, kind: str, saved, analysis: Analysis, tokens: Tokens, m
     active = [i for i in stmt.differentiable_positions() if analysis.is_active(stmt.args[i])]
     if kind in (CALL, TAPE):
         token = tokens(saved)
-        plan.pre = (f"{ns.reverse_name(stmt.fn)}({token}, {G})" if kind == CALL
-                    else f"{token}({G})")
+        plan.pre = (f"{ns.reverse_name(stmt.fn)}({token}, {COTANGENT})" if kind == CALL
+                    else f"{token}({COTANGENT})")
         plan.contributions = [(stmt.args[i], f"[{i}]", ATOM) for i in active]
         plan.needed = [saved]
         return plan
     if stmt.kind == GETITEM:
         index = index_value_text(stmt, lambda v: _operand_text(v, tokens))
-        text = (f"row_vjp(getitem, 0, {G}, None, {tokens(stmt.args[0])}, index={index})")
+        text = (f"row_vjp(getitem, 0, {COTANGENT}, None, {tokens(stmt.args[0])}, index={index})")
         plan.contributions = [(stmt.args[0], text, ATOM)]
     else:
         for i in active:
@@ -144,7 +144,7 @@ def _row_text(stmt, i, tokens, mode, ns):
     row = stmt.row
     args = [_symbol(a, tokens, mode) for a in stmt.args]
     ans = _symbol(stmt.target, tokens, mode)
-    g = Sym(G, ATOM, ShapeOf(tokens(stmt.target)) if mode == "array" else ())
+    g = Sym(COTANGENT, ATOM, ShapeOf(tokens(stmt.target)) if mode == "array" else ())
     if not row.user:
         try:
             out = vjp_text(row, i, g, args, ans, stmt.params or None)
@@ -154,7 +154,7 @@ def _row_text(stmt, i, tokens, mode, ns):
             pass
     operands = ", ".join([tokens(stmt.target)] + [_operand_text(a, tokens) for a in stmt.args])
     keywords = "".join(f", {k}={py_literal(v)}" for k, v in stmt.params.items())
-    return f"row_vjp({ns.row_name(row)}, {i}, {G}, {operands}{keywords})", ATOM
+    return f"row_vjp({ns.row_name(row)}, {i}, {COTANGENT}, {operands}{keywords})", ATOM
 
 
 def _plain_python(text, ns) -> bool:

@@ -159,7 +159,7 @@ class AdjointFunction:
         full = "\n\n".join([source] + unit.sources)
         unit.compile(full, f"{self.ssa.name} ({mode}, #{next(_BUILDS)})")
         self._units[mode] = (unit, name)
-        self._compiled[mode] = self._entry(unit.ns.d[name])
+        self._compiled[mode] = self._entry(unit.ns.globals[name])
         self._sources[mode] = full
         for sub in unit.lowered.values():
             if sub is not None:
@@ -199,7 +199,7 @@ class AdjointFunction:
             switch = unit.ns.bind("numpy_semantics", numpy_semantics)
             source = numpy_rules(self._sources[mode], unit.ns.row_name, unit.reverse_parts,
                                  switch, unit.numpy_targets)
-            ns = dict(unit.ns.d)
+            ns = dict(unit.ns.globals)
             unit.compile(source, f"{self.ssa.name} ({mode}, NumPy form)", ns)
             self._safe[mode] = self._entry(ns[name])
         return self._safe[mode]

@@ -22,7 +22,7 @@ class Namespace:
     callables and constants (bound under their own names when free)."""
 
     def __init__(self):
-        d = {}
+        d = {}                          # the generated code's globals
         for name, row in PRIMITIVES.items():
             if name.isidentifier():
                 fast = getattr(core, name, None)
@@ -31,30 +31,30 @@ class Namespace:
             d.pop(word, None)
         d.update(ZERO=runtime.ZERO, seed=runtime.seed, row_vjp=runtime.row_vjp,
                  tape=runtime.tape, in_range=runtime.in_range, shape=R.shape)
-        self.d = d
+        self.globals = d
         self.functions: dict = {}       # user function -> names of its (forward, reverse) pass
         self.locals: set = set()        # every local of generated code (NFKC): bound around
 
     def __contains__(self, name):
-        return name in self.d
+        return name in self.globals
 
     def names(self):
         """Every name bound."""
-        return list(self.d)
+        return list(self.globals)
 
     def bind(self, preferred: str, obj) -> str:
         """Bind ``obj`` under ``preferred`` or, when that means something else or is a
         local, ``preferred_2``, ...; the name used."""
         name, k = preferred, 1
-        while name in self.d and self.d[name] is not obj or nfkc(name) in self.locals:
+        while name in self.globals and self.globals[name] is not obj or nfkc(name) in self.locals:
             k += 1
             name = f"{preferred}_{k}"
-        self.d[name] = obj
+        self.globals[name] = obj
         return name
 
     def row_name(self, row) -> str:
         """The name generated code calls ``row`` by."""
-        if not row.user and self.d.get(row.name) in (row, getattr(core, row.name, None)):
+        if not row.user and self.globals.get(row.name) in (row, getattr(core, row.name, None)):
             return row.name
         base = row.display.split("(")[0] if "(" in row.display else row.name
         return self.bind(base if base.isidentifier() and base not in CONTROL_WORDS
@@ -68,7 +68,7 @@ class Namespace:
         """``np.sum`` as it can be written in generated code (its root bound here)."""
         root, _, rest = text.partition(".")
         obj = scope_of(root)
-        if self.d.get(root, obj) is not obj and getattr(builtins, root, None) is obj:
+        if self.globals.get(root, obj) is not obj and getattr(builtins, root, None) is obj:
             return self.bind("builtins", builtins) + "." + text     # builtins.max, not max_2
         name = self.bind(root, obj)
         return name + ("." + rest if rest else "")

@@ -20,7 +20,7 @@ from ..core import names
 from ..core import rules as R
 from ..core.symbolic import Sym, expression
 from .ir import Block, Constant, Goto, If, Jump, Loop, Value
-from .contributions import G
+from .contributions import COTANGENT
 from .regions import exits, falls, returns_in
 
 INDENT = "    "
@@ -293,7 +293,7 @@ class Reverse:
 
         def name_of(x):
             if isinstance(x, str):
-                return g if x == G[1:-1] else x
+                return g if x == COTANGENT[1:-1] else x
             if isinstance(x, Constant):
                 return plan.const_text(x)
             return self.read(plan.var(x))
