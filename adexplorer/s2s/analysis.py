@@ -1,6 +1,6 @@
 """Facts about an SSA function that the adjoint generator needs.
 
-- **Loops**: which loop each block belongs to (innermost), numbered in program order.
+- **Loops**: which loop each block belongs to (innermost), in program order.
 - **Activity**: a value is *active* when it depends on an argument through
   differentiable operations (varied) and the output depends on it (useful) — Zygote's
   ``nothing`` and the tape's ``None`` for the rest: ``n`` in ``pow`` is a loop counter.

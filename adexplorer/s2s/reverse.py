@@ -1,6 +1,6 @@
 """The reverse pass, written as Python lines from the SSA form and its regions.
 
-Blocks are reversed statement by statement (the contributions of ``plan.py``); a φ
+Blocks are reversed statement by statement (``contributions.py``); a φ
 sends its adjoint to the value that came in from the block we are leaving (nothing to
 write when both share a variable). An ``if`` is reversed as an ``if`` on the same
 condition; a loop as a loop that pops, per iteration, what the forward pass pushed —

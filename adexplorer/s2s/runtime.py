@@ -32,7 +32,6 @@ class _ZeroLevel(Level):
     """The level of ``ZERO``: below every transformation, so it is asked last."""
 
     def process(self, prim, args, params):
-        """``ZERO + b`` is ``b``; anything else with ``ZERO`` is ``ZERO``."""
         if prim is R.add:
             a, b = args
             return b if a is ZERO else a
