@@ -26,7 +26,7 @@ class Plan:
         self.analysis = analysis or Analysis(fn)
         self.taped = frozenset(taped)       # calls of functions that could not be lowered
         self.tokens = Tokens()
-        self.statements: dict = {}
+        self.statements: dict = {}          # active statement -> what it sends back
         self.saved: dict = {}               # active call -> the value of its pullback data
         for b in fn.blocks:
             for s in b.statements:
