@@ -172,7 +172,7 @@ class JacobianSweeps:
         """Paint the grid after ``k`` sweeps of ``mode`` on ``ax``, the meter under it."""
         draw_grid(ax, self, _mode(mode), k, title)
 
-    def png(self, mode: str, k: int, dpi: int = 80) -> bytes:
+    def png(self, mode: str, k: int, dpi: int = 110) -> bytes:
         """The picture of ``draw`` as PNG bytes."""
         fig = self.figure(mode, k)
         buf = io.BytesIO()

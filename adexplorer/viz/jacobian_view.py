@@ -113,6 +113,7 @@ class JacobianView(w.VBox):
         if key not in self._pngs:
             self._pngs[key] = self.sweeps.png(mode, k)
         self.image.value = self._pngs[key]
+        self.image.width = int.from_bytes(self._pngs[key][16:20], "big")  # PNG header
         self.caption.value = (f'<div style="{_CAPTION_STYLE}">'
                               f"{html.escape(self.sweeps.describe(mode, k))}</div>")
         self.meter.value = self.meter_html()

@@ -125,6 +125,13 @@ class PracticePanel(w.VBox):
         text = self.answer.value if text is None else text
         frame = self.player.frames.frame(self.next_frame)
         expected = frame.step.value
+        if np.iscomplexobj(expected):
+            self.feedback.value = _box("#cf222e", "this step's value is complex; practice "
+                                       "checks real numbers only: " + html.escape(
+                                           frame.caption.partition("\n")[2]))
+            self.player.show(self.next_frame)
+            self._ask()
+            return None
         try:
             answer = parse_answer(text, int(np.size(expected)))
         except AnswerError as err:
