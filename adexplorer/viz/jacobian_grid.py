@@ -50,7 +50,7 @@ def _point(x):
         return float(x)
     try:
         arr = np.asarray(x)
-    except Exception:                          # ragged lists and the like
+    except (TypeError, ValueError):            # ragged lists and the like
         arr = np.asarray(None)
     if arr.dtype.kind not in "iuf" or arr.ndim == 0:
         raise JacobianInputError(

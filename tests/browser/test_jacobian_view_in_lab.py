@@ -8,10 +8,10 @@ from .lab import ARTIFACTS, open_and_run_all, save_screenshot, write_notebook
 
 NOTEBOOK = "jacobian.ipynb"
 CELLS = [
-    "import numpy as np\nimport adexplorer as ad\n"
-    "def f(x):\n"
-    "    return np.array([x[0] * x[1], np.sin(x[0]), x[1] ** 2, x[0] - x[1]])\n"
-    "ad.jacobian_view(f, np.array([0.5, 2.0]))",
+    ("import numpy as np\nimport adexplorer as ad\n"
+     "def f(x):\n"
+     "    return np.array([x[0] * x[1], np.sin(x[0]), x[1] ** 2, x[0] - x[1]])\n"
+     "ad.jacobian_view(f, np.array([0.5, 2.0]))"),
     "ad.SweepPlayer(ad.trace(lambda x: 5 * ad.sin(ad.log(x)), 3.0), 'reverse', practice=True)",
 ]
 SRC_CHANGED = "([img, s]) => img.src !== s"
