@@ -24,9 +24,9 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
-from ..viz.report import analyse, number
-from .cell import CellError, NamespaceGuard, build, describe_error
-from .options import (glue_option_values, parse_interval, parse_names, parse_point,
+from ..report.analysis import analyse, number
+from ..report.cell import CellError, NamespaceGuard, build, describe_error
+from ..report.options import (glue_option_values, parse_interval, parse_names, parse_point,
                       split_words)
 
 MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}

@@ -16,7 +16,7 @@ import ipywidgets as w
 from .explore import (TABS, cost, cost_html, fd_widget, figure_png, lists_html, ssa_html,
                       summary_html, why_none_html)
 from .frames import FrameRenderer
-from .report import Report, point_text
+from ..report.analysis import Report, point_text
 from .widgets import SweepPlayer
 
 

@@ -1,5 +1,6 @@
 """Everything ``%%autodiff``, ``adexplorer explain`` and ``ad.explore`` show about f at a
-point, computed once (``analyse``), and as deterministic text (``Report.text``).
+point, computed from one recording (``analyse``), and as deterministic text
+(``Report.text``).
 
 A report holds the value, the gradient by reverse mode (with the reason for every
 ``None``), the derivatives by forward mode, the Wengert lists of f, f' and the
@@ -27,7 +28,7 @@ from ..core.rules import broadcast_like, is_complex
 from ..core.reverse import argument_names, check_scalar_output, trace as record
 from ..core.tracing import Const
 from ..core.wengert import short_value
-from .fd import check_one
+from ..viz.fd import check_one
 
 MODES = ("forward", "reverse")
 _MAX_FORWARD_LISTS = 4          # tangent Wengert lists printed (one per input)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import adexplorer as ad
-from adexplorer.viz.report import analyse
+from adexplorer.report.analysis import analyse
 
 
 def _counting(fn):
