@@ -158,8 +158,9 @@ def _differentiable(arg) -> bool:
 
 
 def _forward_derivatives(trace, args, names, explanation) -> dict:
-    """df/dname by forward mode for each scalar argument: the recorded trace replayed
-    with the jvp rules (``push_tangents``), seeded at that argument."""
+    """df/dname by forward mode for each scalar argument: the recorded trace swept
+    forward with the jvp rules (``push_tangents``), seeded at that argument; every line's
+    (value, tangent) pair is the dual number ``ad.jvp`` would carry through it."""
     out = {}
     for k, (name, arg) in enumerate(zip(names, args)):
         if not _differentiable(arg) or np.ndim(arg) or explanation[k].status != GOT:
@@ -356,6 +357,23 @@ def _gradient_lines(report: Report) -> list:
     return out
 
 
+def _sweep_lines(report: Report) -> list:
+    """Every step of the sweeps the modes ask for (forward: from the first input that
+    reaches the output)."""
+    trace, out = report.trace, []
+    first = next((name for name, listing in forward_lists(report) if listing is not None),
+                 None)
+    if "forward" in report.modes and first is not None:
+        out.append("")
+        out.append(f"forward sweep (d/d{first}), step by step:")
+        out += _indent(trace.forward_sweep(wrt=first))
+    if "reverse" in report.modes:
+        out.append("")
+        out.append("backward sweep, step by step:")
+        out += _indent(trace.backward_sweep())
+    return out
+
+
 def _text(report: Report, sweeps: bool) -> list:
     trace, f = report.trace, report.name
     out = [f"{report.title}   at {point_text(report.names, report.args)}", ""]
@@ -385,16 +403,7 @@ def _text(report: Report, sweeps: bool) -> list:
         out.append("adjoint list (reverse mode):")
         out += _indent(trace.adjoint_wengert())
     if sweeps:
-        first = next((name for name, listing in forward_lists(report) if listing is not None),
-                     None)
-        if "forward" in report.modes and first is not None:
-            out.append("")
-            out.append(f"forward sweep (d/d{first}), step by step:")
-            out += _indent(trace.forward_sweep(wrt=first))
-        if "reverse" in report.modes:
-            out.append("")
-            out.append("backward sweep, step by step:")
-            out += _indent(trace.backward_sweep())
+        out += _sweep_lines(report)
     out.append("")
     out.append("finite-difference check:")
     for name, check in report.fd.items():
