@@ -162,6 +162,10 @@ class PracticePanel(w.VBox):
                                        f"{self.attempted} right.")
             self.answer.disabled = self.check.disabled = True
             return
+        left = self.player.n_frames - self.next_frame        # the player says "▶ play"
+        self.player.status.value = (f'<span style="color:#666">{left} step'
+                                    f'{"s" * (left != 1)} to go: type each value, then '
+                                    "Check</span>")
         frames = self.player.frames
         step = frames.frame(self.next_frame).step
         target = step.node if (frames.mode == "forward" or step.kind == "seed") else step.parent

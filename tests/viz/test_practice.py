@@ -67,6 +67,7 @@ def test_right_answers_through_the_text_field_advance_the_player_and_score():
     panel = player.practice
     assert player.slider.value == 0 and "score: <b>0 / 0</b>" in panel.score.value
     assert all(c.disabled for c in (player.play, player.slider, player.forward, player.back))
+    assert "4 steps to go: type each value" in player.status.value
     for k, value in enumerate(LOG_ADJOINTS, start=1):
         assert f"step {k} of 4" in panel.question.value
         answer(player, f"{value:.3g}")
