@@ -11,13 +11,7 @@ from adexplorer.s2s.analysis import Analysis, Variables
 from adexplorer.s2s.localnames import LocalNames
 from adexplorer.s2s.namespace import Namespace
 
-
-def pow_(x, n):
-    r = 1
-    while n > 0:
-        n -= 1
-        r *= x
-    return r
+from . import zoo
 
 
 SCALE = 3.0
@@ -66,7 +60,7 @@ def phi_of(fn, name):
 
 
 def test_pow_has_one_loop_holding_its_body():
-    fn = ad.ssa(pow_)
+    fn = ad.ssa(zoo.pow_while)
     analysis = Analysis(fn)
     (loop,) = analysis.loops
     step = row_statement(fn, R.mul)
@@ -86,7 +80,7 @@ def test_nested_loops_know_their_outer_loop():
 
 
 def test_in_pow_only_r_and_x_are_active():
-    fn = ad.ssa(pow_)
+    fn = ad.ssa(zoo.pow_while)
     analysis = Analysis(fn)
     x, n = fn.args
     assert analysis.is_active(x) and not analysis.is_active(n)
@@ -114,7 +108,7 @@ def test_a_value_that_does_not_depend_on_an_argument_is_not_active():
 
 
 def test_constants_are_never_active():
-    fn = ad.ssa(pow_)
+    fn = ad.ssa(zoo.pow_while)
     one = phi_of(fn, "r").incoming[0][1]
     assert not Analysis(fn).is_active(one)
 
@@ -141,7 +135,7 @@ def variables(fn, alone=()):
 
 
 def test_pows_r_is_one_variable_across_the_loop():
-    fn = ad.ssa(pow_)
+    fn = ad.ssa(zoo.pow_while)
     r_phi, step = phi_of(fn, "r").target, row_statement(fn, R.mul).target
     found = variables(fn)
     assert found.same(r_phi, step)
@@ -151,7 +145,7 @@ def test_pows_r_is_one_variable_across_the_loop():
 
 
 def test_a_value_kept_alone_gets_a_variable_of_its_own():
-    fn = ad.ssa(pow_)
+    fn = ad.ssa(zoo.pow_while)
     r_phi, step = phi_of(fn, "r").target, row_statement(fn, R.mul).target
     found = variables(fn, alone=[step])
     assert not found.same(r_phi, step)
@@ -159,6 +153,6 @@ def test_a_value_kept_alone_gets_a_variable_of_its_own():
 
 
 def test_arguments_keep_their_names():
-    fn = ad.ssa(pow_)
+    fn = ad.ssa(zoo.pow_while)
     found = variables(fn)
     assert [found.of(v) for v in fn.args] == ["x", "n"]

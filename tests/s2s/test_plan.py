@@ -11,13 +11,7 @@ from adexplorer.core import rules as R
 from adexplorer.s2s.assemble import Unit
 from adexplorer.s2s.ir import CALL, TAPE, Value
 
-
-def pow_(x, n):
-    r = 1
-    while n > 0:
-        n -= 1
-        r *= x
-    return r
+from . import zoo
 
 
 def counted(x, n):
@@ -53,13 +47,13 @@ def named(v):
 
 
 def test_only_active_statements_are_planned():
-    fn, plan, _, _ = plan_of(pow_)
+    fn, plan, _, _ = plan_of(zoo.pow_while)
     (step,) = [s for s in fn.statements() if s.row is R.mul]
     assert list(plan.statements) == [step]           # not n - 1, not n > 0
 
 
 def test_r_times_x_sends_the_product_rule_back():
-    fn, plan, _, _ = plan_of(pow_)
+    fn, plan, _, _ = plan_of(zoo.pow_while)
     (sent,) = plan.statements.values()
     texts = {named(arg): plan.tokens.render(text, named) for arg, text, _ in sent.contributions}
     assert texts == {"r": "g * x", "x": "g * r"}
@@ -67,7 +61,7 @@ def test_r_times_x_sends_the_product_rule_back():
 
 
 def test_the_loop_saves_r_before_r_changes():
-    fn, plan, infos, site = plan_of(pow_)
+    fn, plan, infos, site = plan_of(zoo.pow_while)
     (step,) = [s for s in fn.statements() if s.row is R.mul]
     body = next(b for b in fn.blocks if step in b.statements)
     position, values = plan.records[body]
@@ -136,7 +130,7 @@ def vars_of(terminator):
 
 
 def test_planning_and_generating_leave_the_ssa_form_unchanged():
-    for f in (pow_, calls):
+    for f in (zoo.pow_while, calls):
         fn = ad.ssa(f)
         before = snapshot(fn)
         first = Unit("scalar").grad_source(fn)
