@@ -23,7 +23,7 @@ from .unsupported import UNSUPPORTED
 _FOLDABLE = {builtins.len, builtins.int, builtins.round, builtins.bool}
 
 
-class _TupleConst(list):
+class _LiteralTuple(list):
     """A tuple display of literals: one constant, or unpacked element by element."""
 
 

@@ -23,7 +23,7 @@ import linecache
 import textwrap
 
 from .cleanup import finish
-from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _TupleConst
+from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _LiteralTuple
 from .ir import (UNDEF, Block, Branch, Constant, Goto, If, Jump, Phi, Return, SSAFunction,
                  Statement, Value)
 from .lambdas import lambda_definition
@@ -213,14 +213,14 @@ class Lowerer(Expressions, Loops):
             if isinstance(node, ast.List):
                 return _ListDisplay(values)
             if values and all(_is_literal(v) for v in values):
-                return _TupleConst(values)
+                return _LiteralTuple(values)
             return values
         return self.expr(node)
 
     def bind(self, target, value):
         """Bind ``target`` (a name or a tuple of them) to ``value`` in the environment."""
         if isinstance(target, ast.Name):
-            if isinstance(value, _TupleConst):
+            if isinstance(value, _LiteralTuple):
                 value = Constant(tuple(v.value for v in value))
             if isinstance(value, _ListDisplay):
                 raise self.unsupported(target, "list displays", "keep the values in "
