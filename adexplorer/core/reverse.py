@@ -1,4 +1,5 @@
 """Reverse mode: record a ``Trace`` while the function runs, then sweep it backwards.
+(Over 450 lines: the level, the sweep and the transforms share ``Traced``; to be split.)
 
 ``gradient(f, *args)`` follows Zygote: one entry per argument, ``None`` where the output
 does not depend on it through differentiable operations (a loop counter, a string, a
@@ -385,9 +386,7 @@ def gradient(f, *args, **kwargs):
 def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
-    level = ReverseLevel()                     # _record, written out: this is every call
-    wrapped, per_arg = wrap_arguments(f, args, level, which)
-    out = call(f, wrapped, kwargs, level)
+    level, out, per_arg = _record(f, args, kwargs, which)
     if has_aux:
         out, aux = split_aux(out, has_aux, who)
     if type(out) is Traced and out._level is level:
@@ -413,17 +412,14 @@ def _named(fn, f, what: str):
 
 
 def _argnums(argnums, who: str):
-    """``(positions_of, single)``: ``positions_of(n)`` gives the argnums as positions
-    among ``n`` arguments; when they are non-negative (the usual ``argnums=0``) that is
-    the tuple itself, with no work per call."""
+    """``(positions_of, single)``: ``positions_of(n)`` gives the argnums as positions among
+    ``n`` arguments, with no work per call when they are non-negative (``argnums=0``)."""
     which, single = argnums_positions(argnums, who)
-    if min(which) >= 0:
-        needed = max(which) + 1
+    needed = max(which) + 1 if min(which) >= 0 else None
 
-        def positions_of(n):
-            return which if n >= needed else positions(which, n)
-        return positions_of, single
-    return (lambda n: positions(which, n)), single
+    def positions_of(n):
+        return which if needed is not None and n >= needed else positions(which, n)
+    return positions_of, single
 
 
 def value_and_grad(f, argnums=0, has_aux=False):
