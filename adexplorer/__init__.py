@@ -6,7 +6,7 @@ Jupyter, ``%load_ext adexplorer`` and a ``%%autodiff`` cell.
 
 from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    NoDerivativeRule, NotScalarOutput, PRIMITIVES, Primitive, Ref, Trace,
-                   Traced, abs, adjoint, angle, concatenate, conj, cos, derivative, dot,
+                   Traced, abs, adjoint, angle, checkpoint, concatenate, conj, cos, derivative, dot,
                    exp, expm1, gradient, grad, hessian, imag, jacfwd, jacrev, jvp, log,
                    log1p, logsumexp, matmul, max, maximum, mean, min, minimum, real,
                    reshape, sigmoid, sin, sqrt, stack, sum, tan, tangent, tanh, trace,
