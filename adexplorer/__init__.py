@@ -18,8 +18,10 @@ from .core import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, c
 from .core import digamma, erf, lgamma
 from .core import degrees, fabs, radians, real_if_close, reciprocal, sign, square
 from .core.explain import explain_gradient
+from .core.tape_memory import tape_memory
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
-from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
+from .s2s.stack_memory import stack_memory
+from .viz import fd_check, plot_fd, plot_fd_error, plot_graph, plot_memory
 from .viz.explore import explore
 
 

@@ -46,7 +46,7 @@ class Usage:
     bytes: int
 
     def __str__(self) -> str:
-        return f"{self.entries} entries, {_bytes_text(self.bytes)}"
+        return f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}, {_bytes_text(self.bytes)}"
 
     def __add__(self, other: "Usage") -> "Usage":
         return Usage(self.entries + other.entries, self.bytes + other.bytes)
@@ -94,7 +94,7 @@ class TapeMemory:
     def at(self, step) -> Usage:
         """Live memory at a step of a sweep (a forward-sweep step is read as the forward
         pass recording its node; a backward step as the sweep being at its node)."""
-        if hasattr(step, "tangent"):
+        if hasattr(step, "tangent") or step.kind == "seed":   # a seed: nothing recorded again yet
             return self.forward[step.node]
         return self.backward[step.node]
 

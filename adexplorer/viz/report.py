@@ -18,11 +18,13 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import trees
+from ..core.checkpoint import is_checkpoint
 from ..core.errors import ADError
 from ..core.explain import GOT, explain_gradient
 from ..core.forward import jvp, one_like, zero_like
 from ..core.primitives import strip
 from ..core.reverse import argument_names, gradient, trace as record
+from ..core.tape_memory import tape_memory
 from ..core.tracing import Const
 from ..core.wengert import short_value
 from .fd import fd_check
@@ -198,7 +200,7 @@ def check_rules(trace) -> list:
     checks = []
     for node in nodes:
         prim = node.primitive
-        if prim is None or not prim.user:
+        if prim is None or not prim.user or is_checkpoint(prim):   # a checkpoint: f's own AD
             continue
         args = [nodes[a.index].value if not isinstance(a, Const) else a.value for a in node.args]
         plain = {k: v for k, v in node.params.items() if not k.startswith("_")}
@@ -365,6 +367,9 @@ def _text(report: Report, sweeps: bool) -> list:
         out.append("")
         out.append("adjoint list (reverse mode):")
         out += _indent(trace.adjoint_wengert())
+        out.append("")
+        out.append("memory of reverse mode (live tape entries, step by step):")
+        out += _indent(tape_memory(trace))
     if sweeps:
         first = next((name for name, listing in forward_lists(report) if listing is not None),
                      None)
