@@ -84,8 +84,8 @@ class CheckpointRow(Primitive):
 
     def cotangents(self, g, leaves, template, kwargs) -> tuple:
         """Record ``f``'s tape again and sweep it back from ``g``: one cotangent per leaf.
-        Every argument of one node asks in turn, so the last answer is kept (not the
-        tape)."""
+        Every argument of one node asks in turn, so with several leaves the last answer
+        is kept (the cotangents, not the tape) until the row is next used."""
         last = self._last
         if last is not None and last[0] is g and len(last[1]) == len(leaves) and all(
                 a is b for a, b in zip(last[1], leaves)):
@@ -93,7 +93,7 @@ class CheckpointRow(Primitive):
         from .reverse import vjp
         _, pullback = vjp(lambda *xs: self.call(xs, template, kwargs), *leaves)
         result = pullback(g)
-        self._last = (g, tuple(leaves), result)
+        self._last = (g, tuple(leaves), result) if len(leaves) > 1 else None
         return result
 
 

@@ -62,6 +62,10 @@ def test_forward_mode_through_a_checkpoint_is_the_jvp_of_f():
     assert tangent == pytest.approx(0.5 * wave_prime(1.3), rel=1e-12)
     assert ad.derivative(lambda x: cw(x) * x, 0.8) == pytest.approx(
         wave_prime(0.8) * 0.8 + wave(0.8), rel=1e-12)
+    cs = ad.checkpoint(segment)              # x² y³, tangents along both arguments
+    out, tangent = ad.jvp(lambda x, y: cs(cs(1.0, x, 2), y, 3), (1.1, 0.9), (1.0, 2.0))
+    assert tangent == pytest.approx(2 * 1.1 * 0.9 ** 3 + 3 * 1.1 ** 2 * 0.9 ** 2 * 2.0,
+                                    rel=1e-12)
 
 
 def test_nested_derivatives_through_a_checkpoint():
@@ -75,6 +79,16 @@ def test_nested_derivatives_through_a_checkpoint():
     v = np.array([0.3, -1.2, 2.0])
     expected = autograd.hessian(lambda v: anp.sum(anp.sin(v) * v[::-1]))(v)
     np.testing.assert_allclose(ad.hessian(cf)(v), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_array_outputs_in_both_modes_against_autograd():
+    cf = ad.checkpoint(lambda v, w: ad.sin(v) * w + v ** 2)
+    v, w = np.array([0.4, -1.0, 2.5]), np.array([1.5, 0.2, -0.7])
+    expected_v = autograd.jacobian(lambda v: anp.sin(v) * w + v ** 2)(v)
+    expected_w = autograd.jacobian(lambda w: anp.sin(v) * w + v ** 2)(w)
+    np.testing.assert_allclose(ad.jacrev(cf)(v, w), expected_v, rtol=1e-12)
+    np.testing.assert_allclose(ad.jacfwd(cf)(v, w), expected_v, rtol=1e-12)
+    np.testing.assert_allclose(ad.jacrev(cf, argnums=1)(v, w), expected_w, rtol=1e-12)
 
 
 def test_checkpointed_loop_against_finite_differences_and_x_to_the_n():
