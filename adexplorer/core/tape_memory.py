@@ -105,8 +105,10 @@ class TapeMemory:
                 f"backward sweep {self.peak_backward.entries} entries)")
 
     def __str__(self) -> str:
+        back = _series(u.entries for u in reversed(self.backward))
         lines = [f"forward pass:   entries {_series(u.entries for u in self.forward)}",
-                 f"backward sweep: entries {_series(u.entries for u in reversed(self.backward))}"]
+                 f"backward sweep: entries {back}" if back else
+                 "backward sweep: none (the output does not depend on the inputs)"]
         if self.recomputed:
             i, usage = max(self.recomputed.items(), key=lambda item: item[1].entries)
             node = self.trace.nodes[i]
