@@ -74,6 +74,14 @@ class CheckpointRow(Primitive):
 
     __slots__ = ("function", "_last")
 
+    def __init__(self, f):
+        name = getattr(f, "__name__", "f")
+        super().__init__(f"checkpoint({name})", _impl(self),
+                         jvp=_PerArgument(lambda i: _jvp(self, i)),
+                         vjp=_PerArgument(lambda i: _vjp(self, i)),
+                         display=f"checkpoint({name})" + "({args})", user=True)
+        self.function, self._last = f, None
+
     def call(self, leaves, template, kwargs):
         """``f`` on the arguments a row application was given: its leaves with the
         template (a traced call), or positional arguments and keywords (generated code)."""
@@ -134,13 +142,7 @@ def checkpoint(f):
     Gradients are the same as without it; memory is lower, time a little higher."""
     if not callable(f):
         raise InputError(f"ad.checkpoint needs a function, got a {type(f).__name__}")
-    name = getattr(f, "__name__", "f")
-    row = CheckpointRow.__new__(CheckpointRow)
-    Primitive.__init__(row, f"checkpoint({name})", _impl(row),
-                       jvp=_PerArgument(lambda i: _jvp(row, i)),
-                       vjp=_PerArgument(lambda i: _vjp(row, i)),
-                       display=f"checkpoint({name})" + "({args})", user=True)
-    row.function, row._last = f, None
+    row = CheckpointRow(f)
     PRIMITIVES[_row_key(f)] = row     # a cell run again replaces its row
 
     @functools.wraps(f)
