@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..core.tape_memory import Usage, value_bytes
 
-_GENERATED = "<source_grad "          # the file name codegen gives generated code
+_GENERATED = "<source_grad "          # the file name s2s gives generated code
 
 
 def item_bytes(item) -> int:

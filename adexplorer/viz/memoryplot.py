@@ -21,7 +21,7 @@ from ..core.checkpoint import checkpoint
 from ..core.reverse import trace
 from ..core.tape_memory import tape_memory
 from ..s2s import source_grad
-from ..s2s.examples import pow
+from ..teaching.examples import pow
 from ..s2s.stack_memory import stack_memory
 
 STRATEGIES = ("tape", "SSA stack", "checkpoint every √n")

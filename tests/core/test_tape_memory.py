@@ -8,7 +8,7 @@ import pytest
 
 import adexplorer as ad
 from adexplorer.core.tape_memory import Usage, tape_memory
-from adexplorer.s2s.examples import pow
+from adexplorer.teaching.examples import pow
 from adexplorer.viz.memoryplot import pow_checkpointed
 
 

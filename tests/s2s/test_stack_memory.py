@@ -5,7 +5,7 @@ import pytest
 
 import adexplorer as ad
 from adexplorer.core.tape_memory import Usage
-from adexplorer.s2s.examples import pow
+from adexplorer.teaching.examples import pow
 
 
 def two_loops(x, n):
