@@ -375,7 +375,7 @@ def _text(report: Report, sweeps: bool) -> list:
         if "reverse" in report.modes:
             out.append("")
             out.append("backward sweep, step by step:")
-            out += _indent(trace.backward_sweep())
+            out += _indent(trace.reverse_sweep())
     out.append("")
     out.append("finite-difference check:")
     for name, check in report.fd.items():

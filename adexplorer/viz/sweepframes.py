@@ -1,7 +1,7 @@
 """What each frame of a sweep animation shows, read from the recorded sweep.
 
 ``SweepFrames(trace, "reverse")``: frame 0 is the start, frame k shows step k - 1 of
-``trace.backward_sweep()`` (or ``forward_sweep(wrt)``) — the nodes it works on, the
+``trace.reverse_sweep()`` (or ``forward_sweep(wrt)``) — the nodes it works on, the
 nodes whose value is final, every tangent/adjoint so far, a caption with the rule in
 words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the end,
 ``check``: the sweep's result next to an independent run of ``ad.gradient`` /
@@ -20,7 +20,7 @@ import numpy as np
 from ..core import names, trees
 from ..core.forward import jvp, one_like, zero_like
 from ..core.reverse import argument_names, gradient
-from ..core.sweeps import added, backward_sweep, forward_sweep
+from ..core.sweeps import added, forward_sweep, reverse_sweep
 from ..core.tracing import Const, Trace
 from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nodes
 from .frames import FrameRenderer
@@ -58,7 +58,7 @@ class SweepFrames:
     """The frames of one recorded sweep (``mode`` "forward" or "reverse") of a trace.
 
     Everything a frame shows is read from ``trace.forward_sweep(wrt)`` /
-    ``trace.backward_sweep()``: the picture (``png(k)``, cached), the caption, the
+    ``trace.reverse_sweep()``: the picture (``png(k)``, cached), the caption, the
     values table (``table_html(k)``) and, at the end, ``check``: the sweep's result next
     to ``ad.gradient`` (reverse) or ``ad.jvp`` (forward) of the traced function."""
 
@@ -76,7 +76,7 @@ class SweepFrames:
                 self.sweep = forward_sweep(trace, self.wrt)
             else:
                 self.wrt = list(trace.inputs)
-                self.sweep = backward_sweep(trace)
+                self.sweep = reverse_sweep(trace)
         if mode == "forward":
             value_names = tangent_listing(trace, self.wrt).tangent_names
             self.value_names = {i: value_names.get(i, names.tangent_of(n.name))
@@ -91,40 +91,18 @@ class SweepFrames:
         self.renderer = renderer
         self.max_nodes = max_nodes
         self.n_frames = len(self.sweep) + 1
-        self._targets, self._befores = self._replay()
-        self._final_step = self._final_steps()
         self._pngs: dict = {}
         self._png_bytes = 0
         self._check = None
         self._rows = None
 
-    # -- reading the sweep -------------------------------------------------------------
-    def _replay(self):
-        """Per step: the node whose value it changes, and that node's value before it."""
-        targets, befores, current = [], [], {}
-        for s in self.sweep:
-            target = s.node if (self.mode == "forward" or s.kind == "seed") else s.parent
-            targets.append(target)
-            befores.append(current.get(target))
-            current[target] = s.tangent if self.mode == "forward" else s.after
-        return targets, befores
-
-    def _final_steps(self) -> dict:
-        """node -> the step after which its value no longer changes."""
-        last: dict = {}
-        for k, target in enumerate(self._targets):
-            last[target] = k
-        return last
-
     def frame(self, k: int) -> Frame:
         """Frame ``k`` (0 <= k < n_frames)."""
         if not 0 <= k < self.n_frames:
             raise IndexError(f"frame {k} is outside 0..{self.n_frames - 1}")
-        values: dict = {}
-        for j in range(k):
-            s = self.sweep[j]
-            values[self._targets[j]] = s.tangent if self.mode == "forward" else s.after
-        final = frozenset(i for i in values if self._final_step[i] < k)
+        values = self.sweep.values_before(k)
+        last = self.sweep.last_step
+        final = frozenset(i for i in values if last[i] < k)
         if k == 0:
             return Frame(0, None, (), (), values, final, self._start_caption(), "")
         s = self.sweep[k - 1]
@@ -150,14 +128,12 @@ class SweepFrames:
         partial = self._partial(s)
         if partial:
             reads.insert(0, partial)
-        before = self._befores[k - 1]
-        after = s.tangent if self.mode == "forward" else s.after
         if s.kind == "seed":
             numbers = ""
-        elif before is None:
-            numbers = f" = {short_value(after)}"
+        elif s.before is None:
+            numbers = f" = {short_value(s.value)}"
         else:
-            numbers = f": {added(before, s.contribution)} = {short_value(after)}"
+            numbers = f": {added(s.before, s.contribution)} = {short_value(s.value)}"
         where = f"   (with {', '.join(reads)})" if reads else ""
         return (f"step {k} of {len(self.sweep)}: {s.words}\n{symbols}{numbers}{where}")
 
