@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.tracing import Trace
-from ..core.wengert import primal_wengert, short_value
+from ..core.values import fit_value
+from ..core.wengert import primal_wengert
 
 _LABEL_CHARS = 18             # longest box title before it is shortened
 MAX_COLUMNS = 9               # columns side by side; deeper graphs wrap into bands below
@@ -87,12 +88,12 @@ def _node_labels(trace: Trace, members) -> dict:
     for i in members:
         node = nodes[i]
         if node.is_input:
-            out[i] = (_clip(node.name), _clip(short_value(node.value, 4)))
+            out[i] = (_clip(node.name), _clip(fit_value(node.value, _LABEL_CHARS)))
             continue
         text = f"{node.name} = {lines[i]}"
         if len(text) > _LABEL_CHARS:
             text = _clip(f"{node.name}: {node.op}")
-        out[i] = (text, _clip(short_value(node.value, 4)))
+        out[i] = (text, _clip(fit_value(node.value, _LABEL_CHARS)))
     return out
 
 

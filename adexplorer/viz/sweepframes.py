@@ -22,11 +22,14 @@ from ..core.forward import jvp, one_like, zero_like
 from ..core.reverse import argument_names, gradient
 from ..core.sweeps import added, forward_sweep, reverse_sweep
 from ..core.tracing import Const, Trace
-from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nodes
+from ..core.values import fit_value, is_small, short_value
+from ..core.wengert import primal_wengert, tangent_listing, wrt_nodes
+from .arrayrules import RuleText, rule_with_shapes
 from .frames import FrameRenderer
 from .graph import COLORS
 
 _CACHE_BYTES = 32 << 20         # pictures kept per sweep, in bytes (20-250 kB each)
+_NOTE_CHARS = 22               # a note under a box or on an edge, at most (a box is 18)
 _TABLE_ROWS = 16                # rows of the values table shown around the active node
 _TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:monospace;"
                 "font-size:13px}.adexplorer-values td,.adexplorer-values th{padding:1px 8px;"
@@ -111,8 +114,9 @@ class SweepFrames:
         else:
             hot = (s.node, s.parent) if self.mode == "reverse" else (s.node,)
             edges = ((s.parent, s.node),)
-        symbols = dot_symbols(s.symbols)
-        return Frame(k, s, hot, edges, values, final, self._caption(k, s, symbols), symbols)
+        rule = rule_with_shapes(self.trace, s, s.symbols)
+        symbols = dot_symbols(rule.symbols)
+        return Frame(k, s, hot, edges, values, final, self._caption(k, s, rule), symbols)
 
     def _start_caption(self) -> str:
         if self.mode == "forward":
@@ -123,8 +127,13 @@ class SweepFrames:
                 "list); now the adjoints flow back from the output to the inputs. "
                 f"{len(self.sweep)} steps.")
 
-    def _caption(self, k: int, s, symbols: str) -> str:
-        reads = [f"{name} = {short_value(v, 4)}" for name, v in s.reads]
+    def _caption(self, k: int, s, rule: RuleText) -> str:
+        """Words, then the rule with its numbers; an array rule has the shapes that meet
+        in it next to the rule, its un-broadcast sum on a line of its own, and its value
+        on the next line (rounded entries, or shape, dtype and norm)."""
+        # an array too big to print is in the shapes already; its norm would add nothing
+        reads = [f"{name} = {short_value(v, 4)}" for name, v in s.reads
+                 if np.ndim(v) == 0 or is_small(v)]
         partial = self._partial(s)
         if partial:
             reads.insert(0, partial)
@@ -135,7 +144,20 @@ class SweepFrames:
         else:
             numbers = f": {added(s.before, s.contribution)} = {short_value(s.value)}"
         where = f"   (with {', '.join(reads)})" if reads else ""
-        return (f"step {k} of {len(self.sweep)}: {s.words}\n{symbols}{numbers}{where}")
+        head = f"step {k} of {len(self.sweep)}: {s.words}\n"
+        symbols = dot_symbols(rule.symbols)
+        if not rule.shapes:
+            return f"{head}{symbols}{numbers}{where}"
+        lines = [f"{symbols}    {dot_symbols(rule.shapes)}"]
+        if rule.unbroadcast:
+            lines.append(rule.unbroadcast)
+        name = self.value_labels[s.target].split(" = ")[-1]
+        if s.before is None:
+            lines.append(f"{name}{numbers}{where}")
+        else:
+            lines.append(f"{name} = {short_value(s.value)}   (adds {short_value(s.contribution)}"
+                         f" to {short_value(s.before)}){where}")
+        return head + "\n".join(lines)
 
     def _partial(self, s) -> str:
         """The local partial a forward step multiplies by, with its value, when the
@@ -160,14 +182,16 @@ class SweepFrames:
         # forward: two short lines, "y2' = dy3" over "= 0.1516", so neighbours' notes
         # never run into each other
         joint = "\n= " if self.mode == "forward" else " = "
-        return {i: f"{self.value_labels[i]}{joint}{short_value(v, 4)}"
+        def room(label):          # the value shares its line with the label in reverse
+            return _NOTE_CHARS - (len(label) + 3 if self.mode == "reverse" else 2)
+        return {i: f"{self.value_labels[i]}{joint}{fit_value(v, room(self.value_labels[i]))}"
                 for i, v in frame.values.items()}
 
     def edge_notes(self, frame: Frame) -> tuple:
         s = frame.step
         if s is None or s.parent is None:
             return ()
-        value = short_value(s.contribution, 4)
+        value = fit_value(s.contribution, _NOTE_CHARS)
         text = value if value.startswith("-") else "+" + value
         uses = sum(1 for a in self.trace.nodes[s.node].inputs if a == s.parent)
         if uses > 1:
