@@ -21,6 +21,7 @@ from .core.explain import explain_gradient
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
 from .viz.explore import explore
+from .viz.filmstrip import sweep_filmstrip
 
 
 def __getattr__(name):
