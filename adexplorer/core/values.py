@@ -64,13 +64,13 @@ def big_array_text(v: np.ndarray) -> str:
 
 def fit_value(v, width: int = 18) -> str:
     """A value in at most about ``width`` characters, for a box or the note under it: a
-    number or a small array's entries, rounded harder until they fit, else the array's
-    shape and norm, ``(4,4) norm 1.69``."""
+    number or a small array's entries, rounded harder (and without spaces) until they
+    fit, else the array's shape and norm, ``(4,4) norm 1.69``."""
     if not isinstance(v, np.ndarray) or v.ndim == 0:
         return short_value(v, 4)
     if is_small(v):
-        for places in (3, 2):
-            text = _nested(v.tolist(), places)
+        for places, sep in ((3, ", "), (2, ", "), (3, ","), (2, ",")):
+            text = _nested(v.tolist(), places, sep)
             if len(text) <= width:
                 return text
     text = shape_text(v.shape, compact=True)
@@ -80,7 +80,7 @@ def fit_value(v, width: int = 18) -> str:
     return text
 
 
-def _nested(entries, places: int) -> str:
+def _nested(entries, places: int, sep: str = ", ") -> str:
     if isinstance(entries, list):
-        return "[" + ", ".join(_nested(e, places) for e in entries) + "]"
+        return "[" + sep.join(_nested(e, places, sep) for e in entries) + "]"
     return short_value(entries, places)

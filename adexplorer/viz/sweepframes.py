@@ -26,10 +26,10 @@ from ..core.values import fit_value, is_small, short_value
 from ..core.wengert import primal_wengert, tangent_listing, wrt_nodes
 from .arrayrules import RuleText, rule_with_shapes
 from .frames import FrameRenderer
-from .graph import COLORS
+from .graph import COLORS, graph_layout
 
 _CACHE_BYTES = 32 << 20         # pictures kept per sweep, in bytes (20-250 kB each)
-_NOTE_CHARS = 22               # a note under a box or on an edge, at most (a box is 18)
+_NOTE_CHARS = 18               # an array value under a box or on an edge, at most
 _TABLE_ROWS = 16                # rows of the values table shown around the active node
 _TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:monospace;"
                 "font-size:13px}.adexplorer-values td,.adexplorer-values th{padding:1px 8px;"
@@ -98,6 +98,7 @@ class SweepFrames:
         self._png_bytes = 0
         self._check = None
         self._rows = None
+        self._label_chars = None
 
     def frame(self, k: int) -> Frame:
         """Frame ``k`` (0 <= k < n_frames)."""
@@ -182,10 +183,22 @@ class SweepFrames:
         # forward: two short lines, "y2' = dy3" over "= 0.1516", so neighbours' notes
         # never run into each other
         joint = "\n= " if self.mode == "forward" else " = "
-        def room(label):          # the value shares its line with the label in reverse
-            return _NOTE_CHARS - (len(label) + 3 if self.mode == "reverse" else 2)
-        return {i: f"{self.value_labels[i]}{joint}{fit_value(v, room(self.value_labels[i]))}"
-                for i, v in frame.values.items()}
+        notes = {}
+        for i, v in frame.values.items():
+            label = self.value_labels[i]
+            value = fit_value(v, _NOTE_CHARS)
+            one_line = f"{label}{joint}{value}"
+            # a note wider than the boxes would run into its neighbour's: two lines
+            notes[i] = (one_line if "\n" in one_line or len(one_line) <= self._box_chars()
+                        else f"{label} =\n{value}")
+        return notes
+
+    def _box_chars(self) -> int:
+        """Characters the graph's widest box label holds (its boxes are made that wide)."""
+        if self._label_chars is None:
+            boxes = graph_layout(self.trace, None, self.max_nodes).boxes
+            self._label_chars = max([12] + [max(len(b.title), len(b.detail)) for b in boxes])
+        return self._label_chars
 
     def edge_notes(self, frame: Frame) -> tuple:
         s = frame.step

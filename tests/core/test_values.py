@@ -30,10 +30,13 @@ def test_a_larger_array_shows_shape_dtype_and_norm():
 
 def test_fit_value_rounds_harder_then_falls_back_to_shape_and_norm():
     assert fit_value(np.array([[1.0, 2.0], [3.0, 4.0]]), 18) == "[[1, 2], [3, 4]]"
-    # to 3 digits the entries take 25 characters, to 2 digits 23; |v| = sqrt(0.46875)
+    # to 3 digits the entries take 25 characters, to 2 digits 23, and without spaces
+    # 22 and 20; |v| = sqrt(0.46875) = 0.6847
     v = np.array([0.125, 0.25, 0.375, 0.5])
     assert fit_value(v, 25) == "[0.125, 0.25, 0.375, 0.5]"
     assert fit_value(v, 24) == "[0.12, 0.25, 0.38, 0.5]"
-    assert fit_value(v, 22) == "(4,) norm 0.685"
+    assert fit_value(v, 22) == "[0.125,0.25,0.375,0.5]"
+    assert fit_value(v, 20) == "[0.12,0.25,0.38,0.5]"
+    assert fit_value(v, 19) == "(4,) norm 0.685"
     assert fit_value(np.ones((4, 4)), 18) == "(4,4) norm 4"          # |ones(16)| = 4
     assert fit_value(2.718281828, 18) == "2.718"
