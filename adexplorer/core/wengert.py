@@ -28,7 +28,7 @@ from .primitives import ATOM, PRIMITIVES
 from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
-from .values import short_value  # noqa: F401  (printers here and callers use it)
+from .values import shape_text as _shape_text, short_value  # noqa: F401  (callers use it)
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand
@@ -91,10 +91,6 @@ class WengertList:
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(str(self))}</pre>"
-
-
-def _shape_text(s: tuple) -> str:
-    return "(" + ", ".join(str(n) for n in s) + (",)" if len(s) == 1 else ")")
 
 
 # ---------------------------------------------------------------------------

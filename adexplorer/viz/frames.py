@@ -39,7 +39,8 @@ def default_dpi(n_boxes: int) -> int:
 
 class FrameRenderer:
     """Frames of ``trace``'s graph as PNG bytes (or RGBA arrays); see the module text.
-    ``layout``: a ``graph_layout`` to draw (default: the trace's own). ``note_pixels=False`` draws every value note with matplotlib (slower; the same
+    ``layout``: a ``graph_layout`` to draw (default: the trace's own, ``max_nodes``);
+    ``note_pixels=False`` draws every value note with matplotlib (slower; the same
     picture to within rounding)."""
 
     def __init__(self, trace: Trace, max_nodes: int = 60, dpi: int | None = None,
