@@ -136,14 +136,18 @@ def _legend(fig, frames: SweepFrames, fig_w, fig_h, line_px, text_pt):
              "the boxes", va="top", ha="left", fontsize=text_pt, family="DejaVu Sans Mono")
     y = 1 - (_GAP_PX / 2 + 1.25 * line_px) / fig_h
     x = _GAP_PX
-    entries = [("active", COLORS["highlight"], EDGE_COLOR, "-"),
-               ("finished", COLORS["done"], EDGE_COLOR, "-"),
-               ("waiting", COLORS["op"], EDGE_COLOR, "-"),
-               ("seed", "none", SEED_COLOR, "--")]
-    for label, face, edge, style in entries:
-        fig.patches.append(Rectangle(
-            (x / fig_w, y - line_px * 0.8 / fig_h), 1.6 * line_px / fig_w, 0.8 * line_px / fig_h,
-            transform=fig.transFigure, facecolor=face, edgecolor=edge, linestyle=style, lw=2))
+    # a waiting box keeps its own colour: an input, an operation or an output
+    entries = [("active", [COLORS["highlight"]], EDGE_COLOR, "-"),
+               ("finished", [COLORS["done"]], EDGE_COLOR, "-"),
+               ("waiting", [COLORS["input"], COLORS["op"], COLORS["output"]], EDGE_COLOR, "-"),
+               ("seed", ["none"], SEED_COLOR, "--")]
+    for label, faces, edge, style in entries:
+        side = 1.6 * line_px / len(faces)
+        for n, face in enumerate(faces):
+            fig.patches.append(Rectangle(
+                ((x + n * side) / fig_w, y - line_px * 0.8 / fig_h), side / fig_w,
+                0.8 * line_px / fig_h, transform=fig.transFigure, facecolor=face,
+                edgecolor=edge, linestyle=style, lw=2))
         fig.text((x + 2.0 * line_px) / fig_w, y - 0.4 * line_px / fig_h, label, va="center",
                  ha="left", fontsize=text_pt, family="DejaVu Sans Mono")
         x += 2.2 * line_px + 0.62 * line_px * 0.77 * len(label) + 1.5 * line_px

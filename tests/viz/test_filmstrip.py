@@ -98,7 +98,7 @@ def test_the_legend_names_the_four_colours(fan_strip):
     _, fig = fan_strip
     labels = {t.get_text() for t in fig.texts}
     assert {"active", "finished", "waiting", "seed"} <= labels
-    assert len(fig.patches) == 4
+    assert len(fig.patches) == 6         # waiting: an input, an operation, an output
 
 
 def note_pixels(picture, rect):
