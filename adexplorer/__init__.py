@@ -18,23 +18,27 @@ from .core import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, c
 from .core import digamma, erf, lgamma
 from .core import degrees, fabs, radians, real_if_close, reciprocal, sign, square
 from .core.explain import explain_gradient
-from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
+from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa
+from .teaching import tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
 from .viz.explore import explore
 from .viz.filmstrip import sweep_filmstrip
 
 
 def __getattr__(name):
-    """``ad.SweepPlayer`` is an ipywidgets widget: ipywidgets (and IPython) are imported
+    """``ad.SweepPlayer`` and ``ad.jacobian_view`` are ipywidgets widgets: ipywidgets (and IPython) are imported
     when it is first asked for, not by ``import adexplorer``."""
     if name == "SweepPlayer":
         from .viz.widgets import SweepPlayer
         return SweepPlayer
+    if name in ("jacobian_view", "JacobianView"):
+        from .viz import jacobian_view as module
+        return getattr(module, name)
     raise AttributeError(f"module 'adexplorer' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), "SweepPlayer"])
+    return sorted([*globals(), "SweepPlayer", "jacobian_view", "JacobianView"])
 
 
 def load_ipython_extension(ipython):
