@@ -26,9 +26,10 @@ from .collapse import make_boxes, plan_boxes, tape
 
 BOX_W, BOX_H = 0.82, 0.62     # a box, in units of the column pitch
 MAX_COLUMNS = 9               # columns side by side; deeper graphs wrap into bands below
-_LANE = 0.18                  # between two lanes side by side
+_LANE = 0.14                  # between two lanes side by side in a column
+_GUTTER_LANE = 0.12           # between two lanes side by side in a gutter
 _ROOM_ABOVE = 0.2             # from a lane down to the top of a box under it
-_ROOM_BELOW = 0.36            # from a box down to a lane (a value note is written there)
+_ROOM_BELOW = 0.4             # from a box down to a lane (a value note is written there)
 _MARGIN = 0.08                # between edges running down a margin
 _BAND_GAP = 0.4               # between a band and the gutter lanes under it
 _SWEEPS = 8                   # rounds of ordering / levelling the columns
@@ -345,7 +346,7 @@ def _stack_bands(grid: _Grid, band: np.ndarray, y: np.ndarray, wraps: dict):
     gutters, rules = [], []
     for k in range(1, n_bands):
         gutter = bottom[band == k - 1].min() + shift[k - 1] - _BAND_GAP
-        lowest = gutter - max(lanes[k - 1] - 1, 0) * _LANE
+        lowest = gutter - max(lanes[k - 1] - 1, 0) * _GUTTER_LANE
         gutters.append(gutter)
         rules.append(float(lowest - _BAND_GAP / 2))
         shift[k] = lowest - _BAND_GAP - top[band == k].max()
@@ -381,7 +382,7 @@ def _routes(grid: _Grid, edges, x, y, band, wraps: dict, gutters: list) -> dict:
             enter = y[v] if grid.is_lane[v] else port[e]
             if (e, k) in wraps:
                 lane, count = wraps[(e, k)]
-                gutter = gutters[band[u]] - lane * _LANE
+                gutter = gutters[band[u]] - lane * _GUTTER_LANE
                 out, back = right + _MARGIN * (lane + 1), -w - _MARGIN * (count - lane)
                 points += [(out, points[-1][1]), (out, gutter), (back, gutter), (back, enter)]
             points.append((x[v] - w, enter))
