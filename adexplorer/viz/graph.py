@@ -20,7 +20,7 @@ from ..core.tracing import Trace
 from .collapse import Box
 from .layout import BOX_H, BOX_W, MAX_COLUMNS, GraphLayout, graph_layout, label_point
 
-__all__ = ["Box", "GraphLayout", "GraphPlot", "MAX_COLUMNS", "graph_layout", "plot_graph"]
+__all__ = ["MAX_COLUMNS", "Box", "GraphLayout", "GraphPlot", "graph_layout", "plot_graph"]
 
 COLORS = {
     "input": "#dbe9f6", "op": "#ffffff", "output": "#fdebd0", "group": "#e8e8e8",

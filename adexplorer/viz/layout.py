@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -169,7 +170,7 @@ class _Grid:
 
 def _grid(layer: np.ndarray, edges) -> _Grid:
     n = len(layer)
-    grid = _Grid(list(int(v) for v in layer), [False] * n, [], [[] for _ in range(n)],
+    grid = _Grid([int(v) for v in layer], [False] * n, [], [[] for _ in range(n)],
                  [[] for _ in range(n)], {})
     for a, b in edges:
         chain = [a]
@@ -180,7 +181,7 @@ def _grid(layer: np.ndarray, edges) -> _Grid:
             grid.after.append([])
             chain.append(len(grid.layer) - 1)
         chain.append(b)
-        for u, v in zip(chain, chain[1:]):
+        for u, v in pairwise(chain):
             weight = 8.0 if grid.is_lane[u] and grid.is_lane[v] else \
                 2.0 if grid.is_lane[u] or grid.is_lane[v] else 1.0
             grid.after[u].append((v, weight))
@@ -195,7 +196,7 @@ def _gaps(grid: _Grid, column: list) -> np.ndarray:
     """Least distance between the centres of neighbouring items, top to bottom."""
     lane = grid.is_lane
     out = np.empty(max(len(column) - 1, 0))
-    for k, (u, v) in enumerate(zip(column, column[1:])):
+    for k, (u, v) in enumerate(pairwise(column)):
         if lane[u] and lane[v]:
             out[k] = _LANE
         elif lane[u]:
@@ -321,7 +322,7 @@ def _wraps(grid: _Grid, band: np.ndarray, y: np.ndarray) -> dict:
     margin, so the edges leaving one band do not cross each other."""
     per_band: dict = {}
     for e, chain in enumerate(grid.chains):
-        for k, (u, v) in enumerate(zip(chain, chain[1:])):
+        for k, (u, v) in enumerate(pairwise(chain)):
             if band[u] != band[v]:
                 per_band.setdefault(int(band[u]), []).append((y[u], e, k))
     out = {}
@@ -378,7 +379,7 @@ def _routes(grid: _Grid, edges, x, y, band, wraps: dict, gutters: list) -> dict:
     for e, chain in enumerate(grid.chains):
         a = chain[0]
         points = [(x[a] + w, y[a])]
-        for k, (u, v) in enumerate(zip(chain, chain[1:])):
+        for k, (u, v) in enumerate(pairwise(chain)):
             enter = y[v] if grid.is_lane[v] else port[e]
             if (e, k) in wraps:
                 lane, count = wraps[(e, k)]
@@ -397,9 +398,8 @@ def label_point(layout: GraphLayout, pair) -> tuple:
     boxes of a short edge, else on the longest level stretch of its route."""
     points = layout.routes[pair]
     if len(points) == 2:
-        (x0, y0), (x1, y1) = points
         a, b = pair
-        return float((x0 + x1) / 2), float(max(layout.y[a], layout.y[b]) + BOX_H / 2)
+        return float(points[:, 0].mean()), float(max(layout.y[a], layout.y[b]) + BOX_H / 2)
     steps = np.diff(points, axis=0)
     level = np.where(np.abs(steps[:, 1]) < 1e-9, np.abs(steps[:, 0]), -1.0)
     k = int(np.argmax(level))
