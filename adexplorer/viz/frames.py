@@ -232,7 +232,7 @@ class FrameRenderer:
             return
         key = ("note", a, b)
         artist = self._edge_artists.get(key)
-        if artist is None:               # above the edge (or its lane), clear of the boxes
+        if artist is None:               # over a short edge's boxes, or on a long edge's lane
             x, y = self.plot.label_point(a, b)
             artist = self._ax.text(
                 x, y + 0.02, "", ha="center", va="bottom",
