@@ -182,6 +182,8 @@ def _grid(layer: np.ndarray, edges) -> _Grid:
             chain.append(len(grid.layer) - 1)
         chain.append(b)
         for u, v in pairwise(chain):
+            if grid.layer[u] // MAX_COLUMNS != grid.layer[v] // MAX_COLUMNS:
+                continue                 # into the next band: heights there are unrelated
             weight = 8.0 if grid.is_lane[u] and grid.is_lane[v] else \
                 2.0 if grid.is_lane[u] or grid.is_lane[v] else 1.0
             grid.after[u].append((v, weight))
@@ -265,9 +267,14 @@ def _level(grid: _Grid, y: np.ndarray) -> np.ndarray:
 
 
 def _straighten(grid: _Grid, y: np.ndarray) -> np.ndarray:
-    """Pull the lanes of each long edge to one height (their mean), as far as every
-    column's gaps allow, so the edge reads as one level line."""
-    chains = [chain[1:-1] for chain in grid.chains if len(chain) > 3]
+    """Pull the lanes of each long edge to one height (their mean) in each band, as far
+    as every column's gaps allow, so the edge reads as one level line."""
+    chains = []                          # the lanes of each edge, band by band
+    for chain in grid.chains:
+        runs: dict = {}
+        for lane in chain[1:-1]:
+            runs.setdefault(grid.layer[lane] // MAX_COLUMNS, []).append(lane)
+        chains += [run for run in runs.values() if len(run) > 1]
     for _round in range(_SWEEPS):
         desired = y.copy()
         for lanes in chains:
