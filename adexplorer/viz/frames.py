@@ -39,14 +39,15 @@ def default_dpi(n_boxes: int) -> int:
 
 class FrameRenderer:
     """Frames of ``trace``'s graph as PNG bytes (or RGBA arrays); see the module text.
+    ``layout``: a ``graph_layout`` to draw (default: the trace's own, ``max_nodes``);
     ``note_pixels=False`` draws every value note with matplotlib (slower; the same
     picture to within rounding)."""
 
     def __init__(self, trace: Trace, max_nodes: int = 60, dpi: int | None = None,
-                 note_pixels: bool = True):
+                 note_pixels: bool = True, layout=None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         self.trace = trace
-        self.plot = GraphPlot(trace, max_nodes=max_nodes)
+        self.plot = GraphPlot(trace, max_nodes=max_nodes, layout=layout)
         self.layout = self.plot.layout
         n_boxes = len(self.layout.boxes)
         self.dpi = dpi if dpi is not None else default_dpi(n_boxes)
@@ -113,6 +114,15 @@ class FrameRenderer:
         """The box drawing trace node ``node`` (-1 if it is not drawn)."""
         box_of = self.layout.box_of
         return int(box_of[node]) if 0 <= node < len(box_of) else -1
+
+    def box_rect(self, node: int) -> tuple:
+        """The pixel rectangle ``(row0, row1, col0, col1)`` of ``node``'s box in a frame."""
+        r0, r1, c0, c1 = self._rects[self.box_of(node)]
+        return r0 + _PAD_PX, r1 - _PAD_PX, c0 + _PAD_PX, c1 - _PAD_PX
+
+    def font_sizes(self) -> list:
+        """The sizes (points) of the text in a frame: box labels, value notes, edge notes."""
+        return [float(t.get_fontsize()) for t in self.plot.texts] + [self._notes_size()]
 
     def box_pixels(self, picture: np.ndarray, node: int) -> np.ndarray:
         """The pixels of ``picture`` (a frame's RGBA array) inside the box of ``node``."""
@@ -219,13 +229,9 @@ class FrameRenderer:
         artist = self._edge_artists.get(key)
         if artist is None:
             from matplotlib.patches import FancyArrowPatch
-            start, end, rad = self.plot.edge(*pair)     # drawn where the graph's edge is
-            if backwards:
-                start, end, rad = end, start, -rad
-            artist = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                     color=EDGE_HIGHLIGHT, lw=2.2, shrinkA=0, shrinkB=0,
-                                     zorder=5, animated=True,
-                                     connectionstyle=f"arc3,rad={rad}")
+            path = self.plot.edge_path(*pair, backwards)  # where the graph's edge runs
+            artist = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
+                                     color=EDGE_HIGHLIGHT, lw=2.2, zorder=5, animated=True)
             self._ax.add_patch(artist)
             self._edge_artists[key] = artist
         return artist
@@ -234,15 +240,12 @@ class FrameRenderer:
         a, b = self.box_of(parent), self.box_of(node)
         if a < 0 or b < 0 or a == b:
             return
-        (x0, y0), (x1, y1), rad = self.plot.edge(a, b)
         key = ("note", a, b)
         artist = self._edge_artists.get(key)
-        if artist is None:               # above the edge (or its arc), clear of the boxes
-            rise = abs(rad) * float(np.hypot(x1 - x0, y1 - y0)) / 2
-            top = max(y0, y1) + (self.plot.BOX_H / 2 if rad == 0.0 else 0.0)
+        if artist is None:               # over a short edge's boxes, or on a long edge's lane
+            x, y = self.plot.label_point(a, b)
             artist = self._ax.text(
-                (x0 + x1) / 2, max(top, (y0 + y1) / 2 + rise) + 0.02, "", ha="center",
-                va="bottom",
+                x, y + 0.02, "", ha="center", va="bottom",
                 fontsize=self._notes_size(), color=EDGE_HIGHLIGHT, zorder=6, animated=True,
                 family="DejaVu Sans Mono",
                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec=EDGE_HIGHLIGHT, lw=0.8))
