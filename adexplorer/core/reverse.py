@@ -1,4 +1,5 @@
 """Reverse mode: record a ``Trace`` while the function runs, then sweep it backwards.
+(Over 450 lines: the level, the sweep and the transforms share ``Traced``; to be split.)
 
 ``gradient(f, *args)`` follows Zygote: one entry per argument, ``None`` where the output
 does not depend on it through differentiable operations (a loop counter, a string, a
@@ -30,7 +31,7 @@ from .operators import Operators
 from .primitives import (BOUNDARY_ERRORS, ADValue, alive, apply_rule, apply_rule_as_numpy,
                          bind, numpy_semantics, strip)
 from .rules import is_complex
-from .tracing import Trace
+from .tracing import SCALAR, Trace
 
 
 class Traced(Operators):
@@ -112,7 +113,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
     kept, and each intermediate one is dropped as soon as it has been sent on, which
     keeps memory (and page faults) down for large arrays.
     """
-    records = trace._records
+    records = trace._records          # the tuples themselves: this loop is the hot path
     numpy_nodes = trace.numpy_nodes
     grads = [None] * len(records)
     for i, g in seeds.items():
@@ -124,34 +125,27 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
             i -= 1
             continue
         prim, args, params, value, parents = records[i]
-        if params is None:
-            tg = type(g)
-            if parents and (tg is float or tg is int):
-                # A record made by the scalar fast paths holds plain numbers; with a plain
-                # cotangent its rules run as compiled scalar formulas (fastpaths.py).
-                rules = prim.scalar_vjp
-                for position, parent in parents:
-                    try:
-                        c = rules[position](g, value, *args)
-                    except BOUNDARY_ERRORS:       # 1/0: NumPy's inf, see apply_rule
-                        c = apply_rule(prim.vjp_rule(position), g, value, args, None)
-                    before = grads[parent]
-                    grads[parent] = c if before is None else before + c
-                    if on_step is not None:
-                        on_step(i, position, parent, c, before, grads[parent])
-                i -= 1
-                continue
+        # A record of the scalar fast paths meeting a plain cotangent runs its rules as
+        # compiled formulas (fastpaths.py); every other one runs the general rules.
+        tg = type(g)
+        scalar = params is SCALAR and (tg is float or tg is int)
         run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
         for position, parent in parents:
-            c = run(prim.vjp_rule(position), g, value, args, params)
-            if c is None:                         # a user pullback sent nothing back
-                continue
+            if scalar:
+                try:
+                    c = prim.scalar_vjp[position](g, value, args)
+                except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
+                    c = apply_rule(prim.vjp_rule(position), g, value, args, None)
+            else:
+                c = run(prim.vjp_rule(position), g, value, args, params)
+                if c is None:                     # a user pullback sent nothing back
+                    continue
             before = grads[parent]
             grads[parent] = c if before is None else before + c
             if on_step is not None:
                 on_step(i, position, parent, c, before, grads[parent])
         if release and parents:
-            grads[i] = g = None
+            grads[i] = None
         i -= 1
     return grads
 
@@ -209,7 +203,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
         if type(arg) is float or type(arg) is int or type(arg) is complex or (
                 type(arg) is np.ndarray and arg.dtype.kind in "fiuc"):
             # one input, named from f's signature when the trace is read
-            wrapped[i] = per_arg[i] = level.input(arg, i)
+            wrapped[i] = per_arg[i] = Traced(arg, level, level.trace.add_input(arg, i))
             continue
         made = per_arg[i] = []
 
@@ -417,32 +411,47 @@ def _named(fn, f, what: str):
     return fn
 
 
+def _argnums(argnums, who: str):
+    """``(positions_of, single)``: ``positions_of(n)`` gives the argnums as positions among
+    ``n`` arguments, with no work per call when they are non-negative (``argnums=0``)."""
+    which, single = argnums_positions(argnums, who)
+    needed = max(which) + 1 if min(which) >= 0 else None
+
+    def positions_of(n):
+        return which if needed is not None and n >= needed else positions(which, n)
+    return positions_of, single
+
+
 def value_and_grad(f, argnums=0, has_aux=False):
     """``f`` -> a function returning ``(f(*args), gradient w.r.t. argnums)``, JAX style:
     zeros (not ``None``) where the output does not depend on an argument; a tuple of
     gradients for a tuple ``argnums``; ``((value, aux), gradient)`` with ``has_aux``.
     Keyword arguments of the call are held constant."""
-    which, single = argnums_positions(argnums, "value_and_grad")
+    positions_of, single = _argnums(argnums, "value_and_grad")
 
     def vg(*args, **kwargs):
-        where = positions(which, len(args))
-        value, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
-                                                  has_aux)
-        picked = pick(grads, where, single)
-        return ((value, aux[0]) if has_aux else value), picked
+        where = positions_of(len(args))
+        if has_aux:
+            value, grads, aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
+                                                     True)
+            return (value, aux), pick(grads, where, single)
+        value, grads = _value_and_gradients(f, args, kwargs, where, True, "grad")
+        return value, (grads[where[0]] if single else pick(grads, where, single))
     return _named(vg, f, "value_and_grad")
 
 
 def grad(f, argnums=0, has_aux=False):
     """``f`` -> its gradient function (nestable: ``grad(grad(f))``); with ``has_aux``,
     ``(gradient, aux)``."""
-    which, single = argnums_positions(argnums, "grad")
+    positions_of, single = _argnums(argnums, "grad")
 
     def g(*args, **kwargs):
-        where = positions(which, len(args))
-        _, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad", has_aux)
-        picked = pick(grads, where, single)
-        return (picked, aux[0]) if has_aux else picked
+        where = positions_of(len(args))
+        if has_aux:
+            _, grads, aux = _value_and_gradients(f, args, kwargs, where, True, "grad", True)
+            return pick(grads, where, single), aux
+        grads = _value_and_gradients(f, args, kwargs, where, True, "grad")[1]
+        return grads[where[0]] if single else pick(grads, where, single)
     return _named(g, f, "grad")
 
 
