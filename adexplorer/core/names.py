@@ -6,6 +6,8 @@ or set order, so printed output is identical run to run.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 BAR = "\u0304"          # combining macron: "y" + BAR + "1" prints as ȳ1
@@ -52,6 +54,36 @@ def argument(position: int) -> str:
     return f"x{position}"
 
 
+_names_cache: dict = {}
+
+
+def argument_names(f, n: int) -> list[str]:
+    """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
+    code = getattr(f, "__code__", None)
+    key = (code, n)
+    known = _names_cache.get(key)
+    if known is not None:
+        return known
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = [p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
+    out = []
+    for i in range(n):
+        if i < len(positional):
+            out.append(positional[i])
+        elif var is not None:
+            out.append(f"{var}[{i - len(positional)}]")
+        else:
+            out.append(argument(i))
+    if code is not None:
+        _names_cache[key] = out
+    return out
+
+
 def path(parent: str, key) -> str:
     """Name of a leaf inside a list, tuple or dict argument: ``p[0]``, ``p['w']``."""
     return f"{parent}[{key!r}]"
@@ -85,6 +117,33 @@ def literal(value) -> str:
     if isinstance(value, tuple):
         return ", ".join(literal(v) for v in value) if value else "()"
     return repr(value)
+
+
+def short_value(v, digits: int = 6) -> str:
+    """A value in a few characters: ``0.890577``, ``array (3, 2)``, ``[1, 2, 3]``."""
+    if v is None:
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.{digits}g}"
+    if isinstance(v, (complex, np.complexfloating)):
+        return f"{complex(v):.{digits}g}"
+    if isinstance(v, np.ndarray):
+        if v.ndim == 0:
+            return short_value(v.item(), digits)
+        if v.size <= 4 and v.ndim == 1 and v.dtype.kind in "fiub":
+            return "[" + ", ".join(short_value(x, 4) for x in v.tolist()) + "]"
+        return f"array {shape_text(v.shape)}"
+    text = repr(v)
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def shape_text(s: tuple) -> str:
+    """A shape as Python writes it: ``(3, 2)``, ``(3,)``."""
+    return "(" + ", ".join(str(n) for n in s) + (",)" if len(s) == 1 else ")")
 
 
 # ---------------------------------------------------------------------------

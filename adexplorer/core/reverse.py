@@ -9,11 +9,10 @@ trace of a million operations needs no recursion.
 from __future__ import annotations
 
 import functools
-import inspect
 
 import numpy as np
 
-from . import fastpaths, names, trees
+from . import fastpaths, trees
 from .calls import (
     argnums_positions,
     call,
@@ -26,6 +25,7 @@ from .calls import (
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
 from .levels import Level, fresh_id
+from .names import argument_names
 from .operators import Operators
 from .primitives import (BOUNDARY_ERRORS, ADValue, alive, apply_rule, apply_rule_as_numpy,
                          bind, numpy_semantics, strip)
@@ -158,36 +158,6 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
 
 # ---------------------------------------------------------------------------
 # Wrapping arguments
-
-
-_names_cache: dict = {}
-
-
-def argument_names(f, n: int) -> list[str]:
-    """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
-    code = getattr(f, "__code__", None)
-    key = (code, n)
-    known = _names_cache.get(key)
-    if known is not None:
-        return known
-    try:
-        params = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    positional = [p.name for p in params
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
-    out = []
-    for i in range(n):
-        if i < len(positional):
-            out.append(positional[i])
-        elif var is not None:
-            out.append(f"{var}[{i - len(positional)}]")
-        else:
-            out.append(names.argument(i))
-    if code is not None:
-        _names_cache[key] = out
-    return out
 
 
 def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):

@@ -305,7 +305,7 @@ def _stack_vjp(i):
     return rule
 
 
-class _PerArgument(tuple):
+class PerArgument(tuple):
     """Rules for a row with any number of arguments: rule ``i`` is made on demand."""
 
     def __new__(cls, make):
@@ -325,11 +325,11 @@ class _PerArgument(tuple):
 
 
 concatenate = defprim("concatenate", _concatenate_impl,
-                      jvp=_PerArgument(_join_jvp(lambda *xs, axis: concatenate(*xs, axis=axis))),
-                      vjp=_PerArgument(_concat_vjp))
+                      jvp=PerArgument(_join_jvp(lambda *xs, axis: concatenate(*xs, axis=axis))),
+                      vjp=PerArgument(_concat_vjp))
 stack = defprim("stack", _stack_impl,
-                jvp=_PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
-                vjp=_PerArgument(_stack_vjp))
+                jvp=PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
+                vjp=PerArgument(_stack_vjp))
 
 __all__ = ["sum", "mean", "max", "min", "matmul", "dot", "fft", "ifft", "reshape", "transpose",
            "getitem", "scatter_add", "concatenate", "stack", "equal", "unbroadcast"]

@@ -23,8 +23,11 @@ from typing import Any
 import numpy as np
 
 from . import names
+from .names import shape_text, short_value
 from .errors import ADError
+from .forward import one_like, push_tangents
 from .primitives import ATOM, PRIMITIVES
+from .reverse import backprop
 from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
@@ -79,7 +82,7 @@ class WengertList:
         body = [str(line) for line in self.lines]
         if any(line.shape for line in self.lines):
             width = min(max(map(len, body)), _COMMENT_COLUMN)
-            body = [f"{text:<{width}}  # shape {_shape_text(line.shape)}" if line.shape else text
+            body = [f"{text:<{width}}  # shape {shape_text(line.shape)}" if line.shape else text
                     for text, line in zip(body, self.lines)]
         return list(self.header) + body
 
@@ -90,10 +93,6 @@ class WengertList:
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(str(self))}</pre>"
-
-
-def _shape_text(s: tuple) -> str:
-    return "(" + ", ".join(str(n) for n in s) + (",)" if len(s) == 1 else ")")
 
 
 # ---------------------------------------------------------------------------
@@ -124,7 +123,7 @@ def _operands(node, syms):
 
 
 def _input_header(trace: Trace) -> list[str]:
-    return [f"# {node.name}: shape {_shape_text(tuple(shape(node.value)))}"
+    return [f"# {node.name}: shape {shape_text(tuple(shape(node.value)))}"
             for node in trace.nodes if node.is_input and shape(node.value)]
 
 
@@ -365,28 +364,6 @@ def adjoint_wengert(trace: Trace) -> WengertList:
 # Short values, the plain-text repr and the HTML table
 
 
-def short_value(v, digits: int = 6) -> str:
-    """A value in a few characters: ``0.890577``, ``array (3, 2)``, ``[1, 2, 3]``."""
-    if v is None:
-        return ""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        return f"{float(v):.{digits}g}"
-    if isinstance(v, (complex, np.complexfloating)):
-        return f"{complex(v):.{digits}g}"
-    if isinstance(v, np.ndarray):
-        if v.ndim == 0:
-            return short_value(v.item(), digits)
-        if v.size <= 4 and v.ndim == 1 and v.dtype.kind in "fiub":
-            return "[" + ", ".join(short_value(x, 4) for x in v.tolist()) + "]"
-        return f"array {_shape_text(v.shape)}"
-    text = repr(v)
-    return text if len(text) <= 24 else text[:21] + "..."
-
-
 def trace_repr(trace: Trace, max_lines: int = 40) -> str:
     """The plain-text repr: a header, then the Wengert list (head and tail if long)."""
     n_ops = len(trace) - len(trace.inputs)
@@ -409,8 +386,6 @@ def trace_repr(trace: Trace, max_lines: int = 40) -> str:
 def trace_html(trace: Trace, max_rows: int = 60) -> str:
     """A table: line, op, value, and the tangent (w.r.t. the first input) and adjoint
     (of a scalar output) where they can be computed."""
-    from .forward import one_like, push_tangents
-    from .reverse import backprop
     nodes = trace.nodes
     rows = list(range(len(nodes)))
     if len(rows) > max_rows:
