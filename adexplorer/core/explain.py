@@ -22,7 +22,7 @@ import numpy as np
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
 from .calls import call
-from .reverse import (ReverseLevel, Traced, _seed, argument_names, backprop,
+from .reverse import (ReverseLevel, Traced, scalar_seed, argument_names, backprop,
                       wrap_arguments)
 from .wengert import primal_wengert, short_value
 
@@ -96,7 +96,7 @@ def explain_gradient(f, *args) -> GradientExplanation:
     outputs = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
     seeds = {}
     for o in outputs:
-        g = _seed(o.primal)              # the seed ad.gradient uses: 1 for an int output
+        g = scalar_seed(o.primal)              # the seed ad.gradient uses: 1 for an int output
         seeds[o._index] = g if o._index not in seeds else seeds[o._index] + g
     grads = backprop(trace, seeds)
     fed = _nondiff_feeders(trace)

@@ -63,17 +63,15 @@ class Primitive:
 
     def jvp_rule(self, i: int):
         """The jvp rule for argument ``i``, or a ``NoDerivativeRule`` error naming the row."""
-        rules = self.jvp
-        if rules is None or i >= len(rules) or rules[i] is None:
-            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, forward mode)",
-                                   _missing_hint(self))
-        return rules[i]
+        return self._rule(self.jvp, i, "forward mode")
 
     def vjp_rule(self, i: int):
         """The vjp rule for argument ``i``, or a ``NoDerivativeRule`` error naming the row."""
-        rules = self.vjp
+        return self._rule(self.vjp, i, "reverse mode")
+
+    def _rule(self, rules, i: int, mode: str):
         if rules is None or i >= len(rules) or rules[i] is None:
-            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, reverse mode)",
+            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, {mode})",
                                    _missing_hint(self))
         return rules[i]
 

@@ -193,7 +193,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     return wrapped, per_arg
 
 
-def _gradients(args, per_arg, grads, fill_zeros: bool):
+def argument_gradients(args, per_arg, grads, fill_zeros: bool):
     """Per-argument gradients mirroring each argument's structure."""
     out = []
     arrays = 0
@@ -261,7 +261,7 @@ def user_gradient(g, leaf):
     return g
 
 
-def _outputs(out, level):
+def output_leaves(out, level):
     """Output leaves recorded at ``level``, and the output with their primals."""
     if type(out) is Traced and out._level is level:
         return [out], out.primal
@@ -272,7 +272,7 @@ def _outputs(out, level):
     return recorded, trees.map_structure(leaf, out)
 
 
-def _seed(value):
+def scalar_seed(value):
     if type(value) is float:
         return 1.0
     v = strip(value)
@@ -295,15 +295,15 @@ def vjp(f, *args, **kwargs):
 
 
 def _vjp(f, args, kwargs, which, fill_zeros=False):
-    level, out, per_arg = _record(f, args, kwargs, which)
+    level, out, per_arg = record_call(f, args, kwargs, which)
 
     def pullback(cotangent):
         return _pull(level, out, args, per_arg, cotangent, fill_zeros)
     pullback.trace = level.trace
-    return _outputs(out, level)[1], pullback
+    return output_leaves(out, level)[1], pullback
 
 
-def _record(f, args, kwargs, which):
+def record_call(f, args, kwargs, which):
     """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``;
     ``which`` is None (every argument) or positions from ``calls.positions``."""
     level = ReverseLevel()
@@ -316,7 +316,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     if type(out) is Traced and type(cotangent) is float and type(out.primal) is float:
         seeds = {out._index: cotangent} if out._level is level else {}
         grads = backprop(level.trace, seeds, release=True)
-        return _gradients(args, per_arg, grads, fill_zeros)
+        return argument_gradients(args, per_arg, grads, fill_zeros)
     cts = trees.align_leaves(cotangent, out, "cotangent")
     leaves = trees.leaves(out)
     seeds = {}
@@ -326,7 +326,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
                 ct = np.real(ct)          # a real output moves only along the real line
             i = o._index
             seeds[i] = ct if i not in seeds else seeds[i] + ct
-    return _gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
+    return argument_gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
 
 
 def _scalar_check(value, who: str):
@@ -358,7 +358,7 @@ def gradient(f, *args, **kwargs):
 def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
-    level, out, per_arg = _record(f, args, kwargs, which)
+    level, out, per_arg = record_call(f, args, kwargs, which)
     if has_aux:
         out, aux = split_aux(out, has_aux, who)
     if type(out) is Traced and out._level is level:
@@ -367,13 +367,13 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
             seed = 1.0
         else:
             _scalar_check(value, who)
-            seed = _seed(value)
+            seed = scalar_seed(value)
         grads = backprop(level.trace, {out._index: seed}, release=True)
-        result = value, _gradients(args, per_arg, grads, fill_zeros)
+        result = value, argument_gradients(args, per_arg, grads, fill_zeros)
     else:
-        value = _outputs(out, level)[1]
+        value = output_leaves(out, level)[1]
         _scalar_check(value, who)
-        result = value, _pull(level, out, args, per_arg, _seed(value), fill_zeros)
+        result = value, _pull(level, out, args, per_arg, scalar_seed(value), fill_zeros)
     return result + (plain(aux, level),) if has_aux else result
 
 
@@ -418,7 +418,7 @@ def trace(f, *args, **kwargs) -> Trace:
     level = ReverseLevel()
     wrapped, _ = wrap_arguments(f, args, level)
     out = call(f, wrapped, kwargs, level)
-    recorded, value = _outputs(out, level)
+    recorded, value = output_leaves(out, level)
     t = level.trace
     t.outputs = [o._index for o in recorded]
     t.output = value
