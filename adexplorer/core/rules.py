@@ -234,7 +234,7 @@ def _abs_slope(x, ans):
     return sign(x)
 
 
-def _share(name, i, a, b):
+def _share(name, i, ans, a, b):
     """Argument ``i``'s share of ``maximum``/``minimum``: 1 where it wins, half on ties."""
     real_only(name, a, b)
     if name == "maximum":
@@ -245,14 +245,14 @@ def _share(name, i, a, b):
 
 
 def shared_row(name: str, impl, share):
-    """A row of two arguments that picks one of them (``maximum``, ``fmax``): the
-    derivative goes to argument ``i`` in proportion ``share(i, a, b)``."""
+    """A row of two arguments whose derivative goes to argument ``i`` in proportion
+    ``share(i, ans, a, b)`` (``maximum``, ``fmax``, ``logaddexp``)."""
     return defprim(
         name, impl,
-        jvp=(lambda t, ans, a, b: broadcast_like(t * share(0, a, b), ans),
-             lambda t, ans, a, b: broadcast_like(t * share(1, a, b), ans)),
-        vjp=(lambda g, ans, a, b: unbroadcast(g * share(0, a, b), a),
-             lambda g, ans, a, b: unbroadcast(g * share(1, a, b), b)),
+        jvp=(lambda t, ans, a, b: broadcast_like(t * share(0, ans, a, b), ans),
+             lambda t, ans, a, b: broadcast_like(t * share(1, ans, a, b), ans)),
+        vjp=(lambda g, ans, a, b: unbroadcast(g * share(0, ans, a, b), a),
+             lambda g, ans, a, b: unbroadcast(g * share(1, ans, a, b), b)),
     )
 
 

@@ -253,21 +253,11 @@ hypot = defprim(
          lambda g, ans, a, b: unbroadcast(g * b / ans, b)),
 )
 
-logaddexp = defprim(
-    "logaddexp", _binary(None, np.logaddexp),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * exp(a - ans), ans),
-         lambda t, ans, a, b: broadcast_like(t * exp(b - ans), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * exp(a - ans), a),
-         lambda g, ans, a, b: unbroadcast(g * exp(b - ans), b)),
-)
-
-logaddexp2 = defprim(
-    "logaddexp2", _binary(None, np.logaddexp2),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * exp2(a - ans), ans),
-         lambda t, ans, a, b: broadcast_like(t * exp2(b - ans), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * exp2(a - ans), a),
-         lambda g, ans, a, b: unbroadcast(g * exp2(b - ans), b)),
-)
+# log(e^a + e^b): each argument's share is its softmax weight, e^(a - ans) (2^ for base 2)
+logaddexp = shared_row("logaddexp", _binary(None, np.logaddexp),
+                       lambda i, ans, a, b: exp((b if i else a) - ans))
+logaddexp2 = shared_row("logaddexp2", _binary(None, np.logaddexp2),
+                        lambda i, ans, a, b: exp2((b if i else a) - ans))
 
 # fmax/fmin: as maximum/minimum (half each on ties), but a nan loses to a number, so the
 # derivative goes to the number.
@@ -284,12 +274,12 @@ def _share(wins, a, b):
     return share + isnan(b)
 
 
-def _fmax_share(i, a, b):
+def _fmax_share(i, ans, a, b):
     _real_only("fmax", a, b)
     return _share(a > b, a, b) if i == 0 else _share(b > a, b, a)
 
 
-def _fmin_share(i, a, b):
+def _fmin_share(i, ans, a, b):
     _real_only("fmin", a, b)
     return _share(a < b, a, b) if i == 0 else _share(b < a, b, a)
 
