@@ -20,10 +20,10 @@ from .calls import (
     plain,
     positions,
     split_aux,
-    with_dtype_of,
 )
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
+from .gradients import structured_gradient, user_gradient
 from .levels import Level, fresh_id
 from .names import argument_names
 from .operators import Operators
@@ -215,8 +215,8 @@ def argument_gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return user_gradient(g, leaf)
-        out.append(trees.mirror(leaf_grad, arg))
+            return g
+        out.append(structured_gradient(arg, leaf_grad))
         arrays += 2
     return _unshared(out) if arrays > 1 else tuple(out)
 
@@ -233,32 +233,6 @@ def _unshared(out):
             seen.add(id(g))
         return g
     return tuple(trees.map_structure(own, g) for g in out)
-
-
-def user_gradient(g, leaf):
-    """What a user gets: a Python-number argument gets a Python-number gradient (not a
-    0-d NumPy value); an array gradient is a writeable array of its own, in the
-    argument's floating dtype (float32 in, float32 out). A real argument's gradient is
-    real (the imaginary part of a cotangent says nothing about a real direction), a
-    complex argument's is complex."""
-    if g is None:
-        return g
-    if is_complex(leaf):
-        if not is_complex(g):
-            g = g + 0j
-    elif type(g) is float:
-        return g if type(leaf) is float or type(leaf) is int else with_dtype_of(g, leaf)
-    elif is_complex(g):
-        g = np.real(g)
-        if type(g) is np.ndarray:
-            g = g.copy()                  # its own contiguous array, not a view of g
-    g = with_dtype_of(g, leaf)
-    if type(leaf) in (float, int, complex) and isinstance(g, (np.generic, np.ndarray)) \
-            and np.ndim(g) == 0:
-        return g.item()
-    if type(g) is np.ndarray and not g.flags.writeable:
-        return np.array(g)
-    return g
 
 
 def output_leaves(out, level):
