@@ -22,9 +22,9 @@ import numpy as np
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
 from .calls import call
-from .reverse import (ReverseLevel, Traced, scalar_seed, argument_names, backprop,
-                      wrap_arguments)
-from .wengert import primal_wengert, short_value
+from .reverse import ReverseLevel, Traced, backprop, scalar_seed, wrap_arguments
+from .names import argument_names, short_value
+from .wengert import primal_wengert
 
 GOT = "gradient"
 UNREACHED = "never reached the output"

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import names
+from .names import short_value
 from .forward import one_like, push_tangents
 from .reverse import backprop
 from .tracing import Const, Trace
-from .wengert import (adjoint_wengert, output_seeds, primal_wengert, short_value,
-                      tangent_listing, wrt_nodes)
+from .wengert import (adjoint_wengert, output_seeds, primal_wengert, tangent_listing,
+                      wrt_nodes)
 
 
 @dataclass(frozen=True)
