@@ -1,3 +1,4 @@
+# Over 450 lines: the shape and complex helpers call these rows (sum_to, real), so they stay here.
 """The rows for arithmetic, elementwise math, comparisons and broadcasting.
 
 Read each row as calculus: ``sin`` has tangent ``t * cos(x)`` and adjoint ``g * cos(x)``.
