@@ -124,8 +124,8 @@ class Trace:
 
     # -- views -------------------------------------------------------------------------
     # Each view replays the trace with forward or reverse mode, which record into this
-    # class and so sit above it: ``views.py`` builds them and installs itself here
-    # (``Trace.views``) when ``adexplorer.core`` is imported.
+    # class and so sit above it: views.py gathers the views into ``Trace.views`` when
+    # ``adexplorer.core`` is imported.
     views = None
 
     def __str__(self) -> str:
