@@ -59,7 +59,11 @@ _names_cache: dict = {}
 
 def argument_names(f, n: int) -> list[str]:
     """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
+    # Cached by code object, unless a wrapper (functools.wraps, __signature__) may share
+    # its code with other functions of other signatures.
     code = getattr(f, "__code__", None)
+    if hasattr(f, "__wrapped__") or "__signature__" in getattr(f, "__dict__", {}):
+        code = None
     key = (code, n)
     known = _names_cache.get(key)
     if known is not None:

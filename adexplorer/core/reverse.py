@@ -303,7 +303,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     return argument_gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
 
 
-def _scalar_check(value, who: str):
+def check_scalar_output(value, who: str):
     if type(value) is float or type(value) is int:
         return
     v = strip(value)
@@ -340,13 +340,13 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
         if type(value) is float:
             seed = 1.0
         else:
-            _scalar_check(value, who)
+            check_scalar_output(value, who)
             seed = scalar_seed(value)
         grads = backprop(level.trace, {out._index: seed}, release=True)
         result = value, argument_gradients(args, per_arg, grads, fill_zeros)
     else:
         value = output_leaves(out, level)[1]
-        _scalar_check(value, who)
+        check_scalar_output(value, who)
         result = value, _pull(level, out, args, per_arg, scalar_seed(value), fill_zeros)
     return result + (plain(aux, level),) if has_aux else result
 
@@ -390,10 +390,13 @@ def trace(f, *args, **kwargs) -> Trace:
     """Run ``f`` once and return its recording (the Wengert list) as a ``Trace``; keyword
     arguments are held constant."""
     level = ReverseLevel()
-    wrapped, _ = wrap_arguments(f, args, level)
+    wrapped, per_arg = wrap_arguments(f, args, level)
     out = call(f, wrapped, kwargs, level)
     recorded, value = output_leaves(out, level)
     t = level.trace
     t.outputs = [o._index for o in recorded]
     t.output = value
+    t.arguments = per_arg
+    t.output_leaf_nodes = [o._index if type(o) is Traced and o._level is level else None
+                           for o in trees.leaves(out)]
     return t
