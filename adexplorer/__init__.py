@@ -6,7 +6,7 @@ Jupyter, ``%load_ext adexplorer`` and a ``%%autodiff`` cell.
 
 from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    NoDerivativeRule, NotScalarOutput, PRIMITIVES, Primitive, Ref, Trace,
-                   Traced, abs, adjoint, angle, concatenate, conj, cos, derivative, dot,
+                   Traced, abs, adjoint, angle, checkpoint, concatenate, conj, cos, derivative, dot,
                    exp, expm1, gradient, grad, hessian, imag, jacfwd, jacrev, jvp, log,
                    log1p, logsumexp, matmul, max, maximum, mean, min, minimum, real,
                    reshape, sigmoid, sin, sqrt, stack, sum, tan, tangent, tanh, trace,
@@ -18,22 +18,29 @@ from .core import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, c
 from .core import digamma, erf, lgamma
 from .core import degrees, fabs, radians, real_if_close, reciprocal, sign, square
 from .core.explain import explain_gradient
-from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa, tape_vs_ssa
-from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
+from .core.tape_memory import tape_memory
+from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa
+from .s2s.stack_memory import stack_memory
+from .teaching import tape_vs_ssa
+from .viz import fd_check, plot_fd, plot_fd_error, plot_graph, plot_memory
 from .viz.explore import explore
+from .viz.filmstrip import sweep_filmstrip
 
 
 def __getattr__(name):
-    """``ad.SweepPlayer`` is an ipywidgets widget: ipywidgets (and IPython) are imported
+    """``ad.SweepPlayer`` and ``ad.jacobian_view`` are ipywidgets widgets: ipywidgets (and IPython) are imported
     when it is first asked for, not by ``import adexplorer``."""
     if name == "SweepPlayer":
         from .viz.widgets import SweepPlayer
         return SweepPlayer
+    if name in ("jacobian_view", "JacobianView"):
+        from .viz import jacobian_view as module
+        return getattr(module, name)
     raise AttributeError(f"module 'adexplorer' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), "SweepPlayer"])
+    return sorted([*globals(), "SweepPlayer", "jacobian_view", "JacobianView"])
 
 
 def load_ipython_extension(ipython):

@@ -4,6 +4,7 @@ from . import memory as _memory  # noqa: F401  (opt-in allocator tuning, see mem
 from . import rules as _rules
 from . import rules_numpy as _rules_numpy
 from . import views as _views  # noqa: F401  (gives every Trace its views)
+from .checkpoint import checkpoint
 from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput
 from .fastpaths import function as _fast

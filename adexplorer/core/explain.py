@@ -21,9 +21,10 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
-from .names import argument_names, short_value
+from .names import argument_names
 from .reverse import Traced, argument_gradients, backprop, scalar_seed
 from .reverse import trace as record
+from .values import short_value
 from .wengert import primal_wengert
 
 GOT = "gradient"

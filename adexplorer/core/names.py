@@ -123,33 +123,6 @@ def literal(value) -> str:
     return repr(value)
 
 
-def short_value(v, digits: int = 6) -> str:
-    """A value in a few characters: ``0.890577``, ``array (3, 2)``, ``[1, 2, 3]``."""
-    if v is None:
-        return ""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        return f"{float(v):.{digits}g}"
-    if isinstance(v, (complex, np.complexfloating)):
-        return f"{complex(v):.{digits}g}"
-    if isinstance(v, np.ndarray):
-        if v.ndim == 0:
-            return short_value(v.item(), digits)
-        if v.size <= 4 and v.ndim == 1 and v.dtype.kind in "fiub":
-            return "[" + ", ".join(short_value(x, 4) for x in v.tolist()) + "]"
-        return f"array {shape_text(v.shape)}"
-    text = repr(v)
-    return text if len(text) <= 24 else text[:21] + "..."
-
-
-def shape_text(s: tuple) -> str:
-    """A shape as Python writes it: ``(3, 2)``, ``(3,)``."""
-    return "(" + ", ".join(str(n) for n in s) + (",)" if len(s) == 1 else ")")
-
-
 # ---------------------------------------------------------------------------
 # Source to source (adexplorer.s2s): SSA listings and the generated adjoint code.
 

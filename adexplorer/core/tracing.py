@@ -153,9 +153,11 @@ class Trace:
         """The forward sweep as ordered steps (one per jvp contribution)."""
         return self.views.forward_sweep(self, wrt, tangent)
 
-    def backward_sweep(self, seed=None):
-        """The backward sweep as ordered steps (one per adjoint contribution)."""
-        return self.views.backward_sweep(self, seed)
+    def reverse_sweep(self, seed=None):
+        """The reverse sweep as ordered steps (one per adjoint contribution)."""
+        return self.views.reverse_sweep(self, seed)
+
+    backward_sweep = reverse_sweep        # DESIGN.md's name for the same sweep
 
     def to_networkx(self):
         """A ``networkx.DiGraph`` of the trace (node key = node index)."""

@@ -15,11 +15,11 @@ import types
 
 from .errors import ADError
 from .forward import one_like, push_tangents
-from .names import short_value
 from .reverse import backprop
 from .rules import shape
-from .sweeps import backward_sweep, forward_sweep
+from .sweeps import forward_sweep, reverse_sweep
 from .tracing import Const, Trace
+from .values import short_value
 from .wengert import (adjoint_wengert, format_trace, output_seeds, primal_wengert,
                       tangent_wengert)
 
@@ -121,4 +121,4 @@ def to_networkx(trace: Trace):
 Trace.views = types.SimpleNamespace(
     format_trace=format_trace, trace_repr=trace_repr, trace_html=trace_html,
     tangent_wengert=tangent_wengert, adjoint_wengert=adjoint_wengert,
-    forward_sweep=forward_sweep, backward_sweep=backward_sweep, to_networkx=to_networkx)
+    forward_sweep=forward_sweep, reverse_sweep=reverse_sweep, to_networkx=to_networkx)

@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 
 from . import names
-from .names import shape_text
-from .names import short_value  # noqa: F401  (viz and s2s import it from here)
 from .errors import ADError
 from .primitives import ATOM, PRIMITIVES
 from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
+from .values import shape_text
+from .values import short_value  # noqa: F401  (viz and s2s import it from here)
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand

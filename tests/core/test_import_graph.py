@@ -16,7 +16,7 @@ PACKAGE = Path(ad.__file__).parent
 
 # The core's layers, bottom first.
 LAYERS = [
-    ("foundation", ["errors", "names", "memory"]),
+    ("foundation", ["errors", "names", "values", "memory"]),
     ("table", ["primitives", "levels"]),
     ("arguments", ["trees", "keywords"]),
     ("rows", ["rules", "rules_numpy", "rules_scans", "rules_matrix", "rules_decompositions",
@@ -25,8 +25,8 @@ LAYERS = [
     ("numpy", ["arrays", "numpy_dispatch", "operator_table"]),
     ("values", ["operators", "symbolic", "fastpaths", "calls"]),
     ("modes", ["forward", "tracing", "gradients", "reverse"]),
-    ("transforms", ["custom", "jacobians"]),
-    ("views", ["wengert", "sweeps", "explain", "views"]),
+    ("transforms", ["custom", "jacobians", "checkpoint"]),
+    ("views", ["wengert", "sweeps", "explain", "views", "tape_memory"]),
     ("package", ["__init__"]),
 ]
 LAYER_OF = {module: k for k, (_, modules) in enumerate(LAYERS) for module in modules}
