@@ -31,8 +31,8 @@ LAYERS = [
 ]
 LAYER_OF = {module: k for k, (_, modules) in enumerate(LAYERS) for module in modules}
 
-# What the packages beside the core may import from the rest of adexplorer.
-MAY_IMPORT = {"core": set(), "testing": {"core"}, "s2s": {"core"}}
+# What the modules beside the core may import from the rest of adexplorer.
+MAY_IMPORT = {"core": set(), "testing": {"core"}}
 
 
 def module_name(path: Path) -> str:
@@ -124,7 +124,7 @@ def test_errors_imports_nothing_of_the_package():
     assert imports((PACKAGE / "core" / "errors.py").read_text(), "adexplorer.core.errors") == []
 
 
-def test_testing_and_s2s_import_only_the_core():
+def test_testing_imports_only_the_core():
     wrong = [f"{module}:{line} imports {target}" for module, line, target in package_imports()
              if subpackage(module) in MAY_IMPORT and subpackage(target) != subpackage(module)
              and subpackage(target) not in MAY_IMPORT[subpackage(module)]]
