@@ -22,6 +22,9 @@ ONE_THREAD_ENV = {
     "JAX_PLATFORMS": "cpu",
 }
 os.environ.update(ONE_THREAD_ENV)
+# adexplorer keeps freed memory for reuse only when asked (adexplorer/core/memory.py);
+# the benchmarks ask, as a user with big arrays would.
+os.environ.setdefault("ADEXPLORER_KEEP_MEMORY", "1")
 
 
 def _pin_to_one_core() -> str:

@@ -121,8 +121,7 @@ class Trace:
     def input_name(self, i: int) -> str:
         name = self._input_names[i]
         if type(name) is int:
-            from .reverse import argument_names
-            name = argument_names(self.function, name + 1)[name]
+            name = names.argument_names(self.function, name + 1)[name]
         return name
 
     # -- reading -----------------------------------------------------------------------
@@ -173,42 +172,39 @@ class Trace:
                               value, prim))
         return nodes
 
+    # -- views -------------------------------------------------------------------------
+    # Each view replays the trace with forward or reverse mode, which record into this
+    # class and so sit above it: views.py gathers the views into ``Trace.views`` when
+    # ``adexplorer.core`` is imported.
+    views = None
+
     def __str__(self) -> str:
-        from .wengert import format_trace
-        return format_trace(self)
+        return self.views.format_trace(self)
 
     def __repr__(self) -> str:
-        from .wengert import trace_repr
-        return trace_repr(self)
+        return self.views.trace_repr(self)
 
     def _repr_html_(self) -> str:
-        from .wengert import trace_html
-        return trace_html(self)
+        return self.views.trace_html(self)
 
-    # -- views (each delegates to the module that builds it) ----------------------------
     def tangent_wengert(self, wrt=None):
         """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``."""
-        from .wengert import tangent_wengert
-        return tangent_wengert(self, wrt)
+        return self.views.tangent_wengert(self, wrt)
 
     def adjoint_wengert(self):
         """The adjoint list of reverse mode (``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``, ...)."""
-        from .wengert import adjoint_wengert
-        return adjoint_wengert(self)
+        return self.views.adjoint_wengert(self)
 
     def forward_sweep(self, wrt=None, tangent=None):
         """The forward sweep as ordered steps (one per jvp contribution)."""
-        from .sweeps import forward_sweep
-        return forward_sweep(self, wrt, tangent)
+        return self.views.forward_sweep(self, wrt, tangent)
 
     def reverse_sweep(self, seed=None):
         """The reverse sweep as ordered steps (one per adjoint contribution)."""
-        from .sweeps import reverse_sweep
-        return reverse_sweep(self, seed)
+        return self.views.reverse_sweep(self, seed)
 
     backward_sweep = reverse_sweep        # DESIGN.md's name for the same sweep
 
     def to_networkx(self):
         """A ``networkx.DiGraph`` of the trace (node key = node index)."""
-        from .wengert import to_networkx
-        return to_networkx(self)
+        return self.views.to_networkx(self)
