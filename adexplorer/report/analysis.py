@@ -30,7 +30,7 @@ from ..core.reverse import argument_names, check_scalar_output, trace as record
 from ..core.tape_memory import tape_memory
 from ..core.tracing import Const
 from ..core.wengert import short_value
-from ..viz.fd import check_one
+from .fd import check_one
 
 MODES = ("forward", "reverse")
 _MAX_FORWARD_LISTS = 4          # tangent Wengert lists printed (one per input)

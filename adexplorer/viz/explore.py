@@ -20,7 +20,7 @@ import numpy as np
 from ..core.explain import GOT
 from ..core.reverse import argument_names
 from ..core.wengert import short_value
-from .fd import FDCheck
+from ..report.fd import FDCheck
 from .fdplots import plot_fd, plot_fd_error
 from ..report.analysis import Report, analyse, forward_lists, number, point_text
 

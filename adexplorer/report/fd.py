@@ -148,25 +148,28 @@ def _entries(v) -> str:
     return short_value(v, 16)
 
 
-def _step(x, h):
+def exact_step(x, h):
     """``h`` rounded so that ``(x + h) - x == h`` exactly (no representation error)."""
     return (x + h) - x
 
 
-def _default_step(x, power):
-    return _step(x, EPS ** power * max(1.0, abs(x)))
+def default_step(x, power):
+    """The usual step at ``x``: ``eps ** power`` times its size (1/2 forward, 1/3 central)."""
+    return exact_step(x, EPS ** power * max(1.0, abs(x)))
 
 
-def _forward(f, x, h, fx=None):
+def forward_difference(f, x, h, fx=None):
+    """``(f(x + h) - f(x)) / h`` (``fx``: f(x), when known)."""
     fx = f(x) if fx is None else fx
     return (f(x + h) - fx) / h
 
 
-def _central(f, x, h):
+def central_difference(f, x, h):
+    """``(f(x + h) - f(x - h)) / 2h``."""
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def _complex_step(f, x, h):
+def complex_step(f, x, h):
     """``Im f(x + ih) / h``, or ``(None, why)`` if ``f`` does not take complex numbers."""
     try:
         return np.imag(f(x + 1j * h)) / h, ""
@@ -178,10 +181,10 @@ def _estimates(f, x):
     """Forward, central and complex-step estimates of f'(x) at their usual best steps.
     The samples beside x follow NumPy (``ad.sqrt`` at 0 - h is nan, not an error): they
     belong to the method, not to the function's domain."""
-    hf, hc = _default_step(x, 1 / 2), _default_step(x, 1 / 3)
+    hf, hc = default_step(x, 1 / 2), default_step(x, 1 / 3)
     with numpy_semantics:
-        cs, note = _complex_step(f, x, COMPLEX_H)
-        return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
+        cs, note = complex_step(f, x, COMPLEX_H)
+        return (forward_difference(f, x, hf), hf), (central_difference(f, x, hc), hc), (cs, COMPLEX_H), note
 
 
 # ---------------------------------------------------------------------------
