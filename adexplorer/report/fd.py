@@ -22,8 +22,9 @@ from ..core.errors import InputError
 from ..core.forward import derivative, jvp
 from ..core.primitives import numpy_semantics
 from ..core.jacobians import jacrev
-from ..core.reverse import argument_names, gradient
-from ..core.wengert import short_value
+from ..core.names import argument_names
+from ..core.reverse import gradient
+from ..core.values import short_value
 
 EPS = np.finfo(float).eps
 COMPLEX_H = 1e-20

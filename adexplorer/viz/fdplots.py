@@ -25,8 +25,8 @@ import numpy as np
 from ..core.errors import InputError
 from ..core.forward import derivative
 from ..core.primitives import numpy_semantics
-from ..core.reverse import argument_names
-from ..core.wengert import short_value
+from ..core.names import argument_names
+from ..core.values import short_value
 from ..report.fd import (EPS, along, central_difference, checked_arguments, complex_step,
                          default_step, exact_step, forward_difference, random_direction)
 
