@@ -22,7 +22,7 @@ from ..core.errors import InputError
 from ..core.forward import derivative, jvp
 from ..core.primitives import numpy_semantics
 from ..core.jacobians import jacrev
-from ..core.names import argument_names
+from ..core.names import ByName, argument_names
 from ..core.reverse import gradient
 from ..core.values import short_value
 
@@ -109,18 +109,11 @@ class FDCheck:
                 f"<th>value</th><th>h</th><th>|error|</th><th></th></tr>{rows}</table>")
 
 
-class FDChecks(tuple):
+class FDChecks(ByName):
     """One ``FDCheck`` per argument checked, by position or by name (``checks["y"]``);
     ``error(method)`` is the largest over them."""
 
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            for check in self:
-                if check.name == key:
-                    return check
-            raise KeyError(f"no argument named {key!r} was checked; checked: "
-                           f"{', '.join(c.name for c in self)}")
-        return tuple.__getitem__(self, key)
+    missing = "no argument named {key!r} was checked; checked: {names}"
 
     @property
     def names(self) -> tuple:
