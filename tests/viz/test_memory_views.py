@@ -84,3 +84,15 @@ def test_memory_peaks_at_100_and_1000():
     assert [u.entries for u in peaks["SSA stack"]] == [100, 1000]
     # 10 segments of 10: x + 10 rows, + (r, x, k + 10 products) at the last one
     assert peaks["checkpoint every √n"][0].entries == 11 + 13
+
+
+@pytest.mark.parametrize("ns, error, words", [
+    ([0, -1], ValueError, "whole numbers n ≥ 1"),
+    ([2.5], ValueError, "whole numbers n ≥ 1"),
+    ("abc", TypeError, "ns must be a list of loop lengths"),
+    (5, TypeError, "ns must be a list of loop lengths"),
+    ([], ValueError, "ns is empty"),
+])
+def test_malformed_loop_lengths_are_refused_by_name(ns, error, words):
+    with pytest.raises(error, match=words):
+        ad.plot_memory(ns=ns)
