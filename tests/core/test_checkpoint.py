@@ -270,3 +270,17 @@ def test_source_grad_of_a_closure_is_right_or_refused():
         assert "_reads_y_named" in str(err) or "line" in str(err)
         return
     assert grads == pytest.approx((math.sin(0.5), 2.0 * math.cos(0.5)))
+
+
+def test_closures_across_nested_levels_and_without_traced_arguments():
+    # d/dy of 2y is 2 (the checkpoint's argument is a constant)
+    assert ad.grad(lambda y: ad.checkpoint(lambda z: z * y)(2.0))(3.0) == pytest.approx(2.0)
+    # inner: d/db (b·a·b) = 2ab; outer: d/da 2ab at b = 1.5 is 3
+    outer = ad.grad(lambda a: ad.grad(lambda b: ad.checkpoint(lambda z: z * a * b)(b))(1.5))
+    assert outer(2.0) == pytest.approx(3.0)
+    # the argument from the outer level, the closed-over value from the inner one
+    swapped = ad.grad(lambda a: ad.grad(lambda b: ad.checkpoint(lambda z: z * b)(a))(1.5))
+    assert swapped(2.0) == pytest.approx(1.0)
+    # forward over reverse: d/dy of d/dy (y sin y) = 2 cos y - y sin y
+    f = lambda y: ad.checkpoint(lambda z: z * ad.sin(y))(y)      # noqa: E731
+    assert ad.D(ad.grad(f))(0.7) == pytest.approx(2 * math.cos(0.7) - 0.7 * math.sin(0.7))
