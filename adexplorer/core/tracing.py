@@ -136,10 +136,11 @@ class Trace:
         return trace_html(self)
 
     # -- views (each delegates to the module that builds it) ----------------------------
-    def tangent_wengert(self, wrt=None):
-        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``."""
+    def tangent_wengert(self, wrt=None, labels=False):
+        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``;
+        ``labels=True`` says after each line whose tangent (or slope) it is."""
         from .wengert import tangent_wengert
-        return tangent_wengert(self, wrt)
+        return tangent_wengert(self, wrt, labels)
 
     def adjoint_wengert(self):
         """The adjoint list of reverse mode (``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``, ...)."""
