@@ -21,7 +21,7 @@ import numpy as np
 __all__ = ["Verdict", "check_number", "check_choice", "check_function", "check_dual_rule",
            "check_rule"]
 
-EMPTY = "no answer yet: fill in the cell above and run it"
+EMPTY = "there is no answer: fill in the cell above and run it"
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,14 @@ def _agree(have, want, rtol, atol) -> bool:
 
 
 def check_number(answer, expected, what: str = "your answer", why: str = "",
-                 rtol: float = 1e-9, atol: float = 1e-12) -> Verdict:
+                 hint: str = "", rtol: float = 1e-9, atol: float = 1e-12) -> Verdict:
     """``answer`` must be close to ``expected`` (a number, or a tuple of numbers and
-    ``None``s); ``why`` is said in both verdicts, as the explanation or as a hint."""
+    ``None``s). ``why`` explains a right answer; ``hint`` helps after a wrong one."""
     if _empty(answer):
         return Verdict(False, EMPTY)
     if not _agree(answer, expected, rtol, atol):
-        hint = f" Hint: {why}" if why else ""
-        return Verdict(False, f"{what} is {answer!r}, which is not it.{hint}")
+        return Verdict(False, f"{what} is {answer!r}, which is not it."
+                       + (f" Hint: {hint}" if hint else ""))
     return Verdict(True, f"{what} = {expected!r}." + (f" {why}" if why else ""))
 
 
