@@ -25,16 +25,19 @@ from .viz.explore import explore
 
 
 def __getattr__(name):
-    """``ad.SweepPlayer`` is an ipywidgets widget: ipywidgets (and IPython) are imported
+    """``ad.SweepPlayer`` and ``ad.jacobian_view`` are ipywidgets widgets: ipywidgets (and IPython) are imported
     when it is first asked for, not by ``import adexplorer``."""
     if name == "SweepPlayer":
         from .viz.widgets import SweepPlayer
         return SweepPlayer
+    if name in ("jacobian_view", "JacobianView"):
+        from .viz import jacobian_view as module
+        return getattr(module, name)
     raise AttributeError(f"module 'adexplorer' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), "SweepPlayer"])
+    return sorted([*globals(), "SweepPlayer", "jacobian_view", "JacobianView"])
 
 
 def load_ipython_extension(ipython):

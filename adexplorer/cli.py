@@ -20,8 +20,8 @@ import re
 import sys
 import warnings
 
-from .ipython.cell import CellError, build, describe_error, from_function
-from .ipython.options import glue_option_values, parse_names, parse_point
+from .report.cell import CellError, build, describe_error, from_function
+from .report.options import glue_option_values, parse_names, parse_point
 
 PROG = "adexplorer"
 _FILE_FUNC = re.compile(r"^(?P<file>.+\.py):(?P<func>[A-Za-z_]\w*)$")
@@ -101,7 +101,7 @@ def _target_given(args):
 
 
 def explain(args) -> str:
-    from .viz.report import analyse
+    from .report.analysis import analyse
     modes = {"forward": ("forward",), "reverse": ("reverse",),
              "both": ("forward", "reverse")}[args.mode]
     point = parse_point(",".join(args.at)) if args.at else {}

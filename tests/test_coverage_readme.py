@@ -76,5 +76,5 @@ def test_every_elementwise_function_listed_is_also_ad_name():
 
 
 def math_names():
-    from adexplorer.ipython.cell import math_names as names
+    from adexplorer.report.cell import math_names as names
     return names()

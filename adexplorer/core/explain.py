@@ -1,7 +1,7 @@
 """"Why is this gradient None?": per argument, whether it got a gradient and, if not, why.
 
-``explain_gradient(pow, 2, 5)`` records ``pow`` once, sweeps backwards with the same
-``backprop`` as ``ad.gradient``, and then reads the trace: an input whose adjoint is
+``explain_gradient(pow, 2, 5)`` records ``pow`` once (``ad.trace``), sweeps backwards with
+the same ``backprop`` as ``ad.gradient``, and then reads the trace: an input whose adjoint is
 ``None`` either was never used on the way to the output, or was used only in comparisons
 and control flow (``while n > 0``), which have no derivative, or was not a differentiable
 type to begin with (a string, a bool, ``None``).
@@ -21,9 +21,8 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
-from .calls import call
-from .reverse import (ReverseLevel, Traced, _seed, argument_names, backprop,
-                      wrap_arguments)
+from .reverse import Traced, _gradients, _seed, argument_names, backprop
+from .reverse import trace as record
 from .wengert import primal_wengert, short_value
 
 GOT = "gradient"
@@ -89,43 +88,42 @@ class GradientExplanation(tuple):
 
 def explain_gradient(f, *args) -> GradientExplanation:
     """For each argument of ``f`` at ``args``: its gradient, or why it is ``None``."""
-    level = ReverseLevel()
-    wrapped, per_arg = wrap_arguments(f, args, level)
-    out = call(f, wrapped, {}, level)
-    trace = level.trace
-    outputs = [o for o in trees.leaves(out) if type(o) is Traced and o._level is level]
+    return explain_trace(record(f, *args), args)
+
+
+def explain_trace(trace, args) -> GradientExplanation:
+    """The explanation of ``explain_gradient``, read from a recording ``ad.trace`` made of
+    ``trace.function`` at ``args``: one backward sweep (which leaves the trace whole, for
+    other views), gradients exactly as ``ad.gradient`` returns them."""
+    f = trace.function
     seeds = {}
-    for o in outputs:
-        g = _seed(o.primal)              # the seed ad.gradient uses: 1 for an int output
-        seeds[o._index] = g if o._index not in seeds else seeds[o._index] + g
+    for i in trace.outputs:
+        g = _seed(trace.nodes[i].value)    # the seed ad.gradient uses: 1 for an int output
+        seeds[i] = g if i not in seeds else seeds[i] + g
     grads = backprop(trace, seeds)
+    gradients = _gradients(args, trace.arguments, grads, False)
     fed = _nondiff_feeders(trace)
-    plain_out = trees.map_structure(strip, out)
+    plain_out = trees.map_structure(strip, trace.output)
     names_ = argument_names(f, len(args))
     reports = []
-    for position, (arg, made) in enumerate(zip(args, per_arg)):
+    for position, (arg, made) in enumerate(zip(args, trace.arguments)):
         made = [made] if type(made) is Traced else made
-        leaves, values = [], []
-        flat = trees.leaves(arg)
-        for k, (leaf, t) in enumerate(zip(flat, made)):
+        leaves = []
+        for k, (leaf, t) in enumerate(zip(trees.leaves(arg), made)):
             name = (trace.nodes[t._index].name if t is not None
                     else _leaf_name(arg, names_[position], k))
             if t is None:
                 leaves.append(LeafReport(name, NOT_DIFFERENTIABLE,
                                          f"a {type(leaf).__name__} has no derivative; only "
                                          "numbers and numeric arrays do"))
-                values.append(None)
-                continue
-            g = grads[t._index]
-            if g is not None:
-                g = _as_argument_type(g, leaf)
-                leaves.append(LeafReport(name, GOT, "", g))
-                values.append(g)
-                continue
-            values.append(None)
-            leaves.append(_why_none(f, args, position, k, name, t._index, trace, fed, plain_out))
-        gradient = _mirror(arg, values)
-        reports.append(_argument_report(position, names_[position], gradient, leaves))
+            elif grads[t._index] is not None:
+                leaves.append(LeafReport(name, GOT, "",
+                                         _as_argument_type(grads[t._index], leaf)))
+            else:
+                leaves.append(_why_none(f, args, position, k, name, t._index, trace, fed,
+                                        plain_out))
+        reports.append(_argument_report(position, names_[position], gradients[position],
+                                        leaves))
     return GradientExplanation(reports)
 
 
@@ -241,8 +239,3 @@ def _as_argument_type(g, leaf):
     if type(leaf) in (float, int) and isinstance(g, (np.generic, np.ndarray)) and np.ndim(g) == 0:
         return g.item()
     return g
-
-
-def _mirror(arg, values):
-    it = iter(values)
-    return trees.mirror(lambda _leaf: next(it), arg)

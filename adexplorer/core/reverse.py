@@ -165,7 +165,11 @@ _names_cache: dict = {}
 
 def argument_names(f, n: int) -> list[str]:
     """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
+    # Cached by code object, unless a wrapper (functools.wraps, __signature__) may share
+    # its code with other functions of other signatures.
     code = getattr(f, "__code__", None)
+    if hasattr(f, "__wrapped__") or "__signature__" in getattr(f, "__dict__", {}):
+        code = None
     key = (code, n)
     known = _names_cache.get(key)
     if known is not None:
@@ -359,7 +363,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     return _gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
 
 
-def _scalar_check(value, who: str):
+def check_scalar_output(value, who: str):
     if type(value) is float or type(value) is int:
         return
     v = strip(value)
@@ -396,13 +400,13 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
         if type(value) is float:
             seed = 1.0
         else:
-            _scalar_check(value, who)
+            check_scalar_output(value, who)
             seed = _seed(value)
         grads = backprop(level.trace, {out._index: seed}, release=True)
         result = value, _gradients(args, per_arg, grads, fill_zeros)
     else:
         value = _outputs(out, level)[1]
-        _scalar_check(value, who)
+        check_scalar_output(value, who)
         result = value, _pull(level, out, args, per_arg, _seed(value), fill_zeros)
     return result + (plain(aux, level),) if has_aux else result
 
@@ -446,10 +450,13 @@ def trace(f, *args, **kwargs) -> Trace:
     """Run ``f`` once and return its recording (the Wengert list) as a ``Trace``; keyword
     arguments are held constant."""
     level = ReverseLevel()
-    wrapped, _ = wrap_arguments(f, args, level)
+    wrapped, per_arg = wrap_arguments(f, args, level)
     out = call(f, wrapped, kwargs, level)
     recorded, value = _outputs(out, level)
     t = level.trace
     t.outputs = [o._index for o in recorded]
     t.output = value
+    t.arguments = per_arg
+    t.output_leaf_nodes = [o._index if type(o) is Traced and o._level is level else None
+                           for o in trees.leaves(out)]
     return t

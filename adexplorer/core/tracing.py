@@ -59,6 +59,10 @@ class Trace:
         self.function = None             # the recorded function (names its arguments)
         self.outputs: list[int] = []     # node indices of the traced output leaves
         self.output: Any = None          # the output value, with plain primals
+        # Set by ``ad.trace``: per argument, its input node(s) as ``wrap_arguments`` made
+        # them; per leaf of the output, its node index (None for a constant leaf).
+        self.arguments: list = []
+        self.output_leaf_nodes: list = []
         self._nodes: list[Node] | None = None
         # Where values steered the program without a derivative, in order:
         # (row name or "bool"/"index"/"int"/"hash", node indices it looked at).

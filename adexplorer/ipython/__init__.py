@@ -1,9 +1,9 @@
 """The Jupyter layer: ``%load_ext adexplorer`` registers the ``%%autodiff`` cell magic.
 
-``cell.py`` turns a cell's text into a function and a point and ``options.py`` reads the
-options (no IPython in either; the terminal's ``adexplorer explain`` uses both);
-``magic.py`` is the magic itself. IPython is
-imported only when the extension is loaded, so ``import adexplorer`` stays light.
+``magic.py`` is the magic itself: IPython glue around ``adexplorer.report`` (the cell's
+text to a function and a point, the options, the report), which the terminal's
+``adexplorer explain`` shares. IPython is imported only when the extension is loaded, so
+``import adexplorer`` stays light.
 """
 
 

@@ -24,13 +24,12 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
-from ..viz.report import analyse, number
-from .cell import CellError, NamespaceGuard, build, describe_error
-from .options import (glue_option_values, parse_interval, parse_names, parse_point,
+from ..report.analysis import analyse, number
+from ..report.cell import CellError, NamespaceGuard, build, describe_error
+from ..report.options import (glue_option_values, parse_interval, parse_names, parse_point,
                       split_words)
 
 MODES = {"forward": ("forward",), "reverse": ("reverse",), "both": ("forward", "reverse")}
-MAX_FORWARD_PLAYERS = 6         # one forward sweep per input; ad.explore switches between all
 
 
 class AutodiffResult:
@@ -232,38 +231,10 @@ def show_static(report, figure=None):
 
 
 def show_widgets(report, figure=None):
-    """One box: summary, Wengert lists, the sweep players (tabs when both), plots, SSA.
-    Not displayed here: the cell's result displays as this box."""
-    import ipywidgets as w
-    from ..viz.explore import figure_png, lists_html, ssa_html, summary_html
-    from ..viz.frames import FrameRenderer
-    from ..viz.widgets import SweepPlayer
-    trace = report.trace
-    renderer = FrameRenderer(trace)
-    players = []
-    if "forward" in report.modes:
-        for i in trace.inputs[:MAX_FORWARD_PLAYERS]:
-            name = trace.nodes[i].name
-            players.append(SweepPlayer(trace, "forward", wrt=name, renderer=renderer,
-                                       title=f"forward sweep: tangents w.r.t. {name}"))
-    if "reverse" in report.modes:
-        players.append(SweepPlayer(trace, "reverse", renderer=renderer,
-                                   title="backward sweep: adjoints from the output"))
-    children = [w.HTML(summary_html(report)), w.HTML(lists_html(report))]
-    if len(players) == 1:
-        children.append(players[0])
-    elif players:
-        titles = [("forward d/d" + p.frames.trace.nodes[p.frames.wrt[0]].name)
-                  if p.mode == "forward" else "backward" for p in players]
-        children.append(w.Tab(children=players, titles=titles))
-    if figure is not None:
-        children.append(w.Image(value=figure_png(figure), format="png",
-                                layout=w.Layout(max_width="700px")))
-    if report.ssa is not None or report.ssa_note:
-        children.append(w.HTML(ssa_html(report)))
-    box = w.VBox(children)
-    box.add_class("adexplorer-autodiff")
-    return box, players
+    """The cell's widget box and its players: ``autodiff_box``, built from the pieces
+    ``ad.explore`` uses (imported here: a terminal front end never needs ipywidgets)."""
+    from ..viz.explorer import autodiff_box
+    return autodiff_box(report, figure)
 
 
 def load(ipython):

@@ -22,7 +22,7 @@ from ..core.reverse import argument_names
 from ..core.wengert import short_value
 from .fd import FDCheck
 from .fdplots import plot_fd, plot_fd_error
-from .report import Report, analyse, forward_lists, number, point_text
+from ..report.analysis import Report, analyse, forward_lists, number, point_text
 
 TABS = ("Wengert lists", "forward sweep", "backward sweep", "AD vs FD", "SSA and adjoint",
         "cost", "why None?")

@@ -1,19 +1,66 @@
-"""``Explorer``: the widget ``ad.explore(f, x)`` returns, everything about f at x in tabs.
+"""The two widgets a report is shown in, built from the same pieces: ``Explorer``, what
+``ad.explore(f, x)`` returns (everything about f at x in tabs), and ``autodiff_box``, what a
+``%%autodiff`` cell shows (one column: summary, Wengert lists, the sweep players, the plot,
+the SSA form).
 
-It is an ipywidgets ``VBox`` (the summary over the tabs), so it composes like any widget:
-put it in an ``HBox``, a ``Tab`` or return it from an ``interact`` function. The pieces
-come from explore.py (HTML and the FD widget) and widgets.py (the sweep players).
+Both are ipywidgets boxes, so they compose like any widget: put them in an ``HBox``, a
+``Tab`` or return them from an ``interact`` function. The pieces come from explore.py (HTML
+and the FD widget) and widgets.py (the sweep players, made by ``forward_player`` and
+``reverse_player`` here for both).
 """
 
 from __future__ import annotations
 
 import ipywidgets as w
 
-from .explore import (TABS, cost, cost_html, fd_widget, lists_html, ssa_html, summary_html,
-                      why_none_html)
+from .explore import (TABS, cost, cost_html, fd_widget, figure_png, lists_html, ssa_html,
+                      summary_html, why_none_html)
 from .frames import FrameRenderer
-from .report import Report, point_text
+from ..report.analysis import Report, point_text
 from .widgets import SweepPlayer
+
+
+MAX_FORWARD_PLAYERS = 6      # %%autodiff: one forward sweep per input; ad.explore switches between all
+_REVERSE_TITLE = "backward sweep: adjoints from the output"
+
+
+def forward_player(trace, name: str, renderer: FrameRenderer) -> SweepPlayer:
+    """The forward sweep seeded at input ``name``."""
+    return SweepPlayer(trace, "forward", wrt=name, renderer=renderer,
+                       title=f"forward sweep: tangents w.r.t. {name}")
+
+
+def reverse_player(trace, renderer: FrameRenderer, title=_REVERSE_TITLE) -> SweepPlayer:
+    """The reverse sweep from the output."""
+    return SweepPlayer(trace, "reverse", renderer=renderer, title=title)
+
+
+def autodiff_box(report: Report, figure=None):
+    """What a ``%%autodiff`` cell shows, as ``(box, players)``: summary, Wengert lists,
+    the sweep players (in tabs when there are several), the plot, the SSA form."""
+    trace = report.trace
+    renderer = FrameRenderer(trace)
+    players = []
+    if "forward" in report.modes:
+        players += [forward_player(trace, trace.nodes[i].name, renderer)
+                    for i in trace.inputs[:MAX_FORWARD_PLAYERS]]
+    if "reverse" in report.modes:
+        players.append(reverse_player(trace, renderer))
+    children = [w.HTML(summary_html(report)), w.HTML(lists_html(report))]
+    if len(players) == 1:
+        children.append(players[0])
+    elif players:
+        titles = [("forward d/d" + p.frames.trace.nodes[p.frames.wrt[0]].name)
+                  if p.mode == "forward" else "backward" for p in players]
+        children.append(w.Tab(children=players, titles=titles))
+    if figure is not None:
+        children.append(w.Image(value=figure_png(figure), format="png",
+                                layout=w.Layout(max_width="700px")))
+    if report.ssa is not None or report.ssa_note:
+        children.append(w.HTML(ssa_html(report)))
+    box = w.VBox(children)
+    box.add_class("adexplorer-autodiff")
+    return box, players
 
 
 class Explorer(w.VBox):
@@ -31,15 +78,14 @@ class Explorer(w.VBox):
             choose = w.ToggleButtons(options=names, description="d/d")
 
             def forward_for(name):
-                player = SweepPlayer(trace, "forward", wrt=name, renderer=renderer,
-                                     title=f"forward sweep: tangents w.r.t. {name}")
+                player = forward_player(trace, name, renderer)
                 self.players["forward"] = player
                 forward_box.children = ([choose] if len(names) > 1 else []) + [player]
             choose.observe(lambda change: forward_for(change["new"]), names="value")
             forward_for(names[0])
         else:
             forward_box.children = [w.HTML("<p>f has no differentiable input.</p>")]
-        self.players["reverse"] = SweepPlayer(trace, "reverse", renderer=renderer)
+        self.players["reverse"] = reverse_player(trace, renderer, title=None)
         self.cost = cost(trace)
         children = [
             w.HTML(lists_html(report)),

@@ -274,18 +274,21 @@ def fd_check(f, *args, wrt=None, reverse: bool = True, seed: int = 0, **kwargs):
         raise InputError("fd_check(f, x, ...): give the point, one value per argument of f")
     picked = checked_arguments(f, args, wrt, "fd_check")
     several = len(args) > 1 and not isinstance(wrt, (int, np.integer, str))
-    checks = [_check_one(along(f, args, k, kwargs), args[k], reverse, seed,
+    checks = [check_one(along(f, args, k, kwargs), args[k], reverse, seed,
                          name if several or len(args) > 1 else None) for k, name in picked]
     return FDChecks(checks) if several else checks[0]
 
 
-def _check_one(g, x, reverse, seed, name) -> FDCheck:
+def check_one(g, x, reverse, seed, name, known=None) -> FDCheck:
+    """The ``FDCheck`` of ``g`` at ``x`` (see ``fd_check``). ``known``: AD's answers
+    ``(forward, reverse)`` when the caller has them already (a report reads them from its
+    one recording); ``forward`` may be ``None`` (an array ``x``: reverse is used)."""
     x_arr = np.asarray(x, dtype=float)
     direction = None
     if x_arr.ndim == 0:
         # AD, then the estimates at float(x), then f itself: at a singular point the
         # error a user sees is the one AD or a float gives (1/0.0), as it always was
-        d = derivative(g, x)
+        d = derivative(g, x) if known is None else known[0]
         if not (d is None or isinstance(d, (int, float, complex, np.number, np.ndarray))):
             numeric_output(g(x), "fd_check")               # a tuple, a dict: refused by name
         (fw, hf), (ce, hc), (cs, hs), note = _estimates(g, float(x))
@@ -294,22 +297,18 @@ def _check_one(g, x, reverse, seed, name) -> FDCheck:
         ad = _or_zero(d, value)
         by_reverse = None
         if reverse:
-            by_reverse = gradient(g, x)[0] if scalar_out else jacrev(g)(x)
+            by_reverse = (known[1] if known is not None else
+                          gradient(g, x)[0] if scalar_out else jacrev(g)(x))
     else:
         value = numeric_output(g(x), "fd_check")
         scalar_out = np.ndim(value) == 0
         if scalar_out and x_arr.size <= MAX_COMPONENTS:
-            ad, rows = _by_components(g, x, x_arr)
+            ad = gradient(g, x)[0] if known is None else known[1]
             by_reverse = ad
-            (fw, hf), (ce, hc), (cs, hs), note = rows
+            (fw, hf), (ce, hc), (cs, hs), note = _by_components(g, x_arr)
         else:
             direction = random_direction(x_arr.shape, seed)
-            ad = _or_zero(jvp(g, (x_arr,), (direction,))[1], value)
-            by_reverse = None
-            if reverse:
-                by_reverse = (float(np.vdot(gradient(g, x_arr)[0], direction)) if scalar_out
-                              else np.tensordot(jacrev(g)(x_arr), direction,
-                                                axes=direction.ndim))
+            ad, by_reverse = _along(g, x_arr, direction, value, reverse, known)
             (fw, hf), (ce, hc), (cs, hs), note = _estimates(
                 lambda t: g(x_arr + t * direction), 0.0)
     ad_value = np.asarray(ad, dtype=float)
@@ -324,9 +323,21 @@ def _check_one(g, x, reverse, seed, name) -> FDCheck:
     return FDCheck(x, value, ad, rows, name, direction, seed if direction is not None else None)
 
 
-def _by_components(g, x, x_arr):
-    """The gradient by reverse mode, and each method's estimate entry by entry."""
-    ad = gradient(g, x)[0]
+def _along(g, x_arr, direction, value, reverse, known):
+    """AD's derivative of ``g`` along ``direction``: (forward mode's, reverse mode's)."""
+    scalar_out = np.ndim(value) == 0
+    if known is not None:
+        along = float(np.vdot(known[1], direction))
+        return along, along if reverse else None
+    ad = _or_zero(jvp(g, (x_arr,), (direction,))[1], value)
+    if not reverse:
+        return ad, None
+    return ad, (float(np.vdot(gradient(g, x_arr)[0], direction)) if scalar_out
+                else np.tensordot(jacrev(g)(x_arr), direction, axes=direction.ndim))
+
+
+def _by_components(g, x_arr):
+    """Each method's estimate of the gradient of ``g`` at ``x_arr``, entry by entry."""
     parts = []
     for k in range(x_arr.size):
         e = np.zeros(x_arr.size)
@@ -338,7 +349,7 @@ def _by_components(g, x, x_arr):
     notes = [p[3] for p in parts if p[3]]
     note = notes[0] if notes else ""
     cs = None if note else np.array([p[2][0] for p in parts]).reshape(x_arr.shape)
-    return ad, ((fw, parts[0][0][1]), (ce, parts[0][1][1]), (cs, COMPLEX_H), note)
+    return (fw, parts[0][0][1]), (ce, parts[0][1][1]), (cs, COMPLEX_H), note
 
 
 def _or_zero(d, value):

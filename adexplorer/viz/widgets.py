@@ -41,11 +41,12 @@ class SweepPlayer(w.VBox):
     (adjoints from the output). ``renderer``: a ``FrameRenderer`` to share with another
     player of the same trace. Attributes: ``slider``, ``play``, ``back``, ``forward``,
     ``speed``, ``image``, ``caption``, ``table``, ``status`` (the widgets), ``frames``
-    (the ``SweepFrames``)."""
+    (the ``SweepFrames``). ``practice=True``: the student types each step's tangent or
+    adjoint before it is shown (``practice``, a ``PracticePanel`` under the player)."""
 
     def __init__(self, trace: Trace, mode: str = "forward", wrt=None, *,
                  renderer: FrameRenderer | None = None, max_nodes: int = 60,
-                 title: str | None = None):
+                 title: str | None = None, practice: bool = False):
         if not isinstance(trace, Trace):
             raise TypeError(f"SweepPlayer needs a Trace (from ad.trace(f, *args)), "
                             f"not a {type(trace).__name__}")
@@ -90,6 +91,11 @@ class SweepPlayer(w.VBox):
             self.status])
         self.add_class("adexplorer-player")
         self._render(0)
+        self.practice = None
+        if practice:
+            from .practice import PracticePanel
+            self.practice = PracticePanel(self)
+            self.children = (*self.children, self.practice)
 
     @property
     def widget(self) -> "SweepPlayer":

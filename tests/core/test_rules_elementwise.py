@@ -408,7 +408,7 @@ def test_ufunc_keywords_are_refused_by_name():
 
 def test_every_public_name_is_the_row_and_known_to_cells():
     from adexplorer.core import rules_elementwise as E
-    from adexplorer.ipython.cell import math_names
+    from adexplorer.report.cell import math_names
     names = math_names()
     for name in E.PUBLIC:
         assert getattr(ad, name) is getattr(E, name)

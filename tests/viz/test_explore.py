@@ -8,7 +8,7 @@ import pytest
 
 import adexplorer as ad
 from adexplorer.viz.explore import TABS, cost
-from adexplorer.viz.report import analyse, check_rules
+from adexplorer.report.analysis import analyse, check_rules
 
 
 def pow_while(x, n):

@@ -1,5 +1,6 @@
 """Everything ``%%autodiff``, ``adexplorer explain`` and ``ad.explore`` show about f at a
-point, computed once (``analyse``), and as deterministic text (``Report.text``).
+point, computed from one recording (``analyse``), and as deterministic text
+(``Report.text``).
 
 A report holds the value, the gradient by reverse mode (with the reason for every
 ``None``), the derivatives by forward mode, the Wengert lists of f, f' and the
@@ -19,13 +20,15 @@ import numpy as np
 
 from ..core import trees
 from ..core.errors import ADError
-from ..core.explain import GOT, explain_gradient
-from ..core.forward import jvp, one_like, zero_like
+from ..core.calls import with_dtype_of
+from ..core.explain import GOT, explain_trace
+from ..core.forward import one_like, push_tangents, zero_like
 from ..core.primitives import strip
-from ..core.reverse import argument_names, gradient, trace as record
+from ..core.rules import broadcast_like, is_complex
+from ..core.reverse import argument_names, check_scalar_output, trace as record
 from ..core.tracing import Const
 from ..core.wengert import short_value
-from .fd import fd_check
+from ..viz.fd import check_one
 
 MODES = ("forward", "reverse")
 _MAX_FORWARD_LISTS = 4          # tangent Wengert lists printed (one per input)
@@ -117,18 +120,18 @@ def analyse(f, args, *, title: str | None = None, modes=MODES, ssa: bool = False
     names = argument_names(f, len(args))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
-        trace = record(f, *args)
+        trace = record(f, *args)             # the one run of f under AD
         value = trees.map_structure(strip, trace.output)
         _check_output(value)
-        explanation = explain_gradient(f, *args)
+        explanation = explain_trace(trace, args)
         title = title or f"{getattr(f, '__name__', 'f')}({', '.join(names)})"
         report = Report(f, args, names, title, modes, value, trace, explanation)
         if report.scalar_output:
-            report.gradients = tuple(gradient(f, *args))
+            check_scalar_output(value, "gradient")     # what ad.gradient refuses
+            report.gradients = explanation.gradients
         if "forward" in modes:
-            report.derivatives = _forward_derivatives(f, args, names, explanation)
-        report.fd = _fd_checks(f, args, names, explanation, report.scalar_output,
-                               reverse_row="reverse" in modes)
+            report.derivatives = _forward_derivatives(trace, args, names, explanation)
+        report.fd = _fd_checks(report, reverse_row="reverse" in modes)
         report.rules = check_rules(trace)
     report.warnings = list(dict.fromkeys(str(w.message) for w in caught
                                          if issubclass(w.category, RuntimeWarning)))
@@ -154,35 +157,52 @@ def _differentiable(arg) -> bool:
         or (isinstance(arg, np.ndarray) and arg.dtype.kind in "fiu")
 
 
-def _forward_derivatives(f, args, names, explanation) -> dict:
-    """df/dname by forward mode (dual numbers, not the trace) for each scalar argument."""
+def _forward_derivatives(trace, args, names, explanation) -> dict:
+    """df/dname by forward mode for each scalar argument: the recorded trace swept
+    forward with the jvp rules (``push_tangents``), seeded at that argument; every line's
+    (value, tangent) pair is the dual number ``ad.jvp`` would carry through it."""
     out = {}
     for k, (name, arg) in enumerate(zip(names, args)):
         if not _differentiable(arg) or np.ndim(arg) or explanation[k].status != GOT:
             continue
-        tangents = [one_like(a) if j == k else
-                    (zero_like(a) if _differentiable(a) else None) for j, a in enumerate(args)]
-        tangents = [trees.map_structure(lambda _leaf: None, a) if t is None else t
-                    for a, t in zip(args, tangents)]
-        out[name] = jvp(f, args, tangents)[1]
+        made = trace.arguments[k]
+        i = (made if type(made) is not list else made[0])._index
+        tangents = push_tangents(trace, {i: one_like(trace.nodes[i].value)})
+        nodes = iter(trace.output_leaf_nodes)
+        out[name] = trees.map_structure(
+            lambda leaf: _output_tangent(tangents, next(nodes), leaf), trace.output)
     return out
 
 
-def _fd_checks(f, args, names, explanation, scalar_output, reverse_row=True) -> dict:
+def _output_tangent(tangents, node, primal):
+    """The tangent of one output leaf, as ``ad.jvp`` gives it (zero if it is constant)."""
+    t = tangents[node] if node is not None else None
+    if t is None:
+        return zero_like(primal) if trees.is_differentiable(primal) else None
+    t = with_dtype_of(broadcast_like(t, primal), primal)
+    if is_complex(primal) and not is_complex(t):
+        t = t + 0j                        # a complex output has a complex tangent
+    return t
+
+
+def _fd_checks(report: Report, reverse_row=True) -> dict:
+    """Finite differences against the AD answers the report already has."""
+    f, args, explanation = report.function, report.args, report.explanation
     out = {}
-    for k, (name, arg) in enumerate(zip(names, args)):
+    for k, (name, arg) in enumerate(zip(report.names, args)):
         if explanation[k].status != GOT:
             out[name] = f"nothing to check: the gradient is None ({explanation[k].status})"
         elif not _differentiable(arg):
             out[name] = f"a {type(arg).__name__} argument: finite differences need a number or an array"
-        elif not scalar_output:
+        elif not report.scalar_output:
             out[name] = "the output is an array: finite differences are checked for one number"
         else:
             def partial(v, k=k):
                 changed = list(args)
                 changed[k] = v
                 return f(*changed)
-            out[name] = fd_check(partial, arg, reverse=reverse_row)
+            known = (report.derivatives.get(name, report.gradients[k]), report.gradients[k])
+            out[name] = check_one(partial, arg, reverse_row, 0, None, known)
     return out
 
 
@@ -337,6 +357,23 @@ def _gradient_lines(report: Report) -> list:
     return out
 
 
+def _sweep_lines(report: Report) -> list:
+    """Every step of the sweeps the modes ask for (forward: from the first input that
+    reaches the output)."""
+    trace, out = report.trace, []
+    first = next((name for name, listing in forward_lists(report) if listing is not None),
+                 None)
+    if "forward" in report.modes and first is not None:
+        out.append("")
+        out.append(f"forward sweep (d/d{first}), step by step:")
+        out += _indent(trace.forward_sweep(wrt=first))
+    if "reverse" in report.modes:
+        out.append("")
+        out.append("backward sweep, step by step:")
+        out += _indent(trace.backward_sweep())
+    return out
+
+
 def _text(report: Report, sweeps: bool) -> list:
     trace, f = report.trace, report.name
     out = [f"{report.title}   at {point_text(report.names, report.args)}", ""]
@@ -366,16 +403,7 @@ def _text(report: Report, sweeps: bool) -> list:
         out.append("adjoint list (reverse mode):")
         out += _indent(trace.adjoint_wengert())
     if sweeps:
-        first = next((name for name, listing in forward_lists(report) if listing is not None),
-                     None)
-        if "forward" in report.modes and first is not None:
-            out.append("")
-            out.append(f"forward sweep (d/d{first}), step by step:")
-            out += _indent(trace.forward_sweep(wrt=first))
-        if "reverse" in report.modes:
-            out.append("")
-            out.append("backward sweep, step by step:")
-            out += _indent(trace.backward_sweep())
+        out += _sweep_lines(report)
     out.append("")
     out.append("finite-difference check:")
     for name, check in report.fd.items():
