@@ -21,8 +21,8 @@ INDEX = ROOT / "notebooks" / "00_index.ipynb"
 
 # notebook -> [(a line of the cell's source that draws the picture, screenshot name)]
 PICTURES = {
-    "02_forward_mode.ipynb": [("filmstrip(t, sweep)", "lecture-02-forward-sweep.png")],
-    "03_reverse_mode.ipynb": [("filmstrip(th, sweep)", "lecture-03-backward-sweep.png")],
+    "02_forward_mode.ipynb": [("filmstrip(t, sweep)", "lecture-02-forward-sweep.png"),
+                              ("ad.jacobian_view(spiral", "lecture-02-jacobian-view.png")],
     "05_source_to_source.ipynb": [("draw_pipelines()", "lecture-05-pipeline.png")],
 }
 

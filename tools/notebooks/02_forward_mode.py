@@ -228,8 +228,18 @@ print("jacfwd:")
 print(ad.jacfwd(spiral)(point))
 
 # %% [markdown]
-# Two inputs, two forward passes, the whole $3 \times 2$ Jacobian. The reverse mode of
-# the next notebook builds it the other way: one **row** per pass.
+# Two inputs, two forward passes, the whole $3 \times 2$ Jacobian. `ad.jacobian_view`
+# draws the grid filling up: on the left, forward mode fills it one **column** per sweep
+# (the dark column is the last sweep's jvp); on the right, the reverse mode of the next
+# notebook fills it one **row** per sweep. The squares below each grid count the sweeps:
+# this Jacobian is *tall* (more outputs than inputs), so forward mode needs fewer.
+
+# %%
+ad.jacobian_view(spiral, point, static=True)
+
+# %% [markdown]
+# Without `static=True` the view is a widget, with a mode toggle, Play and step buttons,
+# for filling the grid live in class.
 #
 # ## 3. Why Julia? The Python side of the argument
 #

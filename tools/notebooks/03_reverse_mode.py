@@ -270,7 +270,16 @@ print(ad.jacrev(spiral)(point))
 # Three outputs, three backward passes, one row each. So the shape of the Jacobian picks
 # the mode: a **tall** one (many outputs, few inputs) has few columns and suits forward
 # mode; a **wide** one (few outputs, many inputs) has few rows and suits reverse mode. A
-# loss is the widest of all: one row.
+# loss is the widest of all: one row. Here is a wide one, three inputs and two outputs,
+# filled by `ad.jacobian_view` both ways: three forward sweeps (columns, left) against two
+# backward sweeps (rows, right; the dark row is the last pullback).
+
+# %%
+def wide(v):
+    return ad.stack([ad.sum(v ** 2), v[0] * v[2]])
+
+
+ad.jacobian_view(wide, np.array([1.0, 2.0, 3.0]), static=True)
 #
 # ## 6. Many inputs, one output
 #
