@@ -1,6 +1,6 @@
 """Facts about an SSA function that the adjoint generator needs.
 
-- **Loops**: which loop each block belongs to (innermost), numbered in program order.
+- **Loops**: which loop each block belongs to (innermost), in program order.
 - **Activity**: a value is *active* when it depends on an argument through
   differentiable operations (varied) and the output depends on it (useful) — Zygote's
   ``nothing`` and the tape's ``None`` for the rest: ``n`` in ``pow`` is a loop counter.
@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from ..core import names
-from .ir import Blk, Branch, If, Loop, Return, Value
+from .ir import Block, Branch, If, Loop, Return, Value, values_reached
 
 
 class Analysis:
@@ -23,8 +23,6 @@ class Analysis:
     def __init__(self, fn):
         self.fn = fn
         self.loops: list[Loop] = fn.loops()
-        for k, loop in enumerate(self.loops, 1):
-            loop.number = k
         self.loop_of: dict = {}
         self._map(fn.body, None)
         self.order: dict[Value, int] = {}       # program order of definitions
@@ -45,8 +43,8 @@ class Analysis:
 
     def _map(self, items, loop):
         for item in items:
-            if isinstance(item, Blk):
-                self.loop_of[item.block] = loop
+            if isinstance(item, Block):
+                self.loop_of[item] = loop
             elif isinstance(item, If):
                 self._map(item.then, loop)
                 self._map(item.orelse, loop)
@@ -59,10 +57,13 @@ class Analysis:
                     self.loop_of[item.landing] = loop
 
     def loop_of_value(self, v) -> Loop | None:
+        """The innermost loop whose blocks define ``v`` (None outside loops and for
+        arguments)."""
         b = self.block_of.get(v)
         return None if b is None else self.loop_of.get(b)
 
     def top_loop(self, loop: Loop | None) -> Loop | None:
+        """The outermost loop around ``loop``."""
         while loop is not None and loop.parent is not None:
             loop = loop.parent
         return loop
@@ -85,8 +86,6 @@ class Analysis:
                             s.args[i] in varied for i in s.differentiable_positions()):
                         varied.add(s.target)
                         changed = True
-        useful = set()
-        work = [b.terminator.value for b in fn.blocks if isinstance(b.terminator, Return)]
         defs = {}
         for b in fn.blocks:
             for phi in b.phis:
@@ -94,15 +93,12 @@ class Analysis:
                     defs[phi.target] = [v for _, v in phi.incoming]
             for s in b.statements:
                 defs[s.target] = [s.args[i] for i in s.differentiable_positions()]
-        while work:
-            v = work.pop()
-            if not isinstance(v, Value) or v in useful:
-                continue
-            useful.add(v)
-            work.extend(defs.get(v, ()))
+        outputs = [b.terminator.value for b in fn.blocks if isinstance(b.terminator, Return)]
+        useful = values_reached(outputs, defs)
         self.active = varied & useful
 
     def is_active(self, v) -> bool:
+        """Does a derivative flow through ``v`` (varied and useful)?"""
         return isinstance(v, Value) and v in self.active
 
     # -- liveness --------------------------------------------------------------------
@@ -152,6 +148,7 @@ class Analysis:
         return live
 
     def interfere(self, a, b) -> bool:
+        """Are ``a`` and ``b`` both live at one point, so they need variables of their own?"""
         return a is not b and (a in self.live_after.get(b, ()) or b in self.live_after.get(a, ()))
 
 
@@ -160,7 +157,7 @@ class Variables:
     incoming values where they do not interfere (values in ``alone`` never share)."""
 
     def __init__(self, analysis: Analysis, alone: set, local_names, prefix: str = "y"):
-        self.a = analysis
+        self.analysis = analysis
         fn = analysis.fn
         self.root = {v: v for v in analysis.order}
         self.members = {v: [v] for v in analysis.order}
@@ -184,6 +181,7 @@ class Variables:
                 self.name[r] = local_names.numbered(lambda k: names.primal(k, prefix))
 
     def find(self, v):
+        """The value that names ``v``'s group (union-find root)."""
         while self.root[v] is not v:
             v = self.root[v]
         return v
@@ -195,7 +193,7 @@ class Variables:
         ga, gb = self.members[ra], self.members[rb]
         if sum(v in args for v in ga + gb) > 1:
             return
-        if any(self.a.interfere(x, y) for x in ga for y in gb):
+        if any(self.analysis.interfere(x, y) for x in ga for y in gb):
             return
         self.root[rb] = ra
         self.members[ra] = ga + gb
@@ -206,7 +204,9 @@ class Variables:
         return self.name[self.find(v)]
 
     def same(self, a, b) -> bool:
+        """Do ``a`` and ``b`` share one Python variable?"""
         return isinstance(a, Value) and isinstance(b, Value) and self.find(a) is self.find(b)
 
     def group(self, v) -> list:
+        """Every value held by ``v``'s variable."""
         return self.members[self.find(v)]

@@ -9,11 +9,14 @@ are numbered in program order, so the listing is the same run to run.
 
 from __future__ import annotations
 
-from .ir import CALL, TAPE, UNDEF, Blk, Branch, Const, If, Jump, Loop, Return, Statement, Value
+from .ir import (CALL, TAPE, UNDEF, Block, Branch, Constant, If, Jump, Loop, Return, Statement,
+                 Value, reachable, values_reached)
 from .resolve import IMPURE
 
 
 def finish(blocks, args, body, jumps):
+    """Tidy the blocks the lowering made (trivial φs, dead code, unreachable items) and
+    number blocks and values in program order."""
     subst = _remove_trivial_phis(blocks)
     _apply(subst, blocks, body, jumps)
     _remove_dead(blocks)
@@ -42,7 +45,7 @@ def finish(blocks, args, body, jumps):
 def _same(a, b) -> bool:
     if a is b:
         return True
-    if isinstance(a, Const) and isinstance(b, Const) and a is not UNDEF and b is not UNDEF:
+    if isinstance(a, Constant) and isinstance(b, Constant) and a is not UNDEF and b is not UNDEF:
         try:
             return (a.name == b.name and type(a.value) is type(b.value)
                     and bool(a.value == b.value))
@@ -132,40 +135,32 @@ def _remove_dead(blocks):
             work.append(t.cond)
         elif isinstance(t, Return):
             work.append(t.value)
-    live = set()
-    while work:
-        v = work.pop()
-        if not isinstance(v, Value) or v in live:
-            continue
-        live.add(v)
-        work.extend(defs.get(v, ()))
+    live = values_reached(work, defs)
     for b in blocks:
         b.phis = [p for p in b.phis if p.target in live]
         b.statements = [s for s in b.statements if s.target in live or not _pure(s)]
+
+
+def _taken_successors(b) -> list:
+    """The blocks control can go to from ``b`` (one arm only of ``if True:``)."""
+    t = b.terminator
+    if isinstance(t, Branch) and isinstance(t.cond, Constant) and t.cond.is_literal \
+            and t.cond is not UNDEF:
+        return [t.then if t.cond.value else t.orelse]
+    return b.successors
 
 
 def _prune_unreachable(blocks, body):
     """Leave out of the region tree what no path reaches: after ``while True:`` without
     ``break`` (its exit, the implicit ``return None``), an arm of ``if False:``. The
     blocks stay (branches name them); no code is generated for them."""
-    seen, work = {blocks[0]}, [blocks[0]]
-    while work:
-        t = work.pop().terminator
-        if isinstance(t, Branch) and isinstance(t.cond, Const) and t.cond.is_literal \
-                and t.cond is not UNDEF:
-            nxt = [t.then if t.cond.value else t.orelse]
-        else:
-            nxt = [t.target] if hasattr(t, "target") else \
-                [t.then, t.orelse] if isinstance(t, Branch) else []
-        for b in nxt:
-            if b not in seen:
-                seen.add(b)
-                work.append(b)
+    seen = reachable([blocks[0]], _taken_successors)
 
     def prune(items):
         kept = []
         for item in items:
-            if isinstance(item, (Blk, Jump)) and item.block not in seen:
+            if isinstance(item, Block) and item not in seen \
+                    or isinstance(item, Jump) and item.block not in seen:
                 continue
             if isinstance(item, If):
                 prune(item.then)

@@ -2,7 +2,7 @@
 indexing, names and calls (which row, user function, builtin or tape call a name is).
 
 A mixin of ``lower.Lowerer``: every ``expr_*`` method emits statements into the current
-block and returns the ``Value`` (or ``Const``) of the expression. Operations on
+block and returns the ``Value`` (or ``Constant``) of the expression. Operations on
 constants only are folded (``-1``, ``2 ** 10``, ``len((1.0, 2.0))``).
 """
 
@@ -16,14 +16,14 @@ import numpy as np
 
 from ..core.operator_table import row_of, symbol_of
 from . import resolve
-from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Const, Statement, Value
+from .ir import CALL, GETITEM, PLAIN, ROW, TAPE, UNDEF, Constant, Statement, Value
 from .unsupported import UNSUPPORTED
 
 
 _FOLDABLE = {builtins.len, builtins.int, builtins.round, builtins.bool}
 
 
-class _TupleConst(list):
+class _LiteralTuple(list):
     """A tuple display of literals: one constant, or unpacked element by element."""
 
 
@@ -43,6 +43,8 @@ class Expressions:
     """The expression half of the lowering (see ``lower.Lowerer``)."""
 
     def expr(self, node):
+        """Lower an expression node: emit its statements, return its ``Value`` or
+        ``Constant``."""
         method = getattr(self, "expr_" + type(node).__name__, None)
         if method is None:
             construct, hint = UNSUPPORTED.get(type(node).__name__,
@@ -51,13 +53,14 @@ class Expressions:
         return method(node)
 
     def expr_Constant(self, node):
-        return Const(node.value)
+        """A literal: ``2.0``, ``"a"``, ``None``."""
+        return Constant(node.value)
 
     def expr_Tuple(self, node):
         """A tuple of literals (``("a", "b")``, ``(1.0, 2.0)``) is one constant."""
         values = [self.expr(e) for e in node.elts]
         if all(_is_literal(v) for v in values):
-            return Const(tuple(v.value for v in values))
+            return Constant(tuple(v.value for v in values))
         raise self.unsupported(node, "tuple values", "unpack them: a, b = x, y")
 
     def is_self(self, name) -> bool:
@@ -66,12 +69,14 @@ class Expressions:
             self.node.args.args[0].arg == "self"
 
     def expr_Name(self, node):
+        """A local variable's current value, or a global read as a constant."""
         if node.id in self.env:
             return self.env[node.id]
         value = self.lookup(node.id, node)
         return self.constant_value(value, node.id, node)
 
     def expr_Attribute(self, node):
+        """``np.pi``, ``math.e``: a module attribute read as a constant."""
         text = _dotted(node)
         if text is not None and self.is_self(text.split(".")[0]):
             raise self.unsupported(node, f"reading attributes of self ({text})",
@@ -82,13 +87,17 @@ class Expressions:
         return self.constant_value(self.resolve(text, node), text, node)
 
     def constant_value(self, value, name, node):
+        """A global's value as a ``Constant`` (named, so the code reads it by name); refused
+        if it is not a number, an array or a tuple of them."""
         if _is_constant(value):
-            return Const(value, None if isinstance(value, (bool, type(None))) else name)
+            return Constant(value, None if isinstance(value, (bool, type(None))) else name)
         raise self.unsupported(node, f"using {name} as a value here",
                                "only numbers, arrays and tuples of numbers can be read "
                                "from globals")
 
     def lookup(self, name, node):
+        """The object ``name`` means in the function's closure, globals or builtins
+        (remembered in ``free``)."""
         for scope in self.scope:
             if name in scope:
                 self.free.setdefault(name, scope[name])    # what the lowering assumed
@@ -96,6 +105,7 @@ class Expressions:
         raise self.unsupported(node, f"the name {name}, which is not defined")
 
     def resolve(self, text, node):
+        """The object a dotted name (``np.linalg.norm``) means."""
         parts = text.split(".")
         obj = self.lookup(parts[0], node)
         for p in parts[1:]:
@@ -105,26 +115,30 @@ class Expressions:
         return obj
 
     def expr_BinOp(self, node):
+        """``a + b`` and the other operators: a row each."""
         return self.binop(node.op, self.expr(node.left), self.expr(node.right), node)
 
     def binop(self, op, a, b, node):
+        """The row of operator ``op`` applied to ``a`` and ``b``."""
         row = row_of(op)
         if row is None:
             raise self.unsupported(node, f"the operator {_op_text(op)}")
         return self.row(row, [a, b], node)
 
     def row(self, row, args, node, params=None, fn=None):
-        if all(isinstance(a, Const) and a.is_literal and _is_number(a.value) for a in args):
+        """Emit ``row(*args)``; on literal numbers it is computed now (folded)."""
+        if all(isinstance(a, Constant) and a.is_literal and _is_number(a.value) for a in args):
             try:
                 value = row.impl(*[a.value for a in args], **(params or {}))
             except Exception:           # 1 / 0 and friends fail when the code runs
                 pass
             else:
-                return Const(value.item() if isinstance(value, np.generic) else value)
+                return Constant(value.item() if isinstance(value, np.generic) else value)
         return self.emit(Statement(ROW, Value(), args, self.line(node), row=row, params=params,
                                    fn=fn))
 
     def expr_UnaryOp(self, node):
+        """``-x`` (a row), ``+x``, ``not x``; other unary operators are refused."""
         value = self.expr(node.operand)
         row = row_of(node.op)
         if row is not None:                       # -x
@@ -136,14 +150,17 @@ class Expressions:
         raise self.unsupported(node, f"the operator {_op_text(node.op)}")
 
     def plain(self, template, args, node, fn=None):
+        """Emit a statement with no derivative, written from ``template`` (``len({0})``)."""
         return self.emit(Statement(PLAIN, Value(), args, self.line(node), fn=fn,
                                    callee=template))
 
     def expr_Compare(self, node):
+        """``a < b``, chained too (``a < b < c`` as ``a < b and b < c``)."""
         left = self.expr(node.left)
         return self.compare(left, list(zip(node.ops, node.comparators)), node)
 
     def compare(self, left, rest, node):
+        """Lower the comparison chain ``left op right ...`` from its first operator on."""
         op, right_node = rest[0]
         right = self.expr(right_node)
         row = row_of(op)
@@ -157,6 +174,7 @@ class Expressions:
                                   node)
 
     def expr_BoolOp(self, node):
+        """``a and b``, ``a or b``: branches, as Python evaluates them."""
         value = self.expr(node.values[0])
         for nxt in node.values[1:]:
             value = self.short_circuit(isinstance(node.op, ast.And), value,
@@ -164,6 +182,8 @@ class Expressions:
         return value
 
     def short_circuit(self, is_and, left, right_fn, node):
+        """``left and right`` (or ``or``): ``right`` is lowered on the path that evaluates
+        it; a φ joins the two."""
         key = "<value>"
         self.env[key] = left
 
@@ -176,6 +196,7 @@ class Expressions:
         return self.env.pop(key)
 
     def expr_IfExp(self, node):
+        """``x if c else y``: an ``if`` whose arms assign one value."""
         key = "<value>"
         cond = self.expr(node.test)
 
@@ -187,13 +208,14 @@ class Expressions:
         return self.env.pop(key)
 
     def expr_Subscript(self, node):
+        """``x[i]``, ``x[1:3]``, ``x[i, j]``: a GETITEM statement."""
         container = self.expr(node.value)
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         args, parts = [container], []
         for e in elts:
             if isinstance(e, ast.Slice):
                 bounds = [None if b is None else self.expr(b) for b in (e.lower, e.upper, e.step)]
-                if any(b is not None and not (isinstance(b, Const) and b.is_literal)
+                if any(b is not None and not (isinstance(b, Constant) and b.is_literal)
                        for b in bounds):
                     raise self.unsupported(e, "slices with bounds that are not constants",
                                            "index with a range of integers instead")
@@ -202,9 +224,9 @@ class Expressions:
                 args.append(self.expr(e))
                 parts.append(len(args) - 1)
         params = {"index": tuple(parts), "tuple": isinstance(node.slice, ast.Tuple)}
-        if all(isinstance(a, Const) and a.is_literal for a in args):
+        if all(isinstance(a, Constant) and a.is_literal for a in args):
             idx = tuple(p if isinstance(p, slice) else args[p].value for p in parts)
-            return Const(container.value[idx if params["tuple"] else idx[0]])
+            return Constant(container.value[idx if params["tuple"] else idx[0]])
         return self.emit(Statement(GETITEM, Value(), args, self.line(node), params=params))
 
     def row_arguments(self, row, args, kwargs, node, text):
@@ -214,7 +236,7 @@ class Expressions:
             return args, kwargs
         params = [p for p in inspect.signature(row.impl).parameters][n:]
         extra = args[n:]
-        if len(extra) > len(params) or not all(isinstance(a, Const) for a in extra):
+        if len(extra) > len(params) or not all(isinstance(a, Constant) for a in extra):
             raise self.unsupported(node, f"{text} with {len(args)} arguments",
                                    "pass the extra ones as constants or keywords")
         return args[:n], dict(zip(params, [a.value for a in extra]), **kwargs)
@@ -246,10 +268,12 @@ class Expressions:
                 if not (_is_constant(default) and not isinstance(default, np.ndarray)):
                     raise self.unsupported(node, f"skipping {names[i]} of {text}, whose "
                                            "default is not a number", "pass it")
-                slots[i] = Const(default)
+                slots[i] = Constant(default)
         return slots
 
     def expr_Call(self, node):
+        """A call: a row, a function with no derivative, a user function (lowered too), or
+        the tape."""
         if any(isinstance(a, ast.Starred) for a in node.args) or \
                 any(k.arg is None for k in node.keywords):
             raise self.unsupported(node, "*args or **kwargs in a call")
@@ -280,7 +304,7 @@ class Expressions:
             return self.emit(Statement(CALL, Value(), args, line, fn=obj, callee=text))
         kwargs = {}
         for k, (v, value_node) in keywords.items():
-            if not isinstance(v, Const):
+            if not isinstance(v, Constant):
                 raise self.unsupported(value_node, f"the keyword argument {k}= with a value "
                                        "computed in the function", "pass it positionally")
             kwargs[k] = v.value
@@ -290,8 +314,8 @@ class Expressions:
             ufunc = obj if isinstance(obj, np.ufunc) else None
             return self.row(what, args, node, kwargs or None, ufunc)
         if kind == "plain" and obj in _FOLDABLE and not kwargs and all(
-                isinstance(a, Const) and a.is_literal for a in args):
-            return Const(obj(*[a.value for a in args]))
+                isinstance(a, Constant) and a.is_literal for a in args):
+            return Constant(obj(*[a.value for a in args]))
         # a call that is not a row keeps its keyword operands: a global array (weights=W)
         # is written by its name, not as the text of its value
         operands = {k: v for k, (v, _) in keywords.items()}
@@ -317,7 +341,7 @@ def _dotted(node) -> str | None:
 
 def _is_literal(v) -> bool:
     """A literal constant: a number, a string, a bool, None (or a tuple of them)."""
-    return isinstance(v, Const) and v.is_literal and v is not UNDEF and isinstance(
+    return isinstance(v, Constant) and v.is_literal and v is not UNDEF and isinstance(
         v.value, (int, float, complex, str, bool, type(None), tuple))
 
 

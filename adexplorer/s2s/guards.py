@@ -23,6 +23,7 @@ class _ByRows(ast.NodeTransformer):
         self.names = names
 
     def visit_BinOp(self, node):
+        """``a / b`` becomes ``div(a, b)``: the row, with NumPy's semantics."""
         self.generic_visit(node)
         name = self.names.get(type(node.op))
         if name is None:
@@ -31,6 +32,7 @@ class _ByRows(ast.NodeTransformer):
         return ast.copy_location(call, node)
 
     def visit_AugAssign(self, node):
+        """``x /= b`` becomes ``x = div(x, b)``."""
         self.generic_visit(node)
         name = self.names.get(type(node.op))
         if name is None or not isinstance(node.target, ast.Name):
@@ -77,6 +79,7 @@ class _NumpyCalls(ast.NodeTransformer):
         self.targets, self.numpy = targets, numpy
 
     def visit_Assign(self, node):
+        """An assignment of a NumPy call's result runs under NumPy's semantics."""
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and node.targets[0].id in self.targets:
             return self.numpy([node])

@@ -50,7 +50,7 @@ class Value:
         return names.ssa_value(self.number) if self.number else f"<value {self.hint}>"
 
 
-class Const:
+class Constant:
     """A constant operand: a literal, or a named value captured from the function's globals."""
 
     __slots__ = ("value", "name")
@@ -64,17 +64,18 @@ class Const:
 
     @property
     def is_literal(self) -> bool:
+        """Written in the source as a literal (no global name)?"""
         return self.name is None
 
 
-UNDEF = Const(None, "undef")     # a variable not yet assigned on that path
+UNDEF = Constant(None, "undef")     # a variable not yet assigned on that path
 
 
 class Statement:
     """``target = op(args)``. ``kind`` says what op is (see the constants above)."""
 
     __slots__ = ("target", "kind", "args", "params", "line", "row", "fn", "callee",
-                 "nondiff", "saved")
+                 "nondiff")
 
     def __init__(self, kind, target, args, line, *, row=None, fn=None, callee=None,
                  params=None, nondiff=False):
@@ -87,7 +88,6 @@ class Statement:
         self.fn = fn                  # the callable of a CALL/TAPE/PLAIN; a ROW's NumPy ufunc
         self.callee = callee          # how the callee is written: "g", "np.sum", "len({0})"
         self.nondiff = nondiff or kind in (PLAIN,) or (row is not None and row.nondiff)
-        self.saved: Value | None = None   # a CALL/TAPE keeps its pullback data here
 
     def differentiable_positions(self) -> list[int]:
         """Argument positions a cotangent can flow to."""
@@ -121,6 +121,7 @@ class Phi:
         self.nondiff = nondiff        # a range() counter carries no derivative
 
     def value_from(self, block):
+        """The value that comes in from ``block`` (``UNDEF`` if none)."""
         for b, v in self.incoming:
             if b is block:
                 return v
@@ -128,6 +129,8 @@ class Phi:
 
 
 class Goto:
+    """A block's terminator: jump to ``target``."""
+
     __slots__ = ("target", "line")
 
     def __init__(self, target, line):
@@ -135,6 +138,8 @@ class Goto:
 
 
 class Branch:
+    """A block's terminator: go to ``then`` if ``cond`` is true, else to ``orelse``."""
+
     __slots__ = ("cond", "then", "orelse", "line")
 
     def __init__(self, cond, then, orelse, line):
@@ -142,6 +147,8 @@ class Branch:
 
 
 class Return:
+    """A block's terminator: return ``value``."""
+
     __slots__ = ("value", "line")
 
     def __init__(self, value, line):
@@ -165,6 +172,7 @@ class Block:
 
     @property
     def successors(self) -> list:
+        """The blocks the terminator can go to."""
         t = self.terminator
         if isinstance(t, Goto):
             return [t.target]
@@ -174,16 +182,8 @@ class Block:
 
 
 # ---------------------------------------------------------------------------
-# Regions: the structure the blocks came from
-
-
-class Blk:
-    """A basic block in its place in the program."""
-
-    __slots__ = ("block",)
-
-    def __init__(self, block):
-        self.block = block
+# Regions: the structure the blocks came from. A region is a list of items: the
+# ``Block``s themselves, in program order, and ``If``, ``Loop`` and ``Jump``.
 
 
 class If:
@@ -209,7 +209,7 @@ class Loop:
 
     __slots__ = ("kind", "line", "header", "header_block", "cond", "body", "latch",
                  "landing", "exit", "counter", "range_args", "end_site", "breaks",
-                 "continues", "number", "parent")
+                 "continues", "parent")
 
     def __init__(self, kind, line):
         self.kind = kind
@@ -226,7 +226,6 @@ class Loop:
         self.end_site: int | None = None     # the site of falling off the end of the body
         self.breaks: list[Jump] = []
         self.continues: list[Jump] = []
-        self.number = 0
         self.parent: Loop | None = None
 
 
@@ -268,10 +267,12 @@ class SSAFunction:
 
     # -- reading -----------------------------------------------------------------
     def statements(self):
+        """Every statement, block by block."""
         for b in self.blocks:
             yield from b.statements
 
     def phis(self):
+        """Every φ node, block by block."""
         for b in self.blocks:
             yield from b.phis
 
@@ -281,6 +282,7 @@ class SSAFunction:
         return self.shown().size
 
     def loops(self) -> list[Loop]:
+        """Every loop of the region tree, outer before inner, in program order."""
         out = []
 
         def walk(items):
@@ -307,6 +309,7 @@ class SSAFunction:
         return self.shown().rows(lines)
 
     def text(self, lines: bool = True) -> str:
+        """The SSA listing (with the source lines as comments when ``lines``)."""
         return self.shown().text(lines)
 
     def __str__(self):
@@ -327,10 +330,34 @@ class SSAFunction:
 
 
 # ---------------------------------------------------------------------------
+# Reachability, shared by the passes
+
+
+def reachable(roots, step) -> set:
+    """Everything reached from ``roots`` by following ``step(x)`` (a worklist): the
+    blocks a path reaches, the values an output depends on."""
+    seen, work = set(), list(roots)
+    while work:
+        x = work.pop()
+        if x not in seen:
+            seen.add(x)
+            work.extend(step(x))
+    return seen
+
+
+def values_reached(roots, inputs: dict) -> set:
+    """The values among ``roots`` and, through ``inputs`` (value -> operands it is
+    computed from), every value they are computed from; constants are left out."""
+    return reachable([v for v in roots if isinstance(v, Value)],
+                     lambda v: [a for a in inputs.get(v, ()) if isinstance(a, Value)])
+
+
+# ---------------------------------------------------------------------------
 # Text of operands and statements, shared by the listing and the code generator
 
 
 def value_text(v) -> str:
+    """An operand as the listing writes it: ``%3``, ``undef``, a global's name or a literal."""
     if isinstance(v, Value):
         return names.ssa_value(v.number)
     if v is UNDEF:
@@ -346,7 +373,8 @@ def py_literal(value) -> str:
         inner = ", ".join(py_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, slice):
-        return f"slice({py_literal(value.start)}, {py_literal(value.stop)}, {py_literal(value.step)})"
+        bounds = (value.start, value.stop, value.step)
+        return f"slice({', '.join(py_literal(b) for b in bounds)})"
     if isinstance(value, str):
         return repr(value)
     return literal(value)
@@ -354,12 +382,13 @@ def py_literal(value) -> str:
 
 def operand(v, text_of):
     """An argument for ``expression``: a symbol for a value or named constant, else the number."""
-    if isinstance(v, Const) and v.is_literal and v is not UNDEF and not isinstance(v.value, str):
+    if isinstance(v, Constant) and v.is_literal and v is not UNDEF and not isinstance(v.value, str):
         return v.value
     return Sym(text_of(v))
 
 
 def index_text(s: Statement, text_of) -> str:
+    """The index of ``x[...]`` as Python source (``i, 1:3``)."""
     parts = []
     for part in s.params["index"]:
         if isinstance(part, int):
@@ -389,14 +418,5 @@ def statement_text(s: Statement, text_of) -> str:
 def keyword_texts(params: dict, text_of) -> list[str]:
     """``k=v`` for each keyword: a row's parameters are values; a call's keywords are
     operands (a global array by its name)."""
-    return [f"{k}={text_of(v) if isinstance(v, Const) else py_literal(v)}"
+    return [f"{k}={text_of(v) if isinstance(v, Constant) else py_literal(v)}"
             for k, v in params.items()]
-
-
-def terminator_text(t) -> str:
-    if isinstance(t, Goto):
-        return f"goto {names.block_label(t.target.number)}"
-    if isinstance(t, Branch):
-        return (f"br {value_text(t.cond)}, {names.block_label(t.then.number)}, "
-                f"{names.block_label(t.orelse.number)}")
-    return f"return {value_text(t.value)}"

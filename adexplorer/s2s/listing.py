@@ -15,7 +15,7 @@ import html
 import re
 
 from ..core import names
-from .ir import UNDEF, Branch, Const, Goto, Value, py_literal, statement_text
+from .ir import UNDEF, Branch, Constant, Goto, Value, py_literal, statement_text
 
 
 class Shown:
@@ -25,6 +25,7 @@ class Shown:
     __slots__ = ("phis", "statements", "term", "line", "number")
 
     def successors(self) -> list:
+        """The blocks this printed block jumps to."""
         if self.term[0] == "goto":
             return [self.term[1]]
         if self.term[0] == "br":
@@ -60,7 +61,7 @@ def shown_blocks(fn) -> tuple[list, dict]:
 
 
 def _constant(cond) -> bool:
-    return isinstance(cond, Const) and cond.is_literal and cond is not UNDEF
+    return isinstance(cond, Constant) and cond.is_literal and cond is not UNDEF
 
 
 def _preds(blocks, target) -> list:
@@ -153,9 +154,11 @@ class Listing:
 
     @property
     def size(self) -> int:
+        """Instructions printed: φ nodes, statements and terminators."""
         return sum(len(b.phis) + len(b.statements) + 1 for b in self.blocks)
 
     def value(self, v) -> str:
+        """An operand as printed: values renumbered in the order shown."""
         while isinstance(v, Value) and v in self.same:
             v = self.same[v]
         if isinstance(v, Value):
@@ -165,14 +168,17 @@ class Listing:
         return v.name or py_literal(v.value)
 
     def phi_text(self, phi, incoming) -> str:
+        """``%4 = φ(#1 => 1, #3 => %7)``."""
         parts = ", ".join(f"{names.block_label(src.number)} => {self.value(v)}"
                           for src, v in incoming)
         return f"{self.value(phi.target)} = {names.PHI}({parts})"
 
     def statement(self, s) -> str:
+        """``%5 = %3 > 0``."""
         return f"{self.value(s.target)} = {statement_text(s, self.value)}"
 
     def terminator(self, b) -> str:
+        """``goto #2``, ``br %5, #3, #4`` or ``return %4``."""
         t = b.term
         if t[0] == "goto":
             return f"goto {names.block_label(t[1].number)}"
@@ -197,11 +203,13 @@ class Listing:
         return out
 
     def text(self, lines: bool = True) -> str:
+        """The listing, comments (source lines, variable names) aligned."""
         rows = self.rows(lines)
         width = max(len(t) for t, c in rows if c) if any(c for _, c in rows) else 0
         return "\n".join(f"{t:<{width}}   # {c}" if c else t for t, c in rows)
 
     def html(self) -> str:
+        """The listing as HTML, coloured."""
         rows = []
         for line in self.text().split("\n"):
             code, sep, comment = line.partition("   # ")
@@ -213,6 +221,7 @@ class Listing:
                 + "\n".join(rows) + "</pre>")
 
     def to_networkx(self):
+        """The printed control-flow graph (see ``SSAFunction.to_networkx``)."""
         import networkx as nx
         graph = nx.DiGraph(name=self.fn.name, entry=self.blocks[0].number)
         for b in self.blocks:

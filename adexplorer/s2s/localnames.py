@@ -38,6 +38,7 @@ class LocalNames:
         return name
 
     def free(self, name: str) -> bool:
+        """Is ``name`` still free (as Python compares identifiers)?"""
         return nfkc(name) not in self.taken
 
     def user(self, base: str) -> str:

@@ -7,11 +7,11 @@ arithmetic and comparisons (chained too), ``and``/``or``/``not``, ``x if c else 
 indexing, calls, ``if``/``elif``/``else``, ``while``, ``for ... in range(...)`` (start,
 stop, step), ``break``, ``continue`` and ``return`` anywhere. Names that are not local
 variables are read from the function's globals and closure when it is lowered; the
-function keeps what they were (``free``), so ``watch`` can tell when one now means
+function keeps what they were (``free``), so ``source_code.watch`` can tell when one now means
 something else and the lowering is out of date.
 
 Anything else raises ``UnsupportedSyntax`` naming the construct and its line in the
-user's file.
+user's file. Expressions are lowered in ``expressions.py``, loops in ``loops.py``.
 """
 
 from __future__ import annotations
@@ -22,18 +22,17 @@ import inspect
 import linecache
 import textwrap
 
-from ..core import rules as R
 from .cleanup import finish
-from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _TupleConst
-from .ir import (PLAIN, ROW, UNDEF, Blk, Block, Branch, Const, Goto, If, Jump, Loop, Phi,
-                 Return, SSAFunction, Statement, Value)
+from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _LiteralTuple
+from .ir import (UNDEF, Block, Branch, Constant, Goto, If, Jump, Phi, Return, SSAFunction,
+                 Statement, Value)
 from .lambdas import lambda_definition
-from .runtime import in_range
+from .loops import LoopContext, Loops
+from .source_code import identifiers, read_function, read_source
 from .unsupported import UNSUPPORTED, LoweringError, SourceUnavailable, UnsupportedSyntax
 
-__all__ = ["ssa", "Lowerer", "LoweringError", "SourceUnavailable", "UnsupportedSyntax",
-           "watch", "UNDEFINED"]
-UNDEFINED = object()            # what a name means that is not defined (any more)
+__all__ = ["ssa", "lowered_or_none", "Lowerer", "LoweringError", "SourceUnavailable",
+           "UnsupportedSyntax"]
 
 
 def ssa(fn) -> SSAFunction:
@@ -44,52 +43,24 @@ def ssa(fn) -> SSAFunction:
         raise e.with_traceback(None) from None     # the message names the construct and line
 
 
-def _function(fn):
-    """The Python function to read: a method's function; anything else is refused."""
-    if inspect.ismethod(fn):
-        fn = fn.__func__
-    if not inspect.isfunction(fn):
-        raise SourceUnavailable(f"ad.ssa needs a Python function defined with def; got "
-                                f"{type(fn).__name__} {getattr(fn, '__name__', fn)!r}")
-    return fn
-
-
-def _source(fn):
+def lowered_or_none(fn):
+    """``fn`` lowered to SSA form, or None when it cannot be (the tape differentiates it)."""
     try:
-        lines, first = inspect.getsourcelines(fn)
-    except (OSError, TypeError) as e:
-        raise SourceUnavailable(f"cannot read the source of {fn.__name__} ({e}); define it "
-                                "in a file or a notebook cell") from None
-    if inspect.unwrap(fn) is not fn:
-        # A decorator's wrapper (functools.wraps): the source found is the undecorated
-        # function, which is not what runs when the name is called.
-        raise UnsupportedSyntax(
-            f"functions wrapped by a decorator ({fn.__name__} runs the decorator's wrapper, "
-            "not this source)", inspect.unwrap(fn).__code__.co_filename, first, lines[0],
-            f"ad.gradient runs the decorated function; ad.source_grad({fn.__name__}"
-            ".__wrapped__) differentiates the undecorated one")
-    return fn, "".join(lines), first
+        return ssa(fn)
+    except LoweringError:
+        return None
 
 
-class _LoopContext:
-    def __init__(self, loop, header):
-        self.loop = loop
-        self.header = header
-        self.phis: dict[str, Phi] = {}
-        self.breaks: list = []        # (block, env, jump)
-        self.continues: list = []     # (block, env, jump)
-
-
-class Lowerer(Expressions):
+class Lowerer(Expressions, Loops):
     """Walks one function's AST, filling blocks; ``run()`` returns the ``SSAFunction``."""
 
     def __init__(self, fn):
-        self.fn = fn = _function(fn)
+        self.fn = fn = read_function(fn)
         self.filename = fn.__code__.co_filename
         if fn.__name__ == "<lambda>":
             node, self.first, source = lambda_definition(fn)
         else:
-            fn, source, self.first = _source(fn)
+            fn, source, self.first = read_source(fn)
             try:
                 module = ast.parse(textwrap.dedent(source))
             except SyntaxError:
@@ -107,39 +78,46 @@ class Lowerer(Expressions):
         self.block: Block | None = None
         self.seq: list = []
         self.env: dict = {}
-        self.loops: list[_LoopContext] = []
+        self.loops: list[LoopContext] = []
         self.sites = 0
         self.jumps: list[Jump] = []
         self.free: dict = {}            # global, closure and builtin names read: their values
 
     # -- helpers -----------------------------------------------------------------
     def line(self, node) -> int:
+        """The line of ``node`` in the user's file."""
         return getattr(node, "lineno", 1) + self.first - 1
 
     def unsupported(self, node, construct, hint=""):
+        """The ``UnsupportedSyntax`` error for ``construct`` at ``node``'s line."""
         line = self.line(node)
         return UnsupportedSyntax(construct, self.filename, line,
                                  linecache.getline(self.filename, line), hint)
 
     def new_block(self) -> Block:
+        """A new, empty block of this function."""
         b = Block()
         self.blocks.append(b)
         return b
 
     def start(self, block):
+        """Continue lowering into ``block`` (and place it in the region tree)."""
         self.block = block
-        self.seq.append(Blk(block))
+        self.seq.append(block)
 
     def emit(self, stmt: Statement):
+        """Append ``stmt`` to the current block; its target is the result."""
         self.block.statements.append(stmt)
         return stmt.target
 
     def next_site(self) -> int:
+        """The next exit-site number, in program order."""
         self.sites += 1
         return self.sites
 
     # -- the function --------------------------------------------------------------
     def run(self) -> SSAFunction:
+        """Lower the whole function: its ``SSAFunction``, tidied by ``cleanup.finish``."""
         node = self.node
         a = node.args
         if a.vararg or a.kwarg or a.kwonlyargs:
@@ -153,15 +131,16 @@ class Lowerer(Expressions):
         self.start(self.new_block())
         self.statements(node.body)
         if self.block is not None:           # falling off the end returns None
-            self.jump_return(Const(None), node.body[-1])
+            self.jump_return(Constant(None), node.body[-1])
         blocks = finish(self.blocks, args, body, self.jumps)
         lines = {self.first + k: text for k, text in enumerate(self.source.splitlines())}
         fn = SSAFunction(node.name, params, args, blocks, body, self.fn, self.filename, lines)
-        fn.user_names, fn.user_locals = _identifiers(node)
+        fn.user_names, fn.user_locals = identifiers(node)
         fn.free = dict(self.free)
         return fn
 
     def statements(self, nodes):
+        """Lower statement nodes in order (nothing after a jump: unreachable)."""
         for node in nodes:
             if self.block is None:          # after break/continue/return: unreachable
                 return
@@ -174,14 +153,17 @@ class Lowerer(Expressions):
 
     # -- simple statements -----------------------------------------------------------
     def stmt_Pass(self, node):
+        """``pass``: nothing."""
         pass
 
     def stmt_Expr(self, node):
+        """An expression statement (``print(x)``); a docstring is skipped."""
         if isinstance(node.value, ast.Constant):      # a docstring or ``...``
             return
         self.expr(node.value)
 
     def stmt_Assign(self, node):
+        """``a = b = value``, ``a, b = b, a + b``."""
         for target in node.targets:
             self.check_target(target)
         value = self.evaluate(node.value)
@@ -189,11 +171,13 @@ class Lowerer(Expressions):
             self.bind(target, value)
 
     def stmt_AnnAssign(self, node):
+        """``x: float = value``."""
         self.check_target(node.target)
         if node.value is not None:
             self.bind(node.target, self.evaluate(node.value))
 
     def stmt_AugAssign(self, node):
+        """``x += value``: ``x = x + value`` on the same row."""
         self.check_target(node.target)
         if not isinstance(node.target, ast.Name):
             raise self.unsupported(node, "augmented assignment to this target")
@@ -205,6 +189,8 @@ class Lowerer(Expressions):
         self.bind(node.target, value)
 
     def check_target(self, target):
+        """Refuse targets that are not names or tuples (lists) of names, before the value is
+        lowered."""
         if isinstance(target, ast.Attribute):
             raise self.unsupported(target, "attribute assignment (obj.attr = ...)",
                                    "assign to a local variable instead")
@@ -227,14 +213,15 @@ class Lowerer(Expressions):
             if isinstance(node, ast.List):
                 return _ListDisplay(values)
             if values and all(_is_literal(v) for v in values):
-                return _TupleConst(values)
+                return _LiteralTuple(values)
             return values
         return self.expr(node)
 
     def bind(self, target, value):
+        """Bind ``target`` (a name or a tuple of them) to ``value`` in the environment."""
         if isinstance(target, ast.Name):
-            if isinstance(value, _TupleConst):
-                value = Const(tuple(v.value for v in value))
+            if isinstance(value, _LiteralTuple):
+                value = Constant(tuple(v.value for v in value))
             if isinstance(value, _ListDisplay):
                 raise self.unsupported(target, "list displays", "keep the values in "
                                        "variables of their own: a, b = x, y")
@@ -280,6 +267,8 @@ class Lowerer(Expressions):
         self.start(join)
 
     def merge(self, join, ends, line) -> dict:
+        """The environment at ``join`` after the ``ends`` (block, environment) that reach
+        it: a φ for each variable whose values differ."""
         keys = list(dict.fromkeys(k for _, env in ends for k in env))
         env = {}
         for k in keys:
@@ -295,150 +284,22 @@ class Lowerer(Expressions):
         return env
 
     def stmt_If(self, node):
+        """``if``/``elif``/``else``."""
         cond = self.expr(node.test)
         self.branch(cond, lambda: self.statements(node.body),
                     lambda: self.statements(node.orelse), self.line(node))
 
-    def stmt_While(self, node):
-        if node.orelse:
-            raise self.unsupported(node, "while ... else", "use a flag variable")
-        loop, ctx, outer = self.open_loop("while", node)
-        loop.cond = self.expr(node.test)
-        self.loop_body(loop, ctx, node, outer)
-
-    def stmt_For(self, node):
-        if node.orelse:
-            raise self.unsupported(node, "for ... else", "use a flag variable")
-        it = node.iter
-        if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-                and self.lookup(it.func.id, it) is range and not it.keywords
-                and 1 <= len(it.args) <= 3):
-            raise self.unsupported(node, "for loops over anything but range(...)",
-                                   "loop over indices: for i in range(len(a))")
-        if not isinstance(node.target, ast.Name):
-            raise self.unsupported(node.target, "for loops with a tuple target")
-        bounds = [self.expr(a) for a in it.args]
-        start, stop, step = ([Const(0)] + bounds + [Const(1)])[:3] if len(bounds) == 1 else \
-            (bounds + [Const(1)])[:3]
-        if isinstance(step, Const) and step.value == 0:
-            raise self.unsupported(it, "range() with step 0")
-        loop, ctx, outer = self.open_loop("for", node, counter=(node.target.id, start))
-        loop.range_args = (start, stop, step)
-        k = loop.counter.target
-        line = self.line(node)
-        if isinstance(step, Const) and isinstance(step.value, int) and step.value > 0:
-            loop.cond = self.emit(Statement(ROW, Value(), [k, stop], line, row=R.less))
-        elif isinstance(step, Const) and isinstance(step.value, int):
-            loop.cond = self.emit(Statement(ROW, Value(), [k, stop], line, row=R.greater))
-        else:
-            loop.cond = self.emit(Statement(PLAIN, Value(), [k, stop, step], line, fn=in_range,
-                                            callee="in_range({0}, {1}, {2})"))
-        self.loop_body(loop, ctx, node, outer, target=node.target.id)
-
-    def open_loop(self, kind, node, counter=None):
-        line = self.line(node)
-        pre = self.block
-        loop = Loop(kind, line)
-        loop.parent = self.loops[-1].loop if self.loops else None
-        self.seq.append(loop)
-        header = self.new_block()
-        loop.header_block = header
-        pre.terminator = Goto(header, line)
-        ctx = _LoopContext(loop, header)
-        if counter is not None:
-            loop.counter = Phi(Value(counter[0]), line, nondiff=True)
-            loop.counter.incoming.append((pre, counter[1]))
-            header.phis.append(loop.counter)
-        for name in _assigned_names(node.body, node):
-            phi = Phi(Value(name), line)
-            phi.incoming.append((pre, self.env.get(name, UNDEF)))
-            header.phis.append(phi)
-            ctx.phis[name] = phi
-            self.env[name] = phi.target
-        outer = self.seq
-        self.seq = loop.header
-        self.start(header)
-        return loop, ctx, outer
-
-    def loop_body(self, loop, ctx, node, outer, target=None):
-        line = self.line(node)
-        hend, henv = self.block, self.env
-        self.loops.append(ctx)
-        self.seq, self.env = loop.body, dict(henv)
-        body_block = self.new_block()
-        self.start(body_block)
-        if target is not None:
-            self.env[target] = loop.counter.target
-        self.statements(node.body)
-        self.loops.pop()
-        ends = [(b, e) for b, e, _ in ctx.continues]
-        if self.block is not None:
-            loop.end_site = self.next_site()
-            ends.append((self.block, self.env))
-        latch_env = None
-        if loop.kind == "for" and ends or len(ends) > 1:
-            latch = loop.latch = self.new_block()
-            for b, _ in ends:
-                b.terminator = Goto(latch, line)
-            latch_env = self.merge(latch, ends, line)
-            self.block = latch
-            if loop.kind == "for":
-                step = loop.range_args[2]
-                nxt = self.emit(Statement(ROW, Value(loop.counter.target.hint),
-                                          [loop.counter.target, step], line, row=R.add,
-                                          nondiff=True))
-                loop.counter.incoming.append((latch, nxt))
-            latch.terminator = Goto(ctx.header, line)
-            back = latch
-        elif ends:
-            back, latch_env = ends[0]
-            back.terminator = Goto(ctx.header, line)
-        else:
-            back = None
-        if back is not None:
-            for name, phi in ctx.phis.items():
-                phi.incoming.append((back, latch_env.get(name, UNDEF)))
-        # leaving the loop: the normal exit and every break
-        exits = [(hend, henv)]
-        if ctx.breaks:
-            loop.landing = self.new_block()
-            exits = [(loop.landing, henv)] + [(b, e) for b, e, _ in ctx.breaks]
-        loop.exit = self.new_block()
-        hend.terminator = Branch(loop.cond, body_block, loop.landing or loop.exit, line)
-        if loop.landing is not None:
-            for b, _ in exits:
-                b.terminator = Goto(loop.exit, line)
-        self.seq = outer
-        self.env = self.merge(loop.exit, exits, line) if len(exits) > 1 else dict(henv)
-        self.start(loop.exit)
-
-    def stmt_Break(self, node):
-        self.loop_jump("break", node)
-
-    def stmt_Continue(self, node):
-        self.loop_jump("continue", node)
-
-    def loop_jump(self, kind, node):
-        if not self.loops:
-            raise self.unsupported(node, f"{kind} outside a loop")
-        ctx = self.loops[-1]
-        jump = Jump(kind, self.block, ctx.loop, None, self.line(node))
-        jump.site = self.next_site()
-        self.jumps.append(jump)
-        self.seq.append(jump)
-        (ctx.breaks if kind == "break" else ctx.continues).append((self.block, self.env, jump))
-        (ctx.loop.breaks if kind == "break" else ctx.loop.continues).append(jump)
-        self.block = None
-
     def stmt_Return(self, node):
+        """``return value`` (one value: the gradient needs a scalar output)."""
         if isinstance(node.value, (ast.Tuple, ast.List)):
             kind = "a tuple" if isinstance(node.value, ast.Tuple) else "a list"
             raise self.unsupported(node, f"returning {kind}",
                                    "the gradient needs one scalar output")
-        value = Const(None) if node.value is None else self.expr(node.value)
+        value = Constant(None) if node.value is None else self.expr(node.value)
         self.jump_return(value, node)
 
     def jump_return(self, value, node):
+        """End the current block with ``return value``, a numbered jump site."""
         line = self.line(node)
         loop = self.loops[-1].loop if self.loops else None
         jump = Jump("return", self.block, loop, value, line)
@@ -447,54 +308,3 @@ class Lowerer(Expressions):
         self.seq.append(jump)
         self.block.terminator = Return(value, line)
         self.block = None
-
-
-def _assigned_names(body, loop_node) -> list[str]:
-    """Names assigned anywhere in a loop body (in order): they get φ nodes at the header."""
-    out = []
-    if isinstance(loop_node, ast.For) and isinstance(loop_node.target, ast.Name):
-        out.append(loop_node.target.id)
-    for stmt in body:
-        for n in ast.walk(stmt):
-            targets = []
-            if isinstance(n, ast.Assign):
-                targets = n.targets
-            elif isinstance(n, (ast.AugAssign, ast.AnnAssign)):
-                targets = [n.target]
-            elif isinstance(n, ast.For):
-                targets = [n.target]
-            for t in targets:
-                for name in ast.walk(t):
-                    if isinstance(name, ast.Name):
-                        out.append(name.id)
-    return list(dict.fromkeys(out))
-
-
-def watch(fn_ssa) -> tuple[list, list]:
-    """What to look at to see whether a name the function read when it was lowered
-    now means another object (a global constant changed in a notebook, a helper
-    defined again): ``(globals dict, name, value)`` triples (for a builtin the global
-    must stay undefined) and ``(closure cell, value)`` pairs."""
-    fn = fn_ssa.function
-    code, names, cells = fn.__code__, [], []
-    for name, value in fn_ssa.free.items():
-        if name in code.co_freevars:
-            cells.append((fn.__closure__[code.co_freevars.index(name)], value))
-        elif name in fn.__globals__:
-            names.append((fn.__globals__, name, value))
-        else:
-            names.append((fn.__globals__, name, UNDEFINED))
-    return names, cells
-
-
-def _identifiers(node) -> tuple[tuple, tuple]:
-    """``(every name the function reads or writes, its parameters and locals)``, in
-    order of appearance (Python has already NFKC-normalised them)."""
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    used, assigned = list(params), list(params)
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name):
-            used.append(n.id)
-            if isinstance(n.ctx, ast.Store):
-                assigned.append(n.id)
-    return tuple(dict.fromkeys(used)), tuple(dict.fromkeys(assigned))

@@ -1,263 +1,44 @@
-"""The plan of an adjoint: what each statement sends back, what the reverse pass reads,
-what loops must save, and which Python variable holds which value.
+"""The plan of an adjoint: every decision the passes follow, kept apart from the SSA form.
 
-Every derivative expression comes from the primitive table: a row's vjp rule is run on
-symbols (``symbolic.vjp_text``), so ``%7 = %4 * %1`` sends ``r̄ * x`` to ``%4`` and
-``r̄ * r`` to ``%1``; a guard of a rule on values (the power rule's at exponent 0) is a
-row like the others and stays a call of it (``power_factor(x, k)``). Operands are
-placeholders first (the text decides which values the reverse pass *needs*; only those
-are saved in loops) and get their variable names once the variables are chosen. A rule
-whose text is not plain Python over the namespace (a reduction, a user's
-``@ad.adjoint``) is called as ``row_vjp(row, i, ...)``.
-
-For arrays (``mode="array"``) the symbols carry a symbolic shape, so the rules'
-``unbroadcast`` shows up as ``sum_to(ȳ * b, shape=shape(a))``; for scalars it vanishes.
+Which statements are active and what each sends back (``contributions``), which calls go
+by the tape, where a call's pullback data is kept, what the reverse pass reads, what
+loops must save (``records``) and which Python variable holds which value. The SSA form
+is only read, so one lowering serves every plan made from it.
 """
 
 from __future__ import annotations
 
-import ast
-import re
-
 from ..core import names
-from ..core.primitives import ATOM
-from ..core.symbolic import Sym, vjp_text
 from .analysis import Analysis, Variables
+from .contributions import Tokens, plan_statement
+from .ir import (CALL, PLAIN, TAPE, UNDEF, Block, Branch, Constant, Goto, If, Jump, Loop, Value,
+                 py_literal)
 from .localnames import LocalNames
-from .ir import (CALL, GETITEM, PLAIN, TAPE, UNDEF, Blk, Branch, Const, Goto, If, Jump, Loop,
-                 Value, py_literal)
-
-G = "⟦g⟧"
-_TOKEN = re.compile(r"⟦(\w+)⟧")
-
-
-class ShapeOf:
-    """The shape of a value, known only when the code runs: prints as ``shape(x)``."""
-
-    __slots__ = ("token",)
-
-    def __init__(self, token):
-        self.token = token
-
-    def __repr__(self):
-        return f"shape({self.token})"
-
-    def __eq__(self, other):
-        return isinstance(other, ShapeOf) and other.token == self.token
-
-    def __hash__(self):
-        return hash(self.token)
-
-    def __bool__(self):
-        return True
-
-    def __len__(self):
-        raise TypeError("the shape is only known at run time")
-
-    def __iter__(self):
-        raise TypeError("the shape is only known at run time")
-
-
-class Tokens:
-    """Placeholders ``⟦3⟧`` for values and named constants inside rule texts."""
-
-    def __init__(self):
-        self.of: dict = {}
-        self.back: dict = {}
-
-    def __call__(self, x) -> str:
-        key = id(x)
-        if key not in self.of:
-            self.of[key] = f"⟦{len(self.of) + 1}⟧"
-            self.back[self.of[key][1:-1]] = x
-        return self.of[key]
-
-    def values_in(self, text) -> list:
-        return [self.back[m] for m in _TOKEN.findall(text) if m in self.back
-                and isinstance(self.back[m], Value)]
-
-    def render(self, text, name_of) -> str:
-        return _TOKEN.sub(lambda m: name_of(self.back.get(m.group(1), m.group(1))), text)
-
-
-class StatementPlan:
-    """What one active statement sends back: ``(argument, text, precedence)`` per active
-    argument; ``pre`` is a call's cotangent tuple (``backward_g(saved_y3, ȳ3)``)."""
-
-    def __init__(self, stmt):
-        self.stmt = stmt
-        self.contributions: list[tuple] = []
-        self.pre: str | None = None
-        self.needed: list[Value] = []
-
-
-def plan_statement(stmt, analysis: Analysis, tokens: Tokens, mode: str, ns) -> StatementPlan:
-    plan = StatementPlan(stmt)
-    active = [i for i in stmt.differentiable_positions() if analysis.is_active(stmt.args[i])]
-    if stmt.kind in (CALL, TAPE):
-        stmt.saved = stmt.saved or Value("saved")
-        saved = tokens(stmt.saved)
-        plan.pre = (f"{ns.backward_name(stmt.fn)}({saved}, {G})" if stmt.kind == CALL
-                    else f"{saved}({G})")
-        plan.contributions = [(stmt.args[i], f"[{i}]", ATOM) for i in active]
-        plan.needed = [stmt.saved]
-        return plan
-    if stmt.kind == GETITEM:
-        index = index_value_text(stmt, lambda v: _operand_text(v, tokens))
-        text = (f"row_vjp(getitem, 0, {G}, None, {tokens(stmt.args[0])}, index={index})")
-        plan.contributions = [(stmt.args[0], text, ATOM)]
-    else:
-        for i in active:
-            plan.contributions.append((stmt.args[i],) + _row_text(stmt, i, tokens, mode, ns))
-    needed = []
-    for _, text, _ in plan.contributions:
-        needed += tokens.values_in(text)
-    plan.needed = list(dict.fromkeys(needed))
-    return plan
-
-
-def _operand_text(v, tokens) -> str:
-    if isinstance(v, Const) and v.is_literal:
-        return py_literal(v.value)
-    return tokens(v)
-
-
-def index_value_text(stmt, text_of) -> str:
-    """The index of ``x[...]`` as a Python value (``(i, slice(1, 3, None))``)."""
-    parts = [text_of(stmt.args[p]) if isinstance(p, int) else py_literal(p)
-             for p in stmt.params["index"]]
-    if stmt.params.get("tuple"):
-        return f"({parts[0]},)" if len(parts) == 1 else "(" + ", ".join(parts) + ")"
-    return parts[0]
-
-
-def _symbol(v, tokens, mode):
-    if isinstance(v, Const) and v.is_literal and not isinstance(v.value, str):
-        return v.value
-    token = tokens(v)
-    return Sym(token, ATOM, ShapeOf(token) if mode == "array" else ())
-
-
-def _row_text(stmt, i, tokens, mode, ns):
-    """``(text, precedence)`` of the cotangent argument ``i`` receives, from the row's rule."""
-    row = stmt.row
-    args = [_symbol(a, tokens, mode) for a in stmt.args]
-    ans = _symbol(stmt.target, tokens, mode)
-    g = Sym(G, ATOM, ShapeOf(tokens(stmt.target)) if mode == "array" else ())
-    if not row.user:
-        try:
-            out = vjp_text(row, i, g, args, ans, stmt.params or None)
-            if isinstance(out, Sym) and _plain_python(out.text, ns):
-                return out.text, out.prec
-        except Exception:          # a rule that needs numbers (a mask, a shape): call it
-            pass
-    operands = ", ".join([tokens(stmt.target)] + [_operand_text(a, tokens) for a in stmt.args])
-    keywords = "".join(f", {k}={py_literal(v)}" for k, v in stmt.params.items())
-    return f"row_vjp({ns.row_name(row)}, {i}, {G}, {operands}{keywords})", ATOM
-
-
-def _plain_python(text, ns) -> bool:
-    """The text parses, and every name it calls is bound in the namespace."""
-    try:
-        tree = ast.parse(_TOKEN.sub(lambda m: f"_t{m.group(1)}", text), mode="eval")
-    except SyntaxError:
-        return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not node.id.startswith("_t") and node.id not in ns:
-            return False
-    return True
-
-
-# ---------------------------------------------------------------------------
-# Regions: exits and joins
-
-
-def exits(item) -> set:
-    """Sites through which control can leave ``item`` (a region item or a list)."""
-    if isinstance(item, list):
-        out = set()
-        for x in item:
-            out |= exits(x)
-        return out
-    if isinstance(item, Jump):
-        return {item.site}
-    if isinstance(item, If):
-        return exits(item.then) | exits(item.orelse)
-    if isinstance(item, Loop):
-        return {j.site for j in returns_in(item)}
-    return set()
-
-
-def returns_in(item) -> list:
-    out = []
-
-    def walk(items):
-        for x in items:
-            if isinstance(x, Jump) and x.kind == "return":
-                out.append(x)
-            elif isinstance(x, If):
-                walk(x.then)
-                walk(x.orelse)
-            elif isinstance(x, Loop):
-                walk(x.body)
-    walk(item.body if isinstance(item, Loop) else item)
-    return out
-
-
-def falls(items) -> bool:
-    """Can control reach the end of ``items``?"""
-    if not items:
-        return True
-    last = items[-1]
-    if isinstance(last, Jump):
-        return False
-    if isinstance(last, If):
-        return falls(last.then) or falls(last.orelse)
-    return True
-
-
-def latch_sites(loop) -> list[int]:
-    out = [j.site for j in loop.continues]
-    if loop.end_site is not None:
-        out.append(loop.end_site)
-    return sorted(out)
-
-
-def decided_ifs(items, joins: dict):
-    """Map each ``If`` whose arms both fall through to its join block."""
-    for k, item in enumerate(items):
-        if isinstance(item, If):
-            if falls(item.then) and falls(item.orelse) and k + 1 < len(items) \
-                    and isinstance(items[k + 1], Blk):
-                joins[item] = items[k + 1].block
-            decided_ifs(item.then, joins)
-            decided_ifs(item.orelse, joins)
-        elif isinstance(item, Loop):
-            decided_ifs(item.header, joins)
-            decided_ifs(item.body, joins)
-    return joins
-
-
-# ---------------------------------------------------------------------------
-# The whole plan
+from .regions import decided_ifs, latch_sites, returns_in
 
 
 class Plan:
     """Contributions of every active statement, the records loops save, the variables."""
 
-    def __init__(self, fn, mode: str, ns, analysis=None):
+    def __init__(self, fn, mode: str, ns, analysis=None, taped=frozenset()):
         self.fn, self.mode, self.ns = fn, mode, ns
         self.scope = _scope(fn.function)
-        self.a = analysis or Analysis(fn)
+        self.analysis = analysis or Analysis(fn)
+        self.taped = frozenset(taped)       # calls of functions that could not be lowered
         self.tokens = Tokens()
-        self.statements: dict = {}
+        self.statements: dict = {}          # active statement -> what it sends back
+        self.saved: dict = {}               # active call -> the value of its pullback data
         for b in fn.blocks:
             for s in b.statements:
-                if self.a.is_active(s.target):
-                    self.statements[s] = plan_statement(s, self.a, self.tokens, mode, ns)
-        for loop in self.a.loops:          # a condition feeds a branch only: no derivative
-            assert not any(isinstance(item, Blk) and any(
-                s in self.statements for s in item.block.statements) for item in loop.header)
+                if self.analysis.is_active(s.target):
+                    kind = self.kind_of(s)
+                    if kind in (CALL, TAPE):
+                        self.saved[s] = Value("saved")
+                    self.statements[s] = plan_statement(s, kind, self.saved.get(s), self.analysis,
+                                                        self.tokens, mode, ns)
+        for loop in self.analysis.loops:          # a condition feeds a branch only: no derivative
+            assert not any(isinstance(item, Block) and any(
+                s in self.statements for s in item.statements) for item in loop.header)
         # An if in a loop whose arms both reach the join and do something in reverse:
         # its join block saves the condition, so the reverse pass knows which arm ran.
         self.join_conds = {block: region.cond for region, block in
@@ -267,14 +48,18 @@ class Plan:
         self.globals = self._bind_globals()
         self._choose_variables()
 
+    def kind_of(self, s) -> str:
+        """How ``s`` is differentiated: its kind, or TAPE for a call that could not be lowered."""
+        return TAPE if s in self.taped else s.kind
+
     def active(self, item) -> bool:
         """Does reversing ``item`` (a region item or a list) do anything?"""
         if isinstance(item, list):
             return any(self.active(x) for x in item)
-        if isinstance(item, Blk):
-            return self.block_active(item.block)
+        if isinstance(item, Block):
+            return self.block_active(item)
         if isinstance(item, Jump):
-            return item.kind == "return" and self.a.is_active(item.value)
+            return item.kind == "return" and self.analysis.is_active(item.value)
         if isinstance(item, If):
             return self.active(item.then) or self.active(item.orelse)
         if isinstance(item, Loop):
@@ -284,17 +69,20 @@ class Plan:
         return False
 
     def block_active(self, b) -> bool:
+        """Does reversing block ``b`` do anything (an active statement, or φs it sends to)?"""
         if any(s in self.statements for s in b.statements):
             return True
         t = b.terminator
-        return isinstance(t, Goto) and any(self.a.is_active(phi.target) for phi in t.target.phis)
+        return isinstance(t, Goto) and any(self.analysis.is_active(phi.target)
+                                           for phi in t.target.phis)
 
     def needed(self, b) -> list:
+        """The values the reverse pass reads for block ``b``'s statements."""
         out = []
         for s in b.statements:
-            p = self.statements.get(s)
-            if p is not None:
-                out += p.needed
+            sent = self.statements.get(s)
+            if sent is not None:
+                out += sent.needed
         return list(dict.fromkeys(out))
 
     def _alone(self) -> set:
@@ -302,9 +90,9 @@ class Plan:
         loops (it must still hold its value then), and branch conditions."""
         alone = set()
         for b in self.fn.blocks:
-            top = self.a.loop_of.get(b) is None
+            top = self.analysis.loop_of.get(b) is None
             for v in self.needed(b):
-                if top or self.a.loop_of_value(v) is None:
+                if top or self.analysis.loop_of_value(v) is None:
                     alone.add(v)
             t = b.terminator
             if isinstance(t, Branch) and isinstance(t.cond, Value):
@@ -317,7 +105,8 @@ class Plan:
         out = {}
 
         def visit(v):
-            if isinstance(v, Const) and v is not UNDEF and not v.is_literal and v.name not in out:
+            if isinstance(v, Constant) and v is not UNDEF and not v.is_literal \
+                    and v.name not in out:
                 out[v.name] = self.ns.dotted(v.name, self.scope)
         for b in self.fn.blocks:
             for phi in b.phis:
@@ -326,7 +115,8 @@ class Plan:
             for st in b.statements:
                 for v in st.args:
                     visit(v)
-                if st.kind in (TAPE, PLAIN) and "{" not in st.callee and st.callee not in out:
+                if self.kind_of(st) in (TAPE, PLAIN) and "{" not in st.callee \
+                        and st.callee not in out:
                     out[st.callee] = self.ns.dotted(st.callee, self.scope)
             t = b.terminator
             visit(getattr(t, "cond", None) if isinstance(t, Branch) else getattr(t, "value", None))
@@ -337,23 +127,24 @@ class Plan:
         prefix = names.value_prefix(fn.params)
         while True:
             self.names = LocalNames(fn.user_names, fn.user_locals, self.ns)
-            self.vars = Variables(self.a, self.alone, self.names, prefix)
+            self.vars = Variables(self.analysis, self.alone, self.names, prefix)
             self.records, clash = self._records()
             if clash is None:
                 break
             self.alone.add(clash)
         self.adjoints = {r: self.names.version(names.adjoint_of(name))
                          for r, name in sorted(self.vars.name.items(),
-                                               key=lambda item: self.a.order[item[0]])}
+                                               key=lambda item: self.analysis.order[item[0]])}
         self._name_saved()
 
     def record_values(self, b) -> list:
-        if self.a.loop_of.get(b) is None:
+        """What block ``b`` in a loop saves for the reverse pass (nothing outside loops)."""
+        if self.analysis.loop_of.get(b) is None:
             return []
         values = [v for v in self.needed(b)          # a call's saved data, or a loop value
-                  if v not in self.a.order or self.a.loop_of_value(v) is not None]
+                  if v not in self.analysis.order or self.analysis.loop_of_value(v) is not None]
         cond = self.join_conds.get(b)
-        if cond is not None and self.a.loop_of_value(cond) is not None:
+        if cond is not None and self.analysis.loop_of_value(cond) is not None:
             values.append(cond)
         return list(dict.fromkeys(values))
 
@@ -366,19 +157,20 @@ class Plan:
             if not values:
                 continue
             where = {s.target: k for k, s in enumerate(b.statements)}
-            where.update({s.saved: k for k, s in enumerate(b.statements) if s.saved})
+            where.update({self.saved[s]: k for k, s in enumerate(b.statements)
+                          if s in self.saved})
             lo, hi, clash = 0, len(b.statements), None
             seen = {}
             for v in values:
                 if v in where:
                     lo = max(lo, where[v] + 1)
-                if v in self.a.order:
+                if v in self.analysis.order:
                     root = self.vars.find(v)
                     if root in seen:
                         return None, v
                     seen[root] = v
             for v in values:
-                if v not in self.a.order:
+                if v not in self.analysis.order:
                     continue
                 start = where[v] + 1 if v in where else 0
                 for k in range(start, len(b.statements)):
@@ -394,16 +186,16 @@ class Plan:
 
     # -- names ---------------------------------------------------------------------
     def var(self, v) -> str:
-        if isinstance(v, Value) and v not in self.a.order:      # what a call saved
+        """The Python variable holding ``v`` (or a call's saved data)."""
+        if isinstance(v, Value) and v not in self.analysis.order:      # what a call saved
             return self.saved_names[v]
         return self.vars.of(v)
 
     def _name_saved(self):
         """``saved_y3`` for each call's saved data: one variable per call statement."""
         self.saved_names = {}
-        for s in self.statements:
-            if s.saved is not None:
-                self.saved_names[s.saved] = self.names.version(names.saved(self.vars.of(s.target)))
+        for s, saved in self.saved.items():
+            self.saved_names[saved] = self.names.version(names.saved(self.vars.of(s.target)))
 
     def const_text(self, c) -> str:
         """A constant in generated code: a literal, or its global's name bound there."""
@@ -416,6 +208,7 @@ class Plan:
         return self.globals.get(name) or self.ns.dotted(name, self.scope)
 
     def adjoint(self, v) -> str:
+        """The adjoint variable of ``v``'s variable (``r̄``)."""
         return self.adjoints[self.vars.find(v)]
 
     def unused(self) -> str:
@@ -429,6 +222,7 @@ class Plan:
         return self.names.numbered(lambda k: names.control(word, k))
 
     def root(self, v):
+        """The value that stands for ``v``'s variable."""
         return self.vars.find(v)
 
 
@@ -466,14 +260,14 @@ def control(plan) -> tuple[dict, str | None]:
     """Per loop a ``LoopInfo``; and the return-site variable, if one is needed."""
     infos = {}
     new = plan.control
-    for loop in plan.a.loops:
+    for loop in plan.analysis.loops:
         info = infos[loop] = LoopInfo(loop)
         info.active = plan.active(loop)
-    for loop in plan.a.loops:
+    for loop in plan.analysis.loops:
         info = infos[loop]
         if not info.active:
             continue
-        top = plan.a.top_loop(loop)
+        top = plan.analysis.top_loop(loop)
         if infos[top].stack is None:
             infos[top].stack = new("stack")
         info.stack = infos[top].stack
@@ -484,7 +278,7 @@ def control(plan) -> tuple[dict, str | None]:
         # ``while stack:`` can count the iterations when each finished one pushes: a
         # block every iteration runs (at the top of the body) saves something.
         every = info.latch is not None or any(
-            isinstance(item, Blk) and item.block in plan.records for item in loop.body)
+            isinstance(item, Block) and item in plan.records for item in loop.body)
         if loop.parent is not None or not every:
             info.count = new("count")
     sites = [j for j in returns_in(plan.fn.body)]
@@ -495,6 +289,6 @@ def control(plan) -> tuple[dict, str | None]:
 
 # Control variables the generated code uses (named by ``plan.control``): a loop's
 # stack, iteration count, exit and latch site; the return site; a called function's
-# output and the data its forward pass saved for its backward pass. Rows of the same
+# output and the data its forward pass saved for its reverse pass. Rows of the same
 # name are not bound in the namespace under these words.
 CONTROL_WORDS = ("stack", "count", "exit", "latch", "site", "out", "saved")

@@ -66,6 +66,8 @@ _LIBRARY_DIRS = tuple({os.path.abspath(p) for p in (
 
 
 def classify(obj):
+    """What a call of ``obj`` is: ``("row", row)``, ``("plain", obj)`` (no derivative),
+    ``("call", fn)`` (a user function), ``("tape", obj)``, or ``(None, obj)``."""
     prim = getattr(obj, "primitive", None)
     if isinstance(prim, Primitive):
         return "row", prim

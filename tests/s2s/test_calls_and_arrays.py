@@ -1,6 +1,6 @@
 """Calls to other functions (lowered, recursive, or by the tape), arrays, and ZERO.
 
-What happens to a call, as documented in ``adjoint_function.py``: a Python function of
+What happens to a call, as documented in ``s2s/entry.py``: a Python function of
 the user's is lowered and gets its own generated ``forward_``/``backward_`` pair
 (recursion included); anything that cannot be lowered is differentiated by the tape
 (``ad.vjp``) for that call, and the generated code says ``tape(...)``.

@@ -9,7 +9,7 @@ import networkx as nx
 
 import adexplorer as ad
 from adexplorer.s2s import LoweringError, ssa
-from adexplorer.s2s.examples import pow as talk_pow
+from adexplorer.teaching.examples import pow as talk_pow
 
 
 def pow(x, n):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..core.reverse import trace
 from ..core.tracing import Ref
-from .lower import ssa
+from ..s2s import ssa
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The reverse pass, written as Python lines from the SSA form and its regions.
 
-Blocks are reversed statement by statement (the contributions of ``plan.py``); a φ
+Blocks are reversed statement by statement (``contributions.py``); a φ
 sends its adjoint to the value that came in from the block we are leaving (nothing to
 write when both share a variable). An ``if`` is reversed as an ``if`` on the same
 condition; a loop as a loop that pops, per iteration, what the forward pass pushed —
@@ -19,13 +19,15 @@ from __future__ import annotations
 from ..core import names
 from ..core import rules as R
 from ..core.symbolic import Sym, expression
-from .ir import Blk, Const, Goto, If, Jump, Loop, Value
-from .plan import G, exits, falls, returns_in
+from .ir import Block, Constant, Goto, If, Jump, Loop, Value
+from .contributions import COTANGENT
+from .regions import exits, falls, returns_in
 
 INDENT = "    "
 
 
 def indent(lines):
+    """``lines`` indented one level."""
     return [INDENT + line for line in lines]
 
 
@@ -34,7 +36,7 @@ class Reverse:
     "vjp": from the cotangent ``out̄``)."""
 
     def __init__(self, plan, infos, site, form, seed_name=None):
-        self.p, self.infos, self.site, self.form = plan, infos, site, form
+        self.plan, self.infos, self.site, self.form = plan, infos, site, form
         self.seed_name = seed_name
         self.scalar = plan.mode == "scalar"
         self.reads: list[str] = []          # forward names the reverse pass reads
@@ -42,13 +44,13 @@ class Reverse:
         # variable -> the first block that defines one of its values or, for a φ, sends
         # its adjoint on (the φ's adjoint goes to the blocks that jump to it)
         self.first_def = {}
-        a = plan.a
-        for v in a.order:
+        analysis = plan.analysis
+        for v in analysis.order:
             r = plan.root(v)
-            b = a.block_of.get(v)
+            b = analysis.block_of.get(v)
             if b is None:
                 n = 0
-            elif v in a.phi_of:
+            elif v in analysis.phi_of:
                 n = min(pred.number for pred in b.preds)
             else:
                 n = b.number
@@ -56,21 +58,24 @@ class Reverse:
 
     # -- helpers ---------------------------------------------------------------------
     def read(self, name):
+        """Note that the reverse pass reads forward variable ``name``; return it."""
         if name not in self.reads:
             self.reads.append(name)
         return name
 
     def text_of(self, v) -> str:
-        if isinstance(v, Const):
-            return self.p.const_text(v)
-        return self.read(self.p.var(v))
+        """An operand as the reverse pass reads it."""
+        if isinstance(v, Constant):
+            return self.plan.const_text(v)
+        return self.read(self.plan.var(v))
 
     def temp(self, base) -> str:
         """A fresh name for a call's tuple of cotangents: ``grads_y3``."""
-        return self.p.names.version(names.cotangents(base))
+        return self.plan.names.version(names.cotangents(base))
 
     def adj(self, root) -> str:
-        return self.p.adjoint(root)
+        """The adjoint variable of a variable's root value."""
+        return self.plan.adjoint(root)
 
     def add(self, root, expr, live, lines):
         """``x̄ = expr`` the first time, ``x̄ += expr`` after."""
@@ -85,28 +90,29 @@ class Reverse:
             live.add(root)
 
     def zeros(self, roots) -> list[str]:
-        return [f"{self.adj(r)} = ZERO" for r in sorted(roots, key=self.p.a.order.get)]
+        """``x̄ = ZERO`` for each root, in program order."""
+        return [f"{self.adj(r)} = ZERO" for r in sorted(roots, key=self.plan.analysis.order.get)]
 
     # -- regions -----------------------------------------------------------------------
-    def seq(self, items, E, var, live):
-        """Reverse ``items`` given that control left them by one of the sites ``E``.
+    def seq(self, items, left_by, var, live):
+        """Reverse ``items`` given that control left them by one of the sites ``left_by``.
 
         Items that ran for the same exits are reversed together, under one test of the
         site when not every exit ran them."""
         lines = []
         j = len(items) - 1
         while j >= 0:
-            T = E - exits(items[:j])
+            sites = left_by - exits(items[:j])
             k = j
-            while k > 0 and E - exits(items[:k - 1]) == T:
+            while k > 0 and left_by - exits(items[:k - 1]) == sites:
                 k -= 1
             group, j = items[k:j + 1], k - 1
-            if not T:
+            if not sites:
                 continue
             gone = self.finished(group[0])
-            if T == E:
+            if sites == left_by:
                 for item in reversed(group):
-                    body, live = self.item(item, T, var, live)
+                    body, live = self.item(item, sites, var, live)
                     lines += body
                 live -= gone
                 continue
@@ -114,7 +120,7 @@ class Reverse:
             while True:
                 after, body = set(before), []
                 for item in reversed(group):
-                    more, after = self.item(item, T, var, after)
+                    more, after = self.item(item, sites, var, after)
                     body += more
                 extra = (after - gone) - before
                 if not extra:
@@ -123,7 +129,7 @@ class Reverse:
                 before |= extra
             lost = (before - gone) - after
             if body or lost:
-                lines.append(f"if {site_test(self.read(var), T, E)}:")
+                lines.append(f"if {site_test(self.read(var), sites, left_by)}:")
                 lines += indent(body + self.zeros(lost))
             live = before - gone
         return lines, live
@@ -134,31 +140,35 @@ class Reverse:
         start = _start(item)
         return {r for r, first in self.first_def.items() if first >= start}
 
-    def item(self, item, T, var, live):
-        if isinstance(item, Blk):
-            return self.block(item.block, live)
+    def item(self, item, sites, var, live):
+        """Reverse one region item, left by one of ``sites``: ``(lines, live)``."""
+        if isinstance(item, Block):
+            return self.block(item, live)
         if isinstance(item, Jump):
             return self.jump(item, live)
         if isinstance(item, If):
-            return self.branch(item, T, var, live)
+            return self.branch(item, sites, var, live)
         if isinstance(item, Loop):
-            return self.loop(item, T, var, live)
+            return self.loop(item, sites, var, live)
         return [], live
 
     def jump(self, jump, live):
+        """A ``return`` seeds the output's adjoint."""
         lines = []
         v = jump.value
-        if jump.kind == "return" and self.p.a.is_active(v):
+        if jump.kind == "return" and self.plan.analysis.is_active(v):
             seed = self.seed_name if self.form == "vjp" else f"seed({self.text_of(v)})"
-            self.add(self.p.root(v), seed, live, lines)
-        elif jump.kind == "return" and isinstance(v, Const) and not isinstance(
+            self.add(self.plan.root(v), seed, live, lines)
+        elif jump.kind == "return" and isinstance(v, Constant) and not isinstance(
                 v.value, (int, float)) and self.form == "grad":
             lines.append(f"seed({self.text_of(v)})")     # raises: not a number
         return lines, live
 
-    def branch(self, region, T, var, live):
-        in_then, in_else = T & exits(region.then), T & exits(region.orelse)
-        done = T - exits(region)
+    def branch(self, region, sites, var, live):
+        """Reverse an ``if``: each arm for the sites it can have been left by, joined on the
+        same test."""
+        in_then, in_else = sites & exits(region.then), sites & exits(region.orelse)
+        done = sites - exits(region)
         t_then = in_then | (done if falls(region.then) else set())
         t_else = in_else | (done if falls(region.orelse) else set())
         arms = []
@@ -176,7 +186,7 @@ class Reverse:
         else_lines = else_lines + self.zeros(merged - live_e)
         if not then_lines and not else_lines:
             return [], merged
-        test = self.arm_test(region, T, var, in_then, in_else, done)
+        test = self.arm_test(region, sites, var, in_then, in_else, done)
         if test is None:                     # only one arm can have run
             return (then_lines, merged) if t_then else (else_lines, merged)
         if not then_lines:
@@ -188,23 +198,24 @@ class Reverse:
                 lines += ["else:"] + indent(else_lines)
         return lines, merged
 
-    def arm_test(self, region, T, var, in_then, in_else, done):
+    def arm_test(self, region, sites, var, in_then, in_else, done):
         """When did the then-arm run? It left by one of its sites, or it completed and
         (if the else-arm could have completed too) the condition was true."""
         then_done = done if falls(region.then) else set()
         else_done = done if falls(region.orelse) else set()
         terms = []
         if in_then:
-            terms.append(site_test(self.read(var), in_then, T))
+            terms.append(site_test(self.read(var), in_then, sites))
         if then_done:
             if else_done:
                 cond = self.text_of(region.cond)
                 if in_then or in_else:
-                    terms.append(f"({site_test(self.read(var), done, T)} and {cond})")
+                    terms.append(f"({site_test(self.read(var), done, sites)} and {cond})")
                 else:
                     terms.append(cond)
             else:
-                terms.append(site_test(self.read(var), done, T) if in_then or in_else else "True")
+                terms.append(site_test(self.read(var), done, sites) if in_then or in_else
+                             else "True")
         if not terms:
             return None
         if terms == ["True"]:
@@ -215,53 +226,55 @@ class Reverse:
 
     # -- blocks ---------------------------------------------------------------------------
     def block(self, b, live):
+        """Reverse a block: pop its record, send its φs' adjoints back, its statements last
+        first."""
         lines = []
-        record = self.p.records.get(b)
+        record = self.plan.records.get(b)
         if record:
-            info = self.infos[self.p.a.loop_of[b]]
-            targets = [self.p.var(v) for v in record[1]]
+            info = self.infos[self.plan.analysis.loop_of[b]]
+            targets = [self.plan.var(v) for v in record[1]]
             self.restored.update(targets)
             lines.append(f"{', '.join(targets)} = {self.read(info.stack)}.pop()")
         t = b.terminator
         if isinstance(t, Goto):
             lines += self.transfer(b, t.target, live)
         for s in reversed(b.statements):
-            if s in self.p.statements:
+            if s in self.plan.statements:
                 lines += self.statement(s, live)
             else:                                    # no derivative: its adjoint stops here
-                live.discard(self.p.root(s.target))
+                live.discard(self.plan.root(s.target))
         return lines, live
 
     def transfer(self, src, dst, live, skip=()):
         """Adjoints of ``dst``'s φ nodes go to the values that came from ``src``."""
-        p = self.p
+        plan = self.plan
         sums, consumed = {}, set()
         for phi in dst.phis:
             if phi in skip:
                 continue
-            P = p.root(phi.target)
-            if not p.a.is_active(phi.target):       # its variable's adjoint reaches nothing
-                if P in live:
-                    consumed.add(P)
+            phi_root = plan.root(phi.target)
+            if not plan.analysis.is_active(phi.target):   # its variable's adjoint reaches nothing
+                if phi_root in live:
+                    consumed.add(phi_root)
                 continue
             v = phi.value_from(src)
-            if isinstance(v, Value) and p.root(v) is P:
+            if isinstance(v, Value) and plan.root(v) is phi_root:
                 continue
-            if P in live:
-                consumed.add(P)
-                if isinstance(v, Value) and p.a.is_active(v):
-                    sums.setdefault(p.root(v), []).append(self.adj(P))
+            if phi_root in live:
+                consumed.add(phi_root)
+                if isinstance(v, Value) and plan.analysis.is_active(v):
+                    sums.setdefault(plan.root(v), []).append(self.adj(phi_root))
         live -= consumed
         if not sums:
             return []
         targets, values = [], []
-        for V, parts in sums.items():
+        for root, parts in sums.items():
             expr = " + ".join(parts)
-            if V in live:
-                expr = f"{self.adj(V)} + {expr}"
-            targets.append(self.adj(V))
+            if root in live:
+                expr = f"{self.adj(root)} + {expr}"
+            targets.append(self.adj(root))
             values.append(expr)
-            live.add(V)
+            live.add(root)
         if len(targets) == 1:
             if self.scalar and values[0].startswith(targets[0] + " + "):
                 return [f"{targets[0]} += {values[0][len(targets[0]) + 3:]}"]
@@ -269,56 +282,58 @@ class Reverse:
         return [f"{', '.join(targets)} = {', '.join(values)}"]
 
     def statement(self, s, live):
-        p = self.p
-        plan = p.statements[s]
-        T = p.root(s.target)
-        if T not in live:
+        """The contributions of statement ``s`` to its arguments' adjoints."""
+        plan = self.plan
+        sent = plan.statements[s]
+        target = plan.root(s.target)
+        if target not in live:
             return []
-        g = self.adj(T)
+        g = self.adj(target)
         lines = []
 
         def name_of(x):
             if isinstance(x, str):
-                return g if x == G[1:-1] else x
-            if isinstance(x, Const):
-                return p.const_text(x)
-            return self.read(p.var(x))
-        pre = p.tokens.render(plan.pre, name_of) if plan.pre else None
-        if pre and len(plan.contributions) > 1:
-            tmp = self.temp(p.var(s.target))
+                return g if x == COTANGENT[1:-1] else x
+            if isinstance(x, Constant):
+                return plan.const_text(x)
+            return self.read(plan.var(x))
+        pre = plan.tokens.render(sent.pre, name_of) if sent.pre else None
+        if pre and len(sent.contributions) > 1:
+            tmp = self.temp(plan.var(s.target))
             lines.append(f"{tmp} = {pre}")
             pre = tmp
         groups: dict = {}
-        for arg, text, prec in plan.contributions:
-            text = f"{pre}{text}" if pre else p.tokens.render(text, name_of)
-            groups.setdefault(p.root(arg), []).append(Sym(text, prec))
-        own = groups.pop(T, None)
+        for arg, text, prec in sent.contributions:
+            text = f"{pre}{text}" if pre else plan.tokens.render(text, name_of)
+            groups.setdefault(plan.root(arg), []).append(Sym(text, prec))
+        own = groups.pop(target, None)
         for root, parts in groups.items():
             self.add(root, _total(parts), live, lines)
-        live.discard(T)
+        live.discard(target)
         if own:
-            self.add(T, _total(own), live, lines)
+            self.add(target, _total(own), live, lines)
         return lines
 
     # -- loops ------------------------------------------------------------------------------
-    def loop(self, loop, T, var, live):
+    def loop(self, loop, sites, var, live):
+        """Reverse a loop: the iteration that left it, then the finished ones."""
         info = self.infos[loop]
         if not info.active:
             return [], live
-        returns = {j.site for j in returns_in(loop)} & T
+        returns = {j.site for j in returns_in(loop)} & sites
         lines = []
-        finish_lines, live = self.last_iteration(loop, info, returns, T, live)
+        finish_lines, live = self.last_iteration(loop, info, returns, sites, live)
         lines += finish_lines
         body_lines, live = self.iterations(loop, info, live)
         return lines + body_lines, live
 
-    def last_iteration(self, loop, info, returns, T, live):
+    def last_iteration(self, loop, info, returns, sites, live):
         """Reverse the iteration that left the loop: by its condition (nothing to do but
         the exit φ nodes), by a ``break``, or by a ``return``."""
         arms = []
         if returns:
             arms.append(("return", self.seq(loop.body, returns, self.site, set(live))))
-        if T - returns:                          # the loop finished (or broke) normally
+        if sites - returns:                          # the loop finished (or broke) normally
             lines = []
             if loop.parent is not None:
                 kept = [x for x in (info.count, info.exit) if x]
@@ -351,7 +366,7 @@ class Reverse:
         merged = live_r | live_d
         r_lines += self.zeros(merged - live_r)
         d_lines += self.zeros(merged - live_d)
-        test = site_test(self.read(self.site), returns, T)
+        test = site_test(self.read(self.site), returns, sites)
         lines = [f"if {test}:"] + indent(r_lines or ["pass"])
         if d_lines:
             lines += ["else:"] + indent(d_lines)
@@ -371,11 +386,12 @@ class Reverse:
         body += self.zeros(entry - out)
         if not body:
             return prelude, entry
-        head = f"for {self.p.unused()} in range({self.read(info.count)}):" if info.count \
+        head = f"for {self.plan.unused()} in range({self.read(info.count)}):" if info.count \
             else f"while {self.read(info.stack)}:"
         return prelude + [head] + indent(body), entry
 
     def iteration(self, loop, info, live):
+        """Reverse one finished iteration (its latch, then its body)."""
         lines = []
         var = None
         if info.latch:
@@ -386,18 +402,18 @@ class Reverse:
             skip = (loop.counter,) if loop.counter is not None else ()
             lines += self.transfer(loop.latch, loop.header_block, live, skip)
             for s in reversed(loop.latch.statements):
-                if s in self.p.statements:
+                if s in self.plan.statements:
                     lines += self.statement(s, live)
                 else:
-                    live.discard(self.p.root(s.target))
+                    live.discard(self.plan.root(s.target))
         body, live = self.seq(loop.body, set(info.latch_sites), var, live)
         return lines + body, live - self.finished(loop.body[0])
 
 
 def _start(item) -> int:
     """The number of the first block of a region item."""
-    if isinstance(item, Blk):
-        return item.block.number
+    if isinstance(item, Block):
+        return item.number
     if isinstance(item, Jump):
         return item.block.number
     if isinstance(item, Loop):
@@ -414,16 +430,16 @@ def _total(parts) -> str:
     return total.text if isinstance(total, Sym) else str(total)
 
 
-def site_test(var, S, E) -> str:
-    """A test that the exit site ``var`` is in ``S`` (knowing it is in ``E``)."""
-    S, E = sorted(S), sorted(E)
-    if len(S) == 1:
-        return f"{var} == {S[0]}"
-    if S == [e for e in E if e >= S[0]]:
-        return f"{var} >= {S[0]}"
-    if S == [e for e in E if e <= S[-1]]:
-        return f"{var} <= {S[-1]}"
-    return f"{var} in ({', '.join(map(str, S))})"
+def site_test(var, wanted, possible) -> str:
+    """A test that the exit site ``var`` is in ``wanted`` (knowing it is in ``possible``)."""
+    wanted, possible = sorted(wanted), sorted(possible)
+    if len(wanted) == 1:
+        return f"{var} == {wanted[0]}"
+    if wanted == [e for e in possible if e >= wanted[0]]:
+        return f"{var} >= {wanted[0]}"
+    if wanted == [e for e in possible if e <= wanted[-1]]:
+        return f"{var} <= {wanted[-1]}"
+    return f"{var} in ({', '.join(map(str, wanted))})"
 
 
 

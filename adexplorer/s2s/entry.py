@@ -11,8 +11,9 @@ Two forms are generated (each once, when first needed) and compiled. For a funct
 that maps numbers to numbers (only scalar rows, no arrays inside) and number arguments,
 the code is plain arithmetic (``x̄ += r̄ * r``); otherwise the rules keep their
 broadcasting (``x̄ = sum_to(ȳ1 * y, shape=shape(x))``). ``.source`` shows the form the
-function gets for numbers (``grad_pow`` and, for functions it calls, their
-``forward_``/``backward_`` passes), ``.array_source`` the form for arrays.
+function gets for numbers (``grad_pow`` and, for functions it calls, their forward
+and reverse passes ``forward_g`` and ``backward_g``), ``.array_source`` the form for
+arrays.
 
 Python numbers keep Python's semantics, as in the plain call and in ``ad.gradient``:
 where the user's code raises (``1 / 0.0``, ``0.0 ** -1``, an overflow) the gradient
@@ -45,14 +46,15 @@ import numpy as np
 
 from ..core import rules as R
 from ..core import rules_elementwise, rules_special
-from .codegen import Unit
+from .assemble import Unit
 from .guards import numpy_rules
-from .ir import CALL, GETITEM, ROW, TAPE, Const
+from .ir import CALL, GETITEM, ROW, TAPE, Constant
 from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
 from ..core.wengert import short_value
 from .resolve import classify
-from .lower import UNDEFINED, LoweringError, SourceUnavailable, ssa, watch
+from .lower import LoweringError, SourceUnavailable, lowered_or_none, ssa
+from .source_code import UNDEFINED, watch
 from .runtime import ComplexOutput, plain_gradient
 
 _SCALARS = (float, int, bool, complex, type(None), str)
@@ -90,24 +92,22 @@ def _no_complex_code() -> NoDerivativeRule:
                             "ad.gradient, which follows autograd's convention for them")
 
 
-def scalar_safe(fn_ssa, seen=None) -> bool:
+def scalar_safe(fn_ssa, seen=None, lower=lowered_or_none) -> bool:
     """Do numbers in give numbers everywhere? (Only scalar rows, constants that are not
-    arrays, no tape calls, indexing of constant tuples only, callees alike.)"""
+    arrays, no tape calls, indexing of constant tuples only, callees alike; ``lower``
+    gives a callee's SSA form, or None.)"""
     seen = set() if seen is None else seen
     seen.add(fn_ssa.function)
     for s in fn_ssa.statements():
-        if any(isinstance(a, Const) and isinstance(a.value, np.ndarray) for a in s.args):
+        if any(isinstance(a, Constant) and isinstance(a.value, np.ndarray) for a in s.args):
             return False
         if s.kind == ROW and s.row not in SCALAR_ROWS or s.kind == TAPE:
             return False
-        if s.kind == GETITEM and not isinstance(s.args[0], Const):
+        if s.kind == GETITEM and not isinstance(s.args[0], Constant):
             return False
         if s.kind == CALL and s.fn not in seen:
-            try:
-                callee = ssa(s.fn)
-            except LoweringError:
-                return False
-            if not scalar_safe(callee, seen):
+            callee = lower(s.fn)
+            if callee is None or not scalar_safe(callee, seen, lower):
                 return False
     return True
 
@@ -134,6 +134,7 @@ class AdjointFunction:
         """Lower ``f`` and generate the form it needs first (again when a global it
         reads has changed since)."""
         self.ssa = ssa(self.function)
+        self._lowered = {self.function: self.ssa}          # each function lowered once
         self._name = _code_name(self.function, self.ssa)
         self._compiled, self._sources, self._units, self._safe, self._effects = {}, {}, {}, {}, {}
         self._globals_read, self._cells_read = [], []     # names read, checked per call
@@ -142,16 +143,23 @@ class AdjointFunction:
         self._counts = (len(params) - len(self.function.__defaults__ or ()), len(params))
         if self._keywords:
             self._check_keywords(self._keywords)
-        self.scalar = scalar_safe(self.ssa)
+        self.scalar = scalar_safe(self.ssa, lower=self._lower_callee)
         self._build("scalar" if self.scalar else "array")
 
+    def _lower_callee(self, fn):
+        """A called function's SSA form (None if it cannot be lowered), lowered once for
+        both forms and for the checks."""
+        if fn not in self._lowered:
+            self._lowered[fn] = lowered_or_none(fn)
+        return self._lowered[fn]
+
     def _build(self, mode):
-        unit = Unit(mode)
-        source, name = unit.grad_source(ssa(self.function))
+        unit = Unit(mode, self._lower_callee)
+        source, name = unit.grad_source(self.ssa)
         full = "\n\n".join([source] + unit.sources)
         unit.compile(full, f"{self.ssa.name} ({mode}, #{next(_BUILDS)})")
         self._units[mode] = (unit, name)
-        self._compiled[mode] = self._entry(unit.ns.d[name])
+        self._compiled[mode] = self._entry(unit.ns.globals[name])
         self._sources[mode] = full
         for sub in unit.lowered.values():
             if sub is not None:
@@ -191,7 +199,7 @@ class AdjointFunction:
             switch = unit.ns.bind("numpy_semantics", numpy_semantics)
             source = numpy_rules(self._sources[mode], unit.ns.row_name, unit.reverse_parts,
                                  switch, unit.numpy_targets)
-            ns = dict(unit.ns.d)
+            ns = dict(unit.ns.globals)
             unit.compile(source, f"{self.ssa.name} ({mode}, NumPy form)", ns)
             self._safe[mode] = self._entry(ns[name])
         return self._safe[mode]
