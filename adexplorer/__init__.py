@@ -18,7 +18,7 @@ from .core import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, c
 from .core import digamma, erf, lgamma
 from .core import degrees, fabs, radians, real_if_close, reciprocal, sign, square
 from .core.explain import explain_gradient
-from . import exercises   # checkers for the notebooks' exercises: ad.exercises
+from .teaching import exercises   # checkers for the notebooks' exercises: ad.exercises
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa
 from .teaching import tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
