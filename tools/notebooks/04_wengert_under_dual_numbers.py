@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
 import adexplorer as ad
+from adexplorer.viz.graph import COLORS
 
 
 def f(x):
@@ -177,6 +178,10 @@ primal_nodes = [n.index for n in tdf.nodes if n.index not in tangent_nodes]
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5),
                                   gridspec_kw={"height_ratios": [1, 2.2]})
 ad.plot_graph(tf, ax=top, title="trace of f: 3 operations")
+top.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label) for k, label in
+                    [("input", "input"), ("op", "operation"), ("output", "output")]],
+           loc="lower center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=11,
+           frameon=False)
 ad.plot_graph(tdf, highlight=tangent_nodes, done=primal_nodes, ax=bottom,
               title="trace of D(f): primal (green) and tangent (orange) operations")
 for ax in (top, bottom):
