@@ -348,9 +348,9 @@ ad.gradient(pow, 2, 5)
 #
 # `None` is a statement about the **recording**, not about numbers: no differentiable
 # path leads from that argument to the output. Reverse mode sends adjoints back along the
-# recorded operations, and no operation that computed the output ever read `n`; the
-# comparison `n > 0` and the update `n -= 1` only decide *how many* multiplications run.
-# So no adjoint ever reaches `n`. It is a *structural* zero, and Zygote writes it
+# recorded operations. The tape does hold the counter's updates `n - 1`, but none of the
+# multiplications that compute `r` reads `n` or anything made from it: the comparison
+# `n > 0` only decides *how many* of them run. So no adjoint ever reaches `n`. It is a *structural* zero, and Zygote writes it
 # `nothing` for the same reason.
 #
 # Compare a function that does not use its argument at all. Forward mode pushes a

@@ -407,8 +407,9 @@ plt.show()
 # million parameters, each gradient would still have cost about as much as a few
 # evaluations of the loss. That is the **cheap-gradient principle** of reverse mode
 # (Baur and Strassen for arithmetic circuits; Griewank for programs): the gradient of a
-# scalar function costs at most a small constant times the function itself, about 3 to 5
-# in theory and often near 2 in practice, **independent of the number of inputs**.
+# scalar function costs at most a small constant times the function itself (at most 4 or
+# 5 in Griewank's count of operations, often near 2 in practice), **independent of the
+# number of inputs**.
 # Forward mode, with one pass per input, would cost $n$ times.
 #
 # Measured on the machine that ran this notebook, for $\sum_i \sin(x_i)\, e^{-x_i^2}$
@@ -481,8 +482,8 @@ for n in (10_000, 100_000, 1_000_000):
 # 5. Flux, the Julia machine-learning library built on Zygote: <https://fluxml.ai>
 # 6. Mike Innes, *Models as Code: Differentiable Programming with Zygote* (slides, 2019):
 #    <https://www.microsoft.com/en-us/research/uploads/prod/2019/06/Models-as-Code-Differentiable-Programming-with-Zygote-slides.pdf>
-# 7. Roger Luo, *Implement Your Own Automatic Differentiation with Julia in ONE day*
-#    (blog, 2019): <http://blog.rogerluo.me/2019/07/27/yassad/>
+# 7. Roger Luo, *Implement your own source-to-source AD in one day* (blog, 2019):
+#    <http://blog.rogerluo.me/2019/07/27/yassad/>
 # 8. A recorded talk on Zygote: <https://www.youtube.com/watch?v=OcUXjk7DFvU&t=839s>
 # 9. Mike Innes et al., *A Differentiable Programming System to Bridge Machine Learning
 #    and Scientific Computing* (2019): <https://arxiv.org/pdf/1907.07587.pdf>
