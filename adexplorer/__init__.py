@@ -6,7 +6,7 @@ Jupyter, ``%load_ext adexplorer`` and a ``%%autodiff`` cell.
 
 from .core import (ADError, Const, D, Dual, InputError, LostDerivative, Node,
                    NoDerivativeRule, NotScalarOutput, PRIMITIVES, Primitive, Ref, Trace,
-                   Traced, abs, adjoint, angle, concatenate, conj, cos, derivative, dot,
+                   Traced, abs, adjoint, angle, checkpoint, concatenate, conj, cos, derivative, dot,
                    exp, expm1, gradient, grad, hessian, imag, jacfwd, jacrev, jvp, log,
                    log1p, logsumexp, matmul, max, maximum, mean, min, minimum, real,
                    reshape, sigmoid, sin, sqrt, stack, sum, tan, tangent, tanh, trace,
@@ -18,10 +18,12 @@ from .core import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, c
 from .core import digamma, erf, lgamma
 from .core import degrees, fabs, radians, real_if_close, reciprocal, sign, square
 from .core.explain import explain_gradient
+from .core.tape_memory import tape_memory
 from .teaching import exercises   # checkers for the notebooks' exercises: ad.exercises
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa
+from .s2s.stack_memory import stack_memory
 from .teaching import tape_vs_ssa
-from .viz import fd_check, plot_fd, plot_fd_error, plot_graph
+from .viz import fd_check, plot_fd, plot_fd_error, plot_graph, plot_memory
 from .viz.explore import explore
 
 

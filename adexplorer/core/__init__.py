@@ -3,6 +3,7 @@
 from . import memory as _memory  # noqa: F401  (allocator tuning, see memory.py)
 from . import rules as _rules
 from . import rules_numpy as _rules_numpy
+from .checkpoint import checkpoint
 from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput
 from .fastpaths import function as _fast

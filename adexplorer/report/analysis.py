@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import trees
+from ..core.checkpoint import is_checkpoint
 from ..core.errors import ADError
 from ..core.calls import with_dtype_of
 from ..core.explain import GOT, explain_trace
@@ -26,6 +27,7 @@ from ..core.forward import one_like, push_tangents, zero_like
 from ..core.primitives import strip
 from ..core.rules import broadcast_like, is_complex
 from ..core.reverse import argument_names, check_scalar_output, trace as record
+from ..core.tape_memory import tape_memory
 from ..core.tracing import Const
 from ..core.wengert import short_value
 from ..viz.fd import check_one
@@ -218,7 +220,7 @@ def check_rules(trace) -> list:
     checks = []
     for node in nodes:
         prim = node.primitive
-        if prim is None or not prim.user:
+        if prim is None or not prim.user or is_checkpoint(prim):   # a checkpoint: f's own AD
             continue
         args = [nodes[a.index].value if not isinstance(a, Const) else a.value for a in node.args]
         plain = {k: v for k, v in node.params.items() if not k.startswith("_")}
@@ -402,6 +404,9 @@ def _text(report: Report, sweeps: bool) -> list:
         out.append("")
         out.append("adjoint list (reverse mode):")
         out += _indent(trace.adjoint_wengert())
+        out.append("")
+        out.append("memory of reverse mode (live tape entries, step by step):")
+        out += _indent(tape_memory(trace))
     if sweeps:
         out += _sweep_lines(report)
     out.append("")

@@ -27,6 +27,7 @@ import ipywidgets as w
 
 from ..core.tracing import Trace
 from .frames import FrameRenderer
+from .memorymeter import MemoryMeter
 from .sweepframes import SweepFrames
 
 SPEEDS = (("slow", 1600), ("normal", 900), ("fast", 400), ("fastest", 150))
@@ -40,9 +41,10 @@ class SweepPlayer(w.VBox):
     ``mode``: "forward" (tangents from ``wrt``, default the first input) or "reverse"
     (adjoints from the output). ``renderer``: a ``FrameRenderer`` to share with another
     player of the same trace. Attributes: ``slider``, ``play``, ``back``, ``forward``,
-    ``speed``, ``image``, ``caption``, ``table``, ``status`` (the widgets), ``frames``
-    (the ``SweepFrames``). ``practice=True``: the student types each step's tangent or
-    adjoint before it is shown (``practice``, a ``PracticePanel`` under the player)."""
+    ``speed``, ``image``, ``caption``, ``table``, ``status``, ``meter`` (the widgets; the
+    meter shows the tape's live memory), ``frames`` (the ``SweepFrames``).
+    ``practice=True``: the student types each step's tangent or adjoint before it is
+    shown (``practice``, a ``PracticePanel`` under the player)."""
 
     def __init__(self, trace: Trace, mode: str = "forward", wrt=None, *,
                  renderer: FrameRenderer | None = None, max_nodes: int = 60,
@@ -74,6 +76,7 @@ class SweepPlayer(w.VBox):
         self.table = w.HTML(layout=w.Layout(max_width="100%", overflow="auto"))
         self.status = w.HTML()
         self.status.add_class("adexplorer-status")
+        self.meter = MemoryMeter(self.frames)       # live tape memory at this step
         self.back.on_click(lambda _button: self.show(self.slider.value - 1))
         self.forward.on_click(lambda _button: self.show(self.slider.value + 1))
         self.speed.observe(self._on_speed, names="value")
@@ -88,6 +91,7 @@ class SweepPlayer(w.VBox):
             self.caption,
             w.HBox([self.image, self.table],
                    layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+            self.meter,
             self.status])
         self.add_class("adexplorer-player")
         self._render(0)
@@ -132,6 +136,7 @@ class SweepPlayer(w.VBox):
         self.caption.value = _caption_html(frame)
         self.table.value = self.frames.table_html(k, frame)
         self.status.value = self._status_html(k)
+        self.meter.show(k)
 
     def _status_html(self, k: int) -> str:
         if k < self.n_frames - 1:
