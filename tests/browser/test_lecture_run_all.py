@@ -21,9 +21,10 @@ INDEX = ROOT / "notebooks" / "00_index.ipynb"
 
 # notebook -> [(a line of the cell's source that draws the picture, screenshot name)]
 PICTURES = {
-    "02_forward_mode.ipynb": [("filmstrip(t, sweep)", "lecture-02-forward-sweep.png"),
+    "02_forward_mode.ipynb": [("ad.sweep_filmstrip(t,", "lecture-02-forward-filmstrip.png"),
                               ("ad.jacobian_view(spiral", "lecture-02-jacobian-view.png")],
-    "05_source_to_source.ipynb": [("draw_pipelines()", "lecture-05-pipeline.png")],
+    "05_source_to_source.ipynb": [("draw_pipelines()", "lecture-05-pipeline.png"),
+                                  ("ad.plot_memory()", "lecture-05-memory.png")],
 }
 
 

@@ -15,7 +15,7 @@
 # | 2 | [Forward mode](02_forward_mode.ipynb) | dual numbers built by hand in a few lines, adexplorer's `Dual` and `jvp` (a column of the Jacobian), NumPy protocols, the forward sweep animated, what forward mode costs | 22 |
 # | 3 | [Reverse mode](03_reverse_mode.ipynb) | a tape built by hand, static and dynamic graphs, primal, tangent and adjoint side by side, the backward sweep animated (with `+=` where values fan out), `vjp` (a row), `gradient(pow, 2, 5) == (80, None)` | 30 |
 # | 4 | [The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb) | the trace of `f` against the trace of `D(f)` and the talk's Julia listings: primal and tangent operations interleaved | 10 |
-# | 5 | [Source to source](05_source_to_source.ipynb) | the pipeline, SSA form and φ nodes, adjoint code generated from `pow` next to the talk's hand-written `grad_pow`, tape against SSA: speed and memory | 20 |
+# | 5 | [Source to source](05_source_to_source.ipynb) | the pipeline, SSA form and φ nodes, adjoint code generated from `pow` next to the talk's hand-written `grad_pow`, tape against SSA: speed and memory, checkpointing | 20 |
 # | 6 | [Differentiable programming](06_differentiable_programming.ipynb) | control flow, recursion, closures, dicts, dataclasses, custom rules, $f''$, Hessians and Hessian-vector products, perturbation confusion, a small model trained by gradient descent, the cheap-gradient principle, JAX and PyTorch, references | 20 |
 #
 # The minutes are for reading and running the sections; every notebook ends with 2 or 3
@@ -35,15 +35,16 @@
 # | 8 | [2.1 Dual numbers, built by hand](02_forward_mode.ipynb#1.-Build-it-yourself) |
 # | 5 | [2.4 The forward sweep, step by step](02_forward_mode.ipynb#4.-The-forward-sweep,-step-by-step) |
 # | 4 | [2.5 What forward mode costs](02_forward_mode.ipynb#5.-What-forward-mode-costs) |
-# | 7 | [3.1 A tracker in twenty lines](03_reverse_mode.ipynb#1.-A-tracker-in-twenty-lines) |
+# | 6 | [3.1 A tracker in twenty lines](03_reverse_mode.ipynb#1.-A-tracker-in-twenty-lines) |
 # | 6 | [3.4 The backward sweep](03_reverse_mode.ipynb#4.-The-backward-sweep,-and-+=-where-a-value-fans-out) |
 # | 4 | [3.5 A vjp is a row of the Jacobian](03_reverse_mode.ipynb#5.-A-vjp-is-a-row-of-the-Jacobian) |
 # | 6 | [3.7 The talk's Zygote examples, and what `None` means](03_reverse_mode.ipynb#7.-The-talk's-Zygote-examples) |
 # | 5 | [4.2 The trace of `D(f)`](04_wengert_under_dual_numbers.ipynb#2.-The-trace-of-D(f)) |
 # | 3 | [5.0 The pipeline](05_source_to_source.ipynb#The-pipeline,-from-source-to-adjoint) |
 # | 5 | [5.1 SSA form](05_source_to_source.ipynb#1.-SSA-form) |
-# | 6 | [5.3 The adjoint, written as code](05_source_to_source.ipynb#3.-The-adjoint,-written-as-code) |
-# | 3 | [5.5 What it does not buy: memory](05_source_to_source.ipynb#5.-What-it-does-not-buy:-memory) |
+# | 5 | [5.3 The adjoint, written as code](05_source_to_source.ipynb#3.-The-adjoint,-written-as-code) |
+# | 2 | [5.5 What it does not buy: memory](05_source_to_source.ipynb#5.-What-it-does-not-buy:-memory) |
+# | 3 | [5.6 Checkpointing](05_source_to_source.ipynb#6.-Checkpointing:-recompute-instead-of-store) |
 # | 3 | [6.7 Second derivatives](06_differentiable_programming.ipynb#7.-Second-derivatives) |
 # | 3 | [6.11 The cheap-gradient principle](06_differentiable_programming.ipynb#11.-The-cheap-gradient-principle) |
 # | 2 | [6. Conclusion](06_differentiable_programming.ipynb#Conclusion) |

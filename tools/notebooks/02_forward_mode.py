@@ -283,26 +283,17 @@ sweep = t.forward_sweep()
 print(sweep)
 
 # %% [markdown]
-# The same steps as pictures: the highlighted box is the node whose tangent is being
-# computed, the green ones already have theirs, and the thick arrow is the edge the
-# tangent travels along.
+# The same steps as pictures, one per step: `ad.sweep_filmstrip` draws the frames of the
+# player below as one still picture. The highlighted box is the node whose tangent is
+# being computed, the green ones already have theirs, and the thick arrow is the edge the
+# tangent travels along. Under every box stand its value and, once computed, its tangent
+# (`y2' = dy3`: the tangent of `y2`, held by the line `dy3`); under every picture, the
+# step's rule with its numbers. The legend says what the colours mean.
 
 # %%
 import matplotlib.pyplot as plt
 
-
-def filmstrip(trace, sweep):
-    """One small picture of the graph per step of a sweep."""
-    fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.5 * len(sweep)))
-    for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
-        edge = [] if step.parent is None else [(step.parent, step.node)]
-        done = [s.node for s in sweep[:k - 1]]
-        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, ax=ax,
-                      title=f"step {k}: {step.symbols}")
-    plt.show()
-
-
-filmstrip(t, sweep)
+ad.sweep_filmstrip(t, "forward", page_px=1100)
 
 # %% [markdown]
 # ### Animated

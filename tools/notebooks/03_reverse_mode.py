@@ -216,22 +216,11 @@ for line, node in zip(lines, tb.nodes):
 # arrow, which points against the direction the data flowed (as in the player below);
 # green boxes have already sent theirs.
 
+# Under every box stand its value and, once it has one, its adjoint; under every picture,
+# the step's rule with its numbers, and the legend says what the colours mean.
+
 # %%
-import matplotlib.pyplot as plt
-
-
-def filmstrip(trace, sweep):
-    """One small picture of the graph per step of a sweep."""
-    fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.9 * len(sweep)))
-    for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
-        edge = [] if step.parent is None else [(step.parent, step.node)]
-        done = [s.node for s in sweep[:k - 1]]
-        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, backwards=True,
-                      ax=ax, title=f"step {k}: {step.symbols}")
-    plt.show()
-
-
-filmstrip(th, sweep)
+ad.sweep_filmstrip(th, "reverse", page_px=1100)
 
 # %% [markdown]
 # ### Animated
@@ -303,6 +292,18 @@ grad_w.shape, np.allclose(grad_w, 2 * np.tanh(w) / np.cosh(w) ** 2 / len(w))
 # Four array operations on the tape, 10,000 partial derivatives out, checked against the
 # formula $\partial L / \partial w_i = 2\tanh(w_i)\,/\cosh^2(w_i)\,/\,n$. Forward mode would
 # have needed 10,000 passes.
+#
+# The price is memory. The tape keeps every intermediate array until the backward sweep
+# has used it; `ad.tape_memory` is a meter that replays both sweeps and reports the most
+# the tape held at once (the player shows the same meter under every step):
+
+# %%
+print(ad.tape_memory(tape).peak)
+
+# %% [markdown]
+# A handful of entries, but each is an array of 10,000 numbers. For a deep network the
+# tape is what fills the memory of the machine; notebook 5 measures it against the loop
+# length, and shows how *checkpointing* trades it for recomputation.
 #
 # ## 7. The talk's Zygote examples
 #
@@ -447,6 +448,14 @@ predicted = (x_bar, y_bar)
 
 # %% tags=["exercise-check"]
 check_predicted()
+
+# %% [markdown]
+# The player has a practice mode for the same kind of question, step by step: before it
+# shows each adjoint of the backward sweep, you type it in, and it checks your number and
+# shows the rule.
+
+# %% tags=["nbval-ignore-output"]
+ad.SweepPlayer(ad.trace(lambda x, y: x * y * y, 2.0, 3.0), "reverse", practice=True)
 
 # %% [markdown]
 # ### Exercise 3.2: why is this gradient `None`?

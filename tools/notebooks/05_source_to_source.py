@@ -77,8 +77,8 @@ draw_pipelines()
 
 # %% [markdown]
 # The rest of this notebook walks the lower row from left to right: SSA form (section 1),
-# the adjoint written from it (section 3), and what the generated code costs (sections 4
-# and 5). The difference from the upper row is the last step: Julia's adjoint IR is
+# the adjoint written from it (section 3), and what the generated code costs in time and
+# memory (sections 4 to 6). The difference from the upper row is the last step: Julia's adjoint IR is
 # optimised by LLVM into a few machine instructions (notebook 4 showed them), while
 # adexplorer's adjoint stays Python and runs in the interpreter.
 #
@@ -306,32 +306,69 @@ plt.show()
 #
 # The generated adjoint saves *recording*, not *memory*. Its forward loop still pushes
 # one value of `r` per trip onto its stack, because the backward loop needs every one of
-# them: for $n = 1000$ it holds 1000 numbers, just as the tape holds 1000 multiplications.
-# What it no longer stores is the bookkeeping around them (a node per operation, its
-# arguments, its rule). The cell below counts what the talk's `grad_pow` saves (the
-# generated code pushes the same values, one per trip) next to the length of the tape.
+# them: for $n = 1000$ it holds 1000 numbers, just as the tape holds about 1000 entries.
+# What it no longer keeps is the bookkeeping around them (a node per operation, its
+# arguments, its rule), and the time spent recording it.
+#
+# Two meters measure it. `ad.tape_memory(trace).peak` is the most the tape holds at once
+# during the sweeps; `ad.stack_memory(adjoint, *args).peak` runs the generated adjoint
+# and watches its stack:
 
 # %%
-def pushes(n):
-    """How many values grad_pow_by_hand saves for the backward loop, for a given n."""
-    saved, r = [], 1.0
-    for _ in range(n):
-        saved.append(r)
-        r *= 2.0
-    return len(saved)
-
-
-def multiplications_on_the_tape(n):
-    return sum(node.op == "mul" for node in ad.trace(pow, 2.0, n).nodes)
-
-
-[(n, pushes(n), multiplications_on_the_tape(n)) for n in (1, 10, 100, 1000)]
+print(f"{'n':>6}   {'tape (ad.trace)':24} SSA stack (ad.source_grad)")
+for n in (10, 100, 1000):
+    tape = ad.tape_memory(ad.trace(lambda x: pow(x, n), 1.0001)).peak
+    stack = ad.stack_memory(grad_pow, 1.0001, n).peak
+    print(f"{n:6}   {str(tape):24} {stack}")
 
 # %% [markdown]
-# Both grow linearly with $n$: the stack holds one value per trip, the tape one
-# multiplication per trip (the columns above: $n$, values on the stack, operations on
-# the tape). To store less, an adjoint must *recompute* instead: keep only some of the
-# values (checkpoints) and run parts of the forward loop again during the backward one.
+# Both grow linearly with $n$, about one number per trip round the loop.
+#
+# ## 6. Checkpointing: recompute instead of store
+#
+# To store less, an adjoint must *recompute*: keep only some values (checkpoints) and run
+# parts of the forward computation again when the backward sweep needs them.
+# `ad.checkpoint(f)` does that for a function `f`: the tape keeps only `f`'s inputs, one
+# row, and records `f` again when the backward sweep reaches that row (as
+# `jax.checkpoint` does). Split `pow`'s loop into segments of `every` trips, each
+# checkpointed, and the tape holds one row per segment plus one segment's worth at a time:
+
+# %%
+def segment(r, x, k):
+    for _ in range(k):
+        r = r * x
+    return r
+
+
+checkpointed_segment = ad.checkpoint(segment)
+
+
+def pow_checkpointed(x, n, every):
+    """pow in segments of ``every`` trips; only the segments' inputs stay on the tape."""
+    r = 1.0
+    while n > 0:
+        k = min(every, n)
+        r, n = checkpointed_segment(r, x, k), n - k
+    return r
+
+
+print("     n   every   tape with checkpoints")
+for n in (10, 100, 1000):
+    every = round(n ** 0.5)
+    tape = ad.tape_memory(ad.trace(lambda x: pow_checkpointed(x, n, every), 1.0001)).peak
+    print(f"{n:6}   {every:5}   {tape}")
+with_checkpoints = ad.gradient(lambda x: pow_checkpointed(x, 100, 10), 1.0001)[0]
+without = ad.gradient(lambda x: pow(x, 100), 1.0001)[0]
+print("the same gradient:", np.isclose(with_checkpoints, without))
+
+# %% [markdown]
+# With a checkpoint every $\sqrt n$ trips the peak grows like $\sqrt n$ instead of $n$
+# (67 entries instead of 1001 at $n = 1000$), and every segment runs twice: once forward,
+# once again in the backward sweep. `ad.plot_memory` draws the three against $n$ on
+# log-log axes, where the slope is the power of $n$:
+
+# %%
+ad.plot_memory()
 #
 # ## Exercises
 #
