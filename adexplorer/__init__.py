@@ -25,6 +25,7 @@ from .s2s.stack_memory import stack_memory
 from .teaching import tape_vs_ssa
 from .viz import fd_check, plot_fd, plot_fd_error, plot_graph, plot_memory
 from .viz.explore import explore
+from .viz.filmstrip import sweep_filmstrip
 
 
 def __getattr__(name):

@@ -1,9 +1,9 @@
-"""The forward and backward sweeps of a ``Trace`` as ordered steps, for captions and animation.
+"""The forward and reverse sweeps of a ``Trace`` as ordered steps, for captions and animation.
 
 There is no sweep code here: ``forward.push_tangents`` and ``reverse.backprop`` (the
 sweeps every derivative uses) report each contribution through their ``on_step``
 callback, and this module writes down what happened. A step is one use of one rule on
-one argument edge, so in the backward sweep every ``+=`` into a node used several times
+one argument edge, so in the reverse sweep every ``+=`` into a node used several times
 (fan-out) is its own step, which is exactly why gradients add up at shared nodes. The
 text of a step is the matching line of ``tangent_wengert`` / ``adjoint_wengert``.
 """
@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from . import names
 from .forward import one_like, push_tangents
 from .reverse import backprop
@@ -21,94 +23,76 @@ from .tracing import Const, Trace
 from .wengert import adjoint_wengert, output_seeds, short_value, tangent_listing, wrt_nodes
 
 
-@dataclass(frozen=True)
-class ForwardStep:
-    """One step of the forward sweep: a seed, or one argument's jvp contribution to a node.
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a sweep: a seed, or one rule's contribution along one argument edge.
 
-    ``symbols`` is the step as a line (``dy3 = dy2 * dy1``; ``dy1 += x`` for a second
-    argument), ``partial`` the line naming the local partial if the list has one
-    (``dy2 = cos(y1)``), ``reads`` the ``(name, value)`` pairs the rule used,
-    ``contribution`` what this step adds and ``tangent`` the node's tangent after it.
+    ``node`` is the node whose rule runs; ``parent`` (argument ``position``) the other end
+    of the edge. The step writes the value of ``target`` — in the forward sweep the
+    node's tangent, in the reverse sweep the parent's adjoint (a seed writes its own
+    node): ``before`` is that value before the step (``None`` if it had none), ``value``
+    after it, ``contribution`` what the step added. ``symbols`` is the matching line of
+    the derivative's Wengert list (``dy3 = dy2 * dy1``, ``ȳ1 += ȳ2 * cos(y1)``), ``words``
+    the step in words, ``reads`` the ``(name, value)`` pairs the rule used and ``line``
+    the index of the step's line in that list.
     """
     step: int
-    kind: str                    # "seed" or "jvp"
+    kind: str                    # "seed", "jvp" or "vjp"
     node: int
     name: str
     op: str
     expr: str                    # the node's line in the Wengert list of f: "sin(y1)"
     primal: Any
-    parent: int | None
-    parent_name: str | None
-    position: int | None
+    target: int
     words: str
     symbols: str
-    partial: str | None
-    reads: tuple
     contribution: Any
-    tangent: Any
-    complete: bool               # this step gives the node its final tangent
-    line: int | None             # index of the node's line in the tangent Wengert list
-
-    @property
-    def caption(self) -> str:
-        if self.kind == "seed":                 # its symbols already hold the value
-            return f"{self.words}: {self.symbols}"
-        if self.contribution is self.tangent:
-            return f"{self.words}: {self.symbols} = {short_value(self.tangent)}"
-        return (f"{self.words}: {self.symbols}, adding {short_value(self.contribution)} "
-                f"gives {short_value(self.tangent)}")
-
-    @property
-    def value(self):
-        """The node's tangent after this step."""
-        return self.tangent
-
-
-@dataclass(frozen=True)
-class BackwardStep:
-    """One step of the backward sweep: a seed, or one adjoint contribution along one edge.
-
-    ``node`` sends its adjoint back through its row's vjp rule to ``parent`` (argument
-    ``position``); ``before``/``after`` are the parent's adjoint around the ``+=``
-    (``before`` is ``None`` for the first contribution). ``symbols`` is the matching line
-    of the adjoint list (``ȳ1 += ȳ2 * cos(y1)``).
-    """
-    step: int
-    kind: str                    # "seed" or "vjp"
-    node: int
-    name: str
-    op: str
-    expr: str
-    primal: Any
-    parent: int | None
-    parent_name: str | None
-    position: int | None
-    words: str
-    symbols: str
-    reads: tuple
-    contribution: Any
-    before: Any
-    after: Any
-    line: int | None             # index of this step's line in the adjoint Wengert list
+    value: Any
+    before: Any = None
+    parent: int | None = None
+    parent_name: str | None = None
+    position: int | None = None
+    reads: tuple = ()
+    line: int | None = None
 
     @property
     def accumulates(self) -> bool:
-        """True for a ``+=`` into an adjoint that already had a contribution (fan-out)."""
-        return self.before is not None
+        """True for a ``+=`` into a value that already had a contribution (fan-out)."""
+        return self.kind != "seed" and self.before is not None
 
     @property
     def caption(self) -> str:
         if self.kind == "seed":                 # its symbols already hold the value
             return f"{self.words}: {self.symbols}"
         if self.before is None:
-            return f"{self.words}: {self.symbols} = {short_value(self.after)}"
+            return f"{self.words}: {self.symbols} = {short_value(self.value)}"
         return (f"{self.words}: {self.symbols}, "
-                f"{added(self.before, self.contribution)} = {short_value(self.after)}")
+                f"{added(self.before, self.contribution)} = {short_value(self.value)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForwardStep(Step):
+    """A step of the forward sweep. ``partial`` is the line naming the local partial if
+    the list has one (``dy2 = cos(y1)``); ``complete`` is True when the step gives the
+    node its final tangent."""
+    partial: str | None = None
+    complete: bool = True
 
     @property
-    def value(self):
-        """The adjoint this step writes, after its ``+=``."""
-        return self.after
+    def tangent(self):
+        """The node's tangent after this step (``value``)."""
+        return self.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackwardStep(Step):
+    """A step of the reverse sweep: ``node`` sends its adjoint back through its row's vjp
+    rule to ``parent``; ``before``/``after`` are the parent's adjoint around the ``+=``."""
+
+    @property
+    def after(self):
+        """The adjoint this step writes, after its ``+=`` (``value``)."""
+        return self.value
 
 
 def added(before, contribution) -> str:
@@ -121,8 +105,8 @@ def added(before, contribution) -> str:
 
 def accumulated(before, contribution, after) -> str:
     """A step's value in a table: the new value, or for a ``+=`` the running total
-    before and after it, ``"64 + 16 → 80"`` (arrays: only the new value's shape)."""
-    if before is None or short_value(contribution).startswith("array"):
+    before and after it, ``"64 + 16 → 80"`` (arrays: only the new value)."""
+    if before is None or np.ndim(contribution) > 0:
         return short_value(after)
     return f"{added(before, contribution)} → {short_value(after)}"
 
@@ -138,9 +122,10 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 
 class Sweep(list):
-    """The ordered steps of one sweep, plus the final values (``values[i]`` is node
-    ``i``'s tangent or adjoint, ``None`` where there is none) and the Wengert list the
-    steps' symbols come from."""
+    """The ordered steps of one sweep (``mode`` "forward" or "reverse"), plus the final
+    values (``values[i]`` is node ``i``'s tangent or adjoint, ``None`` where there is
+    none), the Wengert list the steps' symbols come from and ``last_step``: node -> the
+    index of the step after which its value no longer changes."""
 
     def __init__(self, steps, mode: str, trace: Trace, values: list, listing):
         super().__init__(steps)
@@ -148,16 +133,16 @@ class Sweep(list):
         self.trace = trace
         self.values = values
         self.listing = listing
+        self.last_step = {s.target: k for k, s in enumerate(steps)}
+
+    def values_before(self, k: int) -> dict:
+        """node -> its tangent/adjoint after the first ``k`` steps (before step ``k``)."""
+        return {s.target: s.value for s in self[:k]}
 
     def __str__(self) -> str:
         """One row per step: the line, the value it gives (for a ``+=``, the running
         total before and after: ``64 + 16 → 80``) and the step in words."""
-        values, current = [], {}
-        for s in self:
-            target = s.parent if (self.mode == "backward" and s.kind != "seed") else s.node
-            before = None if s.kind == "seed" else current.get(target)
-            current[target] = s.value
-            values.append(accumulated(before, s.contribution, s.value))
+        values = [accumulated(s.before, s.contribution, s.value) for s in self]
         lines = [s.symbols for s in self]
         line_width = max([28] + [text_width(t) for t in lines])
         value_width = max([12] + [text_width(v) for v in values])
@@ -166,9 +151,9 @@ class Sweep(list):
                          f"   {s.words}" for s, line, v in zip(self, lines, values))
 
     def __repr__(self) -> str:
-        if len(self) <= 40:
-            return f"<{self.mode} sweep, {len(self)} steps>\n{self}"
-        return f"<{self.mode} sweep, {len(self)} steps>"
+        # printed under DESIGN.md's method name: trace.backward_sweep() is a backward sweep
+        head = f"<{'backward' if self.mode == 'reverse' else self.mode} sweep, {len(self)} steps>"
+        return f"{head}\n{self}" if len(self) <= 40 else head
 
 
 def _node_texts(trace: Trace):
@@ -210,19 +195,20 @@ def forward_sweep(trace: Trace, wrt=None, tangent=None) -> Sweep:
     for i in seeds_at:
         name = info.tangent_names[i]
         steps.append(ForwardStep(
-            len(steps), "seed", i, names_[i], "input", "input", primals[i], None, None, None,
-            f"seed: the tangent of {names_[i]} is set to {short_value(seeds[i])}",
-            f"{name} = {short_value(seeds[i])}", None, (), seeds[i], seeds[i], True, None))
+            step=len(steps), kind="seed", node=i, name=names_[i], op="input", expr="input",
+            primal=primals[i], target=i, contribution=seeds[i], value=seeds[i],
+            words=f"seed: the tangent of {names_[i]} is set to {short_value(seeds[i])}",
+            symbols=f"{name} = {short_value(seeds[i])}"))
 
     def on_step(i, position, parent, contribution, total):
         term = info.terms[(i, position)]
         node = nodes[i]
-        first = i not in current
+        before = current.get(i)
         current[i] = total
         remaining[i] -= 1
         target = info.tangent_names[i]
         partial = None if term.partial is None else str(info.listing[term.partial])
-        if first:
+        if before is None:
             words = (f"tangent of {names_[i]} = {exprs[i]} (line {target} of f') from "
                      f"{names_[parent]} (jvp rule of {node.op})")
         else:
@@ -230,17 +216,19 @@ def forward_sweep(trace: Trace, wrt=None, tangent=None) -> Sweep:
                      f"tangent of {names_[i]} (line {target}): tangents of all arguments "
                      "add up")
         steps.append(ForwardStep(
-            len(steps), "jvp", i, names_[i], node.op, exprs[i], primals[i], parent,
-            names_[parent], position, words,
-            f"{target} {'=' if first else '+='} {term.expr}", partial,
-            _reads(node, names_, primals, (info.tangent_names[parent], current[parent])),
-            contribution, total, remaining[i] == 0, info.line_of.get(i)))
+            step=len(steps), kind="jvp", node=i, name=names_[i], op=node.op, expr=exprs[i],
+            primal=primals[i], target=i, parent=parent, parent_name=names_[parent],
+            position=position, words=words,
+            symbols=f"{target} {'=' if before is None else '+='} {term.expr}", partial=partial,
+            reads=_reads(node, names_, primals, (info.tangent_names[parent], current[parent])),
+            contribution=contribution, before=before, value=total,
+            complete=remaining[i] == 0, line=info.line_of.get(i)))
 
     values = push_tangents(trace, seeds, on_step)
     return Sweep(steps, "forward", trace, values, info.listing)
 
 
-def backward_sweep(trace: Trace, seed=None) -> Sweep:
+def reverse_sweep(trace: Trace, seed=None) -> Sweep:
     """Sweep ``trace`` backwards from its outputs (cotangent ``seed``, default 1 or ones),
     recording every contribution as a step."""
     seeds = output_seeds(trace, seed)
@@ -258,10 +246,11 @@ def backward_sweep(trace: Trace, seed=None) -> Sweep:
     for k, (i, g) in enumerate(seeds.items()):
         current[i] = g
         steps.append(BackwardStep(
-            len(steps), "seed", i, names_[i], nodes[i].op, exprs[i], primals[i], None, None,
-            None, f"seed: the adjoint of the output {names_[i]} is {short_value(g)}",
-            f"{bars[i]} = {short_value(g)}", (), g, None, g,
-            seed_lines[k] if k < len(seed_lines) else None))
+            step=len(steps), kind="seed", node=i, name=names_[i], op=nodes[i].op,
+            expr=exprs[i], primal=primals[i], target=i, contribution=g, value=g,
+            words=f"seed: the adjoint of the output {names_[i]} is {short_value(g)}",
+            symbols=f"{bars[i]} = {short_value(g)}",
+            line=seed_lines[k] if k < len(seed_lines) else None))
 
     def on_step(i, position, parent, contribution, before, after):
         node = nodes[i]
@@ -275,10 +264,14 @@ def backward_sweep(trace: Trace, seed=None) -> Sweep:
             words = (f"{names_[parent]} is used more than once: this contribution from "
                      f"{names_[i]} adds to the adjoint it already has")
         steps.append(BackwardStep(
-            len(steps), "vjp", i, names_[i], node.op, exprs[i], primals[i], parent,
-            names_[parent], position, words, symbols,
-            _reads(node, names_, primals, (bars[i], current[i])),
-            contribution, before, after, k))
+            step=len(steps), kind="vjp", node=i, name=names_[i], op=node.op, expr=exprs[i],
+            primal=primals[i], target=parent, parent=parent, parent_name=names_[parent],
+            position=position, words=words, symbols=symbols,
+            reads=_reads(node, names_, primals, (bars[i], current[i])),
+            contribution=contribution, before=before, value=after, line=k))
 
     values = backprop(trace, seeds, on_step)
-    return Sweep(steps, "backward", trace, values, listing)
+    return Sweep(steps, "reverse", trace, values, listing)
+
+
+backward_sweep = reverse_sweep        # the name DESIGN.md gives; "reverse" everywhere else

@@ -156,10 +156,12 @@ class Trace:
         from .sweeps import forward_sweep
         return forward_sweep(self, wrt, tangent)
 
-    def backward_sweep(self, seed=None):
-        """The backward sweep as ordered steps (one per adjoint contribution)."""
-        from .sweeps import backward_sweep
-        return backward_sweep(self, seed)
+    def reverse_sweep(self, seed=None):
+        """The reverse sweep as ordered steps (one per adjoint contribution)."""
+        from .sweeps import reverse_sweep
+        return reverse_sweep(self, seed)
+
+    backward_sweep = reverse_sweep        # DESIGN.md's name for the same sweep
 
     def to_networkx(self):
         """A ``networkx.DiGraph`` of the trace (node key = node index)."""

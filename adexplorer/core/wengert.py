@@ -28,6 +28,7 @@ from .primitives import ATOM, PRIMITIVES
 from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
+from .values import shape_text as _shape_text, short_value  # noqa: F401  (callers use it)
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand
@@ -94,10 +95,6 @@ class WengertList:
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(str(self))}</pre>"
-
-
-def _shape_text(s: tuple) -> str:
-    return "(" + ", ".join(str(n) for n in s) + (",)" if len(s) == 1 else ")")
 
 
 # ---------------------------------------------------------------------------
@@ -378,28 +375,6 @@ def adjoint_wengert(trace: Trace) -> WengertList:
 
 # ---------------------------------------------------------------------------
 # Short values, the plain-text repr and the HTML table
-
-
-def short_value(v, digits: int = 6) -> str:
-    """A value in a few characters: ``0.890577``, ``array (3, 2)``, ``[1, 2, 3]``."""
-    if v is None:
-        return ""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        return f"{float(v):.{digits}g}"
-    if isinstance(v, (complex, np.complexfloating)):
-        return f"{complex(v):.{digits}g}"
-    if isinstance(v, np.ndarray):
-        if v.ndim == 0:
-            return short_value(v.item(), digits)
-        if v.size <= 4 and v.ndim == 1 and v.dtype.kind in "fiub":
-            return "[" + ", ".join(short_value(x, 4) for x in v.tolist()) + "]"
-        return f"array {_shape_text(v.shape)}"
-    text = repr(v)
-    return text if len(text) <= 24 else text[:21] + "..."
 
 
 def trace_repr(trace: Trace, max_lines: int = 40) -> str:

@@ -372,7 +372,7 @@ def _sweep_lines(report: Report) -> list:
     if "reverse" in report.modes:
         out.append("")
         out.append("backward sweep, step by step:")
-        out += _indent(trace.backward_sweep())
+        out += _indent(trace.reverse_sweep())
     return out
 
 

@@ -191,7 +191,7 @@ def cost(trace) -> Cost:
     sizes = tuple(int(np.size(nodes[i].value)) for i in trace.inputs)
     forward = tuple(sum(1 for s in trace.forward_sweep(wrt=i) if s.kind != "seed")
                     for i in trace.inputs)
-    backward = sum(1 for s in trace.backward_sweep() if s.kind != "seed")
+    backward = sum(1 for s in trace.reverse_sweep() if s.kind != "seed")
     m = sum(int(np.size(nodes[o].value)) for o in trace.outputs)
     operations = len(trace) - len(trace.inputs)
     return Cost(sum(sizes), m, operations, sizes, forward, backward)

@@ -39,14 +39,15 @@ def default_dpi(n_boxes: int) -> int:
 
 class FrameRenderer:
     """Frames of ``trace``'s graph as PNG bytes (or RGBA arrays); see the module text.
+    ``layout``: a ``graph_layout`` to draw (default: the trace's own, ``max_nodes``);
     ``note_pixels=False`` draws every value note with matplotlib (slower; the same
     picture to within rounding)."""
 
     def __init__(self, trace: Trace, max_nodes: int = 60, dpi: int | None = None,
-                 note_pixels: bool = True):
+                 note_pixels: bool = True, layout=None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         self.trace = trace
-        self.plot = GraphPlot(trace, max_nodes=max_nodes)
+        self.plot = GraphPlot(trace, max_nodes=max_nodes, layout=layout)
         self.layout = self.plot.layout
         n_boxes = len(self.layout.boxes)
         self.dpi = dpi if dpi is not None else default_dpi(n_boxes)
@@ -113,6 +114,15 @@ class FrameRenderer:
         """The box drawing trace node ``node`` (-1 if it is not drawn)."""
         box_of = self.layout.box_of
         return int(box_of[node]) if 0 <= node < len(box_of) else -1
+
+    def box_rect(self, node: int) -> tuple:
+        """The pixel rectangle ``(row0, row1, col0, col1)`` of ``node``'s box in a frame."""
+        r0, r1, c0, c1 = self._rects[self.box_of(node)]
+        return r0 + _PAD_PX, r1 - _PAD_PX, c0 + _PAD_PX, c1 - _PAD_PX
+
+    def font_sizes(self) -> list:
+        """The sizes (points) of the text in a frame: box labels, value notes, edge notes."""
+        return [float(t.get_fontsize()) for t in self.plot.texts] + [self._notes_size()]
 
     def box_pixels(self, picture: np.ndarray, node: int) -> np.ndarray:
         """The pixels of ``picture`` (a frame's RGBA array) inside the box of ``node``."""

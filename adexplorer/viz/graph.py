@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.tracing import Trace
-from ..core.wengert import primal_wengert, short_value
+from ..core.values import fit_value
+from ..core.wengert import primal_wengert
 
 _LABEL_CHARS = 18             # longest box title before it is shortened
 MAX_COLUMNS = 9               # columns side by side; deeper graphs wrap into bands below
@@ -61,6 +62,7 @@ class GraphLayout:
     message: str = ""
     edge_members: dict = field(default_factory=dict)   # (box, box) -> [(node, node), ...]
     band: np.ndarray | None = None    # which band (row of columns) a deep graph wraps into
+    columns: int = MAX_COLUMNS        # columns side by side before a band wraps
 
     @property
     def n_layers(self) -> int:
@@ -68,8 +70,8 @@ class GraphLayout:
 
     @property
     def n_columns(self) -> int:
-        """Columns drawn side by side (a deep graph wraps after MAX_COLUMNS)."""
-        return min(self.n_layers, MAX_COLUMNS)
+        """Columns drawn side by side (a deep graph wraps after ``columns``)."""
+        return min(self.n_layers, self.columns)
 
     @property
     def n_bands(self) -> int:
@@ -87,12 +89,12 @@ def _node_labels(trace: Trace, members) -> dict:
     for i in members:
         node = nodes[i]
         if node.is_input:
-            out[i] = (_clip(node.name), _clip(short_value(node.value, 4)))
+            out[i] = (_clip(node.name), _clip(fit_value(node.value, _LABEL_CHARS)))
             continue
         text = f"{node.name} = {lines[i]}"
         if len(text) > _LABEL_CHARS:
             text = _clip(f"{node.name}: {node.op}")
-        out[i] = (text, _clip(short_value(node.value, 4)))
+        out[i] = (text, _clip(fit_value(node.value, _LABEL_CHARS)))
     return out
 
 
@@ -187,13 +189,15 @@ def _plan(trace: Trace, selected: list, max_nodes: int):
                     "of consecutive operations")
 
 
-def graph_layout(trace: Trace, nodes=None, max_nodes: int = 60) -> GraphLayout:
-    """The boxes to draw and where (cached per trace, selection and ``max_nodes``)."""
-    key = (len(trace), _selection_key(nodes), max_nodes)
+def graph_layout(trace: Trace, nodes=None, max_nodes: int = 60,
+                 columns: int = MAX_COLUMNS) -> GraphLayout:
+    """The boxes to draw and where (cached per trace, selection, ``max_nodes`` and
+    ``columns``: a narrower wrap for a filmstrip whose text must stay large)."""
+    key = (len(trace), _selection_key(nodes), max_nodes, columns)
     per_trace = _CACHE.setdefault(trace, {})
     layout = per_trace.get(key)
     if layout is None:
-        layout = per_trace[key] = _build_layout(trace, nodes, max_nodes)
+        layout = per_trace[key] = _build_layout(trace, nodes, max_nodes, columns)
     return layout
 
 
@@ -208,7 +212,7 @@ def _selection_key(nodes):
     return ("list",) + tuple(int(i) for i in nodes)
 
 
-def _build_layout(trace: Trace, nodes, max_nodes: int) -> GraphLayout:
+def _build_layout(trace: Trace, nodes, max_nodes: int, columns: int = MAX_COLUMNS) -> GraphLayout:
     records = trace._records
     n = len(records)
     if nodes is None:
@@ -245,20 +249,20 @@ def _build_layout(trace: Trace, nodes, max_nodes: int) -> GraphLayout:
     edges = list(edge_members)
     layer = _layers(len(boxes), edges)
     y = _rows(layer, edges, len(boxes))
-    x, y, band = _wrap(layer, y)
+    x, y, band = _wrap(layer, y, columns)
     return GraphLayout(boxes, x, y, layer, edges, box_of, len(selected), message,
-                       edge_members, band)
+                       edge_members, band, columns)
 
 
-def _wrap(layer: np.ndarray, y: np.ndarray):
-    """Columns 0..MAX_COLUMNS-1 side by side, the next ones in a band below, and so on,
+def _wrap(layer: np.ndarray, y: np.ndarray, columns: int = MAX_COLUMNS):
+    """Columns 0..columns-1 side by side, the next ones in a band below, and so on,
     like lines of text: every edge still goes forward in reading order."""
-    band = layer // MAX_COLUMNS
-    x = (layer % MAX_COLUMNS).astype(float)
+    band = layer // columns
+    x = (layer % columns).astype(float)
     if not len(layer):
         return x, y, band
     sizes = np.bincount(layer)
-    heights = [int(sizes[b * MAX_COLUMNS:(b + 1) * MAX_COLUMNS].max())
+    heights = [int(sizes[b * columns:(b + 1) * columns].max())
                for b in range(int(band.max()) + 1)]
     top = 0.0
     centre = []

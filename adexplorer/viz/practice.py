@@ -168,10 +168,8 @@ class PracticePanel(w.VBox):
                                     "Check</span>")
         frames = self.player.frames
         step = frames.frame(self.next_frame).step
-        target = step.node if (frames.mode == "forward" or step.kind == "seed") else step.parent
-        name = frames.value_names[target]
-        adds = step.kind != "seed" and target in frames.frame(self.next_frame - 1).values
-        total = " (after the +=: the new total)" if adds else ""
+        name = frames.value_names[step.target]           # the sweep says what a step writes
+        total = " (after the +=: the new total)" if step.accumulates else ""
         self.question.value = _box(
             "#ff9f40", f"<b>Your turn, step {self.next_frame} of "
             f"{self.player.n_frames - 1}:</b> {html.escape(step.words)}.<br>"

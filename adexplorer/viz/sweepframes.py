@@ -1,7 +1,7 @@
 """What each frame of a sweep animation shows, read from the recorded sweep.
 
 ``SweepFrames(trace, "reverse")``: frame 0 is the start, frame k shows step k - 1 of
-``trace.backward_sweep()`` (or ``forward_sweep(wrt)``) — the nodes it works on, the
+``trace.reverse_sweep()`` (or ``forward_sweep(wrt)``) — the nodes it works on, the
 nodes whose value is final, every tangent/adjoint so far, a caption with the rule in
 words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the end,
 ``check``: the sweep's result next to an independent run of ``ad.gradient`` /
@@ -20,13 +20,16 @@ import numpy as np
 from ..core import names, trees
 from ..core.forward import jvp, one_like, zero_like
 from ..core.reverse import argument_names, gradient
-from ..core.sweeps import added, backward_sweep, forward_sweep
+from ..core.sweeps import added, forward_sweep, reverse_sweep
 from ..core.tracing import Const, Trace
-from ..core.wengert import primal_wengert, short_value, tangent_listing, wrt_nodes
+from ..core.values import fit_value, is_small, short_value
+from ..core.wengert import primal_wengert, tangent_listing, wrt_nodes
+from .arrayrules import RuleText, rule_with_shapes
 from .frames import FrameRenderer
-from .graph import COLORS
+from .graph import COLORS, graph_layout
 
 _CACHE_BYTES = 32 << 20         # pictures kept per sweep, in bytes (20-250 kB each)
+_NOTE_CHARS = 18               # an array value under a box or on an edge, at most
 _TABLE_ROWS = 16                # rows of the values table shown around the active node
 _TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:monospace;"
                 "font-size:13px}.adexplorer-values td,.adexplorer-values th{padding:1px 8px;"
@@ -58,7 +61,7 @@ class SweepFrames:
     """The frames of one recorded sweep (``mode`` "forward" or "reverse") of a trace.
 
     Everything a frame shows is read from ``trace.forward_sweep(wrt)`` /
-    ``trace.backward_sweep()``: the picture (``png(k)``, cached), the caption, the
+    ``trace.reverse_sweep()``: the picture (``png(k)``, cached), the caption, the
     values table (``table_html(k)``) and, at the end, ``check``: the sweep's result next
     to ``ad.gradient`` (reverse) or ``ad.jvp`` (forward) of the traced function."""
 
@@ -76,7 +79,7 @@ class SweepFrames:
                 self.sweep = forward_sweep(trace, self.wrt)
             else:
                 self.wrt = list(trace.inputs)
-                self.sweep = backward_sweep(trace)
+                self.sweep = reverse_sweep(trace)
         if mode == "forward":
             value_names = tangent_listing(trace, self.wrt).tangent_names
             self.value_names = {i: value_names.get(i, names.tangent_of(n.name))
@@ -91,40 +94,19 @@ class SweepFrames:
         self.renderer = renderer
         self.max_nodes = max_nodes
         self.n_frames = len(self.sweep) + 1
-        self._targets, self._befores = self._replay()
-        self._final_step = self._final_steps()
         self._pngs: dict = {}
         self._png_bytes = 0
         self._check = None
         self._rows = None
-
-    # -- reading the sweep -------------------------------------------------------------
-    def _replay(self):
-        """Per step: the node whose value it changes, and that node's value before it."""
-        targets, befores, current = [], [], {}
-        for s in self.sweep:
-            target = s.node if (self.mode == "forward" or s.kind == "seed") else s.parent
-            targets.append(target)
-            befores.append(current.get(target))
-            current[target] = s.tangent if self.mode == "forward" else s.after
-        return targets, befores
-
-    def _final_steps(self) -> dict:
-        """node -> the step after which its value no longer changes."""
-        last: dict = {}
-        for k, target in enumerate(self._targets):
-            last[target] = k
-        return last
+        self._label_chars = None
 
     def frame(self, k: int) -> Frame:
         """Frame ``k`` (0 <= k < n_frames)."""
         if not 0 <= k < self.n_frames:
             raise IndexError(f"frame {k} is outside 0..{self.n_frames - 1}")
-        values: dict = {}
-        for j in range(k):
-            s = self.sweep[j]
-            values[self._targets[j]] = s.tangent if self.mode == "forward" else s.after
-        final = frozenset(i for i in values if self._final_step[i] < k)
+        values = self.sweep.values_before(k)
+        last = self.sweep.last_step
+        final = frozenset(i for i in values if last[i] < k)
         if k == 0:
             return Frame(0, None, (), (), values, final, self._start_caption(), "")
         s = self.sweep[k - 1]
@@ -133,8 +115,9 @@ class SweepFrames:
         else:
             hot = (s.node, s.parent) if self.mode == "reverse" else (s.node,)
             edges = ((s.parent, s.node),)
-        symbols = dot_symbols(s.symbols)
-        return Frame(k, s, hot, edges, values, final, self._caption(k, s, symbols), symbols)
+        rule = rule_with_shapes(self.trace, s, s.symbols)
+        symbols = dot_symbols(rule.symbols)
+        return Frame(k, s, hot, edges, values, final, self._caption(k, s, rule), symbols)
 
     def _start_caption(self) -> str:
         if self.mode == "forward":
@@ -145,21 +128,37 @@ class SweepFrames:
                 "list); now the adjoints flow back from the output to the inputs. "
                 f"{len(self.sweep)} steps.")
 
-    def _caption(self, k: int, s, symbols: str) -> str:
-        reads = [f"{name} = {short_value(v, 4)}" for name, v in s.reads]
+    def _caption(self, k: int, s, rule: RuleText) -> str:
+        """Words, then the rule with its numbers; an array rule has the shapes that meet
+        in it next to the rule, its un-broadcast sum on a line of its own, and its value
+        on the next line (rounded entries, or shape, dtype and norm)."""
+        # an array too big to print is in the shapes already; its norm would add nothing
+        reads = [f"{name} = {short_value(v, 4)}" for name, v in s.reads
+                 if np.ndim(v) == 0 or is_small(v)]
         partial = self._partial(s)
         if partial:
             reads.insert(0, partial)
-        before = self._befores[k - 1]
-        after = s.tangent if self.mode == "forward" else s.after
         if s.kind == "seed":
             numbers = ""
-        elif before is None:
-            numbers = f" = {short_value(after)}"
+        elif s.before is None:
+            numbers = f" = {short_value(s.value)}"
         else:
-            numbers = f": {added(before, s.contribution)} = {short_value(after)}"
+            numbers = f": {added(s.before, s.contribution)} = {short_value(s.value)}"
         where = f"   (with {', '.join(reads)})" if reads else ""
-        return (f"step {k} of {len(self.sweep)}: {s.words}\n{symbols}{numbers}{where}")
+        head = f"step {k} of {len(self.sweep)}: {s.words}\n"
+        symbols = dot_symbols(rule.symbols)
+        if not rule.shapes:
+            return f"{head}{symbols}{numbers}{where}"
+        lines = [f"{symbols}    {dot_symbols(rule.shapes)}"]
+        if rule.unbroadcast:
+            lines.append(rule.unbroadcast)
+        name = self.value_labels[s.target].split(" = ")[-1]
+        if s.before is None:
+            lines.append(f"{name}{numbers}{where}")
+        else:
+            lines.append(f"{name} = {short_value(s.value)}   (adds {short_value(s.contribution)}"
+                         f" to {short_value(s.before)}){where}")
+        return head + "\n".join(lines)
 
     def _partial(self, s) -> str:
         """The local partial a forward step multiplies by, with its value, when the
@@ -184,14 +183,28 @@ class SweepFrames:
         # forward: two short lines, "y2' = dy3" over "= 0.1516", so neighbours' notes
         # never run into each other
         joint = "\n= " if self.mode == "forward" else " = "
-        return {i: f"{self.value_labels[i]}{joint}{short_value(v, 4)}"
-                for i, v in frame.values.items()}
+        notes = {}
+        for i, v in frame.values.items():
+            label = self.value_labels[i]
+            value = fit_value(v, _NOTE_CHARS)
+            one_line = f"{label}{joint}{value}"
+            # a note wider than the boxes would run into its neighbour's: two lines
+            notes[i] = (one_line if "\n" in one_line or len(one_line) <= self._box_chars()
+                        else f"{label} =\n{value}")
+        return notes
+
+    def _box_chars(self) -> int:
+        """Characters the graph's widest box label holds (its boxes are made that wide)."""
+        if self._label_chars is None:
+            boxes = graph_layout(self.trace, None, self.max_nodes).boxes
+            self._label_chars = max([12] + [max(len(b.title), len(b.detail)) for b in boxes])
+        return self._label_chars
 
     def edge_notes(self, frame: Frame) -> tuple:
         s = frame.step
         if s is None or s.parent is None:
             return ()
-        value = short_value(s.contribution, 4)
+        value = fit_value(s.contribution, _NOTE_CHARS)
         text = value if value.startswith("-") else "+" + value
         uses = sum(1 for a in self.trace.nodes[s.node].inputs if a == s.parent)
         if uses > 1:

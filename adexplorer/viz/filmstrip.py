@@ -1,0 +1,163 @@
+"""A sweep as one still picture: the player's frames, one under another, for slides.
+
+``ad.sweep_filmstrip(trace, "reverse")`` draws every step of the sweep (or the
+``steps`` asked for) as the player shows it: the graph with the active box, the
+finished ones and the seed outlined, every tangent/adjoint so far under its box, and
+under each picture the step's caption — the rule in words and symbols, with the
+numbers (and, for arrays, the shapes). A colour legend heads the strip.
+
+Sized for a page: shown at 100% on a ``page_px``-wide page (1280 px), every text in it,
+captions and the graph's boxes alike, is at least ``min_font_px`` (14) pixels tall. A
+wide graph is wrapped into more bands of fewer columns until its boxes' text reaches
+that size; small graphs sit two or more to a row. ``figure.filmstrip`` says how it was
+laid out (dpi, fonts, columns), so the sizes can be checked.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+from .frames import FrameRenderer
+from .graph import COLORS, EDGE_COLOR, MAX_COLUMNS, GraphPlot, graph_layout
+from .sweepframes import SweepFrames
+
+SEED_COLOR = "#6a3d9a"          # the outline of the box a sweep is seeded at
+_MAX_DPI = 300
+_GAP_PX = 24                    # between panels, and around the legend
+
+
+@dataclass(frozen=True)
+class FilmstripLayout:
+    """How a filmstrip was laid out: ``dpi`` of the figure and of its pictures (drawn
+    1:1), ``text_pt`` the size of its captions and legend, ``graph_pt`` the smallest text
+    in the graph pictures, ``graph_columns`` the graph's columns before it wraps,
+    ``columns`` the panels side by side, ``steps`` the frames shown (step k is frame k)."""
+    dpi: int
+    text_pt: float
+    graph_pt: float
+    graph_columns: int
+    columns: int
+    steps: tuple
+
+
+def sweep_filmstrip(trace, mode: str = "reverse", steps=None, *, wrt=None, columns=None,
+                    page_px: int = 1280, min_font_px: float = 14.0, max_nodes: int = 60):
+    """The frames of ``trace``'s ``mode`` sweep ("forward" or "reverse"; forward from
+    ``wrt``) as one matplotlib figure. ``steps``: the step numbers to show, counted from
+    1 as the player counts them (default: every step); ``columns``: panels side by side
+    (default: as many as fit the page)."""
+    frames = SweepFrames(trace, mode, wrt=wrt, max_nodes=max_nodes)
+    chosen = tuple(range(1, frames.n_frames)) if steps is None else tuple(steps)
+    for k in chosen:
+        if not 1 <= k < frames.n_frames:
+            raise ValueError(f"step {k} is outside 1..{frames.n_frames - 1} of this sweep")
+    layout, dpi, graph_pt = _fit_graph(trace, max_nodes, page_px, min_font_px)
+    frames.renderer = FrameRenderer(trace, max_nodes, dpi=dpi, layout=layout)
+    graph_pt = min(frames.renderer.font_sizes())
+    text_pt = math.ceil(min_font_px * 72 / dpi * 10) / 10
+    pictures = [_picture(frames, k) for k in chosen]
+    height, width = pictures[0].shape[:2] if pictures else (1, 1)
+    if columns is None:
+        columns = max(1, min(len(chosen), (page_px - _GAP_PX) // (width + _GAP_PX)))
+    info = FilmstripLayout(dpi, text_pt, graph_pt, layout.columns, columns, chosen)
+    return _draw(frames, pictures, info)
+
+
+def _fit_graph(trace, max_nodes, page_px, min_font_px):
+    """The graph's layout and the dpi that draw its smallest text ``min_font_px`` tall
+    within ``page_px``: the most columns that allow it (one column if none does)."""
+    for columns in range(MAX_COLUMNS, 0, -1):
+        layout = graph_layout(trace, None, max_nodes, columns)
+        plot = GraphPlot(trace, layout=layout)
+        smallest = min([float(t.get_fontsize()) for t in plot.texts] + [9.0])
+        dpi = math.ceil(min_font_px * 72 / smallest)
+        width_in = plot.figure.get_size_inches()[0]
+        if width_in * dpi + 2 * _GAP_PX <= page_px or columns == 1:
+            return layout, min(dpi, _MAX_DPI), smallest
+    raise AssertionError("unreachable: one column always fits")
+
+
+def _picture(frames: SweepFrames, k: int):
+    frame = frames.frame(k)
+    return frames.renderer.rgba(frame.hot, frame.final, frame.edges, frames.notes(frame),
+                                frames.edge_notes(frame), frames.mode == "reverse").copy()
+
+
+def _caption_lines(frames: SweepFrames, k: int, chars: int) -> list:
+    lines = []
+    for line in frames.frame(k).caption.split("\n"):
+        lines += textwrap.wrap(line, chars, subsequent_indent="  ") or [""]
+    return lines
+
+
+def _draw(frames: SweepFrames, pictures: list, info: FilmstripLayout):
+    """Panels (picture over caption) in ``info.columns`` columns under a legend, every
+    length in pixels at ``info.dpi`` so pictures are drawn 1:1."""
+    import matplotlib.pyplot as plt
+    dpi, text_px = info.dpi, info.text_pt * info.dpi / 72
+    line_px = 1.3 * text_px
+    height, width = pictures[0].shape[:2] if pictures else (1, 1)
+    chars = max(int(width / (0.61 * text_px)), 20)      # DejaVu Sans Mono is 0.6 em wide
+    captions = [_caption_lines(frames, k, chars) for k in info.steps]
+    cap_px = line_px * max((len(c) for c in captions), default=1) + 8
+    panel_w, panel_h = width + _GAP_PX, height + cap_px + _GAP_PX
+    legend_px = 2 * line_px + _GAP_PX
+    rows = max(1, -(-len(pictures) // info.columns))
+    fig_w = info.columns * panel_w + _GAP_PX
+    fig_h = rows * panel_h + legend_px
+    fig = plt.figure(figsize=(fig_w / dpi, fig_h / dpi), dpi=dpi)
+    plt.close(fig)
+    _legend(fig, frames, fig_w, fig_h, line_px, info.text_pt)
+    seeds = [s.node for s in frames.sweep if s.kind == "seed"]
+    for n, (k, picture, caption) in enumerate(zip(info.steps, pictures, captions)):
+        row, col = divmod(n, info.columns)
+        left = _GAP_PX + col * panel_w
+        top = legend_px + row * panel_h
+        ax = fig.add_axes((left / fig_w, 1 - (top + height) / fig_h, width / fig_w,
+                           height / fig_h))
+        ax.imshow(picture, interpolation="none")
+        ax.set_axis_off()
+        _outline_seeds(ax, frames.renderer, seeds)
+        fig.text(left / fig_w, 1 - (top + height + 6) / fig_h, "\n".join(caption),
+                 va="top", ha="left", fontsize=info.text_pt, family="DejaVu Sans Mono",
+                 linespacing=1.3)
+    fig.filmstrip = info
+    return fig
+
+
+def _legend(fig, frames: SweepFrames, fig_w, fig_h, line_px, text_pt):
+    """What the colours mean, on the strip's first line, and what the strip is."""
+    from matplotlib.patches import Rectangle
+    what = "tangents" if frames.mode == "forward" else "adjoints"
+    fig.text(_GAP_PX / fig_w, 1 - (_GAP_PX / 2) / fig_h,
+             f"{frames.mode} sweep, {len(frames.sweep)} steps: {what} are written under "
+             "the boxes", va="top", ha="left", fontsize=text_pt, family="DejaVu Sans Mono")
+    y = 1 - (_GAP_PX / 2 + 1.25 * line_px) / fig_h
+    x = _GAP_PX
+    # a waiting box keeps its own colour: an input, an operation or an output
+    entries = [("active", [COLORS["highlight"]], EDGE_COLOR, "-"),
+               ("finished", [COLORS["done"]], EDGE_COLOR, "-"),
+               ("waiting", [COLORS["input"], COLORS["op"], COLORS["output"]], EDGE_COLOR, "-"),
+               ("seed", ["none"], SEED_COLOR, "--")]
+    for label, faces, edge, style in entries:
+        side = 1.6 * line_px / len(faces)
+        for n, face in enumerate(faces):
+            fig.patches.append(Rectangle(
+                ((x + n * side) / fig_w, y - line_px * 0.8 / fig_h), side / fig_w,
+                0.8 * line_px / fig_h, transform=fig.transFigure, facecolor=face,
+                edgecolor=edge, linestyle=style, lw=2))
+        fig.text((x + 2.0 * line_px) / fig_w, y - 0.4 * line_px / fig_h, label, va="center",
+                 ha="left", fontsize=text_pt, family="DejaVu Sans Mono")
+        x += 2.2 * line_px + 0.62 * line_px * 0.77 * len(label) + 1.5 * line_px
+
+
+def _outline_seeds(ax, renderer: FrameRenderer, seeds):
+    from matplotlib.patches import Rectangle
+    for node in seeds:
+        if renderer.box_of(node) < 0:
+            continue
+        r0, r1, c0, c1 = renderer.box_rect(node)
+        ax.add_patch(Rectangle((c0 + 1, r0 + 1), c1 - c0 - 2, r1 - r0 - 2, fill=False,
+                               edgecolor=SEED_COLOR, linestyle="--", lw=2))
