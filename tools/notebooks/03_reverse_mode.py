@@ -269,7 +269,8 @@ def wide(v):
 
 
 ad.jacobian_view(wide, np.array([1.0, 2.0, 3.0]), static=True)
-#
+
+# %% [markdown]
 # ## 6. Many inputs, one output
 #
 # A loss function takes many inputs and returns one number. One backward sweep gives the

@@ -369,7 +369,8 @@ print("the same gradient:", np.isclose(with_checkpoints, without))
 
 # %%
 ad.plot_memory()
-#
+
+# %% [markdown]
 # ## Exercises
 #
 # Each exercise: a cell for your answer, a checker (run it: *right* or *not yet*, and

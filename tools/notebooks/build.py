@@ -77,6 +77,9 @@ def parse_cells(text: str, name: str = "<source>") -> list[dict]:
             if bad:
                 raise ValueError(f"{name}: markdown lines must start with '# ': {bad[0]!r}")
             lines = [ln[2:] if ln.startswith("# ") else "" for ln in lines]
+        if cell["cell_type"] == "code" and any(ln.startswith("# #") for ln in lines):
+            raise ValueError(f"{name}: a markdown heading inside a code cell; is a "
+                             f"'# %% [markdown]' marker missing before it?")
         while lines and not lines[-1].strip():
             lines = lines[:-1]
         while lines and not lines[0].strip():
