@@ -91,10 +91,16 @@ def test_run_all_without_errors(browser, lab, notebook):
             image.scroll_into_view_if_needed()
             page.wait_for_function("(img) => img.complete && img.naturalWidth > 100",
                                    arg=image.element_handle())
-            shown, natural = image.evaluate("(img) => [img.clientWidth, img.naturalWidth]")
+            shown, natural, tall = image.evaluate(
+                "(img) => [img.clientWidth, img.naturalWidth, img.clientHeight]")
             assert shown >= 0.9 * natural, f"{shot}: drawn {natural} px wide, shown {shown}"
+            # a picture taller than the window: make the window taller, so Lab's scrolling
+            # panel does not cut it (the width, what readability depends on, stays 1280)
+            page.set_viewport_size({"width": 1280, "height": max(1000, tall + 400)})
+            image.scroll_into_view_if_needed()
             ARTIFACTS.mkdir(exist_ok=True)
             image.screenshot(path=str(ARTIFACTS / shot))
+            page.set_viewport_size({"width": 1280, "height": 1000})
     except Exception:
         save_screenshot(page, f"lecture-{stem}-failure.png")
         raise
