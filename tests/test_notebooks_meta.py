@@ -268,3 +268,48 @@ def test_explore_comes_after_both_sweeps_are_taught():
         code = [c.source for c in _read(path).cells if c.cell_type == "code"]
         assert not any("ad.explore(" in c for c in code), path.name
     assert any("ad.explore(" in c.source for c in _read(NOTEBOOKS[3]).cells)
+
+
+# ---------------------------------------------------------------------------
+# The second edition's corrections: each test guards one
+
+
+def _code(name: str) -> str:
+    nb = _read(ROOT / "notebooks" / name)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_nb03_none_is_a_structural_zero_not_a_finite_step():
+    text = _markdown("03_reverse_mode.ipynb")
+    section = text.split("### What `None` means")[1].split("## 8.")[0]
+    assert "is 64, not 32" not in section
+    assert "structural" in section and "finite difference" in section
+    outputs = [t for c in _read(ROOT / "notebooks" / "03_reverse_mode.ipynb").cells
+               if c.cell_type == "code" and "constant" in c.source for o in c.outputs
+               for t in _texts(o)]
+    assert "(0.0, (None,))" in outputs        # derivative 0.0, gradient None
+
+
+def test_nb03_the_recorded_path_is_the_tracing_compilers_problem():
+    section = _markdown("03_reverse_mode.ipynb").split("## 3. Static")[1].split("## 4.")[0]
+    assert "symbolic" in section and "torch.jit.trace" in section and "jax.jit" in section
+
+
+def test_nb04_tells_primal_from_tangent_by_structure_not_by_value():
+    code = _code("04_wengert_under_dual_numbers.ipynb")
+    assert "primal_values" not in code and "def primal_match" in code
+
+
+def test_nb05_says_the_adjoint_still_stores_a_value_per_trip():
+    text = _markdown("05_source_to_source.ipynb")
+    assert "the SSA form stays fixed" not in text
+    assert "saves *recording*, not *memory*" in text
+    assert "ad.stack_memory" in _code("05_source_to_source.ipynb")
+    assert "ad.checkpoint" in _code("05_source_to_source.ipynb")
+
+
+def test_nb06_one_ulp_and_the_correctly_rounded_value():
+    text = _markdown("06_differentiable_programming.ipynb")
+    assert "Both are." not in text
+    assert "one ulp" in text and "correctly rounded" in text
+    assert "zero or undefined" in text            # discrete programs, qualified
