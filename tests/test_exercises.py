@@ -10,7 +10,6 @@ the first check must say "not yet" (the checker fails on the empty answer) and t
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import nbformat
@@ -56,8 +55,11 @@ def test_two_to_four_exercises_with_collapsed_solutions(path):
 
 @pytest.fixture(scope="module")
 def shell():
-    """One IPython shell, without a display; each notebook runs in a fresh namespace."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    """One IPython shell, without a display; each notebook runs in a fresh namespace.
+    (Agg is chosen in this process only: an MPLBACKEND variable would be inherited by the
+    kernels nbval starts later, and their plt.show() would draw nothing.)"""
+    import matplotlib
+    matplotlib.use("Agg")
     from IPython.core.interactiveshell import InteractiveShell
     return InteractiveShell.instance()
 

@@ -175,20 +175,20 @@ for line, node in zip(lines, operations):
 # %%
 tangent_nodes = [n.index for n in operations if n.index not in primal]
 primal_nodes = [n.index for n in tdf.nodes if n.index not in tangent_nodes]
-fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5),
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(10.5, 6.5),   # node text >= 14 px
                                   gridspec_kw={"height_ratios": [1, 2.2]})
-ad.plot_graph(tf, ax=top, title="trace of f: 3 operations")
+ad.plot_graph(tf, ax=top)
+top.set_title("trace of f: 3 operations", loc="left", fontsize=12)
 top.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label) for k, label in
                     [("input", "input"), ("op", "operation"), ("output", "output")]],
            loc="lower center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=11,
            frameon=False)
-ad.plot_graph(tdf, highlight=tangent_nodes, done=primal_nodes, ax=bottom,
-              title="trace of D(f): primal (green) and tangent (orange) operations")
-for ax in (top, bottom):
-    ax.title.set_fontsize(12)
+ad.plot_graph(tdf, highlight=tangent_nodes, done=primal_nodes, ax=bottom)
+bottom.set_title("trace of D(f): primal (green) and tangent (orange) operations", loc="left",
+                 fontsize=12)
 bottom.legend(handles=[Patch(fc="#c6e8c0", ec="#404040", label="primal operation"),
                        Patch(fc="#ff9f40", ec="#7a2e00", label="tangent operation")],
-              loc="lower left", fontsize=11, frameon=False)
+              loc="upper left", fontsize=11, frameon=False)
 plt.show()
 
 # %% [markdown]
