@@ -21,9 +21,11 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
-from .reverse import Traced, _gradients, _seed, argument_names, backprop
+from .names import ByName, argument_names
+from .reverse import Traced, argument_gradients, backprop, scalar_seed
 from .reverse import trace as record
-from .wengert import primal_wengert, short_value
+from .values import short_value
+from .wengert import primal_wengert
 
 GOT = "gradient"
 UNREACHED = "never reached the output"
@@ -64,21 +66,15 @@ class ArgumentReport:
             else f"None ({leaf.status}) - {leaf.reason}") for leaf in self.leaves])
 
 
-class GradientExplanation(tuple):
-    """One ``ArgumentReport`` per argument; ``.gradients`` is what ``ad.gradient`` returns."""
+class GradientExplanation(ByName):
+    """One ``ArgumentReport`` per argument, by position or by name; ``.gradients`` is what
+    ``ad.gradient`` returns."""
+
+    missing = "no argument named {key!r}; arguments: {names}"
 
     @property
     def gradients(self) -> tuple:
         return tuple(r.gradient for r in self)
-
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            for report in self:
-                if report.name == key:
-                    return report
-            raise KeyError(f"no argument named {key!r}; arguments: "
-                           f"{', '.join(r.name for r in self)}")
-        return tuple.__getitem__(self, key)
 
     def __str__(self) -> str:
         return "\n".join(str(r) for r in self)
@@ -98,10 +94,10 @@ def explain_trace(trace, args) -> GradientExplanation:
     f = trace.function
     seeds = {}
     for i in trace.outputs:
-        g = _seed(trace.nodes[i].value)    # the seed ad.gradient uses: 1 for an int output
+        g = scalar_seed(trace.nodes[i].value)    # the seed ad.gradient uses: 1 for an int output
         seeds[i] = g if i not in seeds else seeds[i] + g
     grads = backprop(trace, seeds)
-    gradients = _gradients(args, trace.arguments, grads, False)
+    gradients = argument_gradients(args, trace.arguments, grads, False)
     fed = _nondiff_feeders(trace)
     plain_out = trees.map_structure(strip, trace.output)
     names_ = argument_names(f, len(args))

@@ -19,7 +19,8 @@ import numpy as np
 
 from ..core import names, trees
 from ..core.forward import jvp, one_like, zero_like
-from ..core.reverse import argument_names, gradient
+from ..core.names import argument_names
+from ..core.reverse import gradient
 from ..core.sweeps import added, forward_sweep, reverse_sweep
 from ..core.tracing import Const, Trace
 from ..core.values import fit_value, is_small, short_value
