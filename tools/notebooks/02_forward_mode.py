@@ -265,9 +265,9 @@ except TypeError as error:
 # What Python cannot give is the speed half of the argument: Julia compiles `D(f, 3)`
 # down to a dozen floating-point instructions (notebook 4), while every operation on an
 # `ad.Dual` is a Python call. For small scalar code that is a constant factor (the
-# benchmarks in the repository measure forward mode at 1.12 times the cost of the
-# minimal dual class above); for array code, NumPy does the arithmetic and the overhead
-# fades.
+# benchmarks in the repository measure `ad.derivative` at 1.12 times the cost of a
+# minimal dual-number class like the one above); for array code, NumPy does the
+# arithmetic and the overhead fades.
 
 # %% [markdown]
 # ## 4. The forward sweep, step by step
