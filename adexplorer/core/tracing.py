@@ -17,6 +17,7 @@ plain Python numbers and its row has compiled scalar rules (``fastpaths.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import names
@@ -24,9 +25,10 @@ from .primitives import Primitive
 
 
 # The ``params`` of a record made by the scalar fast paths (a row without static
-# parameters applied to plain Python numbers); every other record has a dict. Its value
-# is ``None`` so that a general record (always a dict) can never be mistaken for one.
-SCALAR = None
+# parameters applied to plain Python numbers); every other record has a dict of its own.
+# It is one named, read-only, empty mapping: it passes no parameters to a rule like an
+# empty dict, and ``params is SCALAR`` is true for fast records only.
+SCALAR = MappingProxyType({})
 
 
 class Record(NamedTuple):
@@ -194,9 +196,10 @@ class Trace:
     def _repr_html_(self) -> str:
         return self.views.trace_html(self)
 
-    def tangent_wengert(self, wrt=None):
-        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``."""
-        return self.views.tangent_wengert(self, wrt)
+    def tangent_wengert(self, wrt=None, labels=False):
+        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``;
+        ``labels=True`` says after each line whose tangent (or slope) it is."""
+        return self.views.tangent_wengert(self, wrt, labels)
 
     def adjoint_wengert(self):
         """The adjoint list of reverse mode (``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``, ...)."""
