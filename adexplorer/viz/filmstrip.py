@@ -57,9 +57,12 @@ def sweep_filmstrip(trace, mode: str = "reverse", steps=None, *, wrt=None, colum
     if not isinstance(trace, Trace):
         raise TypeError(f"sweep_filmstrip needs a Trace (from ad.trace(f, *args)), "
                         f"not a {type(trace).__name__}")
-    if columns is not None and (not isinstance(columns, int) or isinstance(columns, bool)
-                                or columns < 1):
-        raise ValueError(f"sweep_filmstrip: columns must be a positive int, got {columns!r}")
+    if columns is not None:
+        if not isinstance(columns, (int, np.integer)) or isinstance(columns, bool) or \
+                columns < 1:
+            raise ValueError(f"sweep_filmstrip: columns must be a positive int, got "
+                             f"{columns!r}")
+        columns = int(columns)
     frames = SweepFrames(trace, mode, wrt=wrt, max_nodes=max_nodes)
     chosen = _chosen_steps(steps, frames.n_frames)
     layout, dpi, graph_pt = _fit_graph(trace, max_nodes, page_px, min_font_px)
