@@ -9,6 +9,12 @@ inside ``f``. Its jvp rule is the jvp of ``f``. Both rules call ``f`` with the
 differentiable functions, so nesting (``grad(grad(...))``, forward over reverse) and
 the views (sweeps, Wengert lists, ``source_grad``) treat it like any other row.
 
+``f`` may read AD values only through its arguments. When it reads one from outside
+(a closed-over value that is being differentiated, ``lambda z: z * y`` inside a function
+of ``y``), the forward pass notices it (``f`` on plain inputs gave an AD value), forgets
+what it recorded and records ``f`` in full instead: the gradient is right, but nothing is
+saved. Pass such values as arguments to get the memory saving.
+
 Arguments may be numbers, arrays, containers of them (tuples, lists, dicts, dataclasses)
 and keyword arguments: the row's arguments are their differentiable leaves, the rest
 (strings, flags, the structure) travels with the row as a hidden parameter. ``f`` must
@@ -21,7 +27,7 @@ import functools
 
 from . import trees
 from .errors import InputError
-from .primitives import PRIMITIVES, Primitive, bind
+from .primitives import PRIMITIVES, ADValue, Primitive, bind
 from .forward import jvp
 from .reverse import vjp
 from .rules_numpy import PerArgument
@@ -106,9 +112,15 @@ class CheckpointRow(Primitive):
         return result
 
 
+class ReadsOuterValue(Exception):
+    """``f`` on plain inputs gave an AD value: it read one that is not an argument."""
+
+
 def _impl(row):
     def impl(*leaves, _template=None, **kwargs):
         out = row.call(leaves, _template, kwargs)
+        if isinstance(out, ADValue):
+            raise ReadsOuterValue(row.function)
         if not trees.is_differentiable(out):
             raise InputError(f"ad.checkpoint({row.function.__name__}): the function must "
                              f"return one number or array; it returned a {type(out).__name__}"
@@ -132,6 +144,19 @@ def _jvp(row, i):
     return rule
 
 
+def _trace_lengths(leaves) -> list:
+    """``(trace, length)`` of every recording level among the leaves (nested ones too)."""
+    marks, seen = [], set()
+    for leaf in leaves:
+        while isinstance(leaf, ADValue):
+            trace = getattr(leaf._level, "trace", None)
+            if trace is not None and id(trace) not in seen:
+                seen.add(id(trace))
+                marks.append((trace, len(trace)))
+            leaf = getattr(leaf, "primal", None)
+    return marks
+
+
 def _row_key(f) -> str:
     return f"checkpoint:{getattr(f, '__module__', '')}.{getattr(f, '__qualname__', repr(f))}"
 
@@ -139,7 +164,9 @@ def _row_key(f) -> str:
 def checkpoint(f):
     """``f`` with its tape not kept: the forward pass stores only ``f``'s inputs (one row
     in the trace), and the backward sweep records ``f``'s tape again when it gets there.
-    Gradients are the same as without it; memory is lower, time a little higher."""
+    Gradients are the same as without it; memory is lower, time a little higher.
+    If ``f`` reads a value being differentiated that is not one of its arguments (a
+    closed-over ``y``), ``f`` is recorded in full instead: right gradient, no saving."""
     if not callable(f):
         raise InputError(f"ad.checkpoint needs a function, got a {type(f).__name__}")
     row = CheckpointRow(f)
@@ -148,9 +175,15 @@ def checkpoint(f):
     @functools.wraps(f)
     def checkpointed(*args, **kwargs):
         leaves, template = split(args, kwargs)
-        if all(a is LEAF for a in template.args) and not kwargs:
-            return bind(row, *leaves)             # the common case: no hidden parameter
-        return bind(row, *leaves, _template=template)
+        marks = _trace_lengths(leaves)
+        try:
+            if all(a is LEAF for a in template.args) and not kwargs:
+                return bind(row, *leaves)         # the common case: no hidden parameter
+            return bind(row, *leaves, _template=template)
+        except ReadsOuterValue:
+            for trace, n in marks:                # forget the half-recorded attempt
+                trace.truncate(n)
+            return f(*args, **kwargs)             # and record f in full
     checkpointed.primitive = row
     return checkpointed
 

@@ -120,6 +120,13 @@ class Trace:
         self._records.append((None, (), {}, value, ()))
         return len(self._records) - 1
 
+    def truncate(self, n: int) -> None:
+        """Forget every record from index ``n`` on (an attempt that was given up)."""
+        del self._records[n:]
+        self.numpy_nodes = {i for i in self.numpy_nodes if i < n}
+        self.nondiff_uses = [u for u in self.nondiff_uses if all(i < n for i in u[1])]
+        self._nodes = None
+
     def input_name(self, i: int) -> str:
         name = self._input_names[i]
         if type(name) is int:

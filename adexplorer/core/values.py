@@ -9,6 +9,8 @@ width (the notes under the graph's boxes, the box labels).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 SMALL_ARRAY = 12                # arrays with at most this many entries print them
@@ -62,10 +64,12 @@ def big_array_text(v: np.ndarray) -> str:
     return f"{head}, norm {norm:.3g}"
 
 
-def fit_value(v, width: int = 18) -> str:
-    """A value in at most about ``width`` characters, for a box or the note under it: a
-    number or a small array's entries, rounded harder (and without spaces) until they
-    fit, else the array's shape and norm, ``(4,4) norm 1.69``."""
+def fit_value(v, width: int = 18, lines: int = 1) -> str:
+    """A value in at most about ``width`` characters a line, for a box or the note under
+    it: a number or a small array's entries, rounded harder (and without spaces) until
+    they fit; with ``lines`` > 1, wrapped onto up to that many lines first. Otherwise the
+    array's shape and norm, ``(4,4) norm 1.69`` (on two lines, with its dtype:
+    ``(30,4) float64`` over ``norm 5.48``)."""
     if not isinstance(v, np.ndarray) or v.ndim == 0:
         return short_value(v, 4)
     if is_small(v):
@@ -73,11 +77,29 @@ def fit_value(v, width: int = 18) -> str:
             text = _nested(v.tolist(), places, sep)
             if len(text) <= width:
                 return text
+        for places, after in ((3, "],"), (2, "],"), (3, ","), (2, ",")) if lines > 1 else ():
+            wrapped = _wrap(_nested(v.tolist(), places, ","), width, after)
+            if len(wrapped) <= lines and max(map(len, wrapped)) <= width:
+                return "\n".join(wrapped)
     text = shape_text(v.shape, compact=True)
+    if lines > 1:
+        text += f" {v.dtype}"
     if v.dtype.kind in "fiu" and v.size:
         with np.errstate(all="ignore"):
-            text += f" norm {float(np.linalg.norm(v.astype(float).ravel())):.3g}"
+            norm = float(np.linalg.norm(v.astype(float).ravel()))
+        text += ("\n" if lines > 1 else " ") + f"norm {norm:.3g}"
     return text
+
+
+def _wrap(text: str, width: int, after: str) -> list:
+    """``text`` broken after ``after`` (``"],"``: between rows; ``","``: between entries)
+    into lines of at most ``width`` characters where the pieces allow it."""
+    lines = [""]
+    for piece in re.findall(f".*?{re.escape(after)}|.+$", text):
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append("")
+        lines[-1] += piece
+    return lines
 
 
 def _nested(entries, places: int, sep: str = ", ") -> str:

@@ -59,12 +59,15 @@ class AutodiffResult:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """With widgets, the result *is* the box: the cell shows it once, as its output
-        (no second line under it); the plain-text form stays the one-line repr."""
+        (no second line under it). Its plain-text form is the full text report (what
+        ``--static`` prints), so a front end that draws no widgets (nbconvert to
+        markdown, a console) still shows the cell. Without widgets the report was
+        printed already, and the plain text is the one-line repr."""
         if self.widget is None:
             return {"text/plain": repr(self)}
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         bundle = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
-        bundle["text/plain"] = repr(self)
+        bundle["text/plain"] = self.report.text(sweeps=True).rstrip("\n")
         return bundle
 
 

@@ -77,6 +77,12 @@ class _Watch:
 
 def stack_memory(adjoint, *args, **kwargs) -> StackMemory:
     """Run ``adjoint`` (from ``ad.source_grad``) on ``args`` and measure its stacks."""
+    from .entry import AdjointFunction
+    if not isinstance(adjoint, AdjointFunction):
+        name = getattr(adjoint, "__name__", type(adjoint).__name__)
+        raise TypeError(f"stack_memory measures the stacks of generated adjoint code: give "
+                        f"it ad.source_grad(f), not {name} (ad.stack_memory("
+                        f"ad.source_grad({name}), *args))")
     watch = _Watch()
     previous = sys.gettrace()
     sys.settrace(watch.call)

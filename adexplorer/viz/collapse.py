@@ -18,6 +18,7 @@ from ..core.values import fit_value
 from ..core.wengert import primal_wengert
 
 LABEL_CHARS = 18              # longest box title before it is shortened
+VALUE_LINES = 4               # lines a small array's entries may take in its box
 MAX_BLOCKS = 12               # blocks of consecutive operations drawn for a huge trace
 MAX_PERIOD = 24               # longest loop body (in operations) looked for when collapsing
 _MIN_REPEATS = 3              # first and last iteration are kept, so at least one is hidden
@@ -44,6 +45,13 @@ def clip(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
+def _box_value(value) -> str:
+    """A node's value as its box shows it: a small array's rounded entries on up to
+    ``VALUE_LINES`` lines, else its shape, dtype and norm."""
+    return "\n".join(clip(line) for line in
+                     fit_value(value, LABEL_CHARS, VALUE_LINES).split("\n"))
+
+
 def _node_labels(trace: Trace, members) -> dict:
     lines = {line.node: line.expr for line in primal_wengert(trace, members)}
     nodes = trace.nodes
@@ -51,12 +59,12 @@ def _node_labels(trace: Trace, members) -> dict:
     for i in members:
         node = nodes[i]
         if node.is_input:
-            out[i] = (clip(node.name), clip(fit_value(node.value, LABEL_CHARS)))
+            out[i] = (clip(node.name), _box_value(node.value))
             continue
         text = f"{node.name} = {lines[i]}"
         if len(text) > LABEL_CHARS:
             text = clip(f"{node.name}: {node.op}")
-        out[i] = (text, clip(fit_value(node.value, LABEL_CHARS)))
+        out[i] = (text, _box_value(node.value))
     return out
 
 

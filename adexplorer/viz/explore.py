@@ -291,6 +291,10 @@ def explore(f, *args, max_nodes: int = 60, **kwargs):
     """Everything about ``f`` at ``args`` in tabs (see the module text), as an
     ``Explorer`` widget (explorer.py). Keyword arguments go to ``f``, held constant:
     ``ad.explore(f, 3.0, scale=2.0)``."""
+    if not callable(f):
+        raise TypeError(f"ad.explore needs a function, not a {type(f).__name__}; for an "
+                        "expression such as 'x*x' use a %%autodiff cell or `adexplorer "
+                        "explain`")
     from .explorer import Explorer            # ipywidgets only when a view is built
     if not kwargs:
         return Explorer(analyse(f, args, ssa=True), max_nodes)

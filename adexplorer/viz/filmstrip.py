@@ -19,6 +19,9 @@ import math
 import textwrap
 from dataclasses import dataclass
 
+import numpy as np
+
+from ..core.tracing import Trace
 from .frames import FrameRenderer
 from .graph import COLORS, EDGE_COLOR, MAX_COLUMNS, GraphPlot, graph_layout
 from .sweepframes import SweepFrames
@@ -26,6 +29,7 @@ from .sweepframes import SweepFrames
 SEED_COLOR = "#6a3d9a"          # the outline of the box a sweep is seeded at
 _MAX_DPI = 300
 _GAP_PX = 24                    # between panels, and around the legend
+MAX_HEIGHT_PX = 30_000          # a taller strip is refused: no slide or page shows it
 
 
 @dataclass(frozen=True)
@@ -43,26 +47,63 @@ class FilmstripLayout:
 
 
 def sweep_filmstrip(trace, mode: str = "reverse", steps=None, *, wrt=None, columns=None,
-                    page_px: int = 1280, min_font_px: float = 14.0, max_nodes: int = 60):
+                    page_px: int = 1280, min_font_px: float = 14.0, max_nodes: int = 60,
+                    max_height_px: int = MAX_HEIGHT_PX):
     """The frames of ``trace``'s ``mode`` sweep ("forward" or "reverse"; forward from
     ``wrt``) as one matplotlib figure. ``steps``: the step numbers to show, counted from
     1 as the player counts them (default: every step); ``columns``: panels side by side
-    (default: as many as fit the page)."""
+    (default: as many as fit the page). A strip taller than ``max_height_px`` is refused
+    before it is drawn (ask for fewer ``steps``, or trace a smaller part)."""
+    if not isinstance(trace, Trace):
+        raise TypeError(f"sweep_filmstrip needs a Trace (from ad.trace(f, *args)), "
+                        f"not a {type(trace).__name__}")
+    if columns is not None:
+        if not isinstance(columns, (int, np.integer)) or isinstance(columns, bool) or \
+                columns < 1:
+            raise ValueError(f"sweep_filmstrip: columns must be a positive int, got "
+                             f"{columns!r}")
+        columns = int(columns)
     frames = SweepFrames(trace, mode, wrt=wrt, max_nodes=max_nodes)
-    chosen = tuple(range(1, frames.n_frames)) if steps is None else tuple(steps)
-    for k in chosen:
-        if not 1 <= k < frames.n_frames:
-            raise ValueError(f"step {k} is outside 1..{frames.n_frames - 1} of this sweep")
+    chosen = _chosen_steps(steps, frames.n_frames)
     layout, dpi, graph_pt = _fit_graph(trace, max_nodes, page_px, min_font_px)
     frames.renderer = FrameRenderer(trace, max_nodes, dpi=dpi, layout=layout)
     graph_pt = min(frames.renderer.font_sizes())
     text_pt = math.ceil(min_font_px * 72 / dpi * 10) / 10
-    pictures = [_picture(frames, k) for k in chosen]
-    height, width = pictures[0].shape[:2] if pictures else (1, 1)
+    first = _picture(frames, chosen[0])
+    height, width = first.shape[:2]
     if columns is None:
         columns = max(1, min(len(chosen), (page_px - _GAP_PX) // (width + _GAP_PX)))
     info = FilmstripLayout(dpi, text_pt, graph_pt, layout.columns, columns, chosen)
-    return _draw(frames, pictures, info)
+    sizes = _sizes(frames, info, height, width)
+    if sizes.fig_h > max_height_px:
+        raise ValueError(
+            f"sweep_filmstrip: {len(chosen)} steps would make a figure {sizes.fig_w:.0f} x "
+            f"{sizes.fig_h:.0f} px, taller than max_height_px={max_height_px}; show some "
+            f"steps (steps=[1, 2, {frames.n_frames - 1}]), more columns, or trace a "
+            "smaller part of the function")
+    pictures = [first] + [_picture(frames, k) for k in chosen[1:]]
+    return _draw(frames, pictures, info, sizes)
+
+
+def _chosen_steps(steps, n_frames: int) -> tuple:
+    """``steps`` as a non-empty tuple of step numbers in 1..n_frames-1, or a clear error."""
+    last = n_frames - 1
+    if steps is None:
+        chosen = tuple(range(1, n_frames))
+    elif isinstance(steps, (str, bytes)) or not hasattr(steps, "__iter__"):
+        raise TypeError(f"sweep_filmstrip: steps must be a list of step numbers "
+                        f"(e.g. steps=[1, 2, {last}]), got {steps!r}")
+    else:
+        chosen = tuple(steps)
+    for k in chosen:
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+            raise TypeError(f"sweep_filmstrip: steps must be whole numbers in 1..{last}, "
+                            f"got {k!r}")
+        if not 1 <= k <= last:
+            raise ValueError(f"step {k} is outside 1..{last} of this sweep")
+    if not chosen:
+        raise ValueError(f"sweep_filmstrip: no steps to show; give at least one of 1..{last}")
+    return tuple(int(k) for k in chosen)
 
 
 def _fit_graph(trace, max_nodes, page_px, min_font_px):
@@ -92,21 +133,42 @@ def _caption_lines(frames: SweepFrames, k: int, chars: int) -> list:
     return lines
 
 
-def _draw(frames: SweepFrames, pictures: list, info: FilmstripLayout):
-    """Panels (picture over caption) in ``info.columns`` columns under a legend, every
-    length in pixels at ``info.dpi`` so pictures are drawn 1:1."""
-    import matplotlib.pyplot as plt
-    dpi, text_px = info.dpi, info.text_pt * info.dpi / 72
+@dataclass(frozen=True)
+class _Sizes:
+    """Pixel sizes of a strip: its captions' lines and every length ``_draw`` needs."""
+    captions: list
+    line_px: float
+    height: int
+    width: int
+    panel_w: float
+    panel_h: float
+    legend_px: float
+    fig_w: float
+    fig_h: float
+
+
+def _sizes(frames: SweepFrames, info: FilmstripLayout, height: int, width: int) -> _Sizes:
+    """The strip's sizes for pictures of ``height`` x ``width`` pixels (none drawn yet)."""
+    text_px = info.text_pt * info.dpi / 72
     line_px = 1.3 * text_px
-    height, width = pictures[0].shape[:2] if pictures else (1, 1)
     chars = max(int(width / (0.61 * text_px)), 20)      # DejaVu Sans Mono is 0.6 em wide
     captions = [_caption_lines(frames, k, chars) for k in info.steps]
     cap_px = line_px * max((len(c) for c in captions), default=1) + 8
     panel_w, panel_h = width + _GAP_PX, height + cap_px + _GAP_PX
     legend_px = 2 * line_px + _GAP_PX
-    rows = max(1, -(-len(pictures) // info.columns))
+    rows = max(1, -(-len(info.steps) // info.columns))
     fig_w = info.columns * panel_w + _GAP_PX
-    fig_h = rows * panel_h + legend_px
+    return _Sizes(captions, line_px, height, width, panel_w, panel_h, legend_px, fig_w,
+                  rows * panel_h + legend_px)
+
+
+def _draw(frames: SweepFrames, pictures: list, info: FilmstripLayout, sizes: _Sizes):
+    """Panels (picture over caption) in ``info.columns`` columns under a legend, every
+    length in pixels at ``info.dpi`` so pictures are drawn 1:1."""
+    import matplotlib.pyplot as plt
+    dpi, line_px, captions = info.dpi, sizes.line_px, sizes.captions
+    height, width, panel_w, panel_h = sizes.height, sizes.width, sizes.panel_w, sizes.panel_h
+    legend_px, fig_w, fig_h = sizes.legend_px, sizes.fig_w, sizes.fig_h
     fig = plt.figure(figsize=(fig_w / dpi, fig_h / dpi), dpi=dpi)
     plt.close(fig)
     _legend(fig, frames, fig_w, fig_h, line_px, info.text_pt)

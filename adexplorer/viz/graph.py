@@ -76,8 +76,13 @@ class GraphPlot:
         self._hot_edges: list = []
         width_in = self.figure.get_size_inches()[0] * ax.get_position().width
         per_box = width_in / (x1 - x0) * BOX_W
-        longest = max((max(len(b.title), len(b.detail)) for b in lay.boxes), default=8)
-        size = float(np.clip(per_box * 72 / (0.68 * max(longest, 6)), 4.5, 10.0))
+        lines = [f"{b.title}\n{b.detail}".split("\n") for b in lay.boxes]
+        longest = max((len(line) for text in lines for line in text), default=8)
+        tallest = max((len(text) for text in lines), default=2)
+        height_in = self.figure.get_size_inches()[1] * ax.get_position().height
+        per_box_h = height_in / (y1 - y0) * BOX_H           # inches; a line is 1.2 em
+        size = float(np.clip(min(per_box * 72 / (0.68 * max(longest, 6)),
+                                 per_box_h * 72 / (1.3 * tallest + 0.5)), 4.5, 10.0))
         self.texts = [ax.text(x, y, f"{b.title}\n{b.detail}", ha="center", va="center",
                               fontsize=size, zorder=3, family="DejaVu Sans Mono")
                       for b, x, y in zip(lay.boxes, lay.x, lay.y)]

@@ -136,7 +136,8 @@ class JacobianSweeps:
         return {"forward": self.n, "reverse": self.m}[_mode(mode)]
 
     def grid(self, mode: str, k: int) -> np.ndarray:
-        """The m × n Jacobian after the first ``k`` sweeps of ``mode`` (NaN elsewhere)."""
+        """The m × n Jacobian after the first ``k`` sweeps of ``mode`` (NaN elsewhere;
+        ``filled`` says which entries were computed)."""
         mode = _mode(mode)
         out = np.full((self.m, self.n), np.nan)
         for j in range(min(k, self.count(mode))):
@@ -144,6 +145,18 @@ class JacobianSweeps:
                 out[:, j] = self.columns[j]
             else:
                 out[j, :] = self.rows[j]
+        return out
+
+    def filled(self, mode: str, k: int) -> np.ndarray:
+        """The m × n mask of the entries the first ``k`` sweeps of ``mode`` computed (a
+        computed entry may itself be NaN, as 0·∞ is)."""
+        mode = _mode(mode)
+        out = np.zeros((self.m, self.n), dtype=bool)
+        done = min(k, self.count(mode))
+        if mode == "forward":
+            out[:, :done] = True
+        else:
+            out[:done, :] = True
         return out
 
     def jacobian(self, mode: str = "forward") -> np.ndarray:
@@ -212,12 +225,12 @@ def draw_grid(ax, sweeps: JacobianSweeps, mode: str, k: int, title: str | None =
     ones with "?", labels of inputs (columns) and outputs (rows), and the cost meter."""
     from matplotlib.patches import Rectangle
     m, n = sweeps.m, sweeps.n
-    grid = sweeps.grid(mode, k)
+    grid, filled = sweeps.grid(mode, k), sweeps.filled(mode, k)
     light, dark = COLORS[mode]
     for i in range(m):
         for j in range(n):
             newest = k > 0 and (j if mode == "forward" else i) == k - 1
-            known = not np.isnan(grid[i, j])
+            known = bool(filled[i, j])          # a computed NaN is drawn "nan", not "?"
             face = (dark if newest else light) if known else COLORS["empty"]
             ax.add_patch(Rectangle((j, i), 1, 1, facecolor=face, edgecolor=COLORS["edge"]))
             text = f"{grid[i, j]:.3g}" if known else "?"

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 from math import isqrt
 
+import numpy as np
+
 from ..core.checkpoint import checkpoint
 from ..core.reverse import trace
 from ..core.tape_memory import tape_memory
@@ -65,6 +67,21 @@ def memory_peaks(ns=DEFAULT_NS, x: float = 1.0001) -> dict:
     return peaks
 
 
+def _counts(ns) -> list:
+    """``ns`` sorted, if it is a non-empty list of whole numbers ≥ 1; else a clear error."""
+    def whole(n):
+        return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
+    if isinstance(ns, (str, bytes)) or not hasattr(ns, "__iter__"):
+        raise TypeError(f"plot_memory: ns must be a list of loop lengths n ≥ 1 "
+                        f"(e.g. ns=[10, 100, 1000]), got {ns!r}")
+    ns = list(ns)
+    bad = [n for n in ns if not whole(n) or n < 1]
+    if bad or not ns:
+        raise ValueError(f"plot_memory: ns must be whole numbers n ≥ 1 (e.g. ns=[10, 100, "
+                         f"1000]); got {bad[0]!r}" if bad else "plot_memory: ns is empty")
+    return sorted(int(n) for n in ns)
+
+
 def plot_memory(ns=DEFAULT_NS, *, unit: str = "entries", x: float = 1.0001, ax=None):
     """Peak memory of the gradient of ``pow(x, n)`` against n, on log-log axes: the
     tape, the SSA stack and the tape with a checkpoint every √n iterations. ``unit``:
@@ -72,7 +89,7 @@ def plot_memory(ns=DEFAULT_NS, *, unit: str = "entries", x: float = 1.0001, ax=N
     if unit not in ("entries", "bytes"):
         raise ValueError(f"plot_memory: unit must be 'entries' or 'bytes', not {unit!r}")
     import matplotlib.pyplot as plt
-    ns = sorted(int(n) for n in ns)
+    ns = _counts(ns)
     peaks = memory_peaks(ns, x)
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")

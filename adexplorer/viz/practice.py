@@ -3,8 +3,9 @@ each step before it is shown.
 
 Before every step the panel asks for the tangent (forward) or adjoint (reverse) that the
 step writes, with the step in words but not its numbers. The answer typed in the text
-field (``0.5``, ``-1/3``, ``2e-3``; for an array, numbers separated by commas) is checked
-to 3 significant digits, or exactly when the right value is a small integer; then the
+field (``0.5``, ``-1/3``, ``2e-3``, ``inf``, ``nan``; for an array, numbers separated by commas) is checked
+to 3 significant digits, or exactly when the right value is a small integer (a value
+within 1e-12 of one, as cos(π/2) is, also takes that integer); then the
 rule with its numbers is shown (the player's caption for that step), the score
 (right / attempted) goes up and the player moves on to that step. The panel only reads
 the player's ``frames``: ``frame(k).step.value`` (the value the step writes) and
@@ -23,7 +24,7 @@ import numpy as np
 from ..core.values import short_value
 
 SMALL_INTEGER = 1000            # right values up to this size, if whole, must be exact
-_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?i:inf|infinity|nan)"
 _ANSWER = re.compile(rf"^\s*({_NUMBER})\s*(?:/\s*({_NUMBER})\s*)?$")
 _BOX_STYLE = "font-size:15px;line-height:1.45;padding:4px 8px;border-left:4px solid {}"
 
@@ -33,7 +34,8 @@ class AnswerError(ValueError):
 
 
 def parse_number(text: str) -> float:
-    """``"0.5"``, ``"-1/3"``, ``"2e-3"`` (and ``−`` for minus) as a float."""
+    """``"0.5"``, ``"-1/3"``, ``"2e-3"``, ``"inf"``, ``"nan"`` (and ``−`` for minus) as a
+    float."""
     cleaned = text.replace("−", "-").replace("–", "-").replace(" ", "")
     match = _ANSWER.match(cleaned)
     if not match:
@@ -71,12 +73,17 @@ def is_right(answer, expected) -> bool:
 
 
 def _one_right(answer: float, expected: float) -> bool:
+    if math.isnan(expected):
+        return math.isnan(answer)
     if not math.isfinite(expected):
         return answer == expected
     whole = round(expected)
     if abs(whole) <= SMALL_INTEGER and math.isclose(expected, whole, rel_tol=1e-12,
                                                     abs_tol=1e-12):
-        return answer == whole
+        if answer == whole:               # cos(π/2) is 6.1e-17: 0 is right, and so is
+            return True                   # 6.12e-17 (below); a whole number is exact
+        if expected == whole:
+            return False
     unit = 10.0 ** (math.floor(math.log10(abs(expected))) - 2)
     return abs(answer - expected) <= 0.5 * unit * (1 + 1e-9)
 

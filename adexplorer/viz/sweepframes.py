@@ -198,7 +198,8 @@ class SweepFrames:
         """Characters the graph's widest box label holds (its boxes are made that wide)."""
         if self._label_chars is None:
             boxes = graph_layout(self.trace, None, self.max_nodes).boxes
-            self._label_chars = max([12] + [max(len(b.title), len(b.detail)) for b in boxes])
+            self._label_chars = max([12] + [len(line) for b in boxes
+                                            for line in f"{b.title}\n{b.detail}".split("\n")])
         return self._label_chars
 
     def edge_notes(self, frame: Frame) -> tuple:

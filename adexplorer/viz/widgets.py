@@ -42,7 +42,7 @@ class SweepPlayer(w.VBox):
     (adjoints from the output). ``renderer``: a ``FrameRenderer`` to share with another
     player of the same trace. Attributes: ``slider``, ``play``, ``back``, ``forward``,
     ``speed``, ``image``, ``caption``, ``table``, ``status``, ``meter`` (the widgets; the
-    meter shows the tape's live memory), ``frames`` (the ``SweepFrames``).
+    meter shows the tape's live memory, or in forward mode that there is no tape), ``frames`` (the ``SweepFrames``).
     ``practice=True``: the student types each step's tangent or adjoint before it is
     shown (``practice``, a ``PracticePanel`` under the player)."""
 
@@ -76,7 +76,7 @@ class SweepPlayer(w.VBox):
         self.table = w.HTML(layout=w.Layout(max_width="100%", overflow="auto"))
         self.status = w.HTML()
         self.status.add_class("adexplorer-status")
-        self.meter = MemoryMeter(self.frames)       # live tape memory at this step
+        self.meter = MemoryMeter(self.frames)       # what the sweep keeps at this step
         self.back.on_click(lambda _button: self.show(self.slider.value - 1))
         self.forward.on_click(lambda _button: self.show(self.slider.value + 1))
         self.speed.observe(self._on_speed, names="value")

@@ -41,11 +41,12 @@ def test_expression_default_mode_shows_both_sweeps_and_returns_the_result(shell)
     assert res.derivative == pytest.approx(D_LOG, rel=1e-15)
     assert str(res.trace) == "y1 = log(x)\ny2 = sin(y1)\ny3 = 5 * y2"
     # C1: the result is the cell's one output: it displays as the box, nothing else is
-    # displayed, and its plain text is the one-line repr (no second line under the box)
+    # displayed; its plain text is the text report, for front ends without widgets
     assert out.outputs == []
     shown = res._repr_mimebundle_()
     assert WIDGET in shown and shown[WIDGET]["model_id"] == res.widget.model_id
-    assert shown["text/plain"] == repr(res)
+    assert shown["text/plain"] == res.report.text(sweeps=True).rstrip("\n")
+    assert "y2 = sin(y1)" in shown["text/plain"] and repr(D_LOG) in shown["text/plain"]
     assert [p.mode for p in res.players] == ["forward", "reverse"]
     for player in res.players:
         player.show(player.n_frames - 1)

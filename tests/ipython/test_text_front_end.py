@@ -50,7 +50,11 @@ def test_a_terminal_plot_says_why_there_is_no_figure(terminal_shell):
 def test_a_kernel_shell_builds_widgets_and_prints_nothing(shell):
     assert can_show_widgets(shell)
     res, out = run(shell, CELL)
-    assert "y1 = log(x)" not in out.stdout and WIDGET in res._repr_mimebundle_()
+    shown = res._repr_mimebundle_()
+    assert WIDGET in shown
+    # nothing printed: the report is there only once, as the result's plain-text form
+    # (which a shell's display hook writes out as Out[n])
+    assert out.stdout.count("y1 = log(x)") == shown["text/plain"].count("y1 = log(x)") > 0
     assert [p.mode for p in res.players] == ["forward", "reverse"]
 
 
@@ -70,3 +74,26 @@ def test_ipython_running_a_file_prints_the_report(tmp_path):
         assert block in done.stdout
     assert "VBox" not in done.stdout and "Widget" not in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_nbconvert_to_markdown_shows_the_report_of_a_widget_cell(tmp_path):
+    """A kernel cannot know its front end: executed by ``jupyter nbconvert --to markdown``
+    the cell builds widgets, and the markdown must still hold the text report."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("%load_ext adexplorer"),
+                nbformat.v4.new_code_cell(CELL)]
+    nbformat.write(nb, tmp_path / "lecture.ipynb")
+    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+           "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "HOME": str(tmp_path),
+           "IPYTHONDIR": str(tmp_path / "ipython"),
+           "JUPYTER_PLATFORM_DIRS": "1"}
+    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "markdown",
+                           "--execute", "lecture.ipynb"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    markdown = (tmp_path / "lecture.md").read_text()     # outputs indented 4 spaces
+    for block in REPORT:
+        assert "\n    ".join(block.split("\n")) in markdown

@@ -37,3 +37,8 @@ def test_the_measure_follows_the_generated_code_not_an_assumption():
     # both loops' stacks are full when the reverse pass starts: 5 pushes each
     assert m.peak.entries == 10
     assert m.timeline[-1] == Usage(0, 0)
+
+
+def test_a_plain_function_is_refused_not_measured_as_zero():
+    with pytest.raises(TypeError, match=r"give it ad.source_grad\(f\)"):
+        ad.stack_memory(lambda x: x, 1.0)

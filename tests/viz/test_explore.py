@@ -251,3 +251,8 @@ def test_explore_is_a_widget_that_composes():
     bundle = one._repr_mimebundle_()
     assert bundle["text/plain"] == repr(one)
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == one.model_id
+
+
+def test_an_expression_string_is_refused_with_what_to_use_instead():
+    with pytest.raises(TypeError, match=r"explore needs a function.*%%autodiff.*explain"):
+        ad.explore("x*x", 2.0)

@@ -132,3 +132,45 @@ def test_forward_strips_and_chosen_steps():
     assert "forward sweep" in fig.texts[0].get_text()
     with pytest.raises(ValueError, match="step 5 is outside 1..4"):
         ad.sweep_filmstrip(trace, "forward", steps=[5])
+
+
+def _sixty_node_dag(x):
+    values = [x]
+    for i in range(58):
+        values.append(ad.sin(values[-1]) * values[i // 2])
+    return values[-1]
+
+
+def test_a_strip_too_tall_to_show_is_refused_before_it_is_drawn():
+    trace = ad.trace(_sixty_node_dag, 0.3)
+    with pytest.raises(ValueError, match=r"figure \d+ x \d+ px.*max_height_px.*steps="):
+        ad.sweep_filmstrip(trace, "reverse")
+    fig = ad.sweep_filmstrip(trace, "reverse", steps=[1, 2])
+    assert fig.get_size_inches()[1] * fig.dpi < 30_000
+
+
+def test_the_height_limit_is_the_height_of_the_figure_drawn():
+    trace = ad.trace(fan_out, 3.0)
+    fig = ad.sweep_filmstrip(trace, "reverse")
+    tall = fig.get_size_inches()[1] * fig.dpi
+    ad.sweep_filmstrip(trace, "reverse", max_height_px=math.ceil(tall))
+    with pytest.raises(ValueError, match="taller than max_height_px"):
+        ad.sweep_filmstrip(trace, "reverse", max_height_px=math.floor(tall) - 1)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(steps=2), TypeError, "steps must be a list of step numbers"),
+    (dict(steps="12"), TypeError, "steps must be a list of step numbers"),
+    (dict(steps=[1.5]), TypeError, "whole numbers"),
+    (dict(steps=[]), ValueError, "no steps to show"),
+    (dict(columns=0), ValueError, "columns must be a positive int"),
+])
+def test_malformed_steps_and_columns_are_refused_by_name(kwargs, error, words):
+    trace = ad.trace(fan_out, 3.0)
+    with pytest.raises(error, match=words):
+        ad.sweep_filmstrip(trace, "reverse", **kwargs)
+
+
+def test_a_function_instead_of_a_trace_is_refused_by_name():
+    with pytest.raises(TypeError, match=r"needs a Trace \(from ad.trace"):
+        ad.sweep_filmstrip(lambda x: x, "reverse")

@@ -319,3 +319,15 @@ def test_a_sweep_frame_draws_its_active_edge_along_the_route():
     inside, _tip, _total = _orange_pixels_in_boxes(
         renderer, renderer.rgba(edges=[edge]).copy(), pair)
     assert inside > 0
+
+
+def test_a_small_array_box_shows_its_rounded_entries_a_large_one_its_dtype_and_norm():
+    column = np.array([[0.12345], [-0.56789], [0.43219], [0.2]])   # 4 entries, 27 chars
+    big = np.full((5, 5), 0.5)                                      # 25 entries, norm 2.5
+    plot = ad.plot_graph(ad.trace(lambda c, b: np.sum(c) + np.sum(b), column, big))
+    details = [b.detail for b in plot.layout.boxes]
+    small = next(d for d in details if "0.123" in d)
+    for entry in ("0.123", "-0.568", "0.432", "0.2"):
+        assert entry in small
+    assert "norm" not in small and all(len(line) <= 18 for line in small.split("\n"))
+    assert any("(5,5) float64" in d and "norm 2.5" in d for d in details)

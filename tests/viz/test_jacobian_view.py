@@ -212,3 +212,16 @@ def test_static_figure_and_composition():
     assert row.children[0] is view and isinstance(view, widgets.VBox)
     assert repr(view) == "<JacobianView: 2 × 5 Jacobian, forward mode, 2 of 5 sweeps>"
     assert view._repr_mimebundle_()["text/plain"] == repr(view)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_a_computed_nan_or_inf_is_drawn_as_such_not_as_a_cell_still_to_fill(mode):
+    # d√x/dx = 1/(2√x) is inf at 0: a computed entry, not one no sweep has reached
+    view = ad.jacobian_view(lambda x: np.sqrt(x), np.array([0.0, 1.0]), mode=mode)
+    view.show(view.sweeps.count(mode))
+    cells = [t.get_text() for t in view.figure().axes[0].texts][:4]    # the 2 × 2 grid
+    assert "?" not in cells and "inf" in cells
+    computed = view.sweeps.grid(mode, 2)
+    assert cells.count("nan") == int(np.isnan(computed).sum())
+    view.show(0)
+    assert [t.get_text() for t in view.figure().axes[0].texts][:4] == ["?"] * 4

@@ -22,11 +22,15 @@ def cube(x):
 def test_the_player_shows_the_tape_at_each_step():
     t = ad.trace(cube, 2.0)             # x, then 1.0 * x, y1 * x, y2 * x: 4 entries
     forward = ad.SweepPlayer(t, mode="forward")
-    assert "0 entries" in forward.meter.text(0)
+    for k in range(forward.n_frames):                # dual numbers: never a tape
+        assert "no tape" in forward.meter.text(k) and "entries" not in forward.meter.text(k)
+    # after y1 = 1.0 * x: x (read again by y2, y3) and y1 (read by y2) are live; at the
+    # end only the output y3 is: 1 pair, peak 2
+    at_y1 = next(k for k in range(1, forward.n_frames) if forward.frames.sweep[k - 1].node == 1)
+    assert "2 (value, tangent) pairs live; peak 2" in forward.meter.text(at_y1)
     forward.show(forward.n_frames - 1)
-    assert forward.meter.text(forward.n_frames - 1).startswith(
-        "memory: tape recorded so far: 4 entries, 40 bytes; peak 4 entries, 40 bytes")
-    assert "4 entries, 40 bytes" in forward.meter.value      # the widget shows the text
+    assert "1 (value, tangent) pair live; peak 2" in forward.meter.text(forward.n_frames - 1)
+    assert "no tape" in forward.meter.value                  # the widget shows the text
     reverse = ad.SweepPlayer(t, mode="reverse")
     # seed at y3, then y3 -> y2 (and x), y2 -> y1 (and x), y1 -> x: entries 4, 4, 4, 3, 3, 2
     shown = []
@@ -80,3 +84,15 @@ def test_memory_peaks_at_100_and_1000():
     assert [u.entries for u in peaks["SSA stack"]] == [100, 1000]
     # 10 segments of 10: x + 10 rows, + (r, x, k + 10 products) at the last one
     assert peaks["checkpoint every √n"][0].entries == 11 + 13
+
+
+@pytest.mark.parametrize("ns, error, words", [
+    ([0, -1], ValueError, "whole numbers n ≥ 1"),
+    ([2.5], ValueError, "whole numbers n ≥ 1"),
+    ("abc", TypeError, "ns must be a list of loop lengths"),
+    (5, TypeError, "ns must be a list of loop lengths"),
+    ([], ValueError, "ns is empty"),
+])
+def test_malformed_loop_lengths_are_refused_by_name(ns, error, words):
+    with pytest.raises(error, match=words):
+        ad.plot_memory(ns=ns)

@@ -123,3 +123,14 @@ def test_a_plain_player_has_no_practice_panel():
     assert player.practice is None and not player.forward.disabled
     assert not any(getattr(c, "_dom_classes", ()) == ("adexplorer-practice",)
                    for c in player.children)
+
+
+@pytest.mark.parametrize("typed, expected, ok", [
+    # cos(π/2) is 6.123e-17 in floating point, not 0: both answers are right
+    ("0", math.cos(math.pi / 2), True), ("6.12e-17", math.cos(math.pi / 2), True),
+    ("6.2e-17", math.cos(math.pi / 2), False), ("1", 1 + 2 ** -52, True),
+    ("inf", math.inf, True), ("-inf", -math.inf, True), ("-inf", math.inf, False),
+    ("1e308", math.inf, False), ("nan", math.nan, True), ("NaN", math.nan, True),
+    ("nan", 1.0, False), ("5", math.nan, False)])
+def test_near_integers_and_non_finite_values(typed, expected, ok):
+    assert is_right(parse_number(typed), expected) is ok
