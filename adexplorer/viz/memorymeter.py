@@ -2,7 +2,7 @@
 
 Reads ``tape_memory(trace)`` (core/tape_memory.py) and the player's sweep. Frame 0 of a
 forward sweep is the empty tape and each step shows the tape recorded up to its node
-(reverse mode's forward pass goes in the same order); frame 0 of a backward sweep is the
+(reverse mode's forward pass goes in the same order); frame 0 of a reverse sweep is the
 whole tape and each step shows the entries the sweep still needs, plus the tape a
 checkpoint row records again when the sweep is at it. ``meter.text(k)`` is the
 plain-text form; the widget shows it with a bar scaled to the peak.
@@ -41,7 +41,7 @@ class MemoryMeter(w.HTML):
         """``tape: 4 entries, 32 bytes (peak 4 entries, 32 bytes)``, with what it counts."""
         m, now = self.memory, self.usage(k)
         what = ("recorded so far" if self.frames.mode == "forward"
-                else "still needed by the backward sweep")
+                else "still needed by the reverse sweep")
         line = f"memory: tape {what}: {now}; peak {m.peak}"
         step = self.frames.sweep[k - 1] if k > 0 else None
         if step is not None and step.kind != "seed" and self.frames.mode != "forward":

@@ -1,4 +1,4 @@
-"""``SweepPlayer``: the forward or backward sweep of a trace as an ipywidgets animation.
+"""``SweepPlayer``: the forward or reverse sweep of a trace as an ipywidgets animation.
 
     ad.SweepPlayer(ad.trace(f, 3.0), mode="reverse")
 
@@ -82,7 +82,7 @@ class SweepPlayer(w.VBox):
         self.speed.observe(self._on_speed, names="value")
         self.slider.observe(self._on_step, names="value")
         heading = title if title is not None else (
-            "forward sweep" if self.mode == "forward" else "backward sweep")
+            "forward sweep" if self.mode == "forward" else "reverse sweep")
         self.title = w.HTML(f"<b>{html.escape(heading)}</b>")
         super().__init__([
             self.title,
