@@ -32,7 +32,7 @@ class MemoryMeter(w.HTML):
         """Live tape memory at frame ``k`` (0: before the first step)."""
         m = self.memory
         if k > 0:
-            return m.at(self.frames.sweep[k - 1])
+            return m.at(self.frames.step_at(k))
         if self.frames.mode == "forward" or not m.backward:
             return Usage(0, 0)
         return m.forward[len(m.backward) - 1]        # the whole tape, up to the output
@@ -43,7 +43,7 @@ class MemoryMeter(w.HTML):
         what = ("recorded so far" if self.frames.mode == "forward"
                 else "still needed by the reverse sweep")
         line = f"memory: tape {what}: {now}; peak {m.peak}"
-        step = self.frames.sweep[k - 1] if k > 0 else None
+        step = self.frames.step_at(k)
         if step is not None and step.kind != "seed" and self.frames.mode != "forward":
             extra = m.recomputed.get(step.node)
             if extra is not None:
