@@ -167,7 +167,7 @@ def why_none_html(report: Report) -> str:
 class Cost:
     """Work for the full m×n Jacobian: forward mode runs one sweep per input component,
     each doing the ``operations`` again with ``forward_steps[i]`` jvp rule applications;
-    reverse mode records the ``operations`` once and runs one backward sweep per
+    reverse mode records the ``operations`` once and runs one reverse sweep per
     output component, each with ``backward_steps`` vjp rule applications."""
     n: int
     m: int
