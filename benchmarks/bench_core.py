@@ -22,6 +22,9 @@ ONE_THREAD_ENV = {
     "JAX_PLATFORMS": "cpu",
 }
 os.environ.update(ONE_THREAD_ENV)
+# adexplorer keeps freed memory for reuse only when asked (adexplorer/core/memory.py);
+# the benchmarks ask, as a user with big arrays would.
+os.environ.setdefault("ADEXPLORER_KEEP_MEMORY", "1")
 
 
 def _pin_to_one_core() -> str:
@@ -46,7 +49,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(BENCH)]      # measure this checkout's adexplorer
 
-from _libs import array_cases, scalar_cases                 # noqa: E402
+from _libs import array_cases, scalar_cases, tape_cases     # noqa: E402
 from _libs.libraries import load, version                   # noqa: E402
 from _libs.profiling import profile                          # noqa: E402
 from _libs.report import case_table, render                  # noqa: E402
@@ -55,7 +58,9 @@ from _libs.timing import Settings                            # noqa: E402
 # number -> (key, case); the numbers are the README's
 CASES = {1: ("mlp", array_cases.mlp), 2: ("bump", array_cases.bump_sum),
          3: ("chain", scalar_cases.reverse_chain), 4: ("scalar", scalar_cases.talk_function),
-         5: ("forward", scalar_cases.forward_chain)}
+         5: ("forward", scalar_cases.forward_chain), 6: ("powchain", tape_cases.reverse_powchain),
+         7: ("jvp", tape_cases.forward_powchain), 8: ("loop", tape_cases.while_loop),
+         9: ("memory", tape_cases.memory)}
 KEYS = [key for key, _ in CASES.values()]
 LIBRARIES = ["adexplorer", "numpy", "autograd", "jax", "torch", "micrograd"]
 
@@ -65,6 +70,12 @@ def _arguments(argv):
     p.add_argument("--quick", action="store_true", help="3 repeats of 0.05 s (smoke run)")
     p.add_argument("--repeat", type=int, help="repeats per row (default 7)")
     p.add_argument("--min-time", type=float, help="seconds per repeat (default 0.2)")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time with the process's CPU clock (for a machine shared with other "
+                        "jobs; a wall-clock sample counts the time other processes ran)")
+    p.add_argument("--no-freeze", action="store_true",
+                   help="do not gc.freeze() older objects (as in a notebook that imported "
+                        "JAX and PyTorch beside adexplorer)")
     p.add_argument("--only", default=",".join(KEYS), help=f"cases to run, from {KEYS}")
     p.add_argument("--profile", default="",
                    help="cases whose adexplorer row to profile with cProfile "
@@ -79,7 +90,8 @@ def _arguments(argv):
 
 def _settings(args) -> Settings:
     base = Settings(repeat=3, min_time=0.05) if args.quick else Settings()
-    return Settings(repeat=args.repeat or base.repeat, min_time=args.min_time or base.min_time)
+    return Settings(repeat=args.repeat or base.repeat, min_time=args.min_time or base.min_time,
+                    freeze=not args.no_freeze, cpu_clock=args.cpu_time)
 
 
 def _adexplorer_revision() -> str:
@@ -111,9 +123,11 @@ def _header(argv, settings: Settings) -> list[tuple[str, str]]:
         ("threads", f"{PINNING}; " + ", ".join(f"{k}={v}" for k, v in ONE_THREAD_ENV.items()
                                                if k != "JAX_PLATFORMS")
          + "; torch.set_num_threads(1)"),
-        ("timing", f"after a warm-up, the best (and median) of at least {settings.repeat} "
+        ("timing", ("CPU time of the process; " if settings.cpu_clock else "")
+                   + f"after a warm-up, the best (and median) of at least {settings.repeat} "
                    f"samples: a loop of at least {settings.min_time} s, or one call for calls "
-                   "of 1 ms or more; garbage collector on, older objects frozen"),
+                   "of 1 ms or more; garbage collector on, "
+                   + ("older objects frozen" if settings.freeze else "nothing frozen")),
         ("adexplorer", _adexplorer_revision()),
         ("versions", versions),
     ]

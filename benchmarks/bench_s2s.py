@@ -23,6 +23,9 @@ ONE_THREAD_ENV = {
     "JAX_PLATFORMS": "cpu",
 }
 os.environ.update(ONE_THREAD_ENV)
+# adexplorer keeps freed memory for reuse only when asked (adexplorer/core/memory.py);
+# the benchmarks ask, as a user with big arrays would.
+os.environ.setdefault("ADEXPLORER_KEEP_MEMORY", "1")
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     PINNING = f"pinned to one CPU of {os.cpu_count()}"

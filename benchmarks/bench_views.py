@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))                # measure this checkout's adexplore
 import numpy as np                           # noqa: E402
 
 import adexplorer as ad                      # noqa: E402
+ad.core.memory.keep_freed_memory()          # opt-in, as in bench_core.py
 from adexplorer.viz.graph import GraphPlot   # noqa: E402
 
 def random_program(n: int, seed: int = 0):

@@ -32,6 +32,7 @@ sys.path.insert(0, str(BENCH))
 import numpy as np                           # noqa: E402
 
 import adexplorer as ad                      # noqa: E402
+ad.core.memory.keep_freed_memory()          # opt-in, as in bench_core.py
 from adexplorer.viz.frames import default_dpi  # noqa: E402
 from adexplorer.viz.sweepframes import SweepFrames  # noqa: E402
 from adexplorer.viz.graph import GraphPlot  # noqa: E402

@@ -1,8 +1,9 @@
 """The AD core: the primitive table, forward and reverse mode, traces. No Jupyter, no plots."""
 
-from . import memory as _memory  # noqa: F401  (allocator tuning, see memory.py)
+from . import memory as _memory  # noqa: F401  (opt-in allocator tuning, see memory.py)
 from . import rules as _rules
 from . import rules_numpy as _rules_numpy
+from . import views as _views  # noqa: F401  (gives every Trace its views)
 from .checkpoint import checkpoint
 from .custom import adjoint, tangent
 from .errors import ADError, InputError, LostDerivative, NoDerivativeRule, NotScalarOutput

@@ -11,9 +11,11 @@ stack of its entries. So the entries' derivatives are never lost on the way.
 from __future__ import annotations
 
 import re
+import types
 
 import numpy as np
 
+from . import primitives
 from . import rules_numpy as RN
 from . import trees
 from .errors import InputError
@@ -66,6 +68,11 @@ def lift_arguments(args):
         changed = changed or b is not a
         out.append(b)
     return tuple(out) if changed else args
+
+
+# ``bind`` lifts object arrays through these (primitives.py cannot import this module).
+primitives.object_arrays = types.SimpleNamespace(holds_ad_values=holds_ad_values,
+                                                 lift_arguments=lift_arguments)
 
 
 def split(value):

@@ -22,7 +22,9 @@ import functools
 from . import trees
 from .errors import InputError
 from .primitives import PRIMITIVES, Primitive, bind
-from .rules_numpy import _PerArgument
+from .forward import jvp
+from .reverse import vjp
+from .rules_numpy import PerArgument
 
 
 class _Leaf:
@@ -77,8 +79,8 @@ class CheckpointRow(Primitive):
     def __init__(self, f):
         name = getattr(f, "__name__", "f")
         super().__init__(f"checkpoint({name})", _impl(self),
-                         jvp=_PerArgument(lambda i: _jvp(self, i)),
-                         vjp=_PerArgument(lambda i: _vjp(self, i)),
+                         jvp=PerArgument(lambda i: _jvp(self, i)),
+                         vjp=PerArgument(lambda i: _vjp(self, i)),
                          display=f"checkpoint({name})" + "({args})", user=True)
         self.function, self._last = f, None
 
@@ -98,7 +100,6 @@ class CheckpointRow(Primitive):
         if last is not None and last[0] is g and len(last[1]) == len(leaves) and all(
                 a is b for a, b in zip(last[1], leaves)):
             return last[2]
-        from .reverse import vjp
         _, pullback = vjp(lambda *xs: self.call(xs, template, kwargs), *leaves)
         result = pullback(g)
         self._last = (g, tuple(leaves), result) if len(leaves) > 1 else None
@@ -124,7 +125,6 @@ def _vjp(row, i):
 
 def _jvp(row, i):
     def rule(t, ans, *leaves, _template=None, **kwargs):
-        from .forward import jvp
 
         def along(x):
             return row.call(leaves[:i] + (x,) + leaves[i + 1:], _template, kwargs)

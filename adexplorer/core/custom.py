@@ -16,6 +16,8 @@ import numpy as np
 from .errors import InputError
 from .primitives import bind, defprim, strip
 from .rules import shape
+from .reverse import gradient
+from .rules_numpy import PerArgument
 from .rules_numpy import sum as _sum
 
 
@@ -36,7 +38,6 @@ def _zero_like(x):
 def _transpose(linear, x_like, cotangent):
     """Given ``linear`` (a linear map of one argument shaped like ``x_like``), return its
     transpose applied to ``cotangent``: the gradient of <cotangent, linear(x)> in x."""
-    from .reverse import gradient
     g = gradient(lambda x: _vdot(cotangent, linear(x)), _zero_like(x_like))[0]
     return _zero_like(x_like) if g is None else g
 
@@ -86,8 +87,7 @@ class _Pullback:
 
 
 def _rules(n, make):
-    from .rules_numpy import _PerArgument
-    return _PerArgument(make) if n is None else tuple(make(i) for i in range(n))
+    return PerArgument(make) if n is None else tuple(make(i) for i in range(n))
 
 
 def adjoint(fn):

@@ -21,9 +21,11 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
-from .reverse import Traced, _gradients, _seed, argument_names, backprop
+from .names import argument_names
+from .reverse import Traced, argument_gradients, backprop, scalar_seed
 from .reverse import trace as record
-from .wengert import primal_wengert, short_value
+from .values import short_value
+from .wengert import primal_wengert
 
 GOT = "gradient"
 UNREACHED = "never reached the output"
@@ -98,10 +100,10 @@ def explain_trace(trace, args) -> GradientExplanation:
     f = trace.function
     seeds = {}
     for i in trace.outputs:
-        g = _seed(trace.nodes[i].value)    # the seed ad.gradient uses: 1 for an int output
+        g = scalar_seed(trace.nodes[i].value)    # the seed ad.gradient uses: 1 for an int output
         seeds[i] = g if i not in seeds else seeds[i] + g
     grads = backprop(trace, seeds)
-    gradients = _gradients(args, trace.arguments, grads, False)
+    gradients = argument_gradients(args, trace.arguments, grads, False)
     fed = _nondiff_feeders(trace)
     plain_out = trees.map_structure(strip, trace.output)
     names_ = argument_names(f, len(args))

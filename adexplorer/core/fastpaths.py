@@ -1,230 +1,332 @@
-"""Scalar fast paths, compiled from the primitive table.
+"""Scalar fast paths: ``ad.sin`` and the operators of ``Dual``/``Traced`` on plain numbers.
 
 For a Python float or int inside a ``Dual`` or a ``Traced`` the general route (``bind``
--> the level's ``process`` -> ``bind`` on the primals -> the jvp rule) costs about a
-microsecond per operation. Here each scalar row's jvp rule is run once on symbols
-(``symbolic.py``) to get its formula as text — ``t * cos(p)`` for ``sin`` — and a
-specialised Python function is compiled from it: the public ``ad.sin`` and the
-operators of ``Dual``/``Traced``. The formulas come from the rules, so a fast path
-cannot disagree with the table; anything that is not a plain Python scalar (arrays,
-nested levels, NumPy scalars) takes the general route. ``tests/core/test_fastpaths.py``
-checks both routes give identical results.
+-> the level's ``process`` -> ``bind`` on the primals -> the rule) costs about a
+microsecond per operation. For the rows below, a specialised Python function is
+compiled instead, from one readable template per rule shape (``UNARY``,
+``DUAL_BINARY``, ``TRACED_BINARY``, ``TRACED_COMPARISON``, ...). The derivative in a
+template is the row's own rule, run once on symbols (``symbolic.py``) to read it as a
+formula (``t * cos(p)`` for ``sin``), so a fast path cannot disagree with the table.
 
-A recorded value whose call has finished (levels.py) takes the general route, so nothing
-is recorded into a finished trace; a finished dual number needs no such check: what it
-computes is itself finished, and acts as its plain value.
+Invariants (``tests/core/test_fastpaths.py`` checks them):
+
+- **Same answer, bit for bit.** A fast path computes the value with the row's
+  implementation (or Python's operator where that *is* the implementation) and the
+  derivative with the row's rule as text; for every row and both modes the result
+  equals the general route's exactly.
+- **Only plain Python scalars.** A fast path runs only when every operand is a ``float``
+  or an ``int`` (inside the AD value): arrays, NumPy scalars, complex numbers and nested
+  levels (a ``Dual`` holding a ``Traced``) take the general route.
+- **Same level only.** Two AD operands take the fast path only when they belong to the
+  same level; otherwise the general route sorts out which level sees the operation.
+- **Nothing recorded into a finished trace.** A ``Traced`` whose call has returned
+  (``levels.py``) takes the general route, which treats it as its plain value. A
+  finished ``Dual`` needs no check: what it computes is itself finished.
+- **A fast record is marked.** Reverse mode appends ``(row, args, SCALAR, value,
+  parents)`` (``tracing.Record``): plain-number arguments, no static parameters.
+  ``backprop`` runs such a record's rules as the compiled formulas of
+  ``row.scalar_vjp`` when the cotangent is a plain number too, and otherwise its
+  general rules; it adds up contributions and releases adjoints the same way for both.
+- **Steering is noted, not recorded.** A comparison (``n > 0``) answers on the primals
+  and notes which nodes it looked at in ``trace.nondiff_uses``, exactly as the general
+  route's ``ReverseLevel.nondiff`` does, so ``explain_gradient`` can say why a loop
+  counter has no gradient.
+- **Domain boundaries follow the general route.** The value raises as Python does
+  (``1 / 0.0``: ``ZeroDivisionError``); an error in a derivative formula (``1 / 0`` in
+  ``log``'s rule at 0) falls back to the general rule, which gives NumPy's ``inf``.
+
+The functions are compiled when both ``Dual`` and ``Traced`` have been installed
+(``install``), so every template can name both classes.
 """
 
 from __future__ import annotations
+
+import re
+from string import Template
 
 from . import rules as R
 from .operator_table import BY_ROW
 from .operators import operate
 from .primitives import BOUNDARY_ERRORS, bind
 from .symbolic import Sym
+from .tracing import SCALAR
 
-# Rows with a scalar fast path. Binary rows list the argument positions whose jvp rule
-# is compiled. Guard rows are what rules call at a domain boundary (``power_factor``
-# and ``log_nonzero`` in pow's rules). A guard decides on the point, so its arguments
-# are primals, and those are plain numbers in a fast path: formulas call the guard
-# row's implementation directly.
 UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh,
               R.sigmoid, R.absolute)
-BINARY_ROWS = {R.add: (0, 1), R.sub: (0, 1), R.mul: (0, 1), R.div: (0, 1), R.power: (0, 1)}
+BINARY_ROWS = (R.add, R.sub, R.mul, R.div, R.power)
+COMPARISON_ROWS = (R.less, R.less_equal, R.greater, R.greater_equal, R.equal, R.not_equal)
+# Formulas call functions of primals only (``cos(p)``, ``sign(p)``, the guards
+# ``power_factor(a, b)`` and ``log_nonzero(a)`` of pow's rules), and primals are plain
+# numbers in a fast path: so a formula calls the row's ``math`` function (``impl.scalar``)
+# or its implementation directly. Where that raises (``math.cos(inf)``), the fast path
+# falls back to the general rule, which follows the row's semantics.
 GUARD_ROWS = (R.power_factor, R.log_nonzero)
+CALLED_ROWS = GUARD_ROWS + (R.sign,) + UNARY_ROWS
 
-# The namespace every generated function runs in: the rows, their implementations and
-# the fast public functions themselves (formulas such as ``t * cos(p)`` call them).
-_namespace: dict = {"bind": bind, "operate": operate,
-                    "BOUNDARY_ERRORS": BOUNDARY_ERRORS}
+# -- the templates: one per rule shape ----------------------------------------------------
+# Names a template may use: row, impl (the row's implementation), scalar (its ``math``
+# function, or impl), Dual, Traced, SCALAR, bind, operate, BOUNDARY_ERRORS, and what
+# formulas call, by row name (``cos``: see CALLED_ROWS).
+# $value is how the value is computed from a, b (``a * b``); $jvp / $jvp0 / $jvp1 are
+# the row's jvp formulas in t, ans and the arguments (p, or a and b).
 
-
-def _formula(row, position: int, arg_names: tuple) -> str:
-    rule = row.jvp_rule(position)
-    text = rule(Sym("t"), Sym("ans"), *[Sym(n) for n in arg_names])
-    return f"({text})"
-
-
-def _scalar_vjp_source(row, positions, arg_names) -> str:
-    """``row.scalar_vjp``: the vjp rules as compiled formulas on plain numbers, for the
-    positions whose rule is a pure formula (the others keep the general rule)."""
-    params = ", ".join(("g", "ans") + arg_names)
-    parts = []
-    for i in range(len(arg_names)):
-        if i in positions:
-            text = row.vjp_rule(i)(Sym("g"), Sym("ans"), *[Sym(n) for n in arg_names])
-            parts.append(f"lambda {params}: {text}")
-        else:
-            parts.append(f"row_{row.name}.vjp[{i}]")
-    return f"row_{row.name}.scalar_vjp = ({', '.join(parts)},)"
-
-
-def _unary_source(row) -> str:
-    n = row.name
-    jvp = _formula(row, 0, ("p",))
-    if hasattr(row.impl, "scalar"):           # math.sin; on its error the row decides
-        value = (f"try:\n{{i}}    ans = scalar_{n}(p)\n{{i}}except (ValueError, OverflowError):"
-                 f"\n{{i}}    ans = impl_{n}(p)")
-    else:
-        value = f"ans = impl_{n}(p)"
-    indent = " " * 12
-    value = value.replace("{i}", indent)
-    return f'''
-def {n}(x):
+UNARY = Template('''
+def $name(x):
     tx = type(x)
     if tx is float or tx is int:
-        return impl_{n}(x)
+        return impl(x)
     if tx is Traced:
         p = x.primal
         if (type(p) is float or type(p) is int) and not x._level.done:
-            {value}
+            try:
+                ans = scalar(p)
+            except (ValueError, OverflowError):     # the row decides (NumPy semantics?)
+                ans = impl(p)
             level = x._level
             records = level.trace._records
-            records.append((row_{n}, (p,), None, ans, ((0, x._index),)))
+            records.append((row, (p,), SCALAR, ans, ((0, x._index),)))
             return Traced(ans, level, len(records) - 1)
     elif tx is Dual:
         p = x.primal
         if type(p) is float or type(p) is int:
-            {value}
+            try:
+                ans = scalar(p)
+            except (ValueError, OverflowError):
+                ans = impl(p)
             t = x.tangent
             try:
-                return Dual(ans, {jvp}, x._level)
-            except BOUNDARY_ERRORS:           # 1/0 in the rule: the general route gives inf
+                return Dual(ans, $jvp, x._level)
+            except BOUNDARY_ERRORS:                 # 1/0 in the rule: the general route
                 pass
-    return bind(row_{n}, x)
-'''
+    return bind(row, x)
+''')
+
+DUAL_BINARY = Template('''
+def $method(self, other):
+    a = self.primal
+    if type(a) is float or type(a) is int:
+        b = other
+        tb = type(b)
+        if tb is float or tb is int:
+            ans = $value
+            t = self.tangent
+            try:
+                return Dual(ans, $jvp0, self._level)
+            except BOUNDARY_ERRORS:
+                pass
+        elif tb is Dual and b._level is self._level:
+            b = b.primal
+            if type(b) is float or type(b) is int:
+                ans = $value
+                try:
+                    t = self.tangent
+                    first = $jvp0
+                    t = other.tangent
+                    return Dual(ans, first + $jvp1, self._level)
+                except BOUNDARY_ERRORS:
+                    pass
+    return operate(row, self, other)
+''')
+
+DUAL_REFLECTED = Template('''
+def $reflected(self, other):
+    b = self.primal
+    a = other
+    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):
+        ans = $value
+        t = self.tangent
+        try:
+            return Dual(ans, $jvp1, self._level)
+        except BOUNDARY_ERRORS:
+            pass
+    return operate(row, other, self)
+''')
+
+TRACED_BINARY = Template('''
+def $method(self, other):
+    a = self.primal
+    if (type(a) is float or type(a) is int) and not self._level.done:
+        b = other
+        tb = type(b)
+        if tb is float or tb is int:
+            parents = ((0, self._index),)
+        elif tb is Traced and b._level is self._level and (
+                type(b.primal) is float or type(b.primal) is int):
+            parents = ((0, self._index), (1, b._index))
+            b = b.primal
+        else:
+            return operate(row, self, other)
+        ans = $value
+        level = self._level
+        records = level.trace._records
+        records.append((row, (a, b), SCALAR, ans, parents))
+        return Traced(ans, level, len(records) - 1)
+    return operate(row, self, other)
+''')
+
+TRACED_REFLECTED = Template('''
+def $reflected(self, other):
+    b = self.primal
+    a = other
+    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\
+            and not self._level.done:
+        ans = $value
+        level = self._level
+        records = level.trace._records
+        records.append((row, (a, b), SCALAR, ans, ((1, self._index),)))
+        return Traced(ans, level, len(records) - 1)
+    return operate(row, other, self)
+''')
+
+# ``1 < n`` reaches ``n.__gt__(1)``: Python reflects comparisons itself.
+TRACED_COMPARISON = Template('''
+def $method(self, other):
+    a = self.primal
+    if (type(a) is float or type(a) is int) and not self._level.done:
+        b = other
+        tb = type(b)
+        if tb is float or tb is int:
+            looked_at = (self._index,)
+        elif tb is Traced and b._level is self._level and (
+                type(b.primal) is float or type(b.primal) is int):
+            looked_at = (self._index, b._index)
+            b = b.primal
+        else:
+            return operate(row, self, other)
+        self._level.trace.nondiff_uses.append(("$name", looked_at))
+        return a $symbol b
+    return operate(row, self, other)
+''')
+
+DUAL_COMPARISON = Template('''
+def $method(self, other):
+    a = self.primal
+    tb = type(other)
+    if (type(a) is float or type(a) is int) and (tb is float or tb is int):
+        return a $symbol other
+    return operate(row, self, other)
+''')
+
+# ``row.scalar_vjp[i](g, ans, args)``: the argument tuple is passed as it is recorded
+# (unpacking it here costs half of what ``rule(g, ans, *args)`` would).
+SCALAR_VJP = Template('''
+def $name(g, ans, args):
+    $unpack, = args
+    return $formula
+''')
 
 
-def _binary_sources(row) -> str:
-    """Forward and reflected operator methods for ``Dual`` and ``Traced``."""
-    n = row.name
-    method, reflected, op = BY_ROW[row].method, BY_ROW[row].reflected, BY_ROW[row].symbol
-    positions = BINARY_ROWS[row]
-    value = f"a {op} b" if row.impl is BY_ROW[row].python else f"impl_{n}(a, b)"
-    j = {i: _formula(row, i, ("a", "b")) for i in positions}
-    src = []
-    # Dual, self on the left
-    if 0 not in j:
-        src.append(f"def dual_{method}(self, other):\n    return operate(row_{n}, self, other)")
-    else:
-        # The value raises as Python does (1 / 0.0: ZeroDivisionError); only an error
-        # in the derivative goes to the general route, whose rules give NumPy's inf.
-        body = [f"def dual_{method}(self, other):",
-                "    a = self.primal",
-                "    if type(a) is float or type(a) is int:",
-                "        b = other",
-                "        tb = type(b)",
-                "        if tb is float or tb is int:",
-                f"            ans = {value}",
-                "            t = self.tangent",
-                "            try:",
-                f"                return Dual(ans, {j[0]}, self._level)",
-                "            except BOUNDARY_ERRORS:",
-                "                pass"]
-        if 1 in j:
-            body += ["        elif tb is Dual and b._level is self._level:",
-                     "            b = b.primal",
-                     "            if type(b) is float or type(b) is int:",
-                     f"                ans = {value}",
-                     "                try:",
-                     "                    t = self.tangent",
-                     f"                    first = {j[0]}",
-                     "                    t = other.tangent",
-                     f"                    return Dual(ans, first + {j[1]}, self._level)",
-                     "                except BOUNDARY_ERRORS:",
-                     "                    pass"]
-        body += [f"    return operate(row_{n}, self, other)"]
-        src.append("\n".join(body))
-    # Dual, self on the right (the left operand is a plain number)
-    if 1 in j:
-        src.append("\n".join([
-            f"def dual_{reflected}(self, other):",
-            "    b = self.primal",
-            "    a = other",
-            "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int):",
-            "        t = self.tangent",
-            f"        ans = {value}",
-            "        try:",
-            f"            return Dual(ans, {j[1]}, self._level)",
-            "        except BOUNDARY_ERRORS:",
-            "            pass",
-            f"    return operate(row_{n}, other, self)"]))
-    else:
-        src.append(f"def dual_{reflected}(self, other):\n    return operate(row_{n}, other, self)")
-    # Traced: record directly into the trace
-    src.append("\n".join([
-        f"def traced_{method}(self, other):",
-        "    a = self.primal",
-        "    if (type(a) is float or type(a) is int) and not self._level.done:",
-        "        b = other",
-        "        tb = type(b)",
-        "        if tb is float or tb is int:",
-        "            parents = ((0, self._index),)",
-        "        elif tb is Traced and b._level is self._level and "
-        "(type(b.primal) is float or type(b.primal) is int):",
-        "            parents = ((0, self._index), (1, b._index))",
-        "            b = b.primal",
-        "        else:",
-        f"            return operate(row_{n}, self, other)",
-        f"        ans = {value}",
-        "        level = self._level",
-        "        records = level.trace._records",
-        f"        records.append((row_{n}, (a, b), None, ans, parents))",
-        "        return Traced(ans, level, len(records) - 1)",
-        f"    return operate(row_{n}, self, other)"]))
-    src.append("\n".join([
-        f"def traced_{reflected}(self, other):",
-        "    b = self.primal",
-        "    a = other",
-        "    if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\",
-        "            and not self._level.done:",
-        f"        ans = {value}",
-        "        level = self._level",
-        "        records = level.trace._records",
-        f"        records.append((row_{n}, (a, b), None, ans, ((1, self._index),)))",
-        "        return Traced(ans, level, len(records) - 1)",
-        f"    return operate(row_{n}, other, self)"]))
-    return "\n\n".join(src)
+# -- compiling --------------------------------------------------------------------------
+
+FILENAME = "<adexplorer fast paths>"     # what tracebacks show for compiled code
+_classes: dict = {}             # "dual" -> Dual, "traced" -> Traced, as they are installed
+_namespace: dict = {}           # row name -> what formulas call by that name
+_public: dict = {}              # row name -> the fast public function (``ad.sin``)
+_unit_globals: list = []          # globals of every compiled unit (given _namespace at the end)
+_methods: dict = {}             # (kind, method name) -> compiled method
 
 
-def _compile():
-    for row in GUARD_ROWS:
-        _namespace[row.name] = row.impl
-    for row in UNARY_ROWS + tuple(BINARY_ROWS):
-        _namespace[f"row_{row.name}"] = row
-        _namespace[f"impl_{row.name}"] = row.impl
-        _namespace[f"scalar_{row.name}"] = getattr(row.impl, "scalar", None)
-    _namespace["Dual"] = _namespace["Traced"] = type("NotYetDefined", (), {})
-    source = "\n".join(_unary_source(row) for row in UNARY_ROWS)
-    source += "\n\n" + "\n\n".join(_binary_sources(row) for row in BINARY_ROWS)
-    source += "\n\n" + "\n".join(_scalar_vjp_source(row, (0,), ("p",)) for row in UNARY_ROWS)
-    source += "\n" + "\n".join(_scalar_vjp_source(row, positions, ("a", "b"))
-                               for row, positions in BINARY_ROWS.items())
-    # Formulas may call other rows by name (``cos`` inside ``sin``'s rule); those calls
-    # go to the fast functions, which handle every kind of argument.
-    exec(compile(source, "<adexplorer fast paths>", "exec"), _namespace)
-    for row in (R.sign,):
-        _namespace[row.name] = row
+def _formula(row, position: int, arg_names: tuple) -> str:
+    """The row's jvp rule for ``position`` as text, on symbols: ``(t * cos(p))``."""
+    return _text(row.jvp_rule(position), "t", arg_names)
 
 
-_compile()
+def _vjp_formula(row, position: int, arg_names: tuple) -> str:
+    """The row's vjp rule for ``position`` as text, on symbols: ``(g * cos(p))``."""
+    return _text(row.vjp_rule(position), "g", arg_names)
+
+
+def _text(rule, first: str, arg_names: tuple) -> str:
+    text = f"({rule(Sym(first), Sym('ans'), *[Sym(n) for n in arg_names])})"
+    for inside in re.findall(r"\b\w+\(([^()]*)\)", text):
+        # CALLED_ROWS holds math functions: a call may only see primals, never `first`
+        assert first not in re.findall(r"\w+", inside), f"{text}: a call on {first}"
+    return text
+
+
+def _compile(template: Template, row, name: str, **fields):
+    """Compile one template for ``row``; returns the function called ``name``."""
+    impl = row.impl
+    namespace = {"row": row, "impl": impl, "scalar": getattr(impl, "scalar", impl),
+                 "SCALAR": SCALAR, "bind": bind, "operate": operate,
+                 "BOUNDARY_ERRORS": BOUNDARY_ERRORS,
+                 "Dual": _classes["dual"], "Traced": _classes["traced"]}
+    source = template.substitute(name=row.name, **fields)
+    exec(compile(source, FILENAME, "exec"), namespace)
+    _unit_globals.append(namespace)
+    return namespace[name]
+
+
+def _binary_fields(row) -> dict:
+    op = BY_ROW[row]
+    value = f"a {op.symbol} b" if row.impl is op.python else "impl(a, b)"
+    jvp = [_formula(row, i, ("a", "b")) for i in (0, 1)]
+    return {"method": op.method, "reflected": op.reflected, "value": value,
+            "jvp0": jvp[0], "jvp1": jvp[1]}
+
+
+def _comparison_fields(row) -> dict:
+    op = BY_ROW[row]
+    assert row.impl is op.python, f"{row.name}: a comparison row is Python's operator"
+    return {"method": op.method, "symbol": op.symbol}
+
+
+def _scalar_vjp(row, arg_names: tuple) -> tuple:
+    """The row's vjp rules as compiled formulas on plain numbers (``row.scalar_vjp``)."""
+    namespace = {}
+    _unit_globals.append(namespace)
+    rules = []
+    for i in range(len(arg_names)):
+        name = f"{row.name}_vjp_{i}"
+        source = SCALAR_VJP.substitute(name=name, unpack=", ".join(arg_names),
+                                       formula=_vjp_formula(row, i, arg_names))
+        exec(compile(source, FILENAME, "exec"), namespace)
+        rules.append(namespace[name])
+    return tuple(rules)
+
+
+def _compile_all() -> None:
+    for row in CALLED_ROWS:
+        _namespace[row.name] = getattr(row.impl, "scalar", row.impl)
+    for row in UNARY_ROWS:
+        jvp = _formula(row, 0, ("p",))
+        _public[row.name] = _compile(UNARY, row, row.name, jvp=jvp)
+        row.scalar_vjp = _scalar_vjp(row, ("p",))
+    for row in BINARY_ROWS:
+        fields = _binary_fields(row)
+        for kind, forward, reflected in (("dual", DUAL_BINARY, DUAL_REFLECTED),
+                                         ("traced", TRACED_BINARY, TRACED_REFLECTED)):
+            _methods[kind, fields["method"]] = _compile(forward, row, fields["method"], **fields)
+            _methods[kind, fields["reflected"]] = _compile(reflected, row, fields["reflected"],
+                                                           **fields)
+        row.scalar_vjp = _scalar_vjp(row, ("a", "b"))
+    for row in COMPARISON_ROWS:
+        fields = _comparison_fields(row)
+        for kind, template in (("dual", DUAL_COMPARISON), ("traced", TRACED_COMPARISON)):
+            _methods[kind, fields["method"]] = _compile(template, row, fields["method"],
+                                                        **fields)
+    for namespace in _unit_globals:
+        namespace.update(_namespace)
+
+
+def install(cls, kind: str):
+    """Give ``Dual`` (kind "dual") or ``Traced`` (kind "traced") their fast operators;
+    once both are known, compile every fast path."""
+    _classes[kind] = cls
+    if len(_classes) < 2:
+        return
+    _compile_all()
+    for (owner, name), method in _methods.items():
+        setattr(_classes[owner], name, method)
+    for target in _classes.values():
+        setattr(target, BY_ROW[R.neg].method, _public["neg"])
+        target.__abs__ = _public["abs"]
 
 
 def function(row):
     """The fast public function for a unary row (``ad.sin``), with the row attached."""
-    fn = _namespace[row.name]
+    fn = _public[row.name]
     fn.primitive = row
     fn.__doc__ = f"``{row.name}`` — differentiable; see the ``{row.name}`` row of the table."
     fn.__module__ = "adexplorer"
     return fn
-
-
-def install(cls, kind: str):
-    """Give ``Dual`` (kind "dual") or ``Traced`` (kind "traced") their fast operators."""
-    _namespace["Dual" if kind == "dual" else "Traced"] = cls
-    for row in BINARY_ROWS:
-        method, reflected = BY_ROW[row].method, BY_ROW[row].reflected
-        setattr(cls, method, _namespace[f"{kind}_{method}"])
-        setattr(cls, reflected, _namespace[f"{kind}_{reflected}"])
-    setattr(cls, BY_ROW[R.neg].method, _namespace["neg"])
-    cls.__abs__ = _namespace["abs"]

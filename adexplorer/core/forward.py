@@ -206,7 +206,7 @@ def push_tangents(trace, seeds: dict, on_step=None) -> list:
     """
     tangents = [None] * len(trace)
     numpy_nodes = trace.numpy_nodes
-    for i, (prim, args, params, value, parents) in enumerate(trace._records):
+    for i, (prim, args, params, value, parents) in enumerate(trace.records()):
         if prim is None:
             tangents[i] = seeds.get(i)
             continue

@@ -18,7 +18,8 @@ import numpy as np
 from . import trees
 from .calls import argnums_positions, pick, plain, positions, split_aux, with_dtype_of
 from .forward import jvp_with_aux, one_like
-from .reverse import Traced, _gradients, _outputs, _record, _seed, backprop, grad
+from .reverse import (Traced, argument_gradients, backprop, grad, output_leaves, record_call,
+                      scalar_seed)
 from .rules import is_complex
 from .rules_numpy import reshape, stack
 
@@ -135,9 +136,9 @@ def jacrev(f, argnums=0, has_aux=False):
 
     def jac(*args, **kwargs):
         where = positions(which, len(args))
-        level, out, per_arg = _record(f, args, kwargs, where)
+        level, out, per_arg = record_call(f, args, kwargs, where)
         out, aux = split_aux(out, has_aux, "jacrev")
-        value = _outputs(out, level)[1]
+        value = output_leaves(out, level)[1]
         out_leaves, recorded = trees.leaves(value), trees.leaves(out)
         rows = {}                     # k -> per output component, the argument gradients
         for k, o in enumerate(out_leaves):
@@ -147,10 +148,10 @@ def jacrev(f, argnums=0, has_aux=False):
                 and recorded[k]._level is level else None
             rows[k] = []
             for c in range(_size(o)):
-                seed = _unit(o, c) if np.shape(o) else _seed(o)
+                seed = _unit(o, c) if np.shape(o) else scalar_seed(o)
                 grads = backprop(level.trace, {} if node is None else {node: seed},
                                  release=True)
-                gradients = _gradients(args, per_arg, grads, True)
+                gradients = argument_gradients(args, per_arg, grads, True)
                 rows[k].append({p: trees.leaves(gradients[p]) for p in where})
 
         def block(k, p, j):

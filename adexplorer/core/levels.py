@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import itertools
 
+from .primitives import strip
+
 _ids = itertools.count(1)
 fresh_id = _ids.__next__          # a new level id, larger than every earlier one
 
@@ -35,7 +37,6 @@ class Level:
 
     def nondiff(self, prim, args, params):
         """A row without derivative (a comparison, ``//``, ``sign``): answer on primals."""
-        from .primitives import strip
         return prim.impl(*[strip(a) for a in args], **params)
 
     def note_use(self, kind: str, value) -> None:

@@ -1,4 +1,4 @@
-"""Keep freed array memory for reuse, so sweeps over big arrays do not page-fault.
+"""Keep freed array memory for reuse, so sweeps over big arrays do not page-fault: opt-in.
 
 Reverse mode keeps every intermediate array of the forward pass alive until the backward
 pass has used it, then frees them together. With glibc's default settings the freed
@@ -8,8 +8,11 @@ with a caching allocator; here it is enough to ask glibc to hand out large block
 its heap and keep up to 256 MB of freed memory (``mallopt``), which makes plain NumPy
 code faster too.
 
-Applied once on import, only where glibc is the C library; set the environment variable
-``ADEXPLORER_KEEP_MEMORY=0`` to leave the allocator alone.
+That setting belongs to the whole process, not to adexplorer, so importing adexplorer
+leaves the allocator alone. Opt in with ``adexplorer.core.memory.keep_freed_memory()``,
+or set the environment variable ``ADEXPLORER_KEEP_MEMORY=1`` before the import (the
+benchmarks do). It applies only where glibc is the C library; ``APPLIED`` says whether it
+was done.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 64 * 2**20     # blocks up to 64 MB come from the heap ...
 TRIM_THRESHOLD = 256 * 2**20    # ... and up to 256 MB of freed heap is kept for reuse
 
+APPLIED = False                 # has keep_freed_memory() tuned the allocator?
+
 
 def keep_freed_memory() -> bool:
     """Tune glibc's allocator as described above; returns whether it was applied."""
-    if os.environ.get("ADEXPLORER_KEEP_MEMORY", "1") == "0" or not sys.platform.startswith("linux"):
+    global APPLIED
+    if not sys.platform.startswith("linux"):
         return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -37,8 +43,11 @@ def keep_freed_memory() -> bool:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and \
+    done = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and \
         bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    APPLIED = APPLIED or done
+    return done
 
 
-APPLIED = keep_freed_memory()
+if os.environ.get("ADEXPLORER_KEEP_MEMORY") == "1":
+    keep_freed_memory()

@@ -6,6 +6,8 @@ or set order, so printed output is identical run to run.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 BAR = "\u0304"          # combining macron: "y" + BAR + "1" prints as ȳ1
@@ -50,6 +52,40 @@ def adjoint_of(name: str) -> str:
 def argument(position: int) -> str:
     """Fallback name of a positional argument whose parameter name is unknown."""
     return f"x{position}"
+
+
+_names_cache: dict = {}
+
+
+def argument_names(f, n: int) -> list[str]:
+    """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
+    # Cached by code object, unless a wrapper (functools.wraps, __signature__) may share
+    # its code with other functions of other signatures.
+    code = getattr(f, "__code__", None)
+    if hasattr(f, "__wrapped__") or "__signature__" in getattr(f, "__dict__", {}):
+        code = None
+    key = (code, n)
+    known = _names_cache.get(key)
+    if known is not None:
+        return known
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = [p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
+    out = []
+    for i in range(n):
+        if i < len(positional):
+            out.append(positional[i])
+        elif var is not None:
+            out.append(f"{var}[{i - len(positional)}]")
+        else:
+            out.append(argument(i))
+    if code is not None:
+        _names_cache[key] = out
+    return out
 
 
 def path(parent: str, key) -> str:

@@ -177,12 +177,10 @@ class Operators(ADValue):
         return arrays.split(self)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from .numpy_dispatch import apply_ufunc
-        return apply_ufunc(ufunc, method, arrays.lift_arguments(inputs), kwargs)
+        return numpy_dispatch.apply_ufunc(ufunc, method, arrays.lift_arguments(inputs), kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        from .numpy_dispatch import apply_function
-        return apply_function(func, arrays.lift_arguments(args), kwargs)
+        return numpy_dispatch.apply_function(func, arrays.lift_arguments(args), kwargs)
 
 
 def _static_index(index):

@@ -17,13 +17,16 @@ functions themselves, so higher-order derivatives need no extra code.
 
 from __future__ import annotations
 
+import inspect
 import string
 import threading
 from typing import Callable, Sequence
 
+import numpy as np
 from numpy import ndarray
 
 from .errors import NoDerivativeRule
+from .names import literal
 
 # Operator precedences for display forms (higher binds tighter).
 ATOM, POWER, UNARY, PRODUCT, SUM, COMPARE = 100, 14, 13, 12, 11, 6
@@ -60,17 +63,15 @@ class Primitive:
 
     def jvp_rule(self, i: int):
         """The jvp rule for argument ``i``, or a ``NoDerivativeRule`` error naming the row."""
-        rules = self.jvp
-        if rules is None or i >= len(rules) or rules[i] is None:
-            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, forward mode)",
-                                   _missing_hint(self))
-        return rules[i]
+        return self._rule(self.jvp, i, "forward mode")
 
     def vjp_rule(self, i: int):
         """The vjp rule for argument ``i``, or a ``NoDerivativeRule`` error naming the row."""
-        rules = self.vjp
+        return self._rule(self.vjp, i, "reverse mode")
+
+    def _rule(self, rules, i: int, mode: str):
         if rules is None or i >= len(rules) or rules[i] is None:
-            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, reverse mode)",
+            raise NoDerivativeRule(f"'{self.name}' (argument {i + 1}, {mode})",
                                    _missing_hint(self))
         return rules[i]
 
@@ -104,7 +105,6 @@ class Primitive:
 
 
 def _param_text(value) -> str:
-    from .names import literal
     return literal(value)
 
 
@@ -125,7 +125,6 @@ def _defaults(impl) -> dict:
     """Default values of an implementation's keyword parameters (cached)."""
     found = _DEFAULTS.get(impl)
     if found is None:
-        import inspect
         try:
             params = inspect.signature(impl).parameters.values()
             found = {p.name: p.default for p in params if p.default is not p.empty}
@@ -179,6 +178,12 @@ class ADValue:
     __slots__ = ()
 
 
+# ``np.array([x, y])`` of AD values is an object array. Lifting it to one AD array takes
+# the ``stack`` row, which sits above this table, so ``bind`` reaches it through
+# ``object_arrays`` (``holds_ad_values``, ``lift_arguments``), which arrays.py sets.
+object_arrays = None
+
+
 def bind(prim: Primitive, *args, **params):
     """Apply a row: plain values go to ``impl``; AD values go to the innermost level.
 
@@ -194,9 +199,8 @@ def bind(prim: Primitive, *args, **params):
             if top is None or level.id > top.id:
                 top = level
         elif type(a) is ndarray and a.dtype.hasobject:
-            from .arrays import holds_ad_values, lift_arguments
-            if holds_ad_values(a):      # np.array([x, y]) of AD values: their stack
-                return bind(prim, *lift_arguments(args), **params)
+            if object_arrays.holds_ad_values(a):   # np.array([x, y]) of AD values: their stack
+                return bind(prim, *object_arrays.lift_arguments(args), **params)
     if top is None:
         return prim.impl(*args, **params)
     if top.done:                  # values that escaped a finished call act as plain values
@@ -245,8 +249,6 @@ def apply_rule(rule, first, ans, args, params):
     try:
         return rule(first, ans, *args, **params) if params else rule(first, ans, *args)
     except BOUNDARY_ERRORS:
-        import numpy as np
-
         def numpy(v):
             t = type(v)
             if t is float or t is int:

@@ -1,4 +1,5 @@
 """Reverse mode: record a ``Trace`` while the function runs, then sweep it backwards.
+(Over 450 lines: the level, the sweep and the transforms share ``Traced``; to be split.)
 
 ``gradient(f, *args)`` follows Zygote: one entry per argument, ``None`` where the output
 does not depend on it through differentiable operations (a loop counter, a string, a
@@ -9,11 +10,10 @@ trace of a million operations needs no recursion.
 from __future__ import annotations
 
 import functools
-import inspect
 
 import numpy as np
 
-from . import fastpaths, names, trees
+from . import fastpaths, trees
 from .calls import (
     argnums_positions,
     call,
@@ -21,16 +21,17 @@ from .calls import (
     plain,
     positions,
     split_aux,
-    with_dtype_of,
 )
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
+from .gradients import structured_gradient, user_gradient
 from .levels import Level, fresh_id
+from .names import argument_names
 from .operators import Operators
 from .primitives import (BOUNDARY_ERRORS, ADValue, alive, apply_rule, apply_rule_as_numpy,
                          bind, numpy_semantics, strip)
 from .rules import is_complex
-from .tracing import Trace
+from .tracing import SCALAR, Trace
 
 
 class Traced(Operators):
@@ -112,7 +113,7 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
     kept, and each intermediate one is dropped as soon as it has been sent on, which
     keeps memory (and page faults) down for large arrays.
     """
-    records = trace._records
+    records = trace._records          # the tuples themselves: this loop is the hot path
     numpy_nodes = trace.numpy_nodes
     grads = [None] * len(records)
     for i, g in seeds.items():
@@ -124,74 +125,33 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
             i -= 1
             continue
         prim, args, params, value, parents = records[i]
-        if params is None:
-            tg = type(g)
-            if parents and (tg is float or tg is int):
-                # A record made by the scalar fast paths holds plain numbers; with a plain
-                # cotangent its rules run as compiled scalar formulas (fastpaths.py).
-                rules = prim.scalar_vjp
-                for position, parent in parents:
-                    try:
-                        c = rules[position](g, value, *args)
-                    except BOUNDARY_ERRORS:       # 1/0: NumPy's inf, see apply_rule
-                        c = apply_rule(prim.vjp_rule(position), g, value, args, None)
-                    before = grads[parent]
-                    grads[parent] = c if before is None else before + c
-                    if on_step is not None:
-                        on_step(i, position, parent, c, before, grads[parent])
-                i -= 1
-                continue
+        # A record of the scalar fast paths meeting a plain cotangent runs its rules as
+        # compiled formulas (fastpaths.py); every other one runs the general rules.
+        tg = type(g)
+        scalar = params is SCALAR and (tg is float or tg is int)
         run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
         for position, parent in parents:
-            c = run(prim.vjp_rule(position), g, value, args, params)
-            if c is None:                         # a user pullback sent nothing back
-                continue
+            if scalar:
+                try:
+                    c = prim.scalar_vjp[position](g, value, args)
+                except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
+                    c = apply_rule(prim.vjp_rule(position), g, value, args, None)
+            else:
+                c = run(prim.vjp_rule(position), g, value, args, params)
+                if c is None:                     # a user pullback sent nothing back
+                    continue
             before = grads[parent]
             grads[parent] = c if before is None else before + c
             if on_step is not None:
                 on_step(i, position, parent, c, before, grads[parent])
         if release and parents:
-            grads[i] = g = None
+            grads[i] = None
         i -= 1
     return grads
 
 
 # ---------------------------------------------------------------------------
 # Wrapping arguments
-
-
-_names_cache: dict = {}
-
-
-def argument_names(f, n: int) -> list[str]:
-    """Parameter names for ``n`` positional arguments of ``f`` (``x0``… if unknown)."""
-    # Cached by code object, unless a wrapper (functools.wraps, __signature__) may share
-    # its code with other functions of other signatures.
-    code = getattr(f, "__code__", None)
-    if hasattr(f, "__wrapped__") or "__signature__" in getattr(f, "__dict__", {}):
-        code = None
-    key = (code, n)
-    known = _names_cache.get(key)
-    if known is not None:
-        return known
-    try:
-        params = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    positional = [p.name for p in params
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
-    out = []
-    for i in range(n):
-        if i < len(positional):
-            out.append(positional[i])
-        elif var is not None:
-            out.append(f"{var}[{i - len(positional)}]")
-        else:
-            out.append(names.argument(i))
-    if code is not None:
-        _names_cache[key] = out
-    return out
 
 
 def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
@@ -209,7 +169,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
         if type(arg) is float or type(arg) is int or type(arg) is complex or (
                 type(arg) is np.ndarray and arg.dtype.kind in "fiuc"):
             # one input, named from f's signature when the trace is read
-            wrapped[i] = per_arg[i] = level.input(arg, i)
+            wrapped[i] = per_arg[i] = Traced(arg, level, level.trace.add_input(arg, i))
             continue
         made = per_arg[i] = []
 
@@ -227,7 +187,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     return wrapped, per_arg
 
 
-def _gradients(args, per_arg, grads, fill_zeros: bool):
+def argument_gradients(args, per_arg, grads, fill_zeros: bool):
     """Per-argument gradients mirroring each argument's structure."""
     out = []
     arrays = 0
@@ -249,8 +209,8 @@ def _gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return user_gradient(g, leaf)
-        out.append(trees.mirror(leaf_grad, arg))
+            return g
+        out.append(structured_gradient(arg, leaf_grad))
         arrays += 2
     return _unshared(out) if arrays > 1 else tuple(out)
 
@@ -269,33 +229,7 @@ def _unshared(out):
     return tuple(trees.map_structure(own, g) for g in out)
 
 
-def user_gradient(g, leaf):
-    """What a user gets: a Python-number argument gets a Python-number gradient (not a
-    0-d NumPy value); an array gradient is a writeable array of its own, in the
-    argument's floating dtype (float32 in, float32 out). A real argument's gradient is
-    real (the imaginary part of a cotangent says nothing about a real direction), a
-    complex argument's is complex."""
-    if g is None:
-        return g
-    if is_complex(leaf):
-        if not is_complex(g):
-            g = g + 0j
-    elif type(g) is float:
-        return g if type(leaf) is float or type(leaf) is int else with_dtype_of(g, leaf)
-    elif is_complex(g):
-        g = np.real(g)
-        if type(g) is np.ndarray:
-            g = g.copy()                  # its own contiguous array, not a view of g
-    g = with_dtype_of(g, leaf)
-    if type(leaf) in (float, int, complex) and isinstance(g, (np.generic, np.ndarray)) \
-            and np.ndim(g) == 0:
-        return g.item()
-    if type(g) is np.ndarray and not g.flags.writeable:
-        return np.array(g)
-    return g
-
-
-def _outputs(out, level):
+def output_leaves(out, level):
     """Output leaves recorded at ``level``, and the output with their primals."""
     if type(out) is Traced and out._level is level:
         return [out], out.primal
@@ -306,7 +240,7 @@ def _outputs(out, level):
     return recorded, trees.map_structure(leaf, out)
 
 
-def _seed(value):
+def scalar_seed(value):
     if type(value) is float:
         return 1.0
     v = strip(value)
@@ -329,15 +263,15 @@ def vjp(f, *args, **kwargs):
 
 
 def _vjp(f, args, kwargs, which, fill_zeros=False):
-    level, out, per_arg = _record(f, args, kwargs, which)
+    level, out, per_arg = record_call(f, args, kwargs, which)
 
     def pullback(cotangent):
         return _pull(level, out, args, per_arg, cotangent, fill_zeros)
     pullback.trace = level.trace
-    return _outputs(out, level)[1], pullback
+    return output_leaves(out, level)[1], pullback
 
 
-def _record(f, args, kwargs, which):
+def record_call(f, args, kwargs, which):
     """Run ``f`` on wrapped arguments under a new level: ``(level, output, per_arg)``;
     ``which`` is None (every argument) or positions from ``calls.positions``."""
     level = ReverseLevel()
@@ -350,7 +284,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
     if type(out) is Traced and type(cotangent) is float and type(out.primal) is float:
         seeds = {out._index: cotangent} if out._level is level else {}
         grads = backprop(level.trace, seeds, release=True)
-        return _gradients(args, per_arg, grads, fill_zeros)
+        return argument_gradients(args, per_arg, grads, fill_zeros)
     cts = trees.align_leaves(cotangent, out, "cotangent")
     leaves = trees.leaves(out)
     seeds = {}
@@ -360,7 +294,7 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
                 ct = np.real(ct)          # a real output moves only along the real line
             i = o._index
             seeds[i] = ct if i not in seeds else seeds[i] + ct
-    return _gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
+    return argument_gradients(args, per_arg, backprop(level.trace, seeds, release=True), fill_zeros)
 
 
 def check_scalar_output(value, who: str):
@@ -392,7 +326,7 @@ def gradient(f, *args, **kwargs):
 def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
-    level, out, per_arg = _record(f, args, kwargs, which)
+    level, out, per_arg = record_call(f, args, kwargs, which)
     if has_aux:
         out, aux = split_aux(out, has_aux, who)
     if type(out) is Traced and out._level is level:
@@ -401,13 +335,13 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
             seed = 1.0
         else:
             check_scalar_output(value, who)
-            seed = _seed(value)
+            seed = scalar_seed(value)
         grads = backprop(level.trace, {out._index: seed}, release=True)
-        result = value, _gradients(args, per_arg, grads, fill_zeros)
+        result = value, argument_gradients(args, per_arg, grads, fill_zeros)
     else:
-        value = _outputs(out, level)[1]
+        value = output_leaves(out, level)[1]
         check_scalar_output(value, who)
-        result = value, _pull(level, out, args, per_arg, _seed(value), fill_zeros)
+        result = value, _pull(level, out, args, per_arg, scalar_seed(value), fill_zeros)
     return result + (plain(aux, level),) if has_aux else result
 
 
@@ -417,32 +351,47 @@ def _named(fn, f, what: str):
     return fn
 
 
+def _argnums(argnums, who: str):
+    """``(positions_of, single)``: ``positions_of(n)`` gives the argnums as positions among
+    ``n`` arguments, with no work per call when they are non-negative (``argnums=0``)."""
+    which, single = argnums_positions(argnums, who)
+    needed = max(which) + 1 if min(which) >= 0 else None
+
+    def positions_of(n):
+        return which if needed is not None and n >= needed else positions(which, n)
+    return positions_of, single
+
+
 def value_and_grad(f, argnums=0, has_aux=False):
     """``f`` -> a function returning ``(f(*args), gradient w.r.t. argnums)``, JAX style:
     zeros (not ``None``) where the output does not depend on an argument; a tuple of
     gradients for a tuple ``argnums``; ``((value, aux), gradient)`` with ``has_aux``.
     Keyword arguments of the call are held constant."""
-    which, single = argnums_positions(argnums, "value_and_grad")
+    positions_of, single = _argnums(argnums, "value_and_grad")
 
     def vg(*args, **kwargs):
-        where = positions(which, len(args))
-        value, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
-                                                  has_aux)
-        picked = pick(grads, where, single)
-        return ((value, aux[0]) if has_aux else value), picked
+        where = positions_of(len(args))
+        if has_aux:
+            value, grads, aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
+                                                     True)
+            return (value, aux), pick(grads, where, single)
+        value, grads = _value_and_gradients(f, args, kwargs, where, True, "grad")
+        return value, (grads[where[0]] if single else pick(grads, where, single))
     return _named(vg, f, "value_and_grad")
 
 
 def grad(f, argnums=0, has_aux=False):
     """``f`` -> its gradient function (nestable: ``grad(grad(f))``); with ``has_aux``,
     ``(gradient, aux)``."""
-    which, single = argnums_positions(argnums, "grad")
+    positions_of, single = _argnums(argnums, "grad")
 
     def g(*args, **kwargs):
-        where = positions(which, len(args))
-        _, grads, *aux = _value_and_gradients(f, args, kwargs, where, True, "grad", has_aux)
-        picked = pick(grads, where, single)
-        return (picked, aux[0]) if has_aux else picked
+        where = positions_of(len(args))
+        if has_aux:
+            _, grads, aux = _value_and_gradients(f, args, kwargs, where, True, "grad", True)
+            return pick(grads, where, single), aux
+        grads = _value_and_gradients(f, args, kwargs, where, True, "grad")[1]
+        return grads[where[0]] if single else pick(grads, where, single)
     return _named(g, f, "grad")
 
 
@@ -452,7 +401,7 @@ def trace(f, *args, **kwargs) -> Trace:
     level = ReverseLevel()
     wrapped, per_arg = wrap_arguments(f, args, level)
     out = call(f, wrapped, kwargs, level)
-    recorded, value = _outputs(out, level)
+    recorded, value = output_leaves(out, level)
     t = level.trace
     t.outputs = [o._index for o in recorded]
     t.output = value

@@ -1,3 +1,4 @@
+# Over 450 lines: the shape and complex helpers call these rows (sum_to, real), so they stay here.
 """The rows for arithmetic, elementwise math, comparisons and broadcasting.
 
 Read each row as calculus: ``sin`` has tangent ``t * cos(x)`` and adjoint ``g * cos(x)``.
@@ -10,6 +11,7 @@ scalar fast path (``fastpaths.py``).
 from __future__ import annotations
 
 import cmath
+import functools
 import math
 import operator
 
@@ -132,7 +134,7 @@ def real_only(name: str, *args):
 # follow NumPy instead: nan with a RuntimeWarning.
 
 
-def _elementwise(math_fn, np_fn):
+def elementwise_impl(math_fn, np_fn):
     def impl(x):
         if type(x) is float or type(x) is int:
             try:
@@ -233,7 +235,7 @@ def _abs_slope(x, ans):
     return sign(x)
 
 
-def _share(name, i, a, b):
+def _share(name, i, ans, a, b):
     """Argument ``i``'s share of ``maximum``/``minimum``: 1 where it wins, half on ties."""
     real_only(name, a, b)
     if name == "maximum":
@@ -241,6 +243,18 @@ def _share(name, i, a, b):
     else:
         won = a < b if i == 0 else b < a
     return won + 0.5 * (a == b)
+
+
+def shared_row(name: str, impl, share):
+    """A row of two arguments whose derivative goes to argument ``i`` in proportion
+    ``share(i, ans, a, b)`` (``maximum``, ``fmax``, ``logaddexp``)."""
+    return defprim(
+        name, impl,
+        jvp=(lambda t, ans, a, b: broadcast_like(t * share(0, ans, a, b), ans),
+             lambda t, ans, a, b: broadcast_like(t * share(1, ans, a, b), ans)),
+        vjp=(lambda g, ans, a, b: unbroadcast(g * share(0, ans, a, b), a),
+             lambda g, ans, a, b: unbroadcast(g * share(1, ans, a, b), b)),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -391,61 +405,61 @@ mod = defprim(
 # Elementwise math
 
 sin = defprim(
-    "sin", _elementwise(math.sin, np.sin),
+    "sin", elementwise_impl(math.sin, np.sin),
     jvp=lambda t, ans, x: t * cos(x),
     vjp=lambda g, ans, x: g * cos(x),
 )
 
 cos = defprim(
-    "cos", _elementwise(math.cos, np.cos),
+    "cos", elementwise_impl(math.cos, np.cos),
     jvp=lambda t, ans, x: -(t * sin(x)),
     vjp=lambda g, ans, x: -(g * sin(x)),
 )
 
 tan = defprim(
-    "tan", _elementwise(math.tan, np.tan),
+    "tan", elementwise_impl(math.tan, np.tan),
     jvp=lambda t, ans, x: t / cos(x) ** 2,
     vjp=lambda g, ans, x: g / cos(x) ** 2,
 )
 
 exp = defprim(
-    "exp", _elementwise(math.exp, np.exp),
+    "exp", elementwise_impl(math.exp, np.exp),
     jvp=lambda t, ans, x: t * ans,
     vjp=lambda g, ans, x: g * ans,
 )
 
 log = defprim(
-    "log", _elementwise(math.log, np.log),
+    "log", elementwise_impl(math.log, np.log),
     jvp=lambda t, ans, x: t * (1 / x),
     vjp=lambda g, ans, x: g * (1 / x),
 )
 
 log1p = defprim(
-    "log1p", _elementwise(math.log1p, np.log1p),
+    "log1p", elementwise_impl(math.log1p, np.log1p),
     jvp=lambda t, ans, x: t / (1 + x),
     vjp=lambda g, ans, x: g / (1 + x),
 )
 
 expm1 = defprim(
-    "expm1", _elementwise(math.expm1, np.expm1),
+    "expm1", elementwise_impl(math.expm1, np.expm1),
     jvp=lambda t, ans, x: t * (ans + 1),
     vjp=lambda g, ans, x: g * (ans + 1),
 )
 
 sqrt = defprim(
-    "sqrt", _elementwise(math.sqrt, np.sqrt),
+    "sqrt", elementwise_impl(math.sqrt, np.sqrt),
     jvp=lambda t, ans, x: t / (2 * ans),
     vjp=lambda g, ans, x: g / (2 * ans),
 )
 
 tanh = defprim(
-    "tanh", _elementwise(math.tanh, np.tanh),
+    "tanh", elementwise_impl(math.tanh, np.tanh),
     jvp=lambda t, ans, x: t * (1 - ans ** 2),
     vjp=lambda g, ans, x: g * (1 - ans ** 2),
 )
 
 sigmoid = defprim(
-    "sigmoid", _elementwise(_sigmoid_scalar, _sigmoid_array),
+    "sigmoid", elementwise_impl(_sigmoid_scalar, _sigmoid_array),
     jvp=lambda t, ans, x: t * ans * (1 - ans),
     vjp=lambda g, ans, x: g * ans * (1 - ans),
 )
@@ -485,21 +499,8 @@ angle = defprim(
 # maximum/minimum send the derivative to the larger/smaller argument, half each on ties;
 # complex numbers have no order, so both refuse them.
 
-maximum = defprim(
-    "maximum", np.maximum,
-    jvp=(lambda t, ans, a, b: broadcast_like(t * _share("maximum", 0, a, b), ans),
-         lambda t, ans, a, b: broadcast_like(t * _share("maximum", 1, a, b), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * _share("maximum", 0, a, b), a),
-         lambda g, ans, a, b: unbroadcast(g * _share("maximum", 1, a, b), b)),
-)
-
-minimum = defprim(
-    "minimum", np.minimum,
-    jvp=(lambda t, ans, a, b: broadcast_like(t * _share("minimum", 0, a, b), ans),
-         lambda t, ans, a, b: broadcast_like(t * _share("minimum", 1, a, b), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * _share("minimum", 0, a, b), a),
-         lambda g, ans, a, b: unbroadcast(g * _share("minimum", 1, a, b), b)),
-)
+maximum = shared_row("maximum", np.maximum, functools.partial(_share, "maximum"))
+minimum = shared_row("minimum", np.minimum, functools.partial(_share, "minimum"))
 
 where = defprim(
     "where", np.where,

@@ -18,8 +18,8 @@ from .errors import InPlaceOutput, NoDerivativeRule
 from .keywords import honours
 from .primitives import defprim, numpy_semantics, strip
 from . import rules as R
-from .rules import (_elementwise, broadcast_like, cos, equal, exp, real, sin, sqrt, unbroadcast,
-                    where)
+from .rules import (broadcast_like, cos, elementwise_impl, equal, exp, real, shared_row, sin,
+                    sqrt, unbroadcast, where)
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 PI = math.pi
@@ -91,49 +91,49 @@ isfinite = defprim("isfinite", _mask(np.isfinite, math.isfinite), nondiff=True)
 # Hyperbolic and inverse trigonometric functions
 
 sinh = defprim(
-    "sinh", _elementwise(math.sinh, np.sinh),
+    "sinh", elementwise_impl(math.sinh, np.sinh),
     jvp=lambda t, ans, x: t * cosh(x),
     vjp=lambda g, ans, x: g * cosh(x),
 )
 
 cosh = defprim(
-    "cosh", _elementwise(math.cosh, np.cosh),
+    "cosh", elementwise_impl(math.cosh, np.cosh),
     jvp=lambda t, ans, x: t * sinh(x),
     vjp=lambda g, ans, x: g * sinh(x),
 )
 
 arcsin = defprim(
-    "arcsin", _elementwise(math.asin, np.arcsin),
+    "arcsin", elementwise_impl(math.asin, np.arcsin),
     jvp=lambda t, ans, x: t / sqrt(1 - x ** 2),
     vjp=lambda g, ans, x: g / sqrt(1 - x ** 2),
 )
 
 arccos = defprim(
-    "arccos", _elementwise(math.acos, np.arccos),
+    "arccos", elementwise_impl(math.acos, np.arccos),
     jvp=lambda t, ans, x: -t / sqrt(1 - x ** 2),
     vjp=lambda g, ans, x: -g / sqrt(1 - x ** 2),
 )
 
 arctan = defprim(
-    "arctan", _elementwise(math.atan, np.arctan),
+    "arctan", elementwise_impl(math.atan, np.arctan),
     jvp=lambda t, ans, x: t / (1 + x ** 2),
     vjp=lambda g, ans, x: g / (1 + x ** 2),
 )
 
 arcsinh = defprim(
-    "arcsinh", _elementwise(math.asinh, np.arcsinh),
+    "arcsinh", elementwise_impl(math.asinh, np.arcsinh),
     jvp=lambda t, ans, x: t / sqrt(x ** 2 + 1),
     vjp=lambda g, ans, x: g / sqrt(x ** 2 + 1),
 )
 
 arccosh = defprim(
-    "arccosh", _elementwise(math.acosh, np.arccosh),
+    "arccosh", elementwise_impl(math.acosh, np.arccosh),
     jvp=lambda t, ans, x: t / sqrt(x ** 2 - 1),
     vjp=lambda g, ans, x: g / sqrt(x ** 2 - 1),
 )
 
 arctanh = defprim(
-    "arctanh", _elementwise(math.atanh, np.arctanh),
+    "arctanh", elementwise_impl(math.atanh, np.arctanh),
     jvp=lambda t, ans, x: t / (1 - x ** 2),
     vjp=lambda g, ans, x: g / (1 - x ** 2),
 )
@@ -142,19 +142,19 @@ arctanh = defprim(
 # Logarithms and exponentials in base 2 and 10, the cube root
 
 log2 = defprim(
-    "log2", _elementwise(math.log2, np.log2),
+    "log2", elementwise_impl(math.log2, np.log2),
     jvp=lambda t, ans, x: t / (x * LN2),
     vjp=lambda g, ans, x: g / (x * LN2),
 )
 
 log10 = defprim(
-    "log10", _elementwise(math.log10, np.log10),
+    "log10", elementwise_impl(math.log10, np.log10),
     jvp=lambda t, ans, x: t / (x * LN10),
     vjp=lambda g, ans, x: g / (x * LN10),
 )
 
 exp2 = defprim(
-    "exp2", _elementwise(_exp2_scalar, np.exp2),
+    "exp2", elementwise_impl(_exp2_scalar, np.exp2),
     jvp=lambda t, ans, x: t * ans * LN2,
     vjp=lambda g, ans, x: g * ans * LN2,
 )
@@ -169,13 +169,13 @@ cbrt = defprim(
 # Angles and sinc
 
 deg2rad = defprim(
-    "deg2rad", _elementwise(math.radians, np.deg2rad),
+    "deg2rad", elementwise_impl(math.radians, np.deg2rad),
     jvp=lambda t, ans, x: t * (PI / 180),
     vjp=lambda g, ans, x: g * (PI / 180),
 )
 
 rad2deg = defprim(
-    "rad2deg", _elementwise(math.degrees, np.rad2deg),
+    "rad2deg", elementwise_impl(math.degrees, np.rad2deg),
     jvp=lambda t, ans, x: t * (180 / PI),
     vjp=lambda g, ans, x: g * (180 / PI),
 )
@@ -253,21 +253,11 @@ hypot = defprim(
          lambda g, ans, a, b: unbroadcast(g * b / ans, b)),
 )
 
-logaddexp = defprim(
-    "logaddexp", _binary(None, np.logaddexp),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * exp(a - ans), ans),
-         lambda t, ans, a, b: broadcast_like(t * exp(b - ans), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * exp(a - ans), a),
-         lambda g, ans, a, b: unbroadcast(g * exp(b - ans), b)),
-)
-
-logaddexp2 = defprim(
-    "logaddexp2", _binary(None, np.logaddexp2),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * exp2(a - ans), ans),
-         lambda t, ans, a, b: broadcast_like(t * exp2(b - ans), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * exp2(a - ans), a),
-         lambda g, ans, a, b: unbroadcast(g * exp2(b - ans), b)),
-)
+# log(e^a + e^b): each argument's share is its softmax weight, e^(a - ans) (2^ for base 2)
+logaddexp = shared_row("logaddexp", _binary(None, np.logaddexp),
+                       lambda i, ans, a, b: exp((b if i else a) - ans))
+logaddexp2 = shared_row("logaddexp2", _binary(None, np.logaddexp2),
+                        lambda i, ans, a, b: exp2((b if i else a) - ans))
 
 # fmax/fmin: as maximum/minimum (half each on ties), but a nan loses to a number, so the
 # derivative goes to the number.
@@ -284,14 +274,14 @@ def _share(wins, a, b):
     return share + isnan(b)
 
 
-def _fmax_share(a, b):
+def _fmax_share(i, ans, a, b):
     _real_only("fmax", a, b)
-    return _share(a > b, a, b)
+    return _share(a > b, a, b) if i == 0 else _share(b > a, b, a)
 
 
-def _fmin_share(a, b):
+def _fmin_share(i, ans, a, b):
     _real_only("fmin", a, b)
-    return _share(a < b, a, b)
+    return _share(a < b, a, b) if i == 0 else _share(b < a, b, a)
 
 
 def _real_only(name, *args):
@@ -301,21 +291,8 @@ def _real_only(name, *args):
                                "complex numbers have no order: compare abs(z) or np.real(z)")
 
 
-fmax = defprim(
-    "fmax", _binary(None, np.fmax),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * _fmax_share(a, b), ans),
-         lambda t, ans, a, b: broadcast_like(t * _fmax_share(b, a), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * _fmax_share(a, b), a),
-         lambda g, ans, a, b: unbroadcast(g * _fmax_share(b, a), b)),
-)
-
-fmin = defprim(
-    "fmin", _binary(None, np.fmin),
-    jvp=(lambda t, ans, a, b: broadcast_like(t * _fmin_share(a, b), ans),
-         lambda t, ans, a, b: broadcast_like(t * _fmin_share(b, a), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * _fmin_share(a, b), a),
-         lambda g, ans, a, b: unbroadcast(g * _fmin_share(b, a), b)),
-)
+fmax = shared_row("fmax", _binary(None, np.fmax), _fmax_share)
+fmin = shared_row("fmin", _binary(None, np.fmin), _fmin_share)
 
 # ldexp(x, e) = x * 2**e. NumPy takes integer exponents only; as for ``a ** b`` with an
 # int ``b``, the derivative in e is that of the smooth x * 2**e.

@@ -1,3 +1,4 @@
+# Over 450 lines: the norms and the np.linalg entry table, which lists them in one place.
 """Linear algebra (``np.linalg``) on AD values: the norms, and the NumPy entries.
 
 ``np.linalg.inv, det, slogdet, solve, pinv, lstsq, matrix_power, multi_dot`` reach the

@@ -17,41 +17,41 @@ from .rules import (broadcast_to, equal, match_real, mul, ndim, real_only, shape
                     unbroadcast)
 
 
-def _normalize_axis(axis, nd):
+def normalize_axis(axis, nd):
     if axis is None:
         return None
     axes = axis if isinstance(axis, tuple) else (axis,)
     return tuple(sorted(a % nd if nd else 0 for a in axes))
 
 
-def _kept_shape(x_shape, axis):
+def kept_shape(x_shape, axis):
     """The shape a reduction over ``axis`` has with ``keepdims=True``."""
     nd = len(x_shape)
-    axes = range(nd) if axis is None else _normalize_axis(axis, nd)
+    axes = range(nd) if axis is None else normalize_axis(axis, nd)
     return tuple(1 if i in axes else n for i, n in enumerate(x_shape))
 
 
-def _spread(g, x, axis, keepdims):
+def unreduce(g, x, axis, keepdims):
     """Broadcast the cotangent of a reduction back to the reduced value's shape."""
     x_shape = shape(x)
     if not keepdims and axis is not None:
-        g = reshape(g, shape=_kept_shape(x_shape, axis))
+        g = reshape(g, shape=kept_shape(x_shape, axis))
     return broadcast_to(g, shape=tuple(x_shape))
 
 
-def _count(x, axis):
+def n_reduced(x, axis):
     x_shape = shape(x)
     if axis is None:
         return int(np.prod(x_shape))
-    return int(np.prod([x_shape[a] for a in _normalize_axis(axis, len(x_shape))]))
+    return int(np.prod([x_shape[a] for a in normalize_axis(axis, len(x_shape))]))
 
 
 def _extreme_mask_impl(x, ans, axis=None, keepdims=False):
     xv, av = np.asarray(x), np.asarray(ans)
     if not keepdims and axis is not None:
-        av = av.reshape(_kept_shape(xv.shape, axis))
+        av = av.reshape(kept_shape(xv.shape, axis))
     hit = (xv == av).astype(float)
-    return hit / hit.sum(axis=_normalize_axis(axis, xv.ndim), keepdims=True)
+    return hit / hit.sum(axis=normalize_axis(axis, xv.ndim), keepdims=True)
 
 
 # Where a max/min is attained, split evenly among ties. Piecewise constant: no derivative.
@@ -85,30 +85,30 @@ def _min_impl(x, axis=None, keepdims=False):
 sum = defprim(
     "sum", _sum_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False: sum(t, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis, keepdims),
+    vjp=lambda g, ans, x, axis=None, keepdims=False: unreduce(g, x, axis, keepdims),
 )
 
 mean = defprim(
     "mean", _mean_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False: mean(t, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis, keepdims) / _count(x, axis),
+    vjp=lambda g, ans, x, axis=None, keepdims=False:
+        unreduce(g, x, axis, keepdims) / n_reduced(x, axis),
 )
 
-max = defprim(
-    "max", _max_impl,
-    jvp=lambda t, ans, x, axis=None, keepdims=False:
-        sum(t * _extreme_mask("max", x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False:
-        _spread(g, x, axis, keepdims) * _extreme_mask("max", x, ans, axis, keepdims),
-)
 
-min = defprim(
-    "min", _min_impl,
-    jvp=lambda t, ans, x, axis=None, keepdims=False:
-        sum(t * _extreme_mask("min", x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False:
-        _spread(g, x, axis, keepdims) * _extreme_mask("min", x, ans, axis, keepdims),
-)
+def _extreme(name, impl):
+    """The ``max`` or ``min`` row: the derivative of the attained entries (ties split)."""
+    return defprim(
+        name, impl,
+        jvp=lambda t, ans, x, axis=None, keepdims=False:
+            sum(t * _extreme_mask(name, x, ans, axis, keepdims), axis=axis, keepdims=keepdims),
+        vjp=lambda g, ans, x, axis=None, keepdims=False:
+            unreduce(g, x, axis, keepdims) * _extreme_mask(name, x, ans, axis, keepdims),
+    )
+
+
+max = _extreme("max", _max_impl)
+min = _extreme("min", _min_impl)
 
 # ---------------------------------------------------------------------------
 # Matrix products. 1-D operands are treated as a row (left) or a column (right), as
@@ -305,7 +305,7 @@ def _stack_vjp(i):
     return rule
 
 
-class _PerArgument(tuple):
+class PerArgument(tuple):
     """Rules for a row with any number of arguments: rule ``i`` is made on demand."""
 
     def __new__(cls, make):
@@ -325,11 +325,11 @@ class _PerArgument(tuple):
 
 
 concatenate = defprim("concatenate", _concatenate_impl,
-                      jvp=_PerArgument(_join_jvp(lambda *xs, axis: concatenate(*xs, axis=axis))),
-                      vjp=_PerArgument(_concat_vjp))
+                      jvp=PerArgument(_join_jvp(lambda *xs, axis: concatenate(*xs, axis=axis))),
+                      vjp=PerArgument(_concat_vjp))
 stack = defprim("stack", _stack_impl,
-                jvp=_PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
-                vjp=_PerArgument(_stack_vjp))
+                jvp=PerArgument(_join_jvp(lambda *xs, axis: stack(*xs, axis=axis))),
+                vjp=PerArgument(_stack_vjp))
 
 __all__ = ["sum", "mean", "max", "min", "matmul", "dot", "fft", "ifft", "reshape", "transpose",
            "getitem", "scatter_add", "concatenate", "stack", "equal", "unbroadcast"]

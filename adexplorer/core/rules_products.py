@@ -83,7 +83,7 @@ def _label_sizes(inputs, operands):
 
 
 einsum = defprim("einsum", _einsum_impl, display="einsum({subscripts}, {args})",
-                 jvp=RN._PerArgument(_einsum_jvp), vjp=RN._PerArgument(_einsum_vjp))
+                 jvp=RN.PerArgument(_einsum_jvp), vjp=RN.PerArgument(_einsum_vjp))
 
 
 def explicit_subscripts(subscripts: str, shapes) -> str:

@@ -21,8 +21,8 @@ from .errors import NoDerivativeRule
 from .keywords import float_dtype, honours, refuse_value
 from .primitives import defprim, strip
 from .rules import exp, ndim, shape
-from .rules_numpy import _count, _kept_shape, _normalize_axis, _spread
-from .rules_scans import _float_type, cumprod, cumsum, diff, shift
+from .rules_numpy import n_reduced, kept_shape, normalize_axis, unreduce
+from .rules_scans import floating_dtype, cumprod, cumsum, diff, shift
 
 # The array rows these rules are written with (sum/max/min not to shadow the builtins).
 concatenate, mean, reshape, transpose = RN.concatenate, RN.mean, RN.reshape, RN.transpose
@@ -34,7 +34,7 @@ def _keep(y, x, axis, keepdims):
     so it broadcasts against ``x`` (a full reduction's scalar already does)."""
     if keepdims or axis is None:
         return y
-    return reshape(y, shape=_kept_shape(tuple(shape(x)), axis))
+    return reshape(y, shape=kept_shape(tuple(shape(x)), axis))
 
 
 # ---------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def _others(x, axis):
     nd = ndim(x)
     if nd == 0:
         return 1.0
-    axes = tuple(range(nd)) if axis is None else _normalize_axis(axis, nd)
+    axes = tuple(range(nd)) if axis is None else normalize_axis(axis, nd)
     if len(axes) == 1:
         return _others_along(x, axes[0])
     kept = tuple(i for i in range(nd) if i not in axes)
@@ -76,7 +76,7 @@ prod = defprim(
     jvp=lambda t, ans, x, axis=None, keepdims=False:
         sum_(t * _others(x, axis), axis=axis, keepdims=keepdims),
     vjp=lambda g, ans, x, axis=None, keepdims=False:
-        _spread(g, x, axis, keepdims) * _others(x, axis),
+        unreduce(g, x, axis, keepdims) * _others(x, axis),
 )
 
 
@@ -107,28 +107,28 @@ def _real_part(y, x):
 
 
 def _var_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
-    factor = 2 / (_count(x, axis) - ddof)
+    factor = 2 / (n_reduced(x, axis) - ddof)
     return _real_part(sum_(_centred_conj(x, axis) * t, axis=axis, keepdims=keepdims),
                       x) * factor
 
 
 def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
-    return (_spread(g, x, axis, keepdims) * _centred_conj(x, axis)
-            * (2 / (_count(x, axis) - ddof)))
+    return (unreduce(g, x, axis, keepdims) * _centred_conj(x, axis)
+            * (2 / (n_reduced(x, axis) - ddof)))
 
 
 def _std_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
-    if _count(x, axis) == 1:            # one element: std is 0 whatever x is
+    if n_reduced(x, axis) == 1:            # one element: std is 0 whatever x is
         return _real_part(sum_(t, axis=axis, keepdims=keepdims), x) * 0.0
     return _real_part(sum_(_centred_conj(x, axis) * t, axis=axis, keepdims=keepdims),
-                      x) / ((_count(x, axis) - ddof) * ans)
+                      x) / ((n_reduced(x, axis) - ddof) * ans)
 
 
 def _std_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
-    if _count(x, axis) == 1:
-        return _spread(g, x, axis, keepdims) * 0.0
-    return (_spread(g / ans, x, axis, keepdims) * _centred_conj(x, axis)
-            / (_count(x, axis) - ddof))
+    if n_reduced(x, axis) == 1:
+        return unreduce(g, x, axis, keepdims) * 0.0
+    return (unreduce(g / ans, x, axis, keepdims) * _centred_conj(x, axis)
+            / (n_reduced(x, axis) - ddof))
 
 
 var = defprim("var", _var_impl, jvp=_var_jvp, vjp=_var_vjp)
@@ -156,7 +156,7 @@ logsumexp_row = defprim(
     jvp=lambda t, ans, x, axis=None, keepdims=False:
         sum_(t * _softmax(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),
     vjp=lambda g, ans, x, axis=None, keepdims=False:
-        _spread(g, x, axis, keepdims) * _softmax(ans, x, axis, keepdims),
+        unreduce(g, x, axis, keepdims) * _softmax(ans, x, axis, keepdims),
 )
 
 
@@ -218,7 +218,7 @@ def _moment(name, row, root):
             return row(a, axis=axis, ddof=ddof, keepdims=keepdims)
         # a mean given (NumPy's mean=, with the reduced axes kept): the second moment
         # about it, differentiated through the given mean as well
-        spread = sum_((a - mean) ** 2, axis=axis, keepdims=keepdims) / (_count(a, axis) - ddof)
+        spread = sum_((a - mean) ** 2, axis=axis, keepdims=keepdims) / (n_reduced(a, axis) - ddof)
         return spread ** 0.5 if root else spread
     return moment
 
@@ -242,7 +242,7 @@ def _average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     if w_shape != a_shape:
         if axis is None:
             raise TypeError("Axis must be specified when shapes of a and weights differ.")
-        axes = _normalize_axis(axis, len(a_shape))
+        axes = normalize_axis(axis, len(a_shape))
         given = (axis,) if isinstance(axis, int) else tuple(axis)
         if w_shape != tuple(a_shape[ax] for ax in given):
             raise ValueError("Shape of weights must be consistent with shape of a along "
@@ -259,7 +259,7 @@ def _average(a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 def _how_many(counted, a, axis, keepdims):
     """How many numbers are counted, in ``a``'s real float type (float32 stays float32)."""
-    dtype = np.empty(0, dtype=_float_type(strip(a))).real.dtype
+    dtype = np.empty(0, dtype=floating_dtype(strip(a))).real.dtype
     return np.sum(counted, axis=axis, keepdims=keepdims).astype(dtype)
 
 

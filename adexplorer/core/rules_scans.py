@@ -17,7 +17,7 @@ from .rules import ndim, shape
 from .rules_numpy import concatenate, reshape
 
 
-def _float_type(x):
+def floating_dtype(x):
     dtype = np.result_type(x)
     return dtype if dtype.kind in "fc" else np.dtype(float)
 
@@ -28,7 +28,7 @@ def _float_type(x):
 def _shift_impl(x, axis, by, fill=0.0):
     x = np.asarray(x)
     moved = np.moveaxis(x, axis, -1)
-    out = np.full(moved.shape, fill, dtype=_float_type(x))
+    out = np.full(moved.shape, fill, dtype=floating_dtype(x))
     n = moved.shape[-1]
     if 0 <= by < n:
         out[..., by:] = moved[..., :n - by]
@@ -47,7 +47,7 @@ shift = defprim(
 def _recurrence_impl(a, b, axis, reverse=False):
     a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
     a, b = np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)
-    h = np.empty(b.shape, dtype=np.result_type(_float_type(a), _float_type(b)))
+    h = np.empty(b.shape, dtype=np.result_type(floating_dtype(a), floating_dtype(b)))
     previous = np.zeros(b.shape[:-1], dtype=h.dtype)
     n = b.shape[-1]
     for i in (range(n - 1, -1, -1) if reverse else range(n)):

@@ -1,3 +1,4 @@
+# Over 450 lines: one family's rows and its NumPy entry table, which lists them in one place.
 """Shape changes beyond the basic rows: joining and splitting, padding, repeats, rolls,
 flips, moving axes, broadcasting, sorting and taking, linspace.
 

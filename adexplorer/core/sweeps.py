@@ -20,7 +20,9 @@ from . import names
 from .forward import one_like, push_tangents
 from .reverse import backprop
 from .tracing import Const, Trace
-from .wengert import adjoint_wengert, output_seeds, short_value, tangent_listing, wrt_nodes
+from .values import short_value
+from .wengert import (adjoint_wengert, output_seeds, primal_wengert, tangent_listing,
+                      wrt_nodes)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,7 +158,6 @@ class Sweep(list):
 
 
 def _node_texts(trace: Trace):
-    from .wengert import primal_wengert
     exprs = {line.node: line.expr for line in primal_wengert(trace)}
     return [exprs.get(n.index, "input") for n in trace.nodes]
 

@@ -13,7 +13,7 @@ import numpy as np
 from .levels import Level
 from .names import literal
 from .operators import Operators
-from .primitives import ATOM, POWER, PRODUCT, UNARY, Primitive
+from .primitives import ATOM, POWER, PRIMITIVES, PRODUCT, UNARY, Primitive
 
 class Sym(Operators):
     """A symbolic value: the text of an expression, the precedence and row name of its
@@ -111,7 +111,6 @@ def _is_number(x, value) -> bool:
 
 
 def prim_named(name: str) -> Primitive:
-    from .primitives import PRIMITIVES
     return PRIMITIVES[name]
 
 

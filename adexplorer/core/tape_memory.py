@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checkpoint import is_checkpoint
 from .primitives import strip
+from .reverse import trace as record
 from .tracing import Const, Trace
 
 
@@ -83,7 +85,7 @@ class TapeMemory:
             total += b
             self.forward.append(Usage(i + 1, total))
         self.recomputed = {node.index: recomputed_peak(node, trace)
-                           for node in trace.nodes if _is_checkpoint(node.primitive)}
+                           for node in trace.nodes if is_checkpoint(node.primitive)}
         last = max(trace.outputs, default=-1)      # the sweep starts at the output
         self.backward = [u + self.recomputed.get(i, Usage(0, 0))
                          for i, u in enumerate(self.forward[:last + 1])]
@@ -136,15 +138,9 @@ def entry_bytes(node, trace: Trace) -> int:
                                          if isinstance(a, Const))
 
 
-def _is_checkpoint(prim) -> bool:
-    from .checkpoint import is_checkpoint
-    return is_checkpoint(prim)
-
-
 def recomputed_peak(node, trace: Trace) -> Usage:
     """The peak of the tape a checkpoint row records again in the backward sweep: its
     function recorded at the node's arguments, as its vjp rule records it."""
-    from .reverse import trace as record
     nodes = trace.nodes
     leaves = [nodes[a.index].value if not isinstance(a, Const) else a.value
               for a in node.args]

@@ -5,15 +5,49 @@ arguments (earlier nodes or constants), which static parameters, and the primal 
 The recording is ordered and deterministic; names (``y1``, ``y2``, ...) are given from
 that order by ``names``. Text, networkx graphs, figures, widgets, the magic and the CLI
 all read this one object.
+
+One recorded operation is a ``Record``: ``(prim, args, params, value, parents)``. Read
+them by name through ``trace.row(i)``, ``trace.parents(i)`` or ``trace.records()``; the
+tape itself (``_records``) stores plain tuples in the same field order, because the
+scalar fast paths append one per operation and a tuple is the cheapest thing to build.
+A record whose ``params`` is ``SCALAR`` was made by those fast paths: its arguments are
+plain Python numbers and its row has compiled scalar rules (``fastpaths.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import names
 from .primitives import Primitive
+
+
+# The ``params`` of a record made by the scalar fast paths (a row without static
+# parameters applied to plain Python numbers); every other record has a dict. Its value
+# is ``None`` so that a general record (always a dict) can never be mistaken for one.
+SCALAR = None
+
+
+class Record(NamedTuple):
+    """One operation on the tape: the row, its arguments (primals, with constants),
+    its static parameters (``SCALAR`` for a fast record), the value it produced and its
+    parents, ``((argument position, node index), ...)`` for the arguments that are
+    earlier nodes. An input has ``prim`` None and no arguments or parents."""
+    prim: Primitive | None
+    args: tuple
+    params: dict | None
+    value: Any
+    parents: tuple
+
+    @property
+    def is_input(self) -> bool:
+        return self.prim is None
+
+    @property
+    def is_scalar(self) -> bool:
+        """Made by the scalar fast paths (``params is SCALAR``)."""
+        return self.params is SCALAR and self.prim is not None
 
 
 @dataclass(frozen=True)
@@ -53,7 +87,7 @@ class Trace:
     """An ordered recording of primitive operations (the tape of reverse mode)."""
 
     def __init__(self):
-        # (prim, args, params, value, parents); parents = ((arg position, node index), ...)
+        # plain tuples in ``Record``'s field order (read them with row / parents)
         self._records: list[tuple] = []
         self._input_names: dict[int, str | int] = {}
         self.function = None             # the recorded function (names its arguments)
@@ -81,19 +115,30 @@ class Trace:
         """Record an input. ``name`` is its text, or the position of the function's
         argument, named from ``self.function``'s signature only when the trace is read."""
         self._input_names[len(self._records)] = name
-        self._records.append((None, (), None, value, ()))
+        self._records.append((None, (), {}, value, ()))
         return len(self._records) - 1
 
     def input_name(self, i: int) -> str:
         name = self._input_names[i]
         if type(name) is int:
-            from .reverse import argument_names
-            name = argument_names(self.function, name + 1)[name]
+            name = names.argument_names(self.function, name + 1)[name]
         return name
 
     # -- reading -----------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self._records)
+
+    def row(self, i: int) -> Record:
+        """Operation ``i`` with named fields."""
+        return Record._make(self._records[i])
+
+    def parents(self, i: int) -> tuple:
+        """``((argument position, node index), ...)`` of operation ``i``."""
+        return self._records[i][4]
+
+    def records(self):
+        """Every operation, in order, as ``Record``s."""
+        return map(Record._make, self._records)
 
     @property
     def inputs(self) -> list[int]:
@@ -115,7 +160,7 @@ class Trace:
         prefix = self.prefix
         nodes = []
         k = 0
-        for i, (prim, args, params, value, parents) in enumerate(self._records):
+        for i, (prim, args, params, value, parents) in enumerate(self.records()):
             if prim is None:
                 nodes.append(Node(i, self.input_name(i), "input", (), {}, value))
                 continue
@@ -127,42 +172,39 @@ class Trace:
                               value, prim))
         return nodes
 
+    # -- views -------------------------------------------------------------------------
+    # Each view replays the trace with forward or reverse mode, which record into this
+    # class and so sit above it: views.py gathers the views into ``Trace.views`` when
+    # ``adexplorer.core`` is imported.
+    views = None
+
     def __str__(self) -> str:
-        from .wengert import format_trace
-        return format_trace(self)
+        return self.views.format_trace(self)
 
     def __repr__(self) -> str:
-        from .wengert import trace_repr
-        return trace_repr(self)
+        return self.views.trace_repr(self)
 
     def _repr_html_(self) -> str:
-        from .wengert import trace_html
-        return trace_html(self)
+        return self.views.trace_html(self)
 
-    # -- views (each delegates to the module that builds it) ----------------------------
     def tangent_wengert(self, wrt=None):
         """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``."""
-        from .wengert import tangent_wengert
-        return tangent_wengert(self, wrt)
+        return self.views.tangent_wengert(self, wrt)
 
     def adjoint_wengert(self):
         """The adjoint list of reverse mode (``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``, ...)."""
-        from .wengert import adjoint_wengert
-        return adjoint_wengert(self)
+        return self.views.adjoint_wengert(self)
 
     def forward_sweep(self, wrt=None, tangent=None):
         """The forward sweep as ordered steps (one per jvp contribution)."""
-        from .sweeps import forward_sweep
-        return forward_sweep(self, wrt, tangent)
+        return self.views.forward_sweep(self, wrt, tangent)
 
     def reverse_sweep(self, seed=None):
         """The reverse sweep as ordered steps (one per adjoint contribution)."""
-        from .sweeps import reverse_sweep
-        return reverse_sweep(self, seed)
+        return self.views.reverse_sweep(self, seed)
 
     backward_sweep = reverse_sweep        # DESIGN.md's name for the same sweep
 
     def to_networkx(self):
         """A ``networkx.DiGraph`` of the trace (node key = node index)."""
-        from .wengert import to_networkx
-        return to_networkx(self)
+        return self.views.to_networkx(self)

@@ -15,7 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from . import names
-from .primitives import ADValue
+from .errors import InputError
+from .primitives import ADValue, strip
 
 
 def is_differentiable(x) -> bool:
@@ -96,8 +97,6 @@ def align_leaves(value, like, what: str = "tangent", where: str = "") -> list:
     """The leaves of ``value`` in the order of ``like``'s leaves: dicts are matched by key,
     a dataclass by its fields (or a dict of them); ``None`` stands for all zeros. A
     mismatch in structure or shape raises ``InputError`` naming where it is."""
-    from .errors import InputError
-    from .primitives import strip
     node = _children(like)
     if node is None:
         if value is not None and np.shape(strip(value)) != np.shape(strip(like)):

@@ -9,7 +9,7 @@ y3 = 5 * y2          dy3 = dy2 * dy1      ȳ1 = ȳ2 * cos(y1)
 Every right-hand side is a row's display form, or a row's jvp/vjp rule run on symbols
 (``symbolic.partial_text`` / ``vjp_text``), so the text can never disagree with the
 numbers. Lines keep which node (and which argument) they belong to, so the sweeps and the
-widgets can point at them. Also here: the HTML table and the networkx graph of a trace.
+widgets can point at them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from .primitives import ATOM, PRIMITIVES
 from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
-from .values import shape_note, short_value  # noqa: F401  (callers use short_value)
+from .values import shape_note
+from .values import short_value  # noqa: F401  (viz and s2s import it from here)
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand
@@ -356,99 +357,3 @@ def adjoint_wengert(trace: Trace) -> WengertList:
                               parent=parent, position=position))
             has.add(parent)
     return WengertList(lines, _input_header(trace))
-
-
-# ---------------------------------------------------------------------------
-# Short values, the plain-text repr and the HTML table
-
-
-def trace_repr(trace: Trace, max_lines: int = 40) -> str:
-    """The plain-text repr: a header, then the Wengert list (head and tail if long)."""
-    n_ops = len(trace) - len(trace.inputs)
-    inputs = ", ".join(f"{trace.nodes[i].name}={short_value(trace.nodes[i].value)}"
-                       for i in trace.inputs[:6])
-    if len(trace.inputs) > 6:
-        inputs += ", ..."
-    head = f"Trace of {n_ops} operation{'s' * (n_ops != 1)} at {inputs or 'no inputs'}"
-    if n_ops <= max_lines:
-        return head + ":\n" + str(trace)
-    half = max_lines // 2
-    ops = [n.index for n in trace.nodes if not n.is_input]
-    listing = primal_wengert(trace, ops[:half] + ops[-half:])
-    text = listing.text_lines()
-    header, body = text[:len(listing.header)], text[len(listing.header):]
-    gap = f"... ({n_ops - 2 * half} more lines; print(trace) shows all)"
-    return "\n".join([head + ":"] + header + body[:half] + [gap] + body[half:])
-
-
-def trace_html(trace: Trace, max_rows: int = 60) -> str:
-    """A table: line, op, value, and the tangent (w.r.t. the first input) and adjoint
-    (of a scalar output) where they can be computed."""
-    from .forward import one_like, push_tangents
-    from .reverse import backprop
-    nodes = trace.nodes
-    rows = list(range(len(nodes)))
-    if len(rows) > max_rows:
-        rows = rows[:max_rows // 2] + [None] + rows[-(max_rows // 2):]
-    shown = [i for i in rows if i is not None]
-    lines = {line.node: str(line) for line in primal_wengert(trace, shown)}
-    tangents = adjoints = None
-    small = len(trace) <= 20000
-    if small and trace.inputs:
-        try:
-            first = trace.inputs[0]
-            tangents = push_tangents(trace, {first: one_like(nodes[first].value)})
-        except (ADError, TypeError, ValueError):
-            tangents = None
-    if small and len(trace.outputs) == 1 and shape(nodes[trace.outputs[0]].value) == ():
-        try:
-            adjoints = backprop(trace, output_seeds(trace))
-        except (ADError, TypeError, ValueError):
-            adjoints = None
-    heads = ["line", "op", "value"]
-    if tangents is not None:
-        heads.append(f"tangent d/d{nodes[trace.inputs[0]].name}")
-    if adjoints is not None:
-        heads.append("adjoint")
-    out = ['<table class="adexplorer-trace">',
-           "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads) + "</tr>"]
-    for i in rows:
-        if i is None:
-            out.append(f'<tr><td colspan="{len(heads)}">... {len(nodes) - max_rows} more '
-                       "rows ...</td></tr>")
-            continue
-        node = nodes[i]
-        cells = [lines.get(i, f"{node.name} (input)"), node.op, short_value(node.value)]
-        if tangents is not None:
-            cells.append(short_value(tangents[i]))
-        if adjoints is not None:
-            cells.append(short_value(adjoints[i]))
-        out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-    out.append("</table>")
-    return "\n".join(out)
-
-
-# ---------------------------------------------------------------------------
-# The graph
-
-
-def to_networkx(trace: Trace):
-    """A ``networkx.DiGraph``: one node per trace node (key = node index) with ``name``,
-    ``op``, ``expr``, ``value``, ``shape``, ``is_input``, ``is_output``; an edge per
-    argument use with ``positions`` (a tuple: ``x * x`` uses ``x`` twice)."""
-    import networkx as nx
-    graph = nx.DiGraph(inputs=list(trace.inputs), outputs=list(trace.outputs))
-    exprs = {line.node: line.expr for line in primal_wengert(trace)}
-    outputs = set(trace.outputs)
-    graph.add_nodes_from(
-        (node.index, {"name": node.name, "op": node.op, "expr": exprs.get(node.index, node.name),
-                      "value": node.value, "shape": tuple(shape(node.value)),
-                      "is_input": node.is_input, "is_output": node.index in outputs})
-        for node in trace.nodes)
-    positions: dict = {}
-    for node in trace.nodes:
-        for position, arg in enumerate(node.args):
-            if not isinstance(arg, Const):
-                positions.setdefault((arg.index, node.index), []).append(position)
-    graph.add_edges_from((a, b, {"positions": tuple(p)}) for (a, b), p in positions.items())
-    return graph

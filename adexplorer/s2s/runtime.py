@@ -25,7 +25,8 @@ from ..core.errors import InputError, NotScalarOutput
 from ..core.levels import Level
 from ..core.operators import Operators
 from ..core.primitives import strip
-from ..core.reverse import user_gradient, vjp as _vjp
+from ..core.gradients import structured_gradient
+from ..core.reverse import vjp as _vjp
 
 
 class _ZeroLevel(Level):
@@ -198,20 +199,20 @@ def plain_gradient(g, arg):
     """What a user gets for one argument: ``None`` for no gradient, a Python number for
     a number argument, a writeable array of its own for an array, the same structure
     for a list, tuple or dict (``None`` for items without one, as ``ad.gradient``)."""
-    if _containers(arg):
-        if g is ZERO or g is None:
-            return None
+    parts = iter(_leaf_cotangents(g, arg))
+    return structured_gradient(arg, lambda leaf: next(parts))    # as ad.gradient gives it
+
+
+def _leaf_cotangents(g, arg) -> list:
+    """The cotangent of each leaf of ``arg`` (``None`` for none), in ``trees.leaves``
+    order, from ``g``: ``Parts`` for a list, tuple or dict."""
+    if _containers(arg) and g is not ZERO and g is not None:
         parts = as_parts(g)
         if not isinstance(parts, Parts):
             raise InputError(f"a gradient of {type(parts).__name__} for a "
                              f"{type(arg).__name__} argument")
-        keys = list(arg.keys() if isinstance(arg, dict) else range(len(arg)))
-        values = [plain_gradient(parts.items.get(k, ZERO), arg[k]) for k in keys]
-        if all(v is None for v in values):
-            return None
-        if isinstance(arg, dict):
-            return dict(zip(keys, values))
-        return type(arg)(*values) if hasattr(arg, "_fields") else type(arg)(values)
-    if g is ZERO or g is None or not trees.is_differentiable(arg):
-        return None
-    return user_gradient(g, arg)                # as ad.gradient gives it (dtype kept)
+        keys = arg.keys() if isinstance(arg, dict) else range(len(arg))
+        return [c for k in keys for c in _leaf_cotangents(parts.items.get(k, ZERO), arg[k])]
+    if _containers(arg) or g is ZERO or g is None or not trees.is_differentiable(arg):
+        return [None] * len(trees.leaves(arg))
+    return [g]

@@ -229,13 +229,9 @@ class FrameRenderer:
         artist = self._edge_artists.get(key)
         if artist is None:
             from matplotlib.patches import FancyArrowPatch
-            start, end, rad = self.plot.edge(*pair)     # drawn where the graph's edge is
-            if backwards:
-                start, end, rad = end, start, -rad
-            artist = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                     color=EDGE_HIGHLIGHT, lw=2.2, shrinkA=0, shrinkB=0,
-                                     zorder=5, animated=True,
-                                     connectionstyle=f"arc3,rad={rad}")
+            path = self.plot.edge_path(*pair, backwards)  # where the graph's edge runs
+            artist = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
+                                     color=EDGE_HIGHLIGHT, lw=2.2, zorder=5, animated=True)
             self._ax.add_patch(artist)
             self._edge_artists[key] = artist
         return artist
@@ -244,15 +240,12 @@ class FrameRenderer:
         a, b = self.box_of(parent), self.box_of(node)
         if a < 0 or b < 0 or a == b:
             return
-        (x0, y0), (x1, y1), rad = self.plot.edge(a, b)
         key = ("note", a, b)
         artist = self._edge_artists.get(key)
-        if artist is None:               # above the edge (or its arc), clear of the boxes
-            rise = abs(rad) * float(np.hypot(x1 - x0, y1 - y0)) / 2
-            top = max(y0, y1) + (self.plot.BOX_H / 2 if rad == 0.0 else 0.0)
+        if artist is None:               # over a short edge's boxes, or on a long edge's lane
+            x, y = self.plot.label_point(a, b)
             artist = self._ax.text(
-                (x0 + x1) / 2, max(top, (y0 + y1) / 2 + rise) + 0.02, "", ha="center",
-                va="bottom",
+                x, y + 0.02, "", ha="center", va="bottom",
                 fontsize=self._notes_size(), color=EDGE_HIGHLIGHT, zorder=6, animated=True,
                 family="DejaVu Sans Mono",
                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec=EDGE_HIGHLIGHT, lw=0.8))

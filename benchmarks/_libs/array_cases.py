@@ -1,4 +1,5 @@
-"""Cases 1 and 2: gradient time over NumPy forward time, for an MLP loss and a bump sum.
+"""Cases 1 and 2: gradient time over a hand-written NumPy adjoint's, for an MLP loss and a
+bump sum.
 
 Each function is written once and handed the array namespace (``numpy``,
 ``autograd.numpy``, ``jax.numpy`` or ``torch``); adexplorer runs the plain NumPy version.
@@ -122,21 +123,23 @@ def _rows(case: Case, f, args, forward, adjoint, settings: Settings):
     return case
 
 
-def _case(key, title):
-    return Case(key, title, unit="ms per call", scale=MS, baseline="NumPy forward",
-                goal_row="adexplorer (ad.gradient)", limit=2.0,
-                goal_text="adexplorer gradient ≤ 2.0 × NumPy forward")
+def _case(key, title, limit):
+    """Gradient time over the hand-written adjoint's: that adjoint is the floor for a
+    NumPy-based tape (the forward pass is shown too, for scale)."""
+    return Case(key, title, unit="ms per call", scale=MS, baseline="hand-written NumPy adjoint",
+                goal_row="adexplorer (ad.gradient)", limit=limit,
+                goal_text=f"adexplorer gradient ≤ {limit} × the hand-written NumPy adjoint")
 
 
 def mlp(settings: Settings) -> Case:
     p, X, Y = mlp_data()
     case = _case("mlp", "MLP loss: X 256×784, 784→128 tanh→10, float64, MSE; "
-                        "gradient w.r.t. W1, b1, W2, b2")
+                        "gradient w.r.t. W1, b1, W2, b2", 1.05)
     return _rows(case, mlp_loss, (p, X, Y), lambda: mlp_loss(p, X, Y),
                  lambda: mlp_adjoint(p, X, Y), settings)
 
 
 def bump_sum(settings: Settings) -> Case:
     x = numpy.random.default_rng(1).uniform(-2.0, 2.0, 10**6)
-    case = _case("bump", "sum(sin(x) * exp(-x**2)), x: 10^6 float64")
+    case = _case("bump", "sum(sin(x) * exp(-x**2)), x: 10^6 float64", 1.10)
     return _rows(case, bump, (x,), lambda: bump(x), lambda: bump_adjoint(x), settings)

@@ -101,6 +101,13 @@ def reverse_chain(settings: Settings) -> Case:
         g = lambda x: chain(x, ad.tanh, ad.exp)
         return lambda: ad.gradient(g, X0)[0]
 
+    def prebuilt():
+        ad = load("adexplorer")
+        if ad is None:
+            return None
+        g = ad.grad(lambda x: chain(x, ad.tanh, ad.exp))
+        return lambda: g(X0)
+
     def autograd():
         ag, anp = _autograd()
         if ag is None:
@@ -110,6 +117,7 @@ def reverse_chain(settings: Settings) -> Case:
 
     case.rows += [timed("micrograd", micrograd, settings, want),
                   timed("adexplorer (ad.gradient)", adexplorer, settings, want),
+                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want),
                   timed("HIPS autograd", autograd, settings, want)]
     return case
 
@@ -178,6 +186,13 @@ def talk_function(settings: Settings) -> Case:
         g = lambda x: f(x, ad.sin, ad.log)
         return lambda: ad.gradient(g, F_AT)[0]
 
+    def grad():
+        ad = load("adexplorer")
+        if ad is None:
+            return None
+        g = ad.grad(lambda x: f(x, ad.sin, ad.log))
+        return lambda: g(F_AT)
+
     def autograd():
         ag, anp = _autograd()
         if ag is None:
@@ -219,6 +234,7 @@ def talk_function(settings: Settings) -> Case:
         timed("hand-written (math module)", hand, settings, REFERENCE),
         timed("micrograd", micrograd, settings, want),
         timed("adexplorer (ad.value_and_grad)", value_and_grad, settings, want),
+        timed("adexplorer (ad.grad)", grad, settings, slope),
         timed("adexplorer (ad.gradient)", gradient, settings, slope),
         timed("HIPS autograd", autograd, settings, want),
         timed("JAX, no jit", jax_vg(False), settings, want),

@@ -15,7 +15,14 @@ ran in this process:
   it returns is therefore not timed. Faster calls run in loops of at least
   ``min_time`` seconds, with a collection before each loop.
 
+With ``Settings(freeze=False)`` (``--no-freeze``) nothing is frozen: the collector
+walks every object of every imported library, as in a notebook where JAX and PyTorch
+are imported beside the code being differentiated.
+
 The CPU/wall ratio (process time over wall time) checks that one core did the work.
+On a machine shared with other jobs, ``Settings(cpu_clock=True)`` (``--cpu-time``) times
+with the process's CPU clock instead: a sample the scheduler interrupted does not count
+the time other processes ran, which otherwise penalises long calls more than short ones.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ class Settings:
     """How long to measure: ``repeat`` repeats of at least ``min_time`` seconds each."""
     repeat: int = 7
     min_time: float = 0.2
+    freeze: bool = True     # gc.freeze() what is alive before a row (off: --no-freeze)
+    cpu_clock: bool = False  # time with the process's CPU clock (--cpu-time), not the wall
 
 
 @dataclass(frozen=True)
@@ -58,15 +67,18 @@ def _loops(fn, settings: Settings, wall: float) -> int:
     loops = 1
     while wall < settings.min_time and loops < 10**6:
         loops = max(loops * 2, int(loops * settings.min_time / max(wall, 1e-9) * 1.1))
-        wall, _ = _run(fn, loops)
+        wall, cpu = _run(fn, loops)
+        wall = cpu if settings.cpu_clock else wall
     return loops
 
 
 def measure(fn, settings: Settings) -> Timing:
     fn()                                   # warm-up (caches, lazy imports, dispatch tables)
     gc.collect()
-    gc.freeze()
-    wall, _ = _run(fn, 1)
+    if settings.freeze:
+        gc.freeze()
+    wall, cpu = _run(fn, 1)
+    wall = cpu if settings.cpu_clock else wall
     loops = 1 if wall >= SINGLE_CALL else _loops(fn, settings, wall)
     budget = settings.repeat * settings.min_time
     per_call, total_wall, total_cpu = [], 0.0, 0.0
@@ -74,7 +86,7 @@ def measure(fn, settings: Settings) -> Timing:
             loops == 1 and total_wall < budget and len(per_call) < MAX_SAMPLES):
         gc.collect()
         wall, cpu = _run(fn, loops)
-        per_call.append(wall / loops)
+        per_call.append((cpu if settings.cpu_clock else wall) / loops)
         total_wall += wall
         total_cpu += cpu
     return Timing(min(per_call), statistics.median(per_call), total_cpu / total_wall,

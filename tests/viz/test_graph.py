@@ -10,6 +10,8 @@ from matplotlib.colors import to_rgba
 import adexplorer as ad
 from adexplorer.viz.graph import COLORS, GraphPlot, graph_layout
 
+from .graph_zoo import ZOO
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -214,40 +216,57 @@ def test_plot_graph_draws_into_given_axes_and_checks_its_argument():
         ad.plot_graph(lambda x: x)
 
 
-def _loop_of_sines(x):
-    s = x
-    for _ in range(30):
-        s = ad.sin(s) * x + 0.1
-    return s
+def drawn(plot, gid):
+    """The artists drawn with ``gid``: (polylines of the edges, their arrowheads)."""
+    lines = next(c for c in plot.ax.collections if c.get_gid() == gid + "-lines")
+    heads = next(c for c in plot.ax.collections if c.get_gid() == gid)
+    return lines.get_segments(), heads
 
 
-@pytest.mark.parametrize("trace", [
-    ad.trace(_loop_of_sines, 0.7),                                   # collapsed view
-    ad.trace(lambda x, w: ad.sin(x * w) + x * w * x, 1.5, 2.0),      # x skips a column
-], ids=["collapsed loop", "fan-out"])
-def test_edges_that_skip_columns_go_around_the_boxes(trace):
-    """An edge from x to a box three columns on was drawn straight
-    through the boxes between them. Every drawn edge, plain or highlighted (as a sweep
-    frame draws it), must stay outside every box it does not join."""
-    plot = ad.plot_graph(trace)
+@pytest.mark.parametrize("name", ["MLP loss", "fan-out", "pow unrolled", "collapsed loop",
+                                  "random 60-node DAG"])
+def test_edges_are_drawn_along_the_layout_routes(name):
+    """The picture draws what the layout routed (so the headless geometry tests hold
+    for it): every edge, plain and highlighted as a sweep frame highlights it, with its
+    arrowhead at the end of its route, at the target, or at the source when backwards."""
+    make, options = ZOO[name]
+    plot = ad.plot_graph(make(), **options)
     lay = plot.layout
-    long_edges = [(a, b) for a, b in lay.edges if lay.x[b] - lay.x[a] > 1.5]
+    lines, heads = drawn(plot, "graph-edges")
+    assert len(lines) == len(lay.edges)
+    for (a, b), line in zip(lay.edges, lines):
+        np.testing.assert_allclose(line, lay.routes[(a, b)])
+    np.testing.assert_allclose(np.column_stack([heads.X + heads.U, heads.Y + heads.V]),
+                               [lay.routes[e][-1] for e in lay.edges])
+    long_edges = [(a, b) for a, b in lay.edges if len(lay.routes[(a, b)]) > 2]
     assert long_edges
-    plot.update(edges=[(lay.boxes[a].members[-1], lay.boxes[b].members[0])
-                       for a, b in long_edges])
-    plot.figure.canvas.draw()
-    to_data = plot.ax.transData.inverted()
-    w, h = plot.BOX_W / 2, plot.BOX_H / 2
-    arcs = [p for p in plot.ax.patches if (p.get_gid() or "").startswith("graph-edges")]
-    assert len(arcs) == 2 * len(long_edges)
-    for arc, (a, b) in zip(arcs, long_edges + long_edges):
-        points = np.vstack([to_data.transform(poly) for poly in arc.get_path().to_polygons()])
-        for k in range(len(lay.boxes)):
-            if k in (a, b):
-                continue
-            inside = ((np.abs(points[:, 0] - lay.x[k]) < w - 0.02)
-                      & (np.abs(points[:, 1] - lay.y[k]) < h - 0.02))
-            assert not inside.any(), f"edge {a}->{b} runs through box {k}"
+    for backwards in (False, True):
+        plot.update(edges=[(lay.boxes[a].members[-1], lay.boxes[b].members[0])
+                           for a, b in long_edges], backwards=backwards)
+        lines, heads = drawn(plot, "graph-edges-highlight")
+        assert len(lines) == len(long_edges)
+        for e, line in zip(long_edges, lines):
+            np.testing.assert_allclose(line, lay.routes[e][::-1] if backwards else lay.routes[e])
+        tips = np.column_stack([heads.X + heads.U, heads.Y + heads.V])
+        np.testing.assert_allclose(tips, [lay.routes[e][0 if backwards else -1]
+                                          for e in long_edges])
+
+
+@pytest.mark.parametrize("name", ["MLP loss", "fan-out", "pow unrolled", "random 60-node DAG"])
+def test_box_texts_fit_their_boxes_and_do_not_overlap(name):
+    make, options = ZOO[name]
+    plot = ad.plot_graph(make(), **options)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(plot.figure).get_renderer()
+    to_pixels = plot.ax.transData.transform
+    extents = [t.get_window_extent(renderer) for t in plot.texts]
+    for (x0, y0, x1, y1), ext, text in zip(plot.layout.rects, extents, plot.texts):
+        (bx0, by0), (bx1, by1) = to_pixels([(x0, y0), (x1, y1)])
+        assert bx0 <= ext.x0 and ext.x1 <= bx1 and by0 <= ext.y0 and ext.y1 <= by1, \
+            text.get_text()
+        assert ext.height > 6 * plot.figure.dpi / 72           # at least 6 pt of text
+    for i, ext in enumerate(extents):
+        assert not any(ext.overlaps(other) for other in extents[i + 1:])
 
 
 def test_a_backwards_edge_points_at_its_parent():
@@ -259,3 +278,44 @@ def test_a_backwards_edge_points_at_its_parent():
                               if c.get_gid() == "graph-edges-highlight") for p in (forward, back))
     assert q_forward.U[0] > 0 and q_back.U[0] < 0          # towards y2, towards y1
     assert np.allclose(q_forward.X + q_forward.U, q_back.X)
+
+
+def _orange_pixels_in_boxes(renderer, picture, pair):
+    """Pixels of the highlight colour inside boxes other than ``pair``'s, and near the
+    end of its route (where the arrowhead is)."""
+    from adexplorer.viz.graph import EDGE_HIGHLIGHT
+    target = np.array(to_rgba(EDGE_HIGHLIGHT)[:3]) * 255
+    orange = np.all(np.abs(picture[..., :3].astype(float) - target) < 30, axis=-1)
+    height = picture.shape[0]
+    to_pixels = renderer.plot.ax.transData.transform
+    inside = 0
+    for k, (x0, y0, x1, y1) in enumerate(renderer.layout.rects):
+        if k in pair:
+            continue
+        (c0, r1), (c1, r0) = to_pixels([(x0, y0), (x1, y1)])
+        inside += orange[int(height - r0) + 3:int(height - r1) - 3, int(c0) + 3:int(c1) - 3].sum()
+    col, row = to_pixels(renderer.layout.routes[pair][-1])
+    tip = orange[int(height - row) - 4:int(height - row) + 5, int(col) - 8:int(col) + 2].sum()
+    return inside, tip, orange.sum()
+
+
+def test_a_sweep_frame_draws_its_active_edge_along_the_route():
+    """The player's frames highlight an edge where the graph routes it: no orange pixel
+    inside a box the edge does not join, the arrowhead at the target. The same edge
+    forced through a box it skips is caught."""
+    from adexplorer.viz.frames import FrameRenderer
+    from .graph_zoo import pow_unrolled
+    renderer = FrameRenderer(pow_unrolled())
+    lay = renderer.layout
+    pair = max(lay.edges, key=lambda e: lay.layer[e[1]] - lay.layer[e[0]])   # x -> y12
+    edge = (lay.boxes[pair[0]].members[-1], lay.boxes[pair[1]].members[0])
+    inside, tip, total = _orange_pixels_in_boxes(renderer, renderer.rgba(edges=[edge]).copy(),
+                                                 pair)
+    assert total > 200 and tip > 0 and inside == 0
+    route = lay.routes[pair]
+    middle = next(k for k in range(len(lay.boxes)) if lay.layer[k] == 3)
+    lay.routes[pair] = np.array([route[0], (lay.x[middle], lay.y[middle]), route[-1]])
+    renderer._edge_artists.clear()
+    inside, _tip, _total = _orange_pixels_in_boxes(
+        renderer, renderer.rgba(edges=[edge]).copy(), pair)
+    assert inside > 0
