@@ -277,8 +277,8 @@ class SweepFrames:
         if s is None or s.parent is None:
             return ()
         value = fit_value(frame.contribution, _NOTE_CHARS)
-        if frame.phase == "contribution":          # not added yet: it is summed first
-            text = f"before the sum: {value}"
+        if frame.phase == "contribution":          # not added yet (no "+"): summed first
+            text = value
         else:
             text = value if value.startswith("-") else "+" + value
         uses = sum(1 for a in self.trace.nodes[s.node].inputs if a == s.parent)

@@ -64,8 +64,8 @@ def test_first_the_contribution_at_the_operations_shape(frames):
     for text in entries(UNSUMMED, 3):                      # 12 entries: shown rounded
         assert text in frame.caption
     assert "(3,4)" in frame.caption and "un-broadcast" in frame.caption
-    (edge,) = frames.edge_notes(frame)
-    assert edge[2].startswith("before the sum: ")
+    (edge,) = frames.edge_notes(frame)                     # not added yet: no "+"
+    assert edge[2] == f"(3,4) norm {np.linalg.norm(UNSUMMED):.3g}"
 
 
 def test_then_the_sum_over_the_batch_with_the_adjoint_updated(frames):
