@@ -96,7 +96,8 @@ def _sums(trace, step) -> list:
     except Exception:                            # a rule that cannot run alone: no claim
         return []
     found = [(tuple(np.shape(inner.nodes[n.inputs[0]].value)), tuple(np.shape(n.value)),
-              inner.nodes[n.inputs[0]].value) for n in inner.nodes if n.op == "sum_to" and n.inputs]
+              inner.nodes[n.inputs[0]].value)
+             for n in inner.nodes if n.op == "sum_to" and n.inputs]
     return [s for s in found if s[0] != s[1]]
 
 

@@ -1,16 +1,16 @@
 """What each frame of a sweep animation shows, read from the recorded sweep.
 
 ``SweepFrames(trace, "reverse")``: frame 0 is the start, then each step of
-``trace.reverse_sweep()`` (or ``forward_sweep(wrt)``) has a frame — the nodes it works on, the
-nodes whose value is final, every tangent/adjoint so far, a caption with the rule in
-words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the end,
-``check``: the sweep's result next to an independent run of ``ad.gradient`` /
-``ad.jvp``. A reverse step whose contribution is summed to its argument's shape
-(broadcasting undone) has two frames: the contribution at the operation's shape, then
-the un-broadcast sum with the adjoint updated; so frames may outnumber steps
-(``frames_of(j)``, ``step_at(k)``). Pictures come from a ``FrameRenderer`` (frames.py);
-the check is in sweepcheck.py. No widgets here: the
-player, the static frames of ``%%autodiff --static`` and the tests all read it.
+``trace.reverse_sweep()`` (or ``forward_sweep(wrt)``) has a frame — the nodes it works
+on, the nodes whose value is final, every tangent/adjoint so far, a caption with the rule
+in words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the
+end, ``check``: the sweep's result next to an independent run of ``ad.gradient`` /
+``ad.jvp`` (sweepcheck.py). A reverse step whose contribution is summed to its
+argument's shape (broadcasting undone) has two frames: the contribution at the
+operation's shape, then the un-broadcast sum with the adjoint updated; so frames may
+outnumber steps (``frames_of(j)``, ``step_at(k)``). Pictures come from a
+``FrameRenderer`` (frames.py). No widgets here: the player, the static frames of
+``%%autodiff --static`` and the tests all read it.
 """
 
 from __future__ import annotations
