@@ -21,7 +21,7 @@ import numpy as np
 
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
-from .names import argument_names
+from .names import ByName, argument_names
 from .reverse import Traced, argument_gradients, backprop, scalar_seed
 from .reverse import trace as record
 from .values import short_value
@@ -66,21 +66,15 @@ class ArgumentReport:
             else f"None ({leaf.status}) - {leaf.reason}") for leaf in self.leaves])
 
 
-class GradientExplanation(tuple):
-    """One ``ArgumentReport`` per argument; ``.gradients`` is what ``ad.gradient`` returns."""
+class GradientExplanation(ByName):
+    """One ``ArgumentReport`` per argument, by position or by name; ``.gradients`` is what
+    ``ad.gradient`` returns."""
+
+    missing = "no argument named {key!r}; arguments: {names}"
 
     @property
     def gradients(self) -> tuple:
         return tuple(r.gradient for r in self)
-
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            for report in self:
-                if report.name == key:
-                    return report
-            raise KeyError(f"no argument named {key!r}; arguments: "
-                           f"{', '.join(r.name for r in self)}")
-        return tuple.__getitem__(self, key)
 
     def __str__(self) -> str:
         return "\n".join(str(r) for r in self)

@@ -171,3 +171,19 @@ def saved(name: str) -> str:
 def cotangents(name: str) -> str:
     """The cotangents a call's backward pass returns, one per argument: ``grads_y3``."""
     return f"grads_{name}"
+
+
+class ByName(tuple):
+    """A tuple of items that have a ``name``, indexed by position or by that name
+    (``explanation["y"]``, ``checks["y"]``); ``missing`` says what an unknown name means."""
+
+    missing = "no item named {key!r}; names: {names}"
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for item in self:
+                if item.name == key:
+                    return item
+            raise KeyError(self.missing.format(key=key,
+                                               names=", ".join(i.name for i in self)))
+        return tuple.__getitem__(self, key)

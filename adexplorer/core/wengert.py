@@ -29,7 +29,6 @@ from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
 from .values import shape_note
-from .values import short_value  # noqa: F401  (viz and s2s import it from here)
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand

@@ -26,11 +26,12 @@ from ..core.explain import GOT, explain_trace
 from ..core.forward import one_like, push_tangents, zero_like
 from ..core.primitives import strip
 from ..core.rules import broadcast_like, is_complex
-from ..core.reverse import argument_names, check_scalar_output, trace as record
+from ..core.names import argument_names
+from ..core.reverse import check_scalar_output, trace as record
 from ..core.tape_memory import tape_memory
 from ..core.tracing import Const
-from ..core.wengert import short_value
-from ..viz.fd import check_one
+from ..core.values import short_value
+from .fd import check_one
 
 MODES = ("forward", "reverse")
 _MAX_FORWARD_LISTS = 4          # tangent Wengert lists printed (one per input)

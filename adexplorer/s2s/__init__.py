@@ -30,12 +30,3 @@ from .entry import AdjointFunction, source_grad
 
 __all__ = ["ssa", "SSAFunction", "source_grad", "AdjointFunction", "LoweringError",
            "SourceUnavailable", "UnsupportedSyntax"]
-
-
-def __getattr__(name):
-    """``tape_vs_ssa`` moved to ``adexplorer.teaching`` (a teaching helper, not part of
-    the compiler); it is still found here when asked for."""
-    if name in ("tape_vs_ssa", "TapeVsSSA"):
-        from .. import teaching
-        return getattr(teaching, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -51,7 +51,7 @@ from .guards import numpy_rules
 from .ir import CALL, GETITEM, ROW, TAPE, Constant
 from ..core.errors import NoComplexRule, NoDerivativeRule, NotScalarOutput
 from ..core.primitives import BOUNDARY_ERRORS, numpy_semantics
-from ..core.wengert import short_value
+from ..core.values import short_value
 from .resolve import classify
 from .lower import LoweringError, SourceUnavailable, lowered_or_none, ssa
 from .source_code import UNDEFINED, watch

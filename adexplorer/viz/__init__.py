@@ -4,7 +4,7 @@ Nothing here computes derivatives of its own; matplotlib is imported only when a
 picture is drawn, so ``import adexplorer`` stays light.
 """
 
-from .fd import FDCheck, FDChecks, fd_check
+from ..report.fd import FDCheck, FDChecks, fd_check
 from .fdplots import plot_fd, plot_fd_error
 from .graph import GraphLayout, GraphPlot, graph_layout, plot_graph
 from .memoryplot import memory_peaks, plot_memory

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.explain import GOT
-from ..core.reverse import argument_names
-from ..core.wengert import short_value
-from .fd import FDCheck
+from ..core.names import argument_names
+from ..core.values import short_value
+from ..report.fd import FDCheck
 from .fdplots import plot_fd, plot_fd_error
 from ..report.analysis import Report, analyse, forward_lists, number, point_text
 

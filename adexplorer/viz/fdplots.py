@@ -25,10 +25,10 @@ import numpy as np
 from ..core.errors import InputError
 from ..core.forward import derivative
 from ..core.primitives import numpy_semantics
-from ..core.reverse import argument_names
-from ..core.wengert import short_value
-from .fd import (EPS, _central, _complex_step, _default_step, _forward, _step, along,
-                 checked_arguments, random_direction)
+from ..core.names import argument_names
+from ..core.values import short_value
+from ..report.fd import (EPS, along, central_difference, checked_arguments, complex_step,
+                         default_step, exact_step, forward_difference, random_direction)
 
 MASKED = "#eeeeee"
 
@@ -147,7 +147,7 @@ def _draw_range(c, xs, top, bottom, alone):
     with _quiet():
         fx = np.array([_number(c.g(float(x)), "plot_fd", f"{c.axis} = {x:g}") for x in xs])
         dad = np.array([_or_nan(derivative(c.g, float(x))) for x in xs])
-        dfd = np.array([float(np.real(_central(c.g, float(x), _default_step(float(x), 1 / 3))))
+        dfd = np.array([float(np.real(central_difference(c.g, float(x), default_step(float(x), 1 / 3))))
                         for x in xs])
     bad = ~np.isfinite(fx)
     fx[bad] = dad[bad] = dfd[bad] = np.nan
@@ -226,12 +226,12 @@ def _errors(c, hs):
         return exact, fx, {m: [np.nan] * len(hs) for m in curves}       # nothing to draw
     with _quiet():
         for h in hs:
-            step = np.float64(_step(x0, h))   # a step of 0 gives nan, not an error
-            curves["forward"].append(err(_forward(c.g, x0, step, fx)))
-            curves["central"].append(err(_central(c.g, x0, step)))
+            step = np.float64(exact_step(x0, h))   # a step of 0 gives nan, not an error
+            curves["forward"].append(err(forward_difference(c.g, x0, step, fx)))
+            curves["central"].append(err(central_difference(c.g, x0, step)))
             cs = None
             if complex_ok:
-                cs, note = _complex_step(c.g, x0, h)
+                cs, note = complex_step(c.g, x0, h)
                 complex_ok = not note
             curves["complex step"].append(np.nan if cs is None else err(cs))
     return exact, fx, curves

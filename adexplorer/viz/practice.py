@@ -22,7 +22,7 @@ import re
 import ipywidgets as w
 import numpy as np
 
-from ..core.wengert import short_value
+from ..core.values import short_value
 
 SMALL_INTEGER = 1000            # right values up to this size, if whole, must be exact
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..core import trees
 from ..core.forward import jvp, one_like, zero_like
-from ..core.reverse import argument_names, gradient
+from ..core.names import argument_names
+from ..core.reverse import gradient
 from ..core.values import short_value
 
 

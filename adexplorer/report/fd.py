@@ -22,8 +22,9 @@ from ..core.errors import InputError
 from ..core.forward import derivative, jvp
 from ..core.primitives import numpy_semantics
 from ..core.jacobians import jacrev
-from ..core.reverse import argument_names, gradient
-from ..core.wengert import short_value
+from ..core.names import ByName, argument_names
+from ..core.reverse import gradient
+from ..core.values import short_value
 
 EPS = np.finfo(float).eps
 COMPLEX_H = 1e-20
@@ -108,18 +109,11 @@ class FDCheck:
                 f"<th>value</th><th>h</th><th>|error|</th><th></th></tr>{rows}</table>")
 
 
-class FDChecks(tuple):
+class FDChecks(ByName):
     """One ``FDCheck`` per argument checked, by position or by name (``checks["y"]``);
     ``error(method)`` is the largest over them."""
 
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            for check in self:
-                if check.name == key:
-                    return check
-            raise KeyError(f"no argument named {key!r} was checked; checked: "
-                           f"{', '.join(c.name for c in self)}")
-        return tuple.__getitem__(self, key)
+    missing = "no argument named {key!r} was checked; checked: {names}"
 
     @property
     def names(self) -> tuple:
@@ -148,25 +142,28 @@ def _entries(v) -> str:
     return short_value(v, 16)
 
 
-def _step(x, h):
+def exact_step(x, h):
     """``h`` rounded so that ``(x + h) - x == h`` exactly (no representation error)."""
     return (x + h) - x
 
 
-def _default_step(x, power):
-    return _step(x, EPS ** power * max(1.0, abs(x)))
+def default_step(x, power):
+    """The usual step at ``x``: ``eps ** power`` times its size (1/2 forward, 1/3 central)."""
+    return exact_step(x, EPS ** power * max(1.0, abs(x)))
 
 
-def _forward(f, x, h, fx=None):
+def forward_difference(f, x, h, fx=None):
+    """``(f(x + h) - f(x)) / h`` (``fx``: f(x), when known)."""
     fx = f(x) if fx is None else fx
     return (f(x + h) - fx) / h
 
 
-def _central(f, x, h):
+def central_difference(f, x, h):
+    """``(f(x + h) - f(x - h)) / 2h``."""
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def _complex_step(f, x, h):
+def complex_step(f, x, h):
     """``Im f(x + ih) / h``, or ``(None, why)`` if ``f`` does not take complex numbers."""
     try:
         return np.imag(f(x + 1j * h)) / h, ""
@@ -178,10 +175,10 @@ def _estimates(f, x):
     """Forward, central and complex-step estimates of f'(x) at their usual best steps.
     The samples beside x follow NumPy (``ad.sqrt`` at 0 - h is nan, not an error): they
     belong to the method, not to the function's domain."""
-    hf, hc = _default_step(x, 1 / 2), _default_step(x, 1 / 3)
+    hf, hc = default_step(x, 1 / 2), default_step(x, 1 / 3)
     with numpy_semantics:
-        cs, note = _complex_step(f, x, COMPLEX_H)
-        return (_forward(f, x, hf), hf), (_central(f, x, hc), hc), (cs, COMPLEX_H), note
+        cs, note = complex_step(f, x, COMPLEX_H)
+        return (forward_difference(f, x, hf), hf), (central_difference(f, x, hc), hc), (cs, COMPLEX_H), note
 
 
 # ---------------------------------------------------------------------------
