@@ -19,6 +19,7 @@ from .core import digamma, erf, lgamma
 from .core import degrees, fabs, radians, real_if_close, reciprocal, sign, square
 from .core.explain import explain_gradient
 from .core.tape_memory import tape_memory
+from . import exercises   # checkers for the notebooks' exercises (above testing): ad.exercises
 from .s2s import SSAFunction, UnsupportedSyntax, source_grad, ssa
 from .s2s.stack_memory import stack_memory
 from .teaching import tape_vs_ssa

@@ -67,8 +67,9 @@ def test_explain_the_talks_example(command):
     d = 5 * math.cos(math.log(3)) / 3
     assert f"∂f/∂x = {d!r}" in text and f"df/dx = {d!r}" in text
     assert "Wengert list of f:\n  y1 = log(x)\n  y2 = sin(y1)\n  y3 = 5 * y2\n" in text
-    assert ("Wengert list of f' (forward mode, d/dx):\n  dy1 = 1 / x\n  dy2 = cos(y1)\n"
-            "  dy3 = dy2 * dy1\n  dy4 = 5 * dy3\n") in text
+    assert ("Wengert list of f' (forward mode, d/dx):\n"
+            "  dy1 = 1 / x      # tangent of y1\n  dy2 = cos(y1)    # slope of y2 in y1\n"
+            "  dy3 = dy2 * dy1  # tangent of y2\n  dy4 = 5 * dy3    # tangent of y3\n") in text
     assert (f"adjoint list (reverse mode):\n  y{BAR}3 = 1\n  y{BAR}2 = y{BAR}3 * 5\n"
             f"  y{BAR}1 = y{BAR}2 * cos(y1)\n  x{BAR} = y{BAR}1 * (1 / x)\n") in text
     assert "finite-difference check:" in text and "central" in text

@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 IGNORE = "nbval-ignore-output"
+EXERCISE_TAGS = ("exercise-answer", "exercise-check", "exercise-solution")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 TIMING = re.compile(r"\btimeit\.\w|%%?timeit\b|perf_counter\(|process_time\(|time\.time\(")
@@ -130,7 +131,7 @@ class TestNotebook:
     def test_only_widget_and_timing_cells_skip_the_comparison(self, path):
         for k, cell in _code_cells(_read(path)):
             tags = list(cell.metadata.get("tags", []))
-            assert set(tags) <= {IGNORE}, f"cell {k}: unexpected tags {tags}"
+            assert set(tags) <= {IGNORE, *EXERCISE_TAGS}, f"cell {k}: unexpected tags {tags}"
             assert not re.search(r"#\s*NBVAL_", cell.source, re.IGNORECASE), \
                 f"cell {k}: use the {IGNORE} tag, not a comment"
             widget, timing = _is_widget_cell(cell), bool(TIMING.search(cell.source))
@@ -221,3 +222,94 @@ def test_nb06_gives_the_real_reason_for_forward_over_reverse():
     assert "as many outputs as inputs" not in section
     assert "square" in section and "tape" in section and "memory" in section
     assert "reverse mode twice" in text
+
+
+# ---------------------------------------------------------------------------
+# The two paths through the notebooks
+
+
+def _anchor(heading: str) -> str:
+    """JupyterLab's id for a markdown heading: its text, spaces as dashes."""
+    return heading.lstrip("#").strip().replace("`", "").replace(" ", "-")
+
+
+def _path_rows(title: str) -> list[tuple[int, str, str]]:
+    """(minutes, notebook, anchor) for each row of the index's table under ``title``."""
+    text = _markdown("00_index.ipynb")
+    section = text.split(f"## {title}\n")[1].split("\n## ")[0]
+    link = r"\(([0-9]{2}_\w+\.ipynb)(?:#((?:[^()\s]|\([^()\s]*\))*))?\)"  # (a(b)) is fine
+    rows = re.findall(r"^\| (\d+) \| \[[^\]]+\]" + link, section, re.M)
+    return [(int(m), nb, anchor) for m, nb, anchor in rows]
+
+
+@pytest.mark.parametrize("title, minutes", [("A 90-minute lecture", 90),
+                                            ("A 3-hour workshop", 180)])
+def test_the_index_paths_name_only_sections_that_exist(title, minutes):
+    rows = _path_rows(title)
+    assert len(rows) >= 6, rows
+    assert sum(m for m, _, _ in rows) == minutes
+    for _, name, anchor in rows:
+        path = ROOT / "notebooks" / name
+        assert path.exists(), name
+        if anchor:
+            headings = [line for c in _read(path).cells if c.cell_type == "markdown"
+                        for line in c.source.splitlines() if line.startswith("#")]
+            assert anchor in {_anchor(h) for h in headings}, f"{name}#{anchor}: no such section"
+
+
+def test_the_lecture_path_visits_every_lesson():
+    assert {nb for _, nb, _ in _path_rows("A 90-minute lecture")} == \
+        {p.name for p in NOTEBOOKS if not p.name.startswith("00")}
+
+
+def test_explore_comes_after_both_sweeps_are_taught():
+    """ad.explore shows both sweeps animated: no notebook uses it before notebook 3 ends."""
+    for path in NOTEBOOKS[:3]:
+        code = [c.source for c in _read(path).cells if c.cell_type == "code"]
+        assert not any("ad.explore(" in c for c in code), path.name
+    assert any("ad.explore(" in c.source for c in _read(NOTEBOOKS[3]).cells)
+
+
+# ---------------------------------------------------------------------------
+# The second edition's corrections: each test guards one
+
+
+def _code(name: str) -> str:
+    nb = _read(ROOT / "notebooks" / name)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_nb03_none_is_a_structural_zero_not_a_finite_step():
+    text = _markdown("03_reverse_mode.ipynb")
+    section = text.split("### What `None` means")[1].split("## 8.")[0]
+    assert "is 64, not 32" not in section
+    assert "structural" in section and "finite difference" in section
+    outputs = [t for c in _read(ROOT / "notebooks" / "03_reverse_mode.ipynb").cells
+               if c.cell_type == "code" and "constant" in c.source for o in c.outputs
+               for t in _texts(o)]
+    assert "(0.0, (None,))" in outputs        # derivative 0.0, gradient None
+
+
+def test_nb03_the_recorded_path_is_the_tracing_compilers_problem():
+    section = _markdown("03_reverse_mode.ipynb").split("## 3. Static")[1].split("## 4.")[0]
+    assert "symbolic" in section and "torch.jit.trace" in section and "jax.jit" in section
+
+
+def test_nb04_tells_primal_from_tangent_by_structure_not_by_value():
+    code = _code("04_wengert_under_dual_numbers.ipynb")
+    assert "primal_values" not in code and "def primal_match" in code
+
+
+def test_nb05_says_the_adjoint_still_stores_a_value_per_trip():
+    text = _markdown("05_source_to_source.ipynb")
+    assert "the SSA form stays fixed" not in text
+    assert "saves *recording*, not *memory*" in text
+    assert "ad.stack_memory" in _code("05_source_to_source.ipynb")
+    assert "ad.checkpoint" in _code("05_source_to_source.ipynb")
+
+
+def test_nb06_one_ulp_and_the_correctly_rounded_value():
+    text = _markdown("06_differentiable_programming.ipynb")
+    assert "Both are." not in text
+    assert "one ulp" in text and "correctly rounded" in text
+    assert "zero or undefined" in text            # discrete programs, qualified

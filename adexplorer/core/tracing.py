@@ -187,9 +187,10 @@ class Trace:
     def _repr_html_(self) -> str:
         return self.views.trace_html(self)
 
-    def tangent_wengert(self, wrt=None):
-        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``."""
-        return self.views.tangent_wengert(self, wrt)
+    def tangent_wengert(self, wrt=None, labels=False):
+        """The Wengert list of the derivative (``dy1 = 1 / x``, ...) w.r.t. ``wrt``;
+        ``labels=True`` says after each line whose tangent (or slope) it is."""
+        return self.views.tangent_wengert(self, wrt, labels)
 
     def adjoint_wengert(self):
         """The adjoint list of reverse mode (``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``, ...)."""

@@ -60,9 +60,10 @@ class Line:
 class WengertList:
     """An ordered list of ``Line``s that prints as the slide does; arrays get a comment."""
 
-    def __init__(self, lines, header=()):
+    def __init__(self, lines, header=(), notes=None):
         self.lines: list[Line] = list(lines)
         self.header: tuple[str, ...] = tuple(header)
+        self.notes: tuple[str, ...] | None = None if notes is None else tuple(notes)
 
     def __len__(self):
         return len(self.lines)
@@ -83,6 +84,9 @@ class WengertList:
             width = min(max(map(len, body)), _COMMENT_COLUMN)
             body = [f"{text:<{width}}  # {shape_note(line.shape, line.value)}" if line.shape
                     else text for text, line in zip(body, self.lines)]
+        if self.notes:
+            width = max(map(len, body))
+            body = [f"{text:<{width}}  # {note}" for text, note in zip(body, self.notes)]
         return list(self.header) + body
 
     def __str__(self) -> str:
@@ -297,9 +301,20 @@ def _text(x) -> str:
     return x.text if isinstance(x, Sym) else names.literal(x)
 
 
-def tangent_wengert(trace: Trace, wrt=None) -> WengertList:
-    """The Wengert list of the derivative: ``dy1 = 1 / x``, ``dy2 = cos(y1)``, ..."""
-    return tangent_listing(trace, wrt).listing
+def tangent_wengert(trace: Trace, wrt=None, labels: bool = False) -> WengertList:
+    """The Wengert list of the derivative: ``dy1 = 1 / x``, ``dy2 = cos(y1)``, ...
+
+    Its lines are numbered on their own, so ``dy3`` need not belong to ``y3``. With
+    ``labels``, each line says whose it is: ``dy3 = dy2 * dy1  # tangent of y2``, or
+    ``dy2 = cos(y1)  # slope of y2 in y1`` for a local partial (not a tangent)."""
+    listing = tangent_listing(trace, wrt).listing
+    if not labels:
+        return listing
+    nodes = trace.nodes
+    notes = [f"tangent of {nodes[line.node].name}" if line.kind == "tangent" else
+             f"slope of {nodes[line.node].name} in {nodes[line.parent].name}"
+             for line in listing]
+    return WengertList(listing.lines, listing.header, notes)
 
 
 # ---------------------------------------------------------------------------

@@ -328,8 +328,8 @@ def forward_lists(report: Report) -> list:
     out = []
     for i in trace.inputs[:_MAX_FORWARD_LISTS]:
         name = trace.nodes[i].name
-        out.append((name, trace.tangent_wengert(wrt=name) if reaches_output(trace, name)
-                    else None))
+        labelled = trace.tangent_wengert(wrt=name, labels=True)   # dy3 belongs to y2
+        out.append((name, labelled if reaches_output(trace, name) else None))
     return out
 
 

@@ -56,6 +56,18 @@ def test_slide_wengert_list_of_the_derivative():
         "dy4 = 5 * dy3")
 
 
+def test_labelled_derivative_list_says_whose_each_line_is():
+    # The list numbers its lines on its own: dy3 is the tangent of y2, and dy2 is a slope.
+    assert str(ad.trace(f_slide, 3.0).tangent_wengert(labels=True)) == (
+        "dy1 = 1 / x      # tangent of y1\n"
+        "dy2 = cos(y1)    # slope of y2 in y1\n"
+        "dy3 = dy2 * dy1  # tangent of y2\n"
+        "dy4 = 5 * dy3    # tangent of y3")
+    fan = ad.trace(f_fan_out, 2.0).tangent_wengert(labels=True)
+    assert [line.split("# ")[1] for line in str(fan).splitlines()] == [
+        "tangent of y1", "tangent of y2", "tangent of y3"]
+
+
 def test_slide_adjoint_list():
     assert str(ad.trace(f_slide, 3.0).adjoint_wengert()) == bars(
         "ȳ3 = 1\n"

@@ -173,7 +173,8 @@ def test_static_is_deterministic_text_and_still_figures(shell):
     assert first.stdout == second.stdout
     text = first.stdout
     for block in ("y1 = log(x)\n  y2 = sin(y1)\n  y3 = 5 * y2",
-                  "dy1 = 1 / x\n  dy2 = cos(y1)\n  dy3 = dy2 * dy1\n  dy4 = 5 * dy3",
+                  "dy1 = 1 / x      # tangent of y1\n  dy2 = cos(y1)    # slope of y2 in y1\n  "
+                  "dy3 = dy2 * dy1  # tangent of y2\n  dy4 = 5 * dy3    # tangent of y3",
                   f"y{BAR}3 = 1\n  y{BAR}2 = y{BAR}3 * 5\n  y{BAR}1 = y{BAR}2 * cos(y1)\n"
                   f"  x{BAR} = y{BAR}1 * (1 / x)"):
         assert block in text

@@ -16,7 +16,8 @@ D_LOG = 5 * math.cos(math.log(3.0)) / 3.0
 V_LOG = 5 * math.sin(math.log(3.0))
 CELL = "%%autodiff --at x=3.0\n5*sin(log(x))"
 REPORT = ("y1 = log(x)\n  y2 = sin(y1)\n  y3 = 5 * y2",               # f's Wengert list
-          "dy1 = 1 / x\n  dy2 = cos(y1)\n  dy3 = dy2 * dy1\n  dy4 = 5 * dy3",  # f''s
+          "dy1 = 1 / x      # tangent of y1\n  dy2 = cos(y1)    # slope of y2 in y1\n  "
+          "dy3 = dy2 * dy1  # tangent of y2\n  dy4 = 5 * dy3    # tangent of y3",  # f''s
           repr(V_LOG), f"∂f/∂x = {D_LOG!r}")
 
 

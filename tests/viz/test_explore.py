@@ -135,7 +135,8 @@ def test_a_right_user_rule_passes():
 def test_report_text_has_the_slides_lists():
     text = analyse(f_log, (3.0,)).text()
     for block in ("y1 = log(x)\n  y2 = sin(y1)\n  y3 = 5 * y2",
-                  "dy1 = 1 / x\n  dy2 = cos(y1)\n  dy3 = dy2 * dy1\n  dy4 = 5 * dy3"):
+                  "dy1 = 1 / x      # tangent of y1\n  dy2 = cos(y1)    # slope of y2 in y1\n  "
+                  "dy3 = dy2 * dy1  # tangent of y2\n  dy4 = 5 * dy3    # tangent of y3"):
         assert block in text
     exact = 5 * math.cos(math.log(3.0)) / 3.0
     assert f"∂f_log/∂x = {exact!r}" in text

@@ -122,10 +122,19 @@ print(t.tangent_wengert())
 # | `dy3 = dy2 * dy1` | the chain rule: the tangent of `y2`, $dy_2/dx$ |
 # | `dy4 = 5 * dy3` | the tangent of `y3`, the output: $f'(x)$ |
 #
-# In the pictures of the next notebooks the tangent of a node is written under its box
-# with a prime and with the line that holds it: `y2' = dy3`. No formula was simplified and
-# nothing was approximated. We can run this list by hand at $x = 3$, using the values of
-# the first list where the second one needs them:
+# Because the two lists are numbered separately, `dy3` is **not** the tangent of `y3`: it
+# is the tangent of `y2`. `labels=True` writes whose each line is, so nobody has to
+# remember:
+
+# %%
+print(t.tangent_wengert(labels=True))
+
+# %% [markdown]
+# The `%%autodiff` report below labels its list the same way, and in the pictures of the
+# next notebooks the tangent of a node is written under its box with a prime and with the
+# line that holds it: `y2' = dy3`. No formula was simplified and nothing was
+# approximated. We can run this list by hand at $x = 3$, using the values of the first
+# list where the second one needs them:
 
 # %%
 x = 3.0
@@ -160,7 +169,20 @@ ad.derivative(f, 3.0) == dy4 == df(3.0)
 # on the right. Every box is one line of the Wengert list.
 
 # %%
-ad.plot_graph(t)
+def with_key(plot):
+    """A graph picture with a key to its colours, under the boxes."""
+    from matplotlib.patches import Patch
+
+    from adexplorer.viz.graph import COLORS
+    kinds = [("input", "input"), ("op", "operation"), ("output", "output")]
+    plot.ax.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label)
+                            for k, label in kinds],
+                   loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False,
+                   fontsize=11)
+    return plot.figure
+
+
+with_key(ad.plot_graph(t))
 
 # %% [markdown]
 # ## 4. AD against finite differences
@@ -194,7 +216,65 @@ ad.plot_fd_error(f, 3.0)
 ad.plot_fd(f, (0.5, 20.0))
 
 # %% [markdown]
-# ## Everything at once: `%%autodiff` and `ad.explore`
+# ## 5. Why not symbolic differentiation? Expression swell
+#
+# A computer-algebra system would differentiate the *formula*. For $5\sin(\log x)$ that is
+# harmless, but formulas that reuse a value blow up, because a formula cannot name an
+# intermediate result: it must write it out again wherever it is used. The logistic map
+# $x \mapsto 4x(1 - x)$, applied $k$ times, is the classic example (Baydin et al.'s
+# survey uses it).
+#
+# adexplorer can run its own derivative rules on *symbols* instead of numbers, which
+# gives exactly the formula a naive symbolic differentiator writes. For $k = 2$:
+
+# %%
+import re
+
+from adexplorer.core.symbolic import ONE, Sym
+
+
+def logistic(x, k):
+    for _ in range(k):
+        x = 4 * x * (1 - x)
+    return x
+
+
+def symbolic_derivative(f):
+    """f and f' as formulas: f's derivative rules run on the symbol x (tangent 1)."""
+    value, slope = ad.jvp(f, (Sym("x"),), (ONE,))
+    return str(value), str(slope)
+
+
+def operations(formula):
+    """The operations a formula writes out: + - * / and function calls."""
+    return len(re.findall(r"[-+*/]|\w+\(", formula))
+
+
+value, slope = symbolic_derivative(lambda x: logistic(x, 2))
+print("f  =", value)
+print("f' =", slope)
+
+# %% [markdown]
+# Count the operations in the formula of $f'$ and the lines of the Wengert list of $f'$,
+# for growing $k$:
+
+# %%
+print(" k   formula of f   formula of f'   Wengert list of f   Wengert list of f'")
+for k in range(1, 8):
+    value, slope = symbolic_derivative(lambda x: logistic(x, k))
+    trace = ad.trace(lambda x: logistic(x, k), 0.3)
+    print(f"{k:2}   {operations(value):12}   {operations(slope):13}   "
+          f"{len(trace) - 1:17}   {len(trace.tangent_wengert()):18}")
+
+# %% [markdown]
+# The formula of $f'$ grows by a factor of about 2.4 with every step, exponentially.
+# The Wengert lists grow by three lines per step, because each intermediate value is
+# computed once, named, and reused. That naming is the whole difference between AD and
+# symbolic differentiation: AD *is* symbolic differentiation of the Wengert list, where
+# sharing is free.
+
+# %% [markdown]
+# ## 6. Everything at once
 #
 # In a lecture you will want all of this for a function the class suggests. Load the
 # extension once; then a cell starting with `%%autodiff` differentiates its expression (or
@@ -216,18 +296,104 @@ ad.plot_fd(f, (0.5, 20.0))
 # (an adjoint list and a backward sweep): that is notebook 3, which ends with the whole
 # output.
 #
-# Without `--static`, the cell shows the interactive version; `ad.explore(f, x)` does the
-# same from Python: tabs for the Wengert lists, the sweeps (animated; notebooks 2 and 3),
-# AD against finite differences with a step-size slider, and more.
+# Without `--static`, the cell shows the interactive version, with the sweeps animated.
+# Once both sweeps have been taught, notebook 3 ends with that interactive view,
+# `ad.explore`.
+#
+# ## Exercises
+#
+# Each exercise has a cell for your answer, a cell that checks it (run it: it says
+# *right* or *not yet*, and why), and a collapsed solution (click the three dots to open
+# it, after you tried).
+#
+# ### Exercise 1.1: the best step
+#
+# Section 1 tried steps $h = 10^{-1}, \dots, 10^{-14}$. For which of them is the error of
+# the forward difference `(f(3 + h) - f(3)) / h` against `df(3.0)` smallest? Compute the
+# errors (or read them off the picture in section 4) and set `best_h`.
 
-# %% tags=["nbval-ignore-output"]
-ad.explore(f, 3.0)
+# %% tags=["exercise-answer"]
+best_h = None   # your answer here, e.g. 1e-3
+
+# %% tags=["exercise-check"]
+from adexplorer import exercises as ex
+
+steps = [1e-1, 1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12, 1e-14]
+
+
+def check_best_h():
+    errors = [abs((f(3.0 + h) - f(3.0)) / h - df(3.0)) for h in steps]
+    return ex.check_number(
+        best_h, steps[errors.index(min(errors))], what="the best step",
+        why="Truncation error (about h) and round-off error (about 1e-16 / h) are equal "
+            "near the square root of the machine epsilon, 1e-8.",
+        hint="The error is smallest where truncation (about h) and round-off (about "
+             "1e-16 / h) are equal.")
+
+
+check_best_h()
+
+# %% tags=["exercise-solution"]
+errors = [abs((f(3.0 + h) - f(3.0)) / h - df(3.0)) for h in steps]
+best_h = steps[errors.index(min(errors))]
+best_h
+
+# %% tags=["exercise-check"]
+check_best_h()
 
 # %% [markdown]
-# ## Try it
+# ### Exercise 1.2: a Wengert list by hand
 #
-# * Replace `f` by `lambda x: ad.exp(ad.sin(x)) / x` and look at its two Wengert lists
-#   (or type `exp(sin(x)) / x` into an `%%autodiff` cell).
-# * In the first code cell of section 1, print the error `slope - df(3.0)` instead of the
-#   slope. For which `h` is it smallest? Does that match the picture?
-# * Why can't finite differences be made exact by choosing `h` cleverly?
+# $g(x) = x \sin x$. Write `dg_by_hand(x)` the way we ran the list of $f'$ above: one
+# line per operation, the values `y1, y2` of $g$'s own list and the lines `dy1, dy2, ...`
+# of its derivative, returning $g'(x)$. (`print(ad.trace(lambda x: x * ad.sin(x), 2.0))`
+# shows $g$'s list.) The checker compares it with `ad.derivative` at several points.
+
+# %% tags=["exercise-answer"]
+def dg_by_hand(x):
+    ...   # your lines here
+
+
+# %% tags=["exercise-check"]
+def check_dg():
+    return ex.check_function(dg_by_hand, ad.D(lambda x: x * ad.sin(x)),
+                             points=[0.5, 2.0, -1.3], what="dg_by_hand")
+
+
+check_dg()
+
+# %% tags=["exercise-solution"]
+def dg_by_hand(x):
+    y1 = math.sin(x)        # y1 = sin(x)
+    dy1 = math.cos(x)       # the tangent of y1 (slope of sin, times dx = 1)
+    dy2 = dy1 * x + y1      # y2 = x * y1: the product rule, the tangent of y2
+    return dy2
+
+
+# %% tags=["exercise-check"]
+check_dg()
+
+# %% [markdown]
+# ### Exercise 1.3: how long is the list?
+#
+# Without running anything: how many lines does the Wengert list of $f'$ have for
+# `logistic(x, 10)`? (Look at the table of section 5.)
+
+# %% tags=["exercise-answer"]
+lines_for_k10 = None   # your answer here
+
+# %% tags=["exercise-check"]
+def check_lines():
+    listing = ad.trace(lambda x: logistic(x, 10), 0.3).tangent_wengert()
+    return ex.check_number(lines_for_k10, len(listing), what="the length of the list",
+                           why="Each step of the map adds three operations, so three lines.",
+                           hint="How many lines does each step of the map add?")
+
+
+check_lines()
+
+# %% tags=["exercise-solution"]
+lines_for_k10 = 3 * 10
+
+# %% tags=["exercise-check"]
+check_lines()

@@ -206,7 +206,71 @@ print(ad.jvp(g, (2.0, 3.0), (0.0, 1.0)))
 print(3.0 + math.cos(2.0))
 
 # %% [markdown]
-# ## 3. The forward sweep, step by step
+# ### A jvp is a column of the Jacobian
+#
+# For a function with $n$ inputs and $m$ outputs the derivative is the $m \times n$
+# **Jacobian** $J$, and the jvp along $v$ is the matrix-vector product $J v$: a column of
+# $m$ numbers. Along the $k$-th unit vector it is exactly the $k$-th column. Here is a
+# function from $\mathbb{R}^2$ to $\mathbb{R}^3$; `ad.jacfwd` builds the whole Jacobian
+# from one jvp per input:
+
+# %%
+def spiral(v):
+    return ad.stack([v[0] * v[1], ad.sin(v[0]), v[1] ** 2])
+
+
+point = np.array([2.0, 3.0])
+_, column_0 = ad.jvp(spiral, (point,), (np.array([1.0, 0.0]),))
+_, column_1 = ad.jvp(spiral, (point,), (np.array([0.0, 1.0]),))
+print("jvp along e0:", column_0)
+print("jvp along e1:", column_1)
+print("jacfwd:")
+print(ad.jacfwd(spiral)(point))
+
+# %% [markdown]
+# Two inputs, two forward passes, the whole $3 \times 2$ Jacobian. `ad.jacobian_view`
+# draws the grid filling up: on the left, forward mode fills it one **column** per sweep
+# (the dark column is the last sweep's jvp); on the right, the reverse mode of the next
+# notebook fills it one **row** per sweep. The squares below each grid count the sweeps:
+# this Jacobian is *tall* (more outputs than inputs), so forward mode needs fewer.
+
+# %%
+ad.jacobian_view(spiral, point, static=True)
+
+# %% [markdown]
+# Without `static=True` the view is a widget, with a mode toggle, Play and step buttons,
+# for filling the grid live in class.
+#
+# ## 3. Why Julia? The Python side of the argument
+#
+# The talk's answer to "why Julia" is speed and good compiler design. The design part
+# matters for AD in a specific way: Julia's *multiple dispatch* picks a method by the
+# types of all arguments, so once `sin(::Dual)` is defined, every library function that
+# calls `sin` works on dual numbers, even code written before `Dual` existed.
+#
+# Python has no multiple dispatch, but NumPy has **protocols** that play the same part:
+# a type that defines `__array_ufunc__` and `__array_function__` is asked first whenever
+# `np.sin`, `np.exp`, `np.sum`, `x @ W`, ... meet it. adexplorer's values define both, so
+# code written for NumPy arrays runs on them unchanged. The hand-made `Dual` above does
+# not, and NumPy does not know what to do with it:
+
+# %%
+print(np.sin(ad.Dual(3.0, 1.0)))
+try:
+    np.sin(Dual(3.0, 1.0))
+except TypeError as error:
+    print("hand-made Dual:", error)
+
+# %% [markdown]
+# What Python cannot give is the speed half of the argument: Julia compiles `D(f, 3)`
+# down to a dozen floating-point instructions (notebook 4), while every operation on an
+# `ad.Dual` is a Python call. For small scalar code that is a constant factor (the
+# benchmarks in the repository measure `ad.derivative` at 1.12 times the cost of a
+# minimal dual-number class like the one above); for array code, NumPy does the
+# arithmetic and the overhead fades.
+
+# %% [markdown]
+# ## 4. The forward sweep, step by step
 #
 # Where do the tangents go? Record `f` once with `ad.trace` and replay it in forward mode:
 # `forward_sweep()` lists every step, from the seed $dx = 1$ to the tangent of the output.
@@ -219,26 +283,17 @@ sweep = t.forward_sweep()
 print(sweep)
 
 # %% [markdown]
-# The same steps as pictures: the highlighted box is the node whose tangent is being
-# computed, the green ones already have theirs, and the thick arrow is the edge the
-# tangent travels along.
+# The same steps as pictures, one per step: `ad.sweep_filmstrip` draws the frames of the
+# player below as one still picture. The highlighted box is the node whose tangent is
+# being computed, the green ones already have theirs, and the thick arrow is the edge the
+# tangent travels along. Under every box stand its value and, once computed, its tangent
+# (`y2' = dy3`: the tangent of `y2`, held by the line `dy3`); under every picture, the
+# step's rule with its numbers. The legend says what the colours mean.
 
 # %%
 import matplotlib.pyplot as plt
 
-
-def filmstrip(trace, sweep):
-    """One small picture of the graph per step of a sweep."""
-    fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.5 * len(sweep)))
-    for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
-        edge = [] if step.parent is None else [(step.parent, step.node)]
-        done = [s.node for s in sweep[:k - 1]]
-        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, ax=ax,
-                      title=f"step {k}: {step.symbols}")
-    plt.show()
-
-
-filmstrip(t, sweep)
+ad.sweep_filmstrip(t, "forward", page_px=1100)
 
 # %% [markdown]
 # ### Animated
@@ -253,7 +308,7 @@ filmstrip(t, sweep)
 ad.SweepPlayer(t, mode="forward")
 
 # %% [markdown]
-# ## 4. What forward mode costs
+# ## 5. What forward mode costs
 #
 # One forward pass carries one tangent, a derivative along **one input direction**. For a
 # function with $n$ inputs and $m$ outputs, the full Jacobian ($m \times n$ numbers) needs
@@ -299,7 +354,8 @@ for name in ("forward", "reverse"):
     print(f"{name:8}  n inputs, 1 output: {np.round(many_inputs[name], 1)}")
 
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+plt.rcParams.update({"font.size": 11, "legend.fontsize": 11, "axes.titlesize": 12})
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 for ax, costs, label in [(left, many_outputs, "number of outputs m (1 input)"),
                          (right, many_inputs, "number of inputs n (1 output)")]:
     ax.plot(sizes, costs["forward"], "o-", label="forward mode (jacfwd)")
@@ -307,9 +363,9 @@ for ax, costs, label in [(left, many_outputs, "number of outputs m (1 input)"),
     ax.set_xlabel(label)
     ax.grid(alpha=0.3)
 left.set_ylabel("cost of the Jacobian / cost of f")
-left.set_title("few inputs, many outputs", fontsize=10)
-right.set_title("many inputs, one output", fontsize=10)
-right.legend(fontsize=8)
+left.set_title("few inputs, many outputs")
+right.set_title("many inputs, one output")
+right.legend()
 plt.tight_layout()
 plt.show()
 
@@ -320,10 +376,90 @@ plt.show()
 # learning, with millions of inputs (the weights) and one output (the loss), runs in
 # reverse. That is the next notebook.
 #
-# ## Try it
+# ## Exercises
 #
-# * Add `exp` and `sqrt` to the hand-made `Dual` and check them with `D` against
-#   `ad.derivative`.
-# * What does `D(lambda x: x * x * x, 2)` return, and why is it an `int`?
-# * Play the sweep of `lambda x: x * ad.sin(x)` in `ad.SweepPlayer`: which node has two
-#   incoming tangents?
+# Each exercise: a cell for your answer, a checker (run it: *right* or *not yet*, and
+# why), and a collapsed solution.
+#
+# ### Exercise 2.1: the jvp rule of `tanh`
+#
+# Give the hand-made `Dual` of section 1 a `tanh`, the way `sin`, `cos` and `log` are
+# written: the value $\tanh x$, and the incoming tangent times the slope,
+# $\tanh'(x) = 1 - \tanh^2 x$.
+
+# %% tags=["exercise-answer"]
+def tanh(d):
+    ...   # return a Dual
+
+
+# %% tags=["exercise-check"]
+from adexplorer import exercises as ex
+
+
+def check_tanh():
+    return ex.check_dual_rule(tanh, Dual, math.tanh, lambda x: 1 - math.tanh(x) ** 2)
+
+
+check_tanh()
+
+# %% tags=["exercise-solution"]
+def tanh(d):
+    if not isinstance(d, Dual):
+        return math.tanh(d)
+    t = math.tanh(d.x)
+    return Dual(t, d.eps * (1 - t * t))
+
+
+# %% tags=["exercise-check"]
+check_tanh()
+
+# %% [markdown]
+# ### Exercise 2.2: a derivative along a direction
+#
+# For $g(a, b) = a b + \sin a$ of section 2, what is the derivative at $(2, 3)$ along the
+# direction $(1, 1)$ (both inputs grow together)? Work it out by hand from the two
+# partial derivatives, or with one call of `ad.jvp`.
+
+# %% tags=["exercise-answer"]
+along_diagonal = None   # your answer here
+
+# %% tags=["exercise-check"]
+def check_diagonal():
+    return ex.check_number(along_diagonal, 3.0 + math.cos(2.0) + 2.0,
+                           what="the derivative along (1, 1)",
+                           why="A jvp is linear in the tangent: the two partials add up.",
+                           hint="along (1, 1) the tangent is the sum of the partials.")
+
+
+check_diagonal()
+
+# %% tags=["exercise-solution"]
+_, along_diagonal = ad.jvp(g, (2.0, 3.0), (1.0, 1.0))
+along_diagonal
+
+# %% tags=["exercise-check"]
+check_diagonal()
+
+# %% [markdown]
+# ### Exercise 2.3: counting passes
+#
+# A function takes 3 inputs and returns 5 outputs. How many forward passes (jvps) does
+# `ad.jacfwd` need for its whole Jacobian?
+
+# %% tags=["exercise-answer"]
+forward_passes = None   # your answer here
+
+# %% tags=["exercise-check"]
+def check_passes():
+    return ex.check_number(forward_passes, 3, what="the number of forward passes",
+                           why="One jvp per input gives one column each: 3 columns.",
+                           hint="what does one jvp give: a row or a column?")
+
+
+check_passes()
+
+# %% tags=["exercise-solution"]
+forward_passes = 3   # one column of the 5 x 3 Jacobian per pass
+
+# %% tags=["exercise-check"]
+check_passes()

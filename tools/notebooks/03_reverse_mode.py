@@ -119,13 +119,19 @@ ad.gradient(f, 3.0), ad.grad(f)(3.0)
 #
 # *When* is the tape recorded?
 #
-# * A **static graph** is recorded once and then reused for every input
-#   (TensorFlow 1's sessions). Reuse is fast, but a recording only contains the path the
-#   program took while it was recorded, so `if` and `while` must be written as special
-#   graph operations (`tf.cond`, `tf.while_loop`).
+# * A **static graph** is built once and then reused for every input. TensorFlow 1 builds
+#   it *symbolically*: the Python program does not compute anything, it calls graph
+#   constructors, and control flow must be written as graph operations (`tf.cond`,
+#   `tf.while_loop`) so that the graph holds every branch.
 # * A **dynamic graph** is recorded again on every call (PyTorch's eager mode, Chainer,
 #   adexplorer). Python's own `if` and `while` decide what gets recorded, so any program
 #   can be differentiated, at the price of recording each time.
+#
+# Between the two sit the **tracing compilers**, `torch.jit.trace` and `jax.jit`: they run
+# the program once, record what it did, and compile that recording for reuse. That is
+# where the catch lies: a recording only contains the path the program took while it was
+# recorded. (`jax.jit` refuses a Python `if` on a traced value for this reason, and asks
+# for `jax.lax.cond`; `torch.jit.trace` warns and keeps the one branch it saw.)
 #
 # This function takes a different branch on each side of 0, so its tape depends on the
 # input:
@@ -143,9 +149,10 @@ print(ad.gradient(kinked, 2.0), ad.gradient(kinked, -2.0))
 
 # %% [markdown]
 # A tape recorded at $x = 2$ and replayed at $x = -2$ would compute $2x = -4$, the slope of
-# the wrong branch. Recording on every call gives the right slope, 3, on each side. Loops
-# behave the same way: a loop that runs $n$ times leaves $n$ copies of its body on the tape
-# (notebook 5 shows how source-to-source AD avoids that).
+# the wrong branch, which is what a tracing compiler does if it is not told otherwise.
+# Recording on every call gives the right slope, 3, on each side. Loops behave the same
+# way: a loop that runs $n$ times leaves $n$ copies of its body on the tape (notebook 5
+# shows how source-to-source AD avoids recording them, and what it still has to store).
 #
 # ## 4. The backward sweep, and `+=` where a value fans out
 #
@@ -176,26 +183,44 @@ print("accumulating steps:", [s.symbols for s in sweep if s.accumulates])
 print("gradient:", ad.gradient(h, 2.0, 3.0), " by hand:", (3.0 + math.cos(2.0), 2.0))
 
 # %% [markdown]
+# ### Primal, tangent and adjoint, side by side
+#
+# Baydin et al.'s survey explains both modes with one table for
+# $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$: every line of the Wengert list
+# with its **primal** value, its **tangent** from a forward sweep seeded with
+# $\dot x_1 = 1, \dot x_2 = 0$ (so the tangents are $\partial/\partial x_1$), and its
+# **adjoint** from one backward sweep. All three columns come from one recording:
+
+# %%
+def baydin(x1, x2):
+    return ad.log(x1) + x1 * x2 - ad.sin(x2)
+
+
+tb = ad.trace(baydin, 2.0, 5.0)
+lines = ["x1 (input)", "x2 (input)"] + str(tb).splitlines()
+tangents = tb.forward_sweep(wrt="x1").values
+adjoints = tb.backward_sweep().values
+print(f"{'line':<16}{'primal':>10}{'tangent d/dx1':>16}{'adjoint':>10}")
+for line, node in zip(lines, tb.nodes):
+    tangent = tangents[node.index] or 0.0          # None: x1 does not reach this line
+    print(f"{line:<16}{node.value:>10.4f}{tangent:>16.4f}{adjoints[node.index]:>10.4f}")
+
+# %% [markdown]
+# Read the tangent column top to bottom: it ends in $\partial f/\partial x_1 = 1/x_1 + x_2
+# = 5.5$ at the output, and another forward sweep (seeded with $\dot x_2 = 1$) would be
+# needed for $\partial f/\partial x_2$. Read the adjoint column bottom to top: it starts
+# with 1 at the output and ends with **both** partial derivatives at the inputs,
+# $\bar x_1 = 5.5$ and $\bar x_2 = x_1 - \cos x_2 = 1.7163$, from one sweep.
+#
 # The same steps as pictures. The highlighted box sends its adjoint back along the thick
 # arrow, which points against the direction the data flowed (as in the player below);
 # green boxes have already sent theirs.
 
+# Under every box stand its value and, once it has one, its adjoint; under every picture,
+# the step's rule with its numbers, and the legend says what the colours mean.
+
 # %%
-import matplotlib.pyplot as plt
-
-
-def filmstrip(trace, sweep):
-    """One small picture of the graph per step of a sweep."""
-    fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.9 * len(sweep)))
-    for k, (ax, step) in enumerate(zip(axes, sweep), start=1):
-        edge = [] if step.parent is None else [(step.parent, step.node)]
-        done = [s.node for s in sweep[:k - 1]]
-        ad.plot_graph(trace, highlight=step.node, done=done, edges=edge, backwards=True,
-                      ax=ax, title=f"step {k}: {step.symbols}")
-    plt.show()
-
-
-filmstrip(th, sweep)
+ad.sweep_filmstrip(th, "reverse", page_px=1100)
 
 # %% [markdown]
 # ### Animated
@@ -206,7 +231,47 @@ filmstrip(th, sweep)
 ad.SweepPlayer(th, mode="reverse")
 
 # %% [markdown]
-# ## 5. Many inputs, one output
+# ## 5. A vjp is a row of the Jacobian
+#
+# Notebook 2 found that a forward pass gives $J v$, one **column** of the Jacobian. A
+# backward pass gives the other product, $u^\top J$: seeded with a cotangent $u$ at the
+# outputs, it returns one number per input, a **row** (the *vector-Jacobian product*,
+# vjp). Zygote's name for this is `pullback`: `y, back = pullback(f, x)` returns the value
+# and a function that maps an output cotangent to input cotangents. adexplorer's is
+# `ad.vjp`, with the same shape. For notebook 2's function from $\mathbb{R}^2$ to
+# $\mathbb{R}^3$:
+
+# %%
+def spiral(v):
+    return ad.stack([v[0] * v[1], ad.sin(v[0]), v[1] ** 2])
+
+
+point = np.array([2.0, 3.0])
+value, back = ad.vjp(spiral, point)     # Zygote: value, back = pullback(spiral, point)
+print("value:", value)
+for k in range(3):
+    u = np.eye(3)[k]
+    print(f"back({u}) =", back(u)[0])
+print("jacrev:")
+print(ad.jacrev(spiral)(point))
+
+# %% [markdown]
+# Three outputs, three backward passes, one row each. So the shape of the Jacobian picks
+# the mode: a **tall** one (many outputs, few inputs) has few columns and suits forward
+# mode; a **wide** one (few outputs, many inputs) has few rows and suits reverse mode. A
+# loss is the widest of all: one row. Here is a wide one, three inputs and two outputs,
+# filled by `ad.jacobian_view` both ways: three forward sweeps (columns, left) against two
+# backward sweeps (rows, right; the dark row is the last pullback).
+
+# %%
+def wide(v):
+    return ad.stack([ad.sum(v ** 2), v[0] * v[2]])
+
+
+ad.jacobian_view(wide, np.array([1.0, 2.0, 3.0]), static=True)
+
+# %% [markdown]
+# ## 6. Many inputs, one output
 #
 # A loss function takes many inputs and returns one number. One backward sweep gives the
 # whole gradient, so its cost does not grow with the number of inputs, while forward mode
@@ -229,7 +294,19 @@ grad_w.shape, np.allclose(grad_w, 2 * np.tanh(w) / np.cosh(w) ** 2 / len(w))
 # formula $\partial L / \partial w_i = 2\tanh(w_i)\,/\cosh^2(w_i)\,/\,n$. Forward mode would
 # have needed 10,000 passes.
 #
-# ## 6. The talk's Zygote examples
+# The price is memory. The tape keeps every intermediate array until the backward sweep
+# has used it; `ad.tape_memory` is a meter that replays both sweeps and reports the most
+# the tape held at once (the player shows the same meter under every step):
+
+# %%
+print(ad.tape_memory(tape).peak)
+
+# %% [markdown]
+# A handful of entries, but each is an array of 10,000 numbers. For a deep network the
+# tape is what fills the memory of the machine; notebook 5 measures it against the loop
+# length, and shows how *checkpointing* trades it for recomputation.
+#
+# ## 7. The talk's Zygote examples
 #
 # Zygote writes the derivative of `f` as `f'`; here it is `ad.grad(f)`. The talk's first
 # example, $f(x) = 5x + 3$, gives the value and the slope at 10:
@@ -271,23 +348,40 @@ ad.gradient(pow, 2, 5)
 # %% [markdown]
 # ### What `None` means
 #
-# `n` is only a loop counter: it decides *how many* multiplications happen, but no value
-# the output is computed from depends smoothly on it. There are three things a library
-# could answer:
+# `None` is a statement about the **recording**, not about numbers: no differentiable
+# path leads from that argument to the output. Reverse mode sends adjoints back along the
+# recorded operations. The tape does hold the counter's updates `n - 1`, but none of the
+# multiplications that compute `r` reads `n` or anything made from it: the comparison
+# `n > 0` only decides *how many* of them run. So no adjoint ever reaches `n`. It is a *structural* zero, and Zygote writes it
+# `nothing` for the same reason.
 #
-# | answer | what it claims | why not |
-# |---|---|---|
-# | raise an error | "this function cannot be differentiated" | but it can, with respect to `x`; a loop counter next to a real input is normal code |
-# | `0` | "changing `n` does not change the output" | false: `pow(2, 6)` is 64, not 32 |
-# | `None` | "the output has no derivative with respect to `n` at all" | this is what Zygote (`nothing`) and adexplorer say |
-#
-# `ad.explain_gradient` says, per argument, why an entry is `None`:
+# Compare a function that does not use its argument at all. Forward mode pushes a
+# tangent through it and reads a tangent of 0 at the output; reverse mode finds no path
+# and answers `None`:
 
 # %%
-print(pow(2, 5), pow(2, 6))
+def constant(x):
+    return 7.0
+
+
+ad.derivative(constant, 2.0), ad.gradient(constant, 2.0)
+
+# %% [markdown]
+# Both say the same thing, "the output does not move when the input moves", one as a
+# number and one as the absence of a path. `ad.explain_gradient` says, per argument, why
+# an entry is `None`:
+
+# %%
 print(ad.explain_gradient(pow, 2, 5))
 
 # %% [markdown]
+# For the loop counter there is a second, deeper reason. A derivative is a limit of
+# ever smaller changes of the input, and `n` is an integer: `pow(x, 5.001)` means nothing
+# to this loop, so there is no small change to take the limit of. `pow(2, 6) - pow(2, 5)
+# = 32` is a *finite difference* in $n$, a different thing from a derivative. An integer
+# that controls the program's flow has no derivative at all, and AD has nothing to
+# report.
+#
 # `None` is about how a value is *used*, not about its type: an `int` that flows into
 # arithmetic is an ordinary differentiable input.
 
@@ -295,7 +389,7 @@ print(ad.explain_gradient(pow, 2, 5))
 ad.gradient(lambda x: x * x, 3)
 
 # %% [markdown]
-# ## 7. Everything at once
+# ## 8. Everything at once
 #
 # Notebook 1 ended with `%%autodiff` in forward mode only. With both sweeps known, here
 # is its whole output for `g(x) = pow(x, 5)` at 2: the Wengert list, the list of $g'$
@@ -312,10 +406,133 @@ ad.gradient(lambda x: x * x, 3)
 pow(x, n)
 
 # %% [markdown]
-# ## Try it
+# Now that both sweeps are known, `ad.explore(f, x)` shows all of this interactively, in
+# tabs: the Wengert lists, both sweeps animated, AD against finite differences with a
+# step-size slider, and more. It is the view to keep open when the class suggests a
+# function.
+
+# %% tags=["nbval-ignore-output"]
+ad.explore(g, 2.0)
+
+# %% [markdown]
+# ## Exercises
 #
-# * Add `__sub__` and `exp` to the hand-made `Var` and check `backward` against
-#   `ad.gradient`.
-# * Play `ad.SweepPlayer(ad.trace(lambda x: x * x * x, 2.0), mode="reverse")`. How many
-#   `+=` steps does `x` get, and why?
-# * What does `ad.gradient(pow, 2.0, 0)` return? Explain both entries.
+# Each exercise: a cell for your answer, a checker (run it: *right* or *not yet*, and
+# why), and a collapsed solution.
+#
+# ### Exercise 3.1: predict the adjoints
+#
+# $k(x, y) = x \, y \, y$ at $(2, 3)$. Before running a sweep, predict the adjoints of the
+# two inputs, $(\bar x, \bar y)$. Careful: `y` is used twice.
+
+# %% tags=["exercise-answer"]
+predicted = None   # your answer here, a tuple (x̄, ȳ)
+
+# %% tags=["exercise-check"]
+from adexplorer import exercises as ex
+
+
+def check_predicted():
+    return ex.check_number(predicted, ad.gradient(lambda x, y: x * y * y, 2.0, 3.0),
+                           what="(x̄, ȳ)",
+                           why="x̄ = y² = 9; y fans out, so ȳ collects x·y from each use: "
+                               "6 + 6 = 12.",
+                           hint="y feeds two multiplications: its adjoint is a sum (+=).")
+
+
+check_predicted()
+
+# %% tags=["exercise-solution"]
+x_bar = 3.0 * 3.0               # ∂(x·y·y)/∂x = y²
+y_bar = 2.0 * 3.0 + 2.0 * 3.0   # one x·y from each of the two uses of y
+predicted = (x_bar, y_bar)
+
+# %% tags=["exercise-check"]
+check_predicted()
+
+# %% [markdown]
+# The player has a practice mode for the same kind of question, step by step: before it
+# shows each adjoint of the backward sweep, you type it in, and it checks your number and
+# shows the rule.
+
+# %% tags=["nbval-ignore-output"]
+ad.SweepPlayer(ad.trace(lambda x, y: x * y * y, 2.0, 3.0), "reverse", practice=True)
+
+# %% [markdown]
+# ### Exercise 3.2: why is this gradient `None`?
+#
+# ```python
+# def scaled(x, k):
+#     if k > 0:
+#         return 2.0 * x
+#     return x
+# ad.gradient(scaled, 1.5, 0.7)   # (2.0, None)
+# ```
+#
+# Why is the second entry `None`? Choose one: `"a"`: because $k$ is positive; `"b"`:
+# because the derivative with respect to $k$ is 0 at 0.7; `"c"`: because `k` is only read
+# by a comparison, so no recorded operation leads from `k` to the output.
+
+# %% tags=["exercise-answer"]
+why_none = None   # "a", "b" or "c"
+
+# %% tags=["exercise-check"]
+def check_why_none():
+    assert ad.gradient(lambda x, k: 2.0 * x if k > 0 else x, 1.5, 0.7) == (2.0, None)
+    return ex.check_choice(why_none, "c", {
+        "a": "No: with k = -0.7 the answer is None too (try it).",
+        "b": "Not quite: the slope in k is 0 here, but the answer is None, not 0.0: "
+             "reverse mode never computed a slope for k.",
+        "c": "Yes: a comparison decides the branch but is not differentiated, so no "
+             "adjoint reaches k: a structural zero.",
+    })
+
+
+check_why_none()
+
+# %% tags=["exercise-solution"]
+why_none = "c"
+
+# %% tags=["exercise-check"]
+check_why_none()
+
+# %% [markdown]
+# ### Exercise 3.3: `tanh` for the hand-made tracker
+#
+# Give the `Var` of section 1 a `tanh`: a new `Var` with the value $\tanh v$ and, as its
+# one parent, `v` with the local partial $1 - \tanh^2 v$. The checker records
+# `tanh(x)`, runs `backward` and reads `x.adjoint`.
+
+# %% tags=["exercise-answer"]
+def tanh(v):
+    ...   # return a Var
+
+
+# %% tags=["exercise-check"]
+def adjoint_through(fn, value):
+    """d fn / dx at value, by the hand-made tracker of section 1."""
+    TAPE.clear()
+    x = Var(value)
+    out = fn(x)
+    if not isinstance(out, Var):
+        return None
+    backward(out)
+    return x.adjoint
+
+
+def check_tanh():
+    return ex.check_function(lambda v: adjoint_through(tanh, v),
+                             lambda v: 1 - math.tanh(v) ** 2, points=[0.3, -1.2, 2.0],
+                             what="the adjoint of x through your tanh")
+
+
+check_tanh()
+
+# %% tags=["exercise-solution"]
+def tanh(v):
+    t = math.tanh(v.value)
+    return Var(t, ((v, 1 - t * t),))
+
+
+# %% tags=["exercise-check"]
+check_tanh()

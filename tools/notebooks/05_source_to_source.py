@@ -28,7 +28,60 @@ import numpy as np
 
 import adexplorer as ad
 
+plt.rcParams.update({"font.size": 11, "legend.fontsize": 11, "axes.titlesize": 12})
+
 # %% [markdown]
+# ## The pipeline, from source to adjoint
+#
+# The talk shows the road a Julia function takes through the compiler, and where Zygote
+# joins it: source, AST, lowered IR, SSA-form IR, and then, instead of going straight to
+# LLVM, an *adjoint* SSA program that goes to LLVM and machine code like any other.
+# adexplorer takes the same road in Python, with Python's own pieces: `inspect` reads the
+# source, `ast` parses it, `ad.ssa` lowers it to SSA form, `ad.source_grad` plans the
+# adjoint (what the forward loop must save, what the backward loop pops) and writes it out
+# as Python source, and CPython's `compile` turns that into bytecode.
+
+# %%
+def draw_pipelines():
+    """Julia + Zygote's pipeline above adexplorer's, stage by stage; AD's stage in red."""
+    julia = ["Julia\nsource", "AST", "lowered\nIR", "SSA-form\nIR", "adjoint\nSSA IR",
+             "LLVM IR", "machine\ncode"]
+    ours = ["Python\nsource", "ast\n(ast.parse)", "SSA form\n(ad.ssa)",
+            "adjoint plan\n(stack, φ)", "Python source\n(.source)", "bytecode\n(compile)"]
+    fig, ax = plt.subplots(figsize=(10.5, 3.4))
+    ax.set_axis_off()
+    ax.set_xlim(-0.7, 8.2)
+    ax.set_ylim(-1.0, 1.9)
+    rows = [(1.3, julia, 4, "#f6e3c6", "Julia + Zygote (the talk)"),
+            (0.0, ours, 3, "#d9e7f7", "adexplorer (this notebook)")]
+    for y, stages, ad_stage, colour, label in rows:
+        xs = np.linspace(0, 7.5, len(stages))
+        half = 0.55 if len(stages) == 6 else 0.42
+        for k, (x, stage) in enumerate(zip(xs, stages)):
+            edge, width = ("#c0392b", 2.5) if k == ad_stage else ("#404040", 1)
+            ax.text(x, y, stage, ha="center", va="center", fontsize=11,
+                    bbox=dict(boxstyle="round", fc=colour, ec=edge, lw=width))
+            if k:
+                ax.annotate("", xy=(x - half - 0.1, y), xytext=(xs[k - 1] + half + 0.1, y),
+                            arrowprops=dict(arrowstyle="-|>", color="#555555"))
+        ax.plot([], [], "s", color=colour, markersize=14, markeredgecolor="#404040",
+                label=label)
+    ax.plot([], [], "s", color="white", markersize=14, markeredgecolor="#c0392b",
+            markeredgewidth=2.5, label="AD: SSA form in, adjoint out")
+    ax.legend(loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.12))
+    ax.set_title("source-to-source AD: the road a function takes", loc="left")
+    plt.show()
+
+
+draw_pipelines()
+
+# %% [markdown]
+# The rest of this notebook walks the lower row from left to right: SSA form (section 1),
+# the adjoint written from it (section 3), and what the generated code costs in time and
+# memory (sections 4 to 6). The difference from the upper row is the last step: Julia's adjoint IR is
+# optimised by LLVM into a few machine instructions (notebook 4 showed them), while
+# adexplorer's adjoint stays Python and runs in the interpreter.
+#
 # ## 1. SSA form
 #
 # *Static single assignment* form rewrites a function in three ways. A variable that is
@@ -74,7 +127,7 @@ def draw_cfg(fn_ssa):
     rows = {}
     for block in sorted(graph):
         rows.setdefault(depth[block], []).append(block)
-    fig, ax = plt.subplots(figsize=(7.5, 1.6 * len(rows)))
+    fig, ax = plt.subplots(figsize=(8.5, 1.9 * len(rows)))
     ax.set_axis_off()
     ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-len(rows) + 0.5, 0.5)
@@ -84,7 +137,7 @@ def draw_cfg(fn_ssa):
             x = (i - (len(blocks) - 1) / 2) * 1.5
             node = graph.nodes[block]
             boxes[block] = ax.text(x, -d, f"{node['label']}\n{node['text']}", ha="center",
-                                   va="center", multialignment="left", fontsize=9,
+                                   va="center", multialignment="left", fontsize=11,
                                    family="DejaVu Sans Mono",
                                    bbox=dict(boxstyle="round", fc="#eef3fb", ec="#404040"))
     for a, b, data in graph.edges(data=True):
@@ -98,9 +151,12 @@ def draw_cfg(fn_ssa):
                         textcoords=boxes[a], arrowprops=style)
             if data["kind"] in ("true", "false"):
                 mid = boxes[b].get_position()
-                ax.text(mid[0], mid[1] + 0.55, data["kind"], ha="center", fontsize=8,
+                ax.text(mid[0], mid[1] + 0.55, data["kind"], ha="center", fontsize=11,
                         color="#777777")
-    ax.set_title(f"control-flow graph of {fn_ssa.name}", fontsize=10, loc="left")
+    ax.plot([], [], "-", color="#555555", label="jump or branch (true / false)")
+    ax.plot([], [], "--", color="#555555", label="back edge: the loop")
+    ax.legend(loc="upper right", frameon=False)
+    ax.set_title(f"control-flow graph of {fn_ssa.name}", loc="left")
     plt.show()
 
 
@@ -111,7 +167,8 @@ draw_cfg(pow_ssa)
 #
 # Record `pow` with the tracer and every trip round the loop adds lines to the tape: the
 # loop is gone, unrolled into straight-line code, and $n = 3$ and $n = 4$ give different
-# tapes.
+# tapes. (This compares the size of the *code*. What each approach must *store* while it
+# runs is another question, answered in section 5.)
 
 # %%
 print(ad.trace(pow, 2.0, 3))
@@ -131,8 +188,8 @@ ax.plot(sizes.n, sizes.tape, "o-", label="tape: operations on x recorded by ad.t
 ax.plot(sizes.n, sizes.ssa, "s-", label="SSA form: instructions in ad.ssa")
 ax.set_xlabel("n in pow(x, n)")
 ax.set_ylabel("length")
-ax.set_title("the tape grows with n, the SSA form stays fixed", fontsize=10)
-ax.legend(fontsize=8)
+ax.set_title("code size: the tape grows with n, the SSA form does not")
+ax.legend()
 ax.grid(alpha=0.3)
 plt.tight_layout()
 plt.show()
@@ -207,7 +264,8 @@ for n in range(6):
 # %% [markdown]
 # For $n = 0$ the loop never runs and `pow` returns the constant 1: `x` is never used.
 # The hand-written version reports a derivative of 0; adexplorer, in both of its ways,
-# reports `None`, "no dependence at all", the distinction from notebook 3.
+# reports `None`: no path at all leads from `x` to the output, the structural zero of
+# notebook 3.
 
 # %% [markdown]
 # ## 4. What it buys: speed
@@ -233,8 +291,8 @@ for (name, times), marker in zip(seconds.items(), "os"):
     ax.loglog(ns, times, marker + "-", label=name)
 ax.set_xlabel("n in pow(2.0, n)")
 ax.set_ylabel("seconds per gradient")
-ax.set_title("gradient of pow: tape against generated adjoint", fontsize=10)
-ax.legend(fontsize=8)
+ax.set_title("gradient of pow: tape against generated adjoint")
+ax.legend()
 ax.grid(alpha=0.3, which="both")
 plt.tight_layout()
 plt.show()
@@ -244,10 +302,194 @@ plt.show()
 # which is why the talk's `@code_llvm f'(3.)` in notebook 4 is a handful of LLVM IR
 # instructions with no tape anywhere.
 #
-# ## Try it
+# ## 5. What it does not buy: memory
 #
-# * Print `ad.ssa` of a function with an `if`/`else` inside the loop. Where do the φ
-#   nodes go?
-# * Change `pow` to `r *= x * x` and look at `ad.source_grad(pow).source`. What is saved
-#   on the stack now?
-# * In `grad_pow_by_hand`, what goes wrong if the backward loop walks `saved` forwards?
+# The generated adjoint saves *recording*, not *memory*. Its forward loop still pushes
+# one value of `r` per trip onto its stack, because the backward loop needs every one of
+# them: for $n = 1000$ it holds 1000 numbers, just as the tape holds about 1000 entries.
+# What it no longer keeps is the bookkeeping around them (a node per operation, its
+# arguments, its rule), and the time spent recording it.
+#
+# Two meters measure it. `ad.tape_memory(trace).peak` is the most the tape holds at once
+# during the sweeps; `ad.stack_memory(adjoint, *args).peak` runs the generated adjoint
+# and watches its stack:
+
+# %%
+print(f"{'n':>6}   {'tape (ad.trace)':24} SSA stack (ad.source_grad)")
+for n in (10, 100, 1000):
+    tape = ad.tape_memory(ad.trace(lambda x: pow(x, n), 1.0001)).peak
+    stack = ad.stack_memory(grad_pow, 1.0001, n).peak
+    print(f"{n:6}   {str(tape):24} {stack}")
+
+# %% [markdown]
+# Both grow linearly with $n$, about one number per trip round the loop.
+#
+# ## 6. Checkpointing: recompute instead of store
+#
+# To store less, an adjoint must *recompute*: keep only some values (checkpoints) and run
+# parts of the forward computation again when the backward sweep needs them.
+# `ad.checkpoint(f)` does that for a function `f`: the tape keeps only `f`'s inputs, one
+# row, and records `f` again when the backward sweep reaches that row (as
+# `jax.checkpoint` does). Split `pow`'s loop into segments of `every` trips, each
+# checkpointed, and the tape holds one row per segment plus one segment's worth at a time:
+
+# %%
+def segment(r, x, k):
+    for _ in range(k):
+        r = r * x
+    return r
+
+
+checkpointed_segment = ad.checkpoint(segment)
+
+
+def pow_checkpointed(x, n, every):
+    """pow in segments of ``every`` trips; only the segments' inputs stay on the tape."""
+    r = 1.0
+    while n > 0:
+        k = min(every, n)
+        r, n = checkpointed_segment(r, x, k), n - k
+    return r
+
+
+print("     n   every   tape with checkpoints")
+for n in (10, 100, 1000):
+    every = round(n ** 0.5)
+    tape = ad.tape_memory(ad.trace(lambda x: pow_checkpointed(x, n, every), 1.0001)).peak
+    print(f"{n:6}   {every:5}   {tape}")
+with_checkpoints = ad.gradient(lambda x: pow_checkpointed(x, 100, 10), 1.0001)[0]
+without = ad.gradient(lambda x: pow(x, 100), 1.0001)[0]
+print("the same gradient:", np.isclose(with_checkpoints, without))
+
+# %% [markdown]
+# With a checkpoint every $\sqrt n$ trips the peak grows like $\sqrt n$ instead of $n$
+# (67 entries instead of 1001 at $n = 1000$), and every segment runs twice: once forward,
+# once again in the backward sweep. `ad.plot_memory` draws the three against $n$ on
+# log-log axes, where the slope is the power of $n$:
+
+# %%
+ad.plot_memory()
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise: a cell for your answer, a checker (run it: *right* or *not yet*, and
+# why), and a collapsed solution.
+#
+# ### Exercise 5.1: SSA form by hand
+#
+# Write the SSA form of this loop, in the notation `ad.ssa` prints (blocks `#1`, `#2`,
+# ...; values `%1`, `%2`, ...; `φ(#1 => ..., #3 => ...)`; `br`, `goto`, `return`). The
+# arguments are `%1` and `%2`. Comments (`# ...`) and spacing do not matter. Hint: the
+# loop header gets one φ node per variable the loop changes, in the order the variables
+# are first assigned.
+
+# %%
+def sumsq(x, n):
+    s = 0.0
+    while n > 0:
+        s = s + x * x
+        n -= 1
+    return s
+
+
+# %% tags=["exercise-answer"]
+my_ssa = """
+"""   # your SSA form here
+
+# %% tags=["exercise-check"]
+from adexplorer import exercises as ex
+
+
+def instructions(text):
+    """The instructions of an SSA listing: no comments, no header, single spaces."""
+    lines = (line.split("#", 1)[0] if not line.strip().startswith("#") else line
+             for line in text.splitlines())
+    lines = [" ".join(line.split()) for line in lines]
+    return [line for line in lines if line and not line.startswith("sumsq(")]
+
+
+def check_ssa():
+    want = instructions(str(ad.ssa(sumsq)))
+    have = instructions(my_ssa or "")
+    if not have:
+        return ex.Verdict(False, ex.EMPTY)
+    for k, (a, b) in enumerate(zip(have, want)):
+        if a != b:
+            return ex.Verdict(False, f"instruction {k + 1}: you wrote {a!r}; "
+                                     f"look again at what it should compute.")
+    if len(have) != len(want):
+        return ex.Verdict(False, f"you wrote {len(have)} instructions, it takes "
+                                 f"{len(want)}.")
+    return ex.Verdict(True, "that is ad.ssa(sumsq): two φ nodes in the loop header, "
+                            "one for s and one for n.")
+
+
+check_ssa()
+
+# %% tags=["exercise-solution"]
+my_ssa = """
+#1:
+  goto #2
+#2:
+  %3 = φ(#1 => 0.0, #3 => %7)   # s
+  %4 = φ(#1 => %2, #3 => %8)    # n
+  %5 = %4 > 0
+  br %5, #3, #4
+#3:
+  %6 = %1 * %1
+  %7 = %3 + %6                  # s
+  %8 = %4 - 1                   # n
+  goto #2
+#4:
+  return %3
+"""
+
+# %% tags=["exercise-check"]
+check_ssa()
+
+# %% [markdown]
+# ### Exercise 5.2: an adjoint loop by hand
+#
+# `repeat_sin` applies $\sin$ $n$ times. Write its derivative with respect to `x` the way
+# the talk wrote `grad_pow`: a forward loop that saves what the backward loop needs, then
+# a backward loop over the saved values (the chain rule: each $\sin$ multiplies the
+# adjoint by $\cos$ of its input).
+
+# %%
+def repeat_sin(x, n):
+    while n > 0:
+        x = ad.sin(x)
+        n -= 1
+    return x
+
+
+# %% tags=["exercise-answer"]
+def grad_repeat_sin(x, n):
+    ...   # your forward loop and backward loop here
+
+
+# %% tags=["exercise-check"]
+def check_grad_repeat_sin():
+    return ex.check_function(grad_repeat_sin, lambda x, n: ad.gradient(repeat_sin, x, n)[0],
+                             points=[(0.5, 1), (0.5, 3), (1.2, 5), (-0.7, 4)],
+                             what="grad_repeat_sin")
+
+
+check_grad_repeat_sin()
+
+# %% tags=["exercise-solution"]
+def grad_repeat_sin(x, n):
+    saved = []
+    while n > 0:                  # forward: keep the input of every sin
+        saved.append(x)
+        x = np.sin(x)
+        n -= 1
+    dx = 1.0
+    for x in reversed(saved):     # backward: last sin first
+        dx = dx * np.cos(x)
+    return dx
+
+
+# %% tags=["exercise-check"]
+check_grad_repeat_sin()

@@ -3,6 +3,8 @@
 Each ``tools/notebooks/NN_name.py`` holds one notebook in the "percent" format (the one
 jupytext reads): a line ``# %%`` starts a code cell, ``# %% [markdown]`` a markdown cell
 whose lines are comments, and ``# %% tags=["nbval-ignore-output"]`` gives a cell tags.
+A cell tagged ``exercise-solution`` is stored collapsed (``"jupyter": {"source_hidden":
+true}``): students see an exercise's solution only when they open it.
 
     python tools/notebooks/build.py              # write and execute every notebook
     python tools/notebooks/build.py 02 03        # only the notebooks starting with 02, 03
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = Path(__file__).resolve().parent
 NOTEBOOKS = ROOT / "notebooks"
 IGNORE_OUTPUT = "nbval-ignore-output"
+SOLUTION = "exercise-solution"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 _MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
@@ -74,6 +77,9 @@ def parse_cells(text: str, name: str = "<source>") -> list[dict]:
             if bad:
                 raise ValueError(f"{name}: markdown lines must start with '# ': {bad[0]!r}")
             lines = [ln[2:] if ln.startswith("# ") else "" for ln in lines]
+        if cell["cell_type"] == "code" and any(ln.startswith("# #") for ln in lines):
+            raise ValueError(f"{name}: a markdown heading inside a code cell; is a "
+                             f"'# %% [markdown]' marker missing before it?")
         while lines and not lines[-1].strip():
             lines = lines[:-1]
         while lines and not lines[0].strip():
@@ -100,6 +106,8 @@ def make_notebook(cells: list[dict], stem: str):
         c.id = f"nb{short}-{k:02d}"
         if cell["tags"]:
             c.metadata["tags"] = list(cell["tags"])
+        if SOLUTION in cell["tags"]:
+            c.metadata["jupyter"] = {"source_hidden": True}
         nb.cells.append(c)
     return nb
 
@@ -147,6 +155,10 @@ def drift(source: Path) -> list[str]:
         tags = list(h.get("metadata", {}).get("tags", []))
         if (w["cell_type"], w["source"], w["tags"]) != (h.cell_type, h.source, tags):
             problems.append(f"{path.name}: cell {k} differs from {source.name}")
+        hidden = h.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
+        if hidden != (SOLUTION in w["tags"]):
+            problems.append(f"{path.name}: cell {k} should {'' if not hidden else 'not '}"
+                            f"be collapsed")
     return problems
 
 
