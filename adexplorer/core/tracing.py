@@ -17,6 +17,7 @@ plain Python numbers and its row has compiled scalar rules (``fastpaths.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import names
@@ -24,9 +25,10 @@ from .primitives import Primitive
 
 
 # The ``params`` of a record made by the scalar fast paths (a row without static
-# parameters applied to plain Python numbers); every other record has a dict. Its value
-# is ``None`` so that a general record (always a dict) can never be mistaken for one.
-SCALAR = None
+# parameters applied to plain Python numbers); every other record has a dict of its own.
+# It is one named, read-only, empty mapping: it passes no parameters to a rule like an
+# empty dict, and ``params is SCALAR`` is true for fast records only.
+SCALAR = MappingProxyType({})
 
 
 class Record(NamedTuple):

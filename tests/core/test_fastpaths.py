@@ -10,6 +10,7 @@ from adexplorer.core.forward import Dual, ForwardLevel
 from adexplorer.core.operator_table import BY_ROW
 from adexplorer.core.primitives import bind
 from adexplorer.core.reverse import ReverseLevel, backprop
+from adexplorer.core.tracing import SCALAR
 
 POINTS = [0.3, 1.7, 2.0, 3]   # floats and an int
 
@@ -40,10 +41,10 @@ def test_unary_reverse_matches_general_route(row, x):
         out = apply(xin)
         results.append(backprop(level.trace, {out._index: 1.3})[xin._index])
     assert results[0] == results[1]
-    # the fast route really was taken the first time: its record has no params
+    # the fast route really was taken the first time: its record carries the fast marker
     level = ReverseLevel()
     fastpaths.function(row)(level.input(x, "x"))
-    assert level.trace._records[-1][2] is None
+    assert level.trace._records[-1][2] is SCALAR
 
 
 BINARY = [(row, a, b) for row in fastpaths.BINARY_ROWS for a in (0.5, 2.0, 3) for b in (1.5, 2)]
