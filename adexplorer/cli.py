@@ -63,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
                               "(default: the explained function); an expression may "
                               "call FUNC, and then calls this one")
     explain.add_argument("--steps", action="store_true",
-                         help="also list every step of the forward and backward sweeps")
+                         help="also list every step of the forward and reverse sweeps")
     return top
 
 

@@ -112,7 +112,7 @@ def test_ssa_of_another_function(powfile):
 
 def test_steps():
     out = run("explain", "x*w + sin(x)", "--at", "x=3,w=2", "--steps", "--mode", "reverse")
-    assert "backward sweep, step by step:" in out.stdout
+    assert "reverse sweep, step by step:" in out.stdout
     assert f"x{BAR} += y{BAR}1 * w" in out.stdout
 
 
@@ -223,7 +223,7 @@ def test_steps_show_the_running_total(powfile):
     """M2: x̄ of pow at x = 2, n = 5 gets 16 five times; the table shows it reach 80."""
     out = run("explain", f"{powfile}:pow", "--at", "x=2,n=5", "--wrt", "x", "--steps",
               "--mode", "reverse")
-    sweep = out.stdout.split("backward sweep, step by step:")[1]
+    sweep = out.stdout.split("reverse sweep, step by step:")[1]
     assert "64 + 16 → 80" in sweep
 
 

@@ -207,7 +207,7 @@ def test_nb01_does_not_show_reverse_mode_before_nb03_teaches_it():
                       and IGNORE not in c.metadata.get("tags", []) for o in c.outputs
                       for t in _texts(o))            # the printed outputs, not the widgets'
     assert "%%autodiff" in shown or "Wengert list of f'" in shown
-    assert "adjoint" not in shown and "backward sweep" not in shown and "\u0304" not in shown
+    assert "adjoint" not in shown and "reverse sweep" not in shown and "backward sweep" not in shown and "\u0304" not in shown
     full = _read(ROOT / "notebooks" / "03_reverse_mode.ipynb")
     assert any("%%autodiff" in c.source and "--mode" not in c.source for c in full.cells
                if c.cell_type == "code")

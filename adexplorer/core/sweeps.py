@@ -153,8 +153,7 @@ class Sweep(list):
                          f"   {s.words}" for s, line, v in zip(self, lines, values))
 
     def __repr__(self) -> str:
-        # printed under DESIGN.md's method name: trace.backward_sweep() is a backward sweep
-        head = f"<{'backward' if self.mode == 'reverse' else self.mode} sweep, {len(self)} steps>"
+        head = f"<{self.mode} sweep, {len(self)} steps>"
         return f"{head}\n{self}" if len(self) <= 40 else head
 
 

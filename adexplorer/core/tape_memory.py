@@ -104,18 +104,18 @@ class TapeMemory:
         """One line: the memory at ``step`` (if given) and the peaks."""
         head = f"tape now: {self.at(step)}; " if step is not None else ""
         return (f"{head}peak: {self.peak} (forward pass {self.peak_forward.entries}, "
-                f"backward sweep {self.peak_backward.entries} entries)")
+                f"reverse sweep {self.peak_backward.entries} entries)")
 
     def __str__(self) -> str:
         back = _series(u.entries for u in reversed(self.backward))
         lines = [f"forward pass:   entries {_series(u.entries for u in self.forward)}",
-                 f"backward sweep: entries {back}" if back else
-                 "backward sweep: none (the output does not depend on the inputs)"]
+                 f"reverse sweep:  entries {back}" if back else
+                 "reverse sweep:  none (the output does not depend on the inputs)"]
         if self.recomputed:
             i, usage = max(self.recomputed.items(), key=lambda item: item[1].entries)
             node = self.trace.nodes[i]
             lines.append(f"  {len(self.recomputed)} checkpoint row(s) record their tape again "
-                         f"in the backward sweep; the largest, at {node.name} = {node.op}(…), "
+                         f"in the reverse sweep; the largest, at {node.name} = {node.op}(…), "
                          f"{usage}")
         lines.append(f"peak: {self.peak}")
         return "\n".join(lines)

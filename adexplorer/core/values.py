@@ -3,7 +3,8 @@
 ``short_value(0.8905770416677471)`` is ``"0.890577"``; a small array (up to
 ``SMALL_ARRAY`` entries) prints its rounded entries, ``[[0.5, -1.25], [2, 0]]``, so a
 2×2 matrix is seen rather than named; a larger one its shape, dtype and norm,
-``array (64, 32) float64, norm 4.12``. ``fit_value`` keeps a value inside a box's
+``array (64, 32) float64, norm 4.12``; ``shape_note`` is the same as a Wengert list's
+comment, ``shape (2, 2): [[3, 0], [0, 3]]``. ``fit_value`` keeps a value inside a box's
 width (the notes under the graph's boxes, the box labels).
 """
 
@@ -55,13 +56,27 @@ def is_small(v) -> bool:
 
 def big_array_text(v: np.ndarray) -> str:
     """``array (30, 4) float64, norm 5.48``: what a large array is, in one line."""
-    head = f"array {shape_text(v.shape)} {v.dtype}"
+    return f"array {shape_text(v.shape)} {_dtype_norm(v)}"
+
+
+def _dtype_norm(v: np.ndarray) -> str:
+    """``float64, norm 5.48`` (the dtype alone when a norm means nothing)."""
     if v.dtype.kind not in "fiubc" or v.size == 0:
-        return head
+        return str(v.dtype)
     with np.errstate(all="ignore"):
         norm = float(np.linalg.norm(np.asarray(v, dtype=complex if v.dtype.kind == "c"
                                                else float).ravel()))
-    return f"{head}, norm {norm:.3g}"
+    return f"{v.dtype}, norm {norm:.3g}"
+
+
+def shape_note(s: tuple, value=None) -> str:
+    """A Wengert-list comment: ``shape (2, 2): [[3, 0], [0, 3]]`` for a small array,
+    ``shape (4, 4) float64, norm 3.21`` for a larger one, ``shape (2, 2)`` when the
+    value is not known (the lines of a derivative's list)."""
+    text = f"shape {shape_text(s)}"
+    if not isinstance(value, np.ndarray) or value.ndim == 0:
+        return text
+    return f"{text}: {short_value(value)}" if is_small(value) else f"{text} {_dtype_norm(value)}"
 
 
 def fit_value(v, width: int = 18, lines: int = 1) -> str:

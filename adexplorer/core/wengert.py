@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from .primitives import ATOM, PRIMITIVES
 from .rules import shape
 from .symbolic import NOT_HOLOMORPHIC, ONE, Sym, expression, partial_text, vjp_text
 from .tracing import Const, Trace
-from .values import shape_text
+from .values import shape_note
 
 _ADD, _SUB, _MUL, _NEG = (PRIMITIVES[n] for n in ("add", "sub", "mul", "neg"))
 _SIMPLE = re.compile(r"^-?[\w.\[\]'\"\u0304]+$")    # a name or a number, nothing to expand
@@ -41,8 +41,8 @@ class Line:
 
     ``node`` is the trace node the line belongs to; for derivative lines ``parent`` and
     ``position`` say which argument edge it comes from. ``kind`` is one of "primal",
-    "partial" (a local partial derivative), "tangent", "seed" or "adjoint".
-    """
+    "partial" (a local partial derivative), "tangent", "seed" or "adjoint"; ``value`` is
+    what a primal line computes, for its comment (``None`` on derivative lines)."""
     target: str
     expr: str
     node: int
@@ -51,13 +51,14 @@ class Line:
     shape: tuple = ()
     parent: int | None = None
     position: int | None = None
+    value: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.target} {self.op} {self.expr}"
 
 
 class WengertList:
-    """An ordered list of ``Line``s that prints as the slide does; arrays get a shape comment."""
+    """An ordered list of ``Line``s that prints as the slide does; arrays get a comment."""
 
     def __init__(self, lines, header=(), notes=None):
         self.lines: list[Line] = list(lines)
@@ -81,8 +82,8 @@ class WengertList:
         body = [str(line) for line in self.lines]
         if any(line.shape for line in self.lines):
             width = min(max(map(len, body)), _COMMENT_COLUMN)
-            body = [f"{text:<{width}}  # shape {shape_text(line.shape)}" if line.shape else text
-                    for text, line in zip(body, self.lines)]
+            body = [f"{text:<{width}}  # {shape_note(line.shape, line.value)}" if line.shape
+                    else text for text, line in zip(body, self.lines)]
         if self.notes:
             width = max(map(len, body))
             body = [f"{text:<{width}}  # {note}" for text, note in zip(body, self.notes)]
@@ -118,14 +119,13 @@ class _Symbols:
         return sym
 
 
-
 def _operands(node, syms):
     """A node's arguments for a rule run on symbols: symbols for nodes, constants as they are."""
     return [a.value if isinstance(a, Const) else syms[a.index] for a in node.args]
 
 
 def _input_header(trace: Trace) -> list[str]:
-    return [f"# {node.name}: shape {shape_text(tuple(shape(node.value)))}"
+    return [f"# {node.name}: {shape_note(tuple(shape(node.value)), node.value)}"
             for node in trace.nodes if node.is_input and shape(node.value)]
 
 
@@ -152,7 +152,7 @@ _LISTINGS: "weakref.WeakKeyDictionary[Trace, tuple]" = weakref.WeakKeyDictionary
 def _primal_lines(trace: Trace, chosen) -> list[Line]:
     syms = _Symbols(trace)
     return [Line(node.name, str(expression(node.primitive, _operands(node, syms), node.params)),
-                 node.index, "primal", shape=syms[node.index].shape)
+                 node.index, "primal", shape=syms[node.index].shape, value=node.value)
             for node in chosen if not node.is_input]
 
 

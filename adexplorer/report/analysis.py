@@ -372,7 +372,7 @@ def _sweep_lines(report: Report) -> list:
         out += _indent(trace.forward_sweep(wrt=first))
     if "reverse" in report.modes:
         out.append("")
-        out.append("backward sweep, step by step:")
+        out.append("reverse sweep, step by step:")
         out += _indent(trace.reverse_sweep())
     return out
 

@@ -7,6 +7,8 @@ its shape, then the shape of what the step adds. A ``sum_to`` that sums nothing 
 dropped; one that undoes broadcasting (``b̄1`` of ``y1 + b1``) is told apart as its own
 line, ``un-broadcast: sum ȳ2 (4,5) over axis 0 → (5,)``. Whether a rule really sums is
 read from the rule itself, run once more on the step's numbers, not from its text.
+``unbroadcast_of(trace, step)`` gives that sum as data — the contribution at the
+operation's shape before it, and the axes — so the player can show it as a frame of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +47,7 @@ def rule_with_shapes(trace, step, symbols: str) -> RuleText:
     out = shape_text(np.shape(step.contribution), compact=True)
     reads = tuple(step.reads) + ((step.name, step.primal),)     # a rule may read its result
     if sums:
-        inner, summed = sums[-1]
+        inner, summed, _unsummed = sums[-1]
         axes = _summed_axes(inner, summed)
         shapes = f"{_shapes_for_names(rhs, reads)} → {shape_text(inner, compact=True)}"
         extra = (f"un-broadcast: {step.parent_name} has shape {shape_text(summed, True)}, so "
@@ -53,12 +56,34 @@ def rule_with_shapes(trace, step, symbols: str) -> RuleText:
     return RuleText(text, f"{_shapes_for_names(rhs, reads)} → {out}", "")
 
 
+@dataclass(frozen=True)
+class Unbroadcast:
+    """The sum that undoes broadcasting in a reverse step: ``unsummed`` is the
+    contribution at the operation's shape, summed over ``axes`` (text, ``"0"``) to the
+    argument's shape ``shape``."""
+    unsummed: Any
+    axes: str
+    shape: tuple
+
+
+def unbroadcast_of(trace, step) -> Unbroadcast | None:
+    """The un-broadcast sum of a reverse (vjp) step, or None if its rule sums nothing."""
+    if step.kind != "vjp" or not _has_arrays(step):
+        return None
+    sums = _sums(trace, step)
+    if not sums:
+        return None
+    inner, summed, unsummed = sums[-1]
+    return Unbroadcast(unsummed, _summed_axes(inner, summed), summed)
+
+
 def _has_arrays(step) -> bool:
     return np.ndim(step.contribution) > 0 or any(np.ndim(v) > 0 for _, v in step.reads)
 
 
 def _sums(trace, step) -> list:
-    """(input shape, output shape) of each ``sum_to`` the step's vjp rule really runs."""
+    """(input shape, output shape, input) of each ``sum_to`` the step's vjp rule really
+    runs (one that sums nothing is no sum)."""
     node = trace.nodes[step.node]
     nodes = trace.nodes
     args = [a.value if isinstance(a, Const) else nodes[a.index].value for a in node.args]
@@ -70,8 +95,10 @@ def _sums(trace, step) -> list:
             inner = record(lambda g: rule(g, node.value, *args, **node.params), adjoint)
     except Exception:                            # a rule that cannot run alone: no claim
         return []
-    return [(tuple(np.shape(inner.nodes[n.inputs[0]].value)), tuple(np.shape(n.value)))
-            for n in inner.nodes if n.op == "sum_to" and n.inputs]
+    found = [(tuple(np.shape(inner.nodes[n.inputs[0]].value)), tuple(np.shape(n.value)),
+              inner.nodes[n.inputs[0]].value)
+             for n in inner.nodes if n.op == "sum_to" and n.inputs]
+    return [s for s in found if s[0] != s[1]]
 
 
 def _summed_axes(inner: tuple, summed: tuple) -> str:

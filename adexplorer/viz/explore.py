@@ -1,7 +1,7 @@
 """``ad.explore(f, x)``: everything about f at x in tabs, and the HTML pieces
 ``%%autodiff`` shares with it.
 
-Tabs: Wengert lists · forward sweep · backward sweep · AD vs FD (plots and a step-size
+Tabs: Wengert lists · forward sweep · reverse sweep · AD vs FD (plots and a step-size
 slider) · SSA and generated adjoint · cost (sweeps and rule applications for the full
 Jacobian, forward and reverse side by side) · why None?. User rules met in the trace
 are checked against finite differences; a wrong one is flagged in red at the top with
@@ -24,7 +24,7 @@ from ..report.fd import FDCheck
 from .fdplots import plot_fd, plot_fd_error
 from ..report.analysis import Report, analyse, forward_lists, number, point_text
 
-TABS = ("Wengert lists", "forward sweep", "backward sweep", "AD vs FD", "SSA and adjoint",
+TABS = ("Wengert lists", "forward sweep", "reverse sweep", "AD vs FD", "SSA and adjoint",
         "cost", "why None?")
 RED, GREEN = "#cf222e", "#1a7f37"
 _PRE = ("font-family:monospace;font-size:14px;line-height:1.4;margin:0;"
@@ -167,7 +167,7 @@ def why_none_html(report: Report) -> str:
 class Cost:
     """Work for the full m×n Jacobian: forward mode runs one sweep per input component,
     each doing the ``operations`` again with ``forward_steps[i]`` jvp rule applications;
-    reverse mode records the ``operations`` once and runs one backward sweep per
+    reverse mode records the ``operations`` once and runs one reverse sweep per
     output component, each with ``backward_steps`` vjp rule applications."""
     n: int
     m: int

@@ -21,7 +21,7 @@ from .widgets import SweepPlayer
 
 
 MAX_FORWARD_PLAYERS = 6      # %%autodiff: one forward sweep per input; ad.explore switches between all
-_REVERSE_TITLE = "backward sweep: adjoints from the output"
+_REVERSE_TITLE = "reverse sweep: adjoints from the output"
 
 
 def forward_player(trace, name: str, renderer: FrameRenderer) -> SweepPlayer:
@@ -51,7 +51,7 @@ def autodiff_box(report: Report, figure=None):
         children.append(players[0])
     elif players:
         titles = [("forward d/d" + p.frames.trace.nodes[p.frames.wrt[0]].name)
-                  if p.mode == "forward" else "backward" for p in players]
+                  if p.mode == "forward" else "reverse" for p in players]
         children.append(w.Tab(children=players, titles=titles))
     if figure is not None:
         children.append(w.Image(value=figure_png(figure), format="png",

@@ -1,7 +1,8 @@
 """A sweep as one still picture: the player's frames, one under another, for slides.
 
-``ad.sweep_filmstrip(trace, "reverse")`` draws every step of the sweep (or the
-``steps`` asked for) as the player shows it: the graph with the active box, the
+``ad.sweep_filmstrip(trace, "reverse")`` draws every frame of the sweep (or the
+``steps`` asked for) as the player shows it — one per step, two for a reverse step that
+un-broadcasts (its contribution, then the sum): the graph with the active box, the
 finished ones and the seed outlined, every tangent/adjoint so far under its box, and
 under each picture the step's caption — the rule in words and symbols, with the
 numbers (and, for arrays, the shapes). A colour legend heads the strip.
@@ -37,7 +38,8 @@ class FilmstripLayout:
     """How a filmstrip was laid out: ``dpi`` of the figure and of its pictures (drawn
     1:1), ``text_pt`` the size of its captions and legend, ``graph_pt`` the smallest text
     in the graph pictures, ``graph_columns`` the graph's columns before it wraps,
-    ``columns`` the panels side by side, ``steps`` the frames shown (step k is frame k)."""
+    ``columns`` the panels side by side, ``steps`` the frames shown, numbered as the
+    player's slider numbers them."""
     dpi: int
     text_pt: float
     graph_pt: float
@@ -50,10 +52,10 @@ def sweep_filmstrip(trace, mode: str = "reverse", steps=None, *, wrt=None, colum
                     page_px: int = 1280, min_font_px: float = 14.0, max_nodes: int = 60,
                     max_height_px: int = MAX_HEIGHT_PX):
     """The frames of ``trace``'s ``mode`` sweep ("forward" or "reverse"; forward from
-    ``wrt``) as one matplotlib figure. ``steps``: the step numbers to show, counted from
-    1 as the player counts them (default: every step); ``columns``: panels side by side
-    (default: as many as fit the page). A strip taller than ``max_height_px`` is refused
-    before it is drawn (ask for fewer ``steps``, or trace a smaller part)."""
+    ``wrt``) as one matplotlib figure. ``steps``: the frames to show, counted from 1 as
+    the player's slider counts them (default: every frame); ``columns``: panels side by
+    side (default: as many as fit the page). A strip taller than ``max_height_px`` is
+    refused before it is drawn (ask for fewer ``steps``, or trace a smaller part)."""
     if not isinstance(trace, Trace):
         raise TypeError(f"sweep_filmstrip needs a Trace (from ad.trace(f, *args)), "
                         f"not a {type(trace).__name__}")
@@ -86,7 +88,7 @@ def sweep_filmstrip(trace, mode: str = "reverse", steps=None, *, wrt=None, colum
 
 
 def _chosen_steps(steps, n_frames: int) -> tuple:
-    """``steps`` as a non-empty tuple of step numbers in 1..n_frames-1, or a clear error."""
+    """``steps`` as a non-empty tuple of frame numbers in 1..n_frames-1, or a clear error."""
     last = n_frames - 1
     if steps is None:
         chosen = tuple(range(1, n_frames))

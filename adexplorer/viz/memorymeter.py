@@ -3,7 +3,7 @@
 Forward mode (dual numbers) keeps no tape: at each step it holds only the values and
 tangents a later node still reads (and the output's), so its meter counts those
 (value, tangent) pairs. Reverse mode reads ``tape_memory(trace)`` (core/tape_memory.py)
-and the player's sweep: frame 0 of a backward sweep is the
+and the player's sweep: frame 0 of a reverse sweep is the
 whole tape and each step shows the entries the sweep still needs, plus the tape a
 checkpoint row records again when the sweep is at it. ``meter.text(k)`` is the
 plain-text form; the widget shows it with a bar scaled to the peak.
@@ -30,10 +30,10 @@ class MemoryMeter(w.HTML):
         self.memory = tape_memory(frames.trace)
 
     def usage(self, k: int) -> Usage:
-        """Live tape memory at frame ``k`` (0: before the first step) of a backward sweep."""
+        """Live tape memory at frame ``k`` (0: before the first step) of a reverse sweep."""
         m = self.memory
         if k > 0:
-            return m.at(self.frames.sweep[k - 1])
+            return m.at(self.frames.step_at(k))
         if not m.backward:
             return Usage(0, 0)
         return m.forward[len(m.backward) - 1]        # the whole tape, up to the output
@@ -41,9 +41,10 @@ class MemoryMeter(w.HTML):
     def live_pairs(self, k: int) -> int:
         """Forward mode: the (value, tangent) pairs held after frame ``k``'s step, those
         of the nodes so far that a later node reads, or that are outputs."""
-        if k == 0:
+        step = self.frames.step_at(k)
+        if step is None:
             return 0
-        now = self.frames.sweep[k - 1].node
+        now = step.node
         trace = self.frames.trace
         last_read = {}
         for node in trace.nodes:
@@ -56,14 +57,14 @@ class MemoryMeter(w.HTML):
         """``tape: 4 entries, 32 bytes (peak 4 entries, 32 bytes)``, with what it counts;
         in forward mode, that there is no tape and how many pairs are live."""
         if self.frames.mode == "forward":
-            peak = max(self.live_pairs(j) for j in range(len(self.frames.sweep) + 1))
+            peak = max(self.live_pairs(j) for j in range(self.frames.n_frames))
             live = self.live_pairs(k)
             return (f"memory: forward mode keeps no tape, only current values and their "
                     f"tangents: {live} (value, tangent) pair{'' if live == 1 else 's'} "
                     f"live; peak {peak}")
         m, now = self.memory, self.usage(k)
-        line = f"memory: tape still needed by the backward sweep: {now}; peak {m.peak}"
-        step = self.frames.sweep[k - 1] if k > 0 else None
+        line = f"memory: tape still needed by the reverse sweep: {now}; peak {m.peak}"
+        step = self.frames.step_at(k)
         if step is not None and step.kind != "seed":
             extra = m.recomputed.get(step.node)
             if extra is not None:

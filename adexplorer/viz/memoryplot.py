@@ -8,7 +8,7 @@ measured, not assumed:
 - **SSA stack**: the adjoint ``source_grad`` writes pushes ``r`` once per iteration;
   ``stack_memory`` runs it and watches the stack, n entries at the turn;
 - **checkpoint every √n**: the loop in segments of k = ⌊√n⌋ multiplications, each a
-  ``checkpoint`` row; the tape keeps one entry per segment, and the backward sweep
+  ``checkpoint`` row; the tape keeps one entry per segment, and the reverse sweep
   records one segment's tape at a time, about 2√n entries at the peak.
 """
 

@@ -7,9 +7,11 @@ field (``0.5``, ``-1/3``, ``2e-3``, ``inf``, ``nan``; for an array, numbers sepa
 to 3 significant digits, or exactly when the right value is a small integer (a value
 within 1e-12 of one, as cos(π/2) is, also takes that integer); then the
 rule with its numbers is shown (the player's caption for that step), the score
-(right / attempted) goes up and the player moves on to that step. The panel only reads
-the player's ``frames``: ``frame(k).step.value`` (the value the step writes) and
-``frame(k).caption`` (the rule with numbers).
+(right / attempted) goes up and the player moves on to that step. A step that
+un-broadcasts (two frames: the contribution at the operation's shape, then its sum) is
+asked once, for the summed value it writes, and the player moves to its second frame.
+The panel only reads the player's ``frames``: ``frames_of(j)``, ``frame(k).step.value``
+(the value the step writes) and ``frame(k).caption`` (the rule with numbers).
 """
 
 from __future__ import annotations
@@ -118,8 +120,13 @@ class PracticePanel(w.VBox):
 
     @property
     def next_frame(self) -> int:
-        """The frame whose step the student computes now (past the end when done)."""
-        return self.player.slider.value + 1
+        """The frame that shows the value the student computes now: the last frame of
+        the next step (past the end when done)."""
+        k = self.player.slider.value + 1
+        if k >= self.player.n_frames:
+            return k
+        frames = self.player.frames
+        return frames.frames_of(frames.step_at(k).step)[-1]
 
     @property
     def done(self) -> bool:
@@ -147,7 +154,9 @@ class PracticePanel(w.VBox):
         ok = is_right(answer, expected)
         self.attempted += 1
         self.right += ok
-        rule = html.escape(frame.caption.partition("\n")[2])
+        frames = self.player.frames                     # both frames of an un-broadcast
+        rule = html.escape("\n".join(frames.frame(k).caption.partition("\n")[2]
+                                     for k in frames.frames_of(frame.step.step)))
         typed = html.escape(text.strip())
         if ok:
             said = f"✓ right: {typed}. {rule}"
@@ -169,17 +178,17 @@ class PracticePanel(w.VBox):
                                        f"{self.attempted} right.")
             self.answer.disabled = self.check.disabled = True
             return
-        left = self.player.n_frames - self.next_frame        # the player says "▶ play"
+        frames = self.player.frames
+        left = len(frames.sweep) - frames.steps_done(self.player.slider.value)
         self.player.status.value = (f'<span style="color:#666">{left} step'
                                     f'{"s" * (left != 1)} to go: type each value, then '
                                     "Check</span>")
-        frames = self.player.frames
-        step = frames.frame(self.next_frame).step
+        step = frames.step_at(self.next_frame)
         name = frames.value_names[step.target]           # the sweep says what a step writes
         total = " (after the +=: the new total)" if step.accumulates else ""
         self.question.value = _box(
-            "#ff9f40", f"<b>Your turn, step {self.next_frame} of "
-            f"{self.player.n_frames - 1}:</b> {html.escape(step.words)}.<br>"
+            "#ff9f40", f"<b>Your turn, step {step.step + 1} of "
+            f"{len(frames.sweep)}:</b> {html.escape(step.words)}.<br>"
             f"Type the value of <b>{html.escape(name)}</b>{total}, then Check.")
 
 

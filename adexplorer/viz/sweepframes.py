@@ -1,12 +1,16 @@
 """What each frame of a sweep animation shows, read from the recorded sweep.
 
-``SweepFrames(trace, "reverse")``: frame 0 is the start, frame k shows step k - 1 of
-``trace.reverse_sweep()`` (or ``forward_sweep(wrt)``) — the nodes it works on, the
-nodes whose value is final, every tangent/adjoint so far, a caption with the rule in
-words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the end,
-``check``: the sweep's result next to an independent run of ``ad.gradient`` /
-``ad.jvp``. Pictures come from a ``FrameRenderer`` (frames.py). No widgets here: the
-player, the static frames of ``%%autodiff --static`` and the tests all read it.
+``SweepFrames(trace, "reverse")``: frame 0 is the start, then each step of
+``trace.reverse_sweep()`` (or ``forward_sweep(wrt)``) has a frame — the nodes it works
+on, the nodes whose value is final, every tangent/adjoint so far, a caption with the rule
+in words and symbols (``ȳ1 = ȳ2 · cos(y1) = 2.27416``), the values table — and, at the
+end, ``check``: the sweep's result next to an independent run of ``ad.gradient`` /
+``ad.jvp`` (sweepcheck.py). A reverse step whose contribution is summed to its
+argument's shape (broadcasting undone) has two frames: the contribution at the
+operation's shape, then the un-broadcast sum with the adjoint updated; so frames may
+outnumber steps (``frames_of(j)``, ``step_at(k)``). Pictures come from a
+``FrameRenderer`` (frames.py). No widgets here: the player, the static frames of
+``%%autodiff --static`` and the tests all read it.
 """
 
 from __future__ import annotations
@@ -17,15 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import names, trees
-from ..core.forward import jvp, one_like, zero_like
-from ..core.names import argument_names
-from ..core.reverse import gradient
+from ..core import names
+from ..core.forward import one_like
 from ..core.sweeps import added, forward_sweep, reverse_sweep
 from ..core.tracing import Const, Trace
-from ..core.values import fit_value, is_small, short_value
+from ..core.values import fit_value, is_small, shape_text, short_value
 from ..core.wengert import primal_wengert, tangent_listing, wrt_nodes
-from .arrayrules import RuleText, rule_with_shapes
+from .arrayrules import RuleText, rule_with_shapes, unbroadcast_of
 from .frames import FrameRenderer
 from .graph import COLORS, graph_layout
 
@@ -39,10 +41,13 @@ _TABLE_STYLE = ("<style>.adexplorer-values{border-collapse:collapse;font-family:
 
 @dataclass(frozen=True)
 class Frame:
-    """One frame of a sweep animation: frame 0 is the start, frame k shows step k - 1.
+    """One frame of a sweep animation: frame 0 is the start, then the steps' frames.
 
     ``values`` maps node -> its tangent/adjoint so far; ``final`` is the set of nodes
-    whose value is final; ``hot`` the nodes the step works on, ``edges`` its edge."""
+    whose value is final; ``hot`` the nodes the step works on, ``edges`` its edge.
+    ``phase``: "start", "step", or for a step that un-broadcasts "contribution" (the
+    contribution at the operation's shape, not yet added) then "unbroadcast" (summed
+    and added); ``contribution`` is what the frame's edge carries."""
     index: int
     step: object                # the ForwardStep/BackwardStep, None for frame 0
     hot: tuple
@@ -51,6 +56,8 @@ class Frame:
     final: frozenset
     caption: str                # plain text: words, then symbols with numbers
     symbols: str                # the rule as a line, "ȳ1 += ȳ2 · cos(y1)"
+    phase: str = "step"
+    contribution: object = None
 
 
 def dot_symbols(line: str) -> str:
@@ -94,23 +101,59 @@ class SweepFrames:
             self.value_labels = dict(self.value_names)
         self.renderer = renderer
         self.max_nodes = max_nodes
-        self.n_frames = len(self.sweep) + 1
+        self._plan, self._unbroadcasts = self._plan_frames()
+        self.n_frames = len(self._plan)
         self._pngs: dict = {}
         self._png_bytes = 0
         self._check = None
         self._rows = None
         self._label_chars = None
 
+    def _plan_frames(self):
+        """(step index, phase) per frame, and the un-broadcast sums by step index."""
+        plan, sums = [(None, "start")], {}
+        for j, s in enumerate(self.sweep):
+            ub = unbroadcast_of(self.trace, s) if self.mode == "reverse" else None
+            if ub is None:
+                plan.append((j, "step"))
+            else:
+                sums[j] = ub
+                plan += [(j, "contribution"), (j, "unbroadcast")]
+        return plan, sums
+
+    def step_at(self, k: int):
+        """The sweep step frame ``k`` shows (None for frame 0)."""
+        j = self._plan[k][0]
+        return None if j is None else self.sweep[j]
+
+    def frames_of(self, j: int) -> tuple:
+        """The frames of step ``j`` (one, or two when it un-broadcasts); the last one
+        shows the value the step writes."""
+        return tuple(k for k, (step, _phase) in enumerate(self._plan) if step == j)
+
+    def steps_done(self, k: int) -> int:
+        """Steps whose value is written by frame ``k``."""
+        j, phase = self._plan[k]
+        return 0 if j is None else j + (phase != "contribution")
+
+    def _label(self, k: int) -> str:
+        """``5``, or ``5 (part 1 of 2)`` for the frames of a step that un-broadcasts."""
+        j, phase = self._plan[k]
+        part = {"contribution": " (part 1 of 2)", "unbroadcast": " (part 2 of 2)"}
+        return f"{j + 1}{part.get(phase, '')}"
+
     def frame(self, k: int) -> Frame:
         """Frame ``k`` (0 <= k < n_frames)."""
         if not 0 <= k < self.n_frames:
             raise IndexError(f"frame {k} is outside 0..{self.n_frames - 1}")
-        values = self.sweep.values_before(k)
+        j, phase = self._plan[k]
+        done = self.steps_done(k)
+        values = self.sweep.values_before(done)
         last = self.sweep.last_step
-        final = frozenset(i for i in values if last[i] < k)
-        if k == 0:
-            return Frame(0, None, (), (), values, final, self._start_caption(), "")
-        s = self.sweep[k - 1]
+        final = frozenset(i for i in values if last[i] < done)
+        if j is None:
+            return Frame(0, None, (), (), values, final, self._start_caption(), "", "start")
+        s = self.sweep[j]
         if s.parent is None:
             hot, edges = (s.node,), ()
         else:
@@ -118,7 +161,13 @@ class SweepFrames:
             edges = ((s.parent, s.node),)
         rule = rule_with_shapes(self.trace, s, s.symbols)
         symbols = dot_symbols(rule.symbols)
-        return Frame(k, s, hot, edges, values, final, self._caption(k, s, rule), symbols)
+        if phase == "step":
+            return Frame(k, s, hot, edges, values, final, self._caption(j + 1, s, rule),
+                         symbols, phase, s.contribution)
+        ub = self._unbroadcasts[j]
+        shown = ub.unsummed if phase == "contribution" else s.contribution
+        caption = self._split_caption(j + 1, s, rule, phase)
+        return Frame(k, s, hot, edges, values, final, caption, symbols, phase, shown)
 
     def _start_caption(self) -> str:
         if self.mode == "forward":
@@ -153,13 +202,35 @@ class SweepFrames:
         lines = [f"{symbols}    {dot_symbols(rule.shapes)}"]
         if rule.unbroadcast:
             lines.append(rule.unbroadcast)
+        lines.append(self._value_line(s, where))
+        return head + "\n".join(lines)
+
+    def _value_line(self, s, where: str = "") -> str:
+        """``b̄1 = [0.5, 1]``, or for a ``+=`` what it adds to what it had."""
         name = self.value_labels[s.target].split(" = ")[-1]
         if s.before is None:
-            lines.append(f"{name}{numbers}{where}")
-        else:
-            lines.append(f"{name} = {short_value(s.value)}   (adds {short_value(s.contribution)}"
-                         f" to {short_value(s.before)}){where}")
-        return head + "\n".join(lines)
+            return f"{name} = {short_value(s.value)}{where}"
+        return (f"{name} = {short_value(s.value)}   (adds {short_value(s.contribution)}"
+                f" to {short_value(s.before)}){where}")
+
+    def _split_caption(self, k: int, s, rule: RuleText, phase: str) -> str:
+        """The two frames of a step that un-broadcasts: first the rule and the
+        contribution at the operation's shape, then the sum and the adjoint it updates."""
+        ub = self._unbroadcasts[s.step]
+        total = len(self.sweep)
+        if phase == "contribution":
+            reads = [f"{name} = {short_value(v, 4)}" for name, v in s.reads if is_small(v)]
+            where = f"   (with {', '.join(reads)})" if reads else ""
+            return (f"step {k} of {total}, part 1 of 2: {s.words}\n"
+                    f"{dot_symbols(rule.symbols)}    {dot_symbols(rule.shapes)}\n"
+                    f"contribution at the operation's shape "
+                    f"{shape_text(np.shape(ub.unsummed), compact=True)}: "
+                    f"{short_value(ub.unsummed)}{where}\n"
+                    f"next: un-broadcast it to {s.parent_name}'s shape "
+                    f"{shape_text(ub.shape, compact=True)}")
+        return (f"step {k} of {total}, part 2 of 2: un-broadcast: {s.parent_name} was "
+                f"broadcast in {s.name} = {s.expr}, so its adjoint sums the contribution\n"
+                f"{rule.unbroadcast}\n{self._value_line(s)}")
 
     def _partial(self, s) -> str:
         """The local partial a forward step multiplies by, with its value, when the
@@ -206,8 +277,11 @@ class SweepFrames:
         s = frame.step
         if s is None or s.parent is None:
             return ()
-        value = fit_value(s.contribution, _NOTE_CHARS)
-        text = value if value.startswith("-") else "+" + value
+        value = fit_value(frame.contribution, _NOTE_CHARS)
+        if frame.phase == "contribution":          # not added yet (no "+"): summed first
+            text = value
+        else:
+            text = value if value.startswith("-") else "+" + value
         uses = sum(1 for a in self.trace.nodes[s.node].inputs if a == s.parent)
         if uses > 1:
             text = f"arg {s.position + 1}: {text}"
@@ -272,10 +346,12 @@ class SweepFrames:
 
     # -- the end -----------------------------------------------------------------------
     @property
-    def check(self) -> "SweepCheck":
-        """The sweep's result next to ``ad.gradient`` (reverse) / ``ad.jvp`` (forward)."""
+    def check(self):
+        """The sweep's result next to ``ad.gradient`` (reverse) / ``ad.jvp`` (forward):
+        a ``SweepCheck`` (sweepcheck.py)."""
         if self._check is None:
-            self._check = _check(self)
+            from .sweepcheck import check_sweep
+            self._check = check_sweep(self)
         return self._check
 
     def result(self) -> list:
@@ -317,66 +393,7 @@ class SweepFrames:
             ax.set_axis_off()
         for ax, k, picture in zip(axes.flat, frames, pictures):
             ax.imshow(picture, interpolation="antialiased")
-            ax.set_title(f"step {k}: {self.frame(k).symbols}", fontsize=9, loc="left",
-                         family="DejaVu Sans Mono")
+            ax.set_title(f"step {self._label(k)}: {self.frame(k).symbols}", fontsize=9,
+                         loc="left", family="DejaVu Sans Mono")
         fig.tight_layout()
         return fig
-
-
-@dataclass(frozen=True)
-class SweepCheck:
-    """The sweep's result against an independent run of ``ad.gradient`` / ``ad.jvp``:
-    ``ok`` is True/False, or None when there was nothing to compare with."""
-    ok: bool | None
-    text: str
-
-
-def _check(frames: SweepFrames) -> SweepCheck:
-    trace, nodes = frames.trace, frames.trace.nodes
-    got = frames.result()
-    where = trace.inputs if frames.mode == "reverse" else trace.outputs
-    shown = ", ".join(f"{frames.value_labels[i]} = {short_value(v)}" for i, v in zip(where, got))
-    f = getattr(trace, "function", None)
-    primals = [nodes[i].value for i in trace.inputs]
-    fname = getattr(f, "__name__", "f")
-    if f is None or argument_names(f, len(primals)) != [nodes[i].name for i in trace.inputs]:
-        what = "input adjoints" if frames.mode == "reverse" else "output tangents"
-        return SweepCheck(None, f"Done: the {what} are {shown}.")
-    point = ", ".join(short_value(p) for p in primals)
-    fname = "f" if fname == "<lambda>" else fname
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            reference = _reference(frames, f, primals)
-        if frames.mode == "reverse":
-            call = f"ad.gradient({fname}, {point})"
-        else:
-            wrt = ", ".join(nodes[i].name for i in frames.wrt)
-            call = f"ad.jvp({fname}, ({point}{',' * (len(primals) == 1)}), tangent 1 for {wrt})"
-    except Exception as err:                      # f cannot be run again: say so, no claim
-        return SweepCheck(None, f"Done: {shown} (could not run {fname} again: {err})")
-    if len(reference) != len(got):
-        return SweepCheck(None, f"Done: {shown}.")
-    same = all(_same(a, b) for a, b in zip(got, reference))
-    ref_text = ", ".join(short_value(r) if r is not None else "None" for r in reference)
-    if len(reference) > 1:
-        ref_text = f"({ref_text})"
-    verdict = "the same ✓" if same else "they DIFFER ✗"
-    return SweepCheck(same, f"Done: {shown}. {call} gives {ref_text}: {verdict}")
-
-
-def _reference(frames: SweepFrames, f, primals) -> list:
-    """``ad.gradient`` (reverse) or the output tangents of ``ad.jvp`` (forward), run anew."""
-    if frames.mode == "reverse":
-        return list(gradient(f, *primals))
-    tangents = [one_like(p) if i in frames.wrt else zero_like(p)
-                for i, p in zip(frames.trace.inputs, primals)]
-    return list(trees.leaves(jvp(f, primals, tangents)[1]))
-
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        zero = lambda v: v is None or not np.any(np.asarray(v))  # noqa: E731
-        return zero(a) and zero(b)
-    return bool(np.allclose(np.asarray(a, dtype=complex), np.asarray(b, dtype=complex),
-                            rtol=1e-9, atol=1e-12))

@@ -1,4 +1,4 @@
-"""``SweepPlayer``: the forward or backward sweep of a trace as an ipywidgets animation.
+"""``SweepPlayer``: the forward or reverse sweep of a trace as an ipywidgets animation.
 
     ad.SweepPlayer(ad.trace(f, 3.0), mode="reverse")
 
@@ -57,7 +57,9 @@ class SweepPlayer(w.VBox):
         last = self.frames.n_frames - 1
         self.play = w.Play(value=0, min=0, max=last, step=1, interval=SPEEDS[1][1],
                            description="play", show_repeat=False)
-        self.slider = w.IntSlider(value=0, min=0, max=last, description="step",
+        # frames count steps, unless a step that un-broadcasts takes two
+        counts = "step" if last == len(self.frames.sweep) else "frame"
+        self.slider = w.IntSlider(value=0, min=0, max=last, description=counts,
                                   continuous_update=True,
                                   layout=w.Layout(width="min(420px, 60%)"))
         w.jslink((self.play, "value"), (self.slider, "value"))
@@ -82,7 +84,7 @@ class SweepPlayer(w.VBox):
         self.speed.observe(self._on_speed, names="value")
         self.slider.observe(self._on_step, names="value")
         heading = title if title is not None else (
-            "forward sweep" if self.mode == "forward" else "backward sweep")
+            "forward sweep" if self.mode == "forward" else "reverse sweep")
         self.title = w.HTML(f"<b>{html.escape(heading)}</b>")
         super().__init__([
             self.title,
@@ -109,7 +111,8 @@ class SweepPlayer(w.VBox):
     # -- stepping ----------------------------------------------------------------------
     @property
     def n_frames(self) -> int:
-        """Frames: the start, then one per step of the sweep."""
+        """Frames: the start, then one per step of the sweep (two for a step that
+        un-broadcasts: ``frames.frames_of``)."""
         return self.frames.n_frames
 
     @property
@@ -140,7 +143,7 @@ class SweepPlayer(w.VBox):
 
     def _status_html(self, k: int) -> str:
         if k < self.n_frames - 1:
-            left = self.n_frames - 1 - k
+            left = len(self.frames.sweep) - self.frames.steps_done(k)
             return (f'<span style="color:#666">{left} step{"s" * (left != 1)} to go '
                     "(▶ play, or step ▶)</span>")
         check = self.frames.check
@@ -152,7 +155,7 @@ class SweepPlayer(w.VBox):
     def __repr__(self) -> str:
         trace = self.frames.trace
         return (f"<SweepPlayer: {self.mode} sweep of {len(trace)} nodes, "
-                f"{self.n_frames - 1} steps>")
+                f"{len(self.frames.sweep)} steps>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(super()._repr_mimebundle_(include=include, exclude=exclude) or {})
@@ -169,6 +172,7 @@ def _caption_html(frame) -> str:
     head, _, rest = frame.caption.partition("\n")
     body = f"<div>{html.escape(head)}</div>"
     if rest:
-        body += (f'<div style="font-family:monospace;font-size:17px;font-weight:bold">'
-                 f"{html.escape(rest)}</div>")
+        # pre-wrap: an array rule's lines (rule and shapes, un-broadcast, value) stay lines
+        body += ('<div style="font-family:monospace;font-size:17px;font-weight:bold;'
+                 f'white-space:pre-wrap">{html.escape(rest)}</div>')
     return f'<div style="{_CAPTION_STYLE}">{body}</div>'

@@ -1,4 +1,4 @@
-"""%%autodiff in a real JupyterLab: Run All, step and Play the backward sweep, and see the
+"""%%autodiff in a real JupyterLab: Run All, step and Play the reverse sweep, and see the
 picture change and the gradient 0.758054… at the end (screenshot in test-artifacts/)."""
 
 from __future__ import annotations

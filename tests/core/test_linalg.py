@@ -9,6 +9,8 @@ import adexplorer as ad
 from adexplorer.core.errors import NoDerivativeRule
 from adexplorer.testing import check_grads
 
+from .shape_notes import commented, note
+
 rng = np.random.default_rng(99)
 A3 = rng.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)
 B3 = rng.uniform(-1, 1, (3, 3))
@@ -121,16 +123,16 @@ def least_squares(A, b):
 def test_wengert_list_of_least_squares_with_solve():
     A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]])
     b = np.array([1.0, 0.0, 2.0])
-    expected = """\
-# A: shape (3, 2)
-# b: shape (3,)
-y1 = transpose(A)   # shape (2, 3)
-y2 = y1 @ A         # shape (2, 2)
-y3 = y1 @ b         # shape (2,)
-y4 = solve(y2, y3)  # shape (2,)
-y5 = A @ y4         # shape (3,)
-y6 = y5 - b         # shape (3,)
-y7 = y6 @ y6"""
+    AtA, Atb = A.T @ A, A.T @ b                      # NumPy's own values for the comments
+    x = np.linalg.solve(AtA, Atb)
+    expected = f"# A: {note(A)}\n# b: {note(b)}\n" + commented([
+        ("y1 = transpose(A)", A.T),
+        ("y2 = y1 @ A", AtA),
+        ("y3 = y1 @ b", Atb),
+        ("y4 = solve(y2, y3)", x),
+        ("y5 = A @ y4", A @ x),
+        ("y6 = y5 - b", A @ x - b),
+        ("y7 = y6 @ y6", None)])
     assert str(ad.trace(least_squares, A, b)) == expected
 
 

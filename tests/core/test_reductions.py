@@ -15,6 +15,7 @@ from adexplorer.core.errors import InPlaceOutput, NoDerivativeRule
 from adexplorer.testing import check_grads
 
 from .oracle_tools import assert_source_grad_is_the_tape
+from .shape_notes import commented, note
 
 rng = np.random.default_rng(61206)
 
@@ -364,14 +365,14 @@ def running_total_over_variance(x):
 
 
 def test_wengert_list_of_var_and_cumsum():
-    trace = ad.trace(running_total_over_variance, np.array([1.0, 2.0, 4.0, 3.0]))
-    assert str(trace) == (
-        "# x: shape (4,)\n"
-        "y1 = cumsum(x)  # shape (4,)\n"
-        "y2 = y1 ** 2    # shape (4,)\n"
-        "y3 = sum(y2)\n"
-        "y4 = var(x)\n"
-        "y5 = y3 / y4")
+    x = np.array([1.0, 2.0, 4.0, 3.0])
+    trace = ad.trace(running_total_over_variance, x)
+    assert str(trace) == f"# x: {note(x)}\n" + commented([
+        ("y1 = cumsum(x)", np.cumsum(x)),
+        ("y2 = y1 ** 2", np.cumsum(x) ** 2),
+        ("y3 = sum(y2)", None),
+        ("y4 = var(x)", None),
+        ("y5 = y3 / y4", None)])
 
 
 def test_wengert_list_shows_options_that_are_not_defaults():

@@ -11,6 +11,7 @@ from adexplorer.core.errors import InPlaceOutput, NoDerivativeRule
 from adexplorer.testing import check_grads
 
 from .oracle_tools import assert_source_grad_is_the_tape
+from .shape_notes import commented, note
 
 rng = np.random.default_rng(2026)
 
@@ -355,17 +356,16 @@ def attention(Q, K, V):
 
 def test_wengert_list_of_attention_written_with_einsum():
     Q, K, V = r(2, 3), r(4, 3), r(4, 2)
-    expected = "\n".join([
-        "# Q: shape (2, 3)",
-        "# K: shape (4, 3)",
-        "# V: shape (4, 2)",
-        "y1 = einsum('qd,kd->qk', Q, K)       # shape (2, 4)",
-        "y2 = exp(y1)                         # shape (2, 4)",
-        "y3 = sum(y2, axis=1, keepdims=True)  # shape (2, 1)",
-        "y4 = y2 / y3                         # shape (2, 4)",
-        "y5 = einsum('qk,kv->qv', y4, V)      # shape (2, 2)",
-        "y6 = sum(y5)",
-    ])
+    scores = np.einsum("qd,kd->qk", Q, K)            # NumPy's own values for the comments
+    e = np.exp(scores)
+    total = e.sum(axis=1, keepdims=True)
+    expected = f"# Q: {note(Q)}\n# K: {note(K)}\n# V: {note(V)}\n" + commented([
+        ("y1 = einsum('qd,kd->qk', Q, K)", scores),
+        ("y2 = exp(y1)", e),
+        ("y3 = sum(y2, axis=1, keepdims=True)", total),
+        ("y4 = y2 / y3", e / total),
+        ("y5 = einsum('qk,kv->qv', y4, V)", (e / total) @ V),
+        ("y6 = sum(y5)", None)])
     assert str(ad.trace(attention, Q, K, V)) == expected
 
 

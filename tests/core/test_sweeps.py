@@ -143,7 +143,7 @@ def test_seeds_and_repr():
     assert sweep[0].kind == "seed" and sweep[0].after == 2.0
     assert sweep.values[0] == pytest.approx(2 * 0.7580540380443495)
     text = repr(sweep)
-    assert text.startswith("<backward sweep, 4 steps>")
+    assert text.startswith("<reverse sweep, 4 steps>")
     assert bars("x̄ = ȳ1 * (1 / x)") in text
 
 

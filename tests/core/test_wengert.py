@@ -10,6 +10,7 @@ import pytest
 import adexplorer as ad
 from adexplorer.core.wengert import Line, WengertList
 
+from .shape_notes import commented, note
 from .test_oracle import ZOO
 
 
@@ -117,23 +118,26 @@ def test_fan_out_adjoint_accumulates_with_plus_equals():
 # arrays: shapes as comments, Jacobian-vector products on the tangent symbol dx
 
 
-def test_array_wengert_list_of_f_shows_shapes():
-    assert str(ad.trace(f_array, np.array([1.0, 2.0, 3.0]))) == (
-        "# x: shape (3,)\n"
-        "y1 = sin(x)  # shape (3,)\n"
-        "y2 = x @ y1")
+X3 = np.array([1.0, 2.0, 3.0])
+
+
+def test_array_wengert_list_of_f_shows_shapes_and_values():
+    assert str(ad.trace(f_array, X3)) == f"# x: {note(X3)}\n" + commented([
+        ("y1 = sin(x)", np.sin(X3)),
+        ("y2 = x @ y1", None)])
 
 
 def test_array_derivative_list_uses_the_tangent_direction():
-    assert str(ad.trace(f_array, np.array([1.0, 2.0, 3.0])).tangent_wengert()) == (
-        "# x: shape (3,)\n"
+    # a derivative line's value is not known to the list: its comment is the shape alone
+    assert str(ad.trace(f_array, X3).tangent_wengert()) == (
+        f"# x: {note(X3)}\n"
         "dy1 = dx * cos(x)        # shape (3,)\n"
         "dy2 = dx @ y1 + x @ dy1")
 
 
 def test_array_adjoint_list():
-    assert str(ad.trace(f_array, np.array([1.0, 2.0, 3.0])).adjoint_wengert()) == bars(
-        "# x: shape (3,)\n"
+    assert str(ad.trace(f_array, X3).adjoint_wengert()) == bars(
+        f"# x: {note(X3)}\n"
         "ȳ2 = 1\n"
         "x̄ = ȳ2 * y1       # shape (3,)\n"
         "ȳ1 = ȳ2 * x       # shape (3,)\n"
@@ -141,17 +145,26 @@ def test_array_adjoint_list():
 
 
 def test_array_layer_lists():
-    t = ad.trace(f_layer, np.array([0.1, -0.2, 0.3]))
-    assert str(t) == (
-        "# x: shape (3,)\n"
-        "y1 = x @ array(3, 2)  # shape (2,)\n"
-        "y2 = tanh(y1)         # shape (2,)\n"
-        "y3 = sum(y2)")
+    x = np.array([0.1, -0.2, 0.3])
+    t = ad.trace(f_layer, x)
+    assert str(t) == f"# x: {note(x)}\n" + commented([
+        ("y1 = x @ array(3, 2)", x @ W),
+        ("y2 = tanh(y1)", np.tanh(x @ W)),
+        ("y3 = sum(y2)", None)])
     assert str(t.tangent_wengert()) == (
-        "# x: shape (3,)\n"
+        f"# x: {note(x)}\n"
         "dy1 = dx @ array(3, 2)     # shape (2,)\n"
         "dy2 = dy1 * (1 - y2 ** 2)  # shape (2,)\n"
         "dy3 = sum(dy2)")
+
+
+def test_large_arrays_show_shape_dtype_and_norm_and_scalar_traces_stay_bare():
+    big = np.arange(20.0).reshape(4, 5) / 7
+    text = str(ad.trace(lambda a: np.sum(np.sin(a)), big)).splitlines()
+    assert text[0] == f"# a: shape (4, 5) float64, norm {np.linalg.norm(big):.3g}"
+    assert text[1].endswith(f"# shape (4, 5) float64, norm {np.linalg.norm(np.sin(big)):.3g}")
+    assert text[2] == "y2 = sum(y1)"
+    assert "#" not in str(ad.trace(f_slide, 3.0))
 
 
 # ---------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The Wengert list of a function that uses einsum, solve and var reads like the math:
-one line per NumPy call, named as the user wrote it, with the shapes in comments."""
+one line per NumPy call, named as the user wrote it, with the shapes and small arrays' values in comments."""
 
 import unicodedata
 
 import numpy as np
 
 import adexplorer as ad
+
+from .shape_notes import commented, note
 
 
 def ridge_spread(A, X, b):
@@ -18,14 +20,15 @@ A = 3 * np.eye(2)
 X = np.array([[1.0, 2.0], [0.5, -1.0]])
 b = np.array([1.0, 2.0])
 
-EXPECTED = """\
-# A: shape (2, 2)
-# X: shape (2, 2)
-# b: shape (2,)
-y1 = einsum('ij,kj->ik', X, X)  # shape (2, 2)
-y2 = A + y1                     # shape (2, 2)
-y3 = solve(y2, b)               # shape (2,)
-y4 = var(y3)"""
+S = X @ X.T                                   # NumPy's own values for the comments
+EXPECTED = "\n".join([
+    f"# A: {note(A)}",
+    f"# X: {note(X)}",
+    f"# b: {note(b)}",
+    commented([("y1 = einsum('ij,kj->ik', X, X)", S),
+               ("y2 = A + y1", A + S),
+               ("y3 = solve(y2, b)", np.linalg.solve(A + S, b)),
+               ("y4 = var(y3)", None)])])
 
 
 def test_the_list_reads_like_the_math():

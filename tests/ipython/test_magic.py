@@ -324,7 +324,7 @@ def test_a_tangent_rule_in_a_cell(shell, option):
     assert res.gradient == {"x": 7.0} and res.derivative == 7.0
     if option:
         assert "user rules against finite differences" in out.stdout
-        assert "backward sweep, step by step:" in out.stdout
+        assert "reverse sweep, step by step:" in out.stdout
     else:
         for player in res.players:
             player.show(player.n_frames - 1)
@@ -375,7 +375,7 @@ def test_backward_table_shows_the_running_total(shell):
     """M2: pow's x̄ collects 16 five times; the table must show the total reach 80."""
     _, out = ok(shell, "%%autodiff --at x=2.0,n=5 --wrt x --mode reverse --static\n"
                 + POW_WHILE)
-    sweep = out.stdout.split("backward sweep, step by step:")[1].split("finite-difference")[0]
+    sweep = out.stdout.split("reverse sweep, step by step:")[1].split("finite-difference")[0]
     totals = [line.split("→")[1].split()[0] for line in sweep.splitlines() if "+=" in line]
     assert totals == ["32", "48", "64", "80"]
     assert "64 + 16 → 80" in sweep

@@ -36,7 +36,7 @@ def test_the_player_shows_the_tape_at_each_step():
     shown = []
     for k in range(1, reverse.n_frames):
         reverse.show(k)
-        shown.append(int(reverse.meter.text(k).split("backward sweep: ")[1].split()[0]))
+        shown.append(int(reverse.meter.text(k).split("reverse sweep: ")[1].split()[0]))
     assert shown == [4, 4, 4, 3, 3, 2]
     assert "peak 4 entries" in reverse.meter.value
 
@@ -56,7 +56,7 @@ def test_the_report_prints_the_meter():
     section = out.split("memory of reverse mode (live tape entries, step by step):\n")[1]
     # x, log(x), sin(y1), 5 * y2: 4 entries of 8 bytes, and the constant 5
     assert section.startswith("  forward pass:   entries 1 2 3 4\n"
-                              "  backward sweep: entries 4 3 2 1\n"
+                              "  reverse sweep:  entries 4 3 2 1\n"
                               "  peak: 4 entries, 40 bytes\n")
 
 

@@ -336,7 +336,7 @@ def test_players_compose_in_hbox_and_tab_and_step_on_their_own():
                                                                              mode="reverse")
     assert isinstance(forward, widgets.Widget) and isinstance(forward, widgets.VBox)
     row = widgets.HBox([forward, reverse])                  # was a TraitError
-    tabs = widgets.Tab(children=[forward, reverse], titles=("forward", "backward"))
+    tabs = widgets.Tab(children=[forward, reverse], titles=("forward", "reverse"))
     assert row.children == tabs.children == (forward, reverse)
     before = [(bytes(p.image.value), p.caption.value) for p in (forward, reverse)]
     forward.forward.click()
