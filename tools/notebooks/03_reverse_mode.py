@@ -376,11 +376,12 @@ print(ad.explain_gradient(pow, 2, 5))
 
 # %% [markdown]
 # For the loop counter there is a second, deeper reason. A derivative is a limit of
-# ever smaller changes of the input, and `n` is an integer: `pow(x, 5.001)` means nothing
-# to this loop, so there is no small change to take the limit of. `pow(2, 6) - pow(2, 5)
-# = 32` is a *finite difference* in $n$, a different thing from a derivative. An integer
-# that controls the program's flow has no derivative at all, and AD has nothing to
-# report.
+# ever smaller changes of the input, and as a function of `n` this `pow` is a step
+# function: `pow(2, 5.001)` runs the loop six times and returns 64, the same as
+# `pow(2, 5.9)` or `pow(2, 6)`. It is flat between whole numbers and jumps at each one,
+# so there is no slope to take the limit of. `pow(2, 6) - pow(2, 5) = 32` is a *finite
+# difference* in $n$, a different thing from a derivative. An integer that controls the
+# program's flow has no derivative to report, and AD reports none.
 #
 # `None` is about how a value is *used*, not about its type: an `int` that flows into
 # arithmetic is an ordinary differentiable input.

@@ -248,7 +248,8 @@ side_by_side("generated: ad.source_grad(pow).source", grad_pow.source,
 # float), and `ZERO` an adjoint that nothing has reached yet (still `ZERO` at the end means
 # the answer is `None`). The generator saves only `r`, because
 # `x` never changes inside the loop, and it returns one entry per argument, like
-# `ad.gradient`, so the loop counter `n` gets `None`:
+# `ad.gradient`, so the loop counter `n` gets `None` (as a function of `n`, `pow` is a
+# step function with no slope to report; notebook 3 explains):
 
 # %%
 grad_pow(2, 5)
