@@ -379,8 +379,8 @@ print(ad.explain_gradient(pow, 2, 5))
 # ever smaller changes of the input, and as a function of `n` this `pow` is a step
 # function: `pow(2, 5.001)` runs the loop six times and returns 64, the same as
 # `pow(2, 5.9)` or `pow(2, 6)`. It is flat between whole numbers and jumps at each one,
-# so there is no slope to take the limit of. `pow(2, 6) - pow(2, 5) = 32` is a *finite
-# difference* in $n$, a different thing from a derivative. An integer that controls the
+# so there is no slope to take the limit of. `pow(2, 6) - pow(2, 5) = 32` is a
+# *finite difference* in $n$, a different thing from a derivative. An integer that controls the
 # program's flow has no derivative to report, and AD reports none.
 #
 # `None` is about how a value is *used*, not about its type: an `int` that flows into
