@@ -138,7 +138,7 @@ with_key(ad.plot_graph(ad.trace(f, 3.0)))
 # | primal | an ordinary value computed by the program (`y1 = log(x)`) |
 # | tangent | the derivative of a value with respect to an input, carried forward; the tangent of `y2` is written `y2'` under its box. The Wengert list of $f'$ numbers its lines on its own, so it is labelled: `dy3 = dy2 * dy1   # tangent of y2` |
 # | adjoint, cotangent | the derivative of the output with respect to a value, carried backward (`ȳ1`) |
-# | Wengert list, tape, trace | the program as a list of single operations, each result named once |
+# | Wengert list, tape, trace | the program as a list of single operations, each result named once. The printed Wengert list of $f'$ is the exception: a line may combine a few (`dy3 = y2 * dy1 + y1 * dy2`, the chain rule's products and their sum), so its length is counted in operations, by tracing `ad.D(f)` |
 # | jvp / vjp | Jacobian-vector product (forward mode) / vector-Jacobian product (reverse mode) |
 # | SSA | static single assignment: the compiler's form of a program in which every variable is assigned once; loops become branches, and φ nodes choose a value where branches meet |
 #
