@@ -382,8 +382,8 @@ ad.plot_memory()
 # Write the SSA form of this loop, in the notation `ad.ssa` prints (blocks `#1`, `#2`,
 # ...; values `%1`, `%2`, ...; `φ(#1 => ..., #3 => ...)`; `br`, `goto`, `return`). The
 # arguments are `%1` and `%2`. Comments (`# ...`) and spacing do not matter. Hint: the
-# loop header gets one φ node per variable the loop changes, in the order the variables
-# are first assigned.
+# loop header gets one φ node per variable the loop changes, in the order the loop body
+# assigns them; the values are numbered in the order they are written down.
 
 # %%
 def sumsq(x, n):
