@@ -202,11 +202,13 @@ tangents = tb.forward_sweep(wrt="x1").values
 adjoints = tb.backward_sweep().values
 print(f"{'line':<16}{'primal':>10}{'tangent d/dx1':>16}{'adjoint':>10}")
 for line, node in zip(lines, tb.nodes):
-    tangent = tangents[node.index] or 0.0          # None: x1 does not reach this line
-    print(f"{line:<16}{node.value:>10.4f}{tangent:>16.4f}{adjoints[node.index]:>10.4f}")
+    tangent = tangents[node.index]                 # None: x1 does not reach this line
+    shown = "None" if tangent is None else f"{tangent:.4f}"
+    print(f"{line:<16}{node.value:>10.4f}{shown:>16}{adjoints[node.index]:>10.4f}")
 
 # %% [markdown]
-# Read the tangent column top to bottom: it ends in $\partial f/\partial x_1 = 1/x_1 + x_2
+# Read the tangent column top to bottom. `None` marks the lines that $x_1$ never reaches
+# ($x_2$ and $\sin x_2$): no path, not a slope that happens to be 0. It ends in $\partial f/\partial x_1 = 1/x_1 + x_2
 # = 5.5$ at the output, and another forward sweep (seeded with $\dot x_2 = 1$) would be
 # needed for $\partial f/\partial x_2$. Read the adjoint column bottom to top: it starts
 # with 1 at the output and ends with **both** partial derivatives at the inputs,
