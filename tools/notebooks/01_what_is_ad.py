@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 1. What is automatic differentiation?
 #
-# *About 15 minutes. Next: [2. Forward mode](02_forward_mode.ipynb).*
+# *About 20 minutes. Next: [2. Forward mode](02_forward_mode.ipynb).*
 #
 # There are three ways to get a derivative out of a computer:
 #

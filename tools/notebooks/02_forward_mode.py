@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2. Forward mode: dual numbers
 #
-# *About 20 minutes. Before: [1. What is AD](01_what_is_ad.ipynb). Next:
+# *About 22 minutes. Before: [1. What is AD](01_what_is_ad.ipynb). Next:
 # [3. Reverse mode](03_reverse_mode.ipynb).*
 #
 # Forward mode applies the chain rule **from the input towards the output**: every value

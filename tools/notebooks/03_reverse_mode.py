@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 3. Reverse mode: the tracker
 #
-# *About 20 minutes. Before: [2. Forward mode](02_forward_mode.ipynb). Next:
+# *About 30 minutes. Before: [2. Forward mode](02_forward_mode.ipynb). Next:
 # [4. The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb).*
 #
 # Reverse mode applies the chain rule **from the output back towards the inputs**:

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 5. Source to source: differentiating SSA form
 #
-# *About 15 minutes. Before: [4. The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb).
+# *About 20 minutes. Before: [4. The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb).
 # Next: [6. Differentiable programming](06_differentiable_programming.ipynb).*
 #
 # The tracker of notebook 3 learns about a program by **running** it: the tape holds what

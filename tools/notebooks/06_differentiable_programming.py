@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 6. Differentiable programming
 #
-# *About 20 minutes. Before: [5. Source to source](05_source_to_source.ipynb). Back to the
+# *About 35 minutes, 25 without the optional sections 9 and 12. Before: [5. Source to source](05_source_to_source.ipynb). Back to the
 # [index](00_index.ipynb).*
 #
 # The talk ends on Zygote's promise: *compile every function into a differentiable one*.
@@ -295,6 +295,8 @@ for n in (10, 40, 160):
 # %% [markdown]
 # ## 9. A lab: perturbation confusion
 #
+# *Optional (10 minutes): a trap of nested derivatives, and how tags avoid it.*
+#
 # Nested derivatives hide a trap. Take
 #
 # $$\frac{d}{dx}\Big[\, x \cdot \frac{d}{dy}(x + y)\Big|_{y=1} \Big]_{x=1}.$$
@@ -463,6 +465,8 @@ for n in (10_000, 100_000, 1_000_000):
 # cost of a gradient written by hand in NumPy, the floor for a tape built on NumPy.
 #
 # ## 12. Where adexplorer stands: Zygote + XLA, Zygote + PyTorch, and Python
+#
+# *Optional (a reading, 5 minutes): the libraries that do this at scale.*
 #
 # The talk closes with two pictures: Zygote driving **XLA.jl** (Julia code compiled for
 # Google's accelerator compiler, XLA, and TPUs), and Zygote next to **PyTorch** (calling
