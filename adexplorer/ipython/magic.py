@@ -188,7 +188,7 @@ def _fd_figure(program, interval):
         return program.function(*args)
     fig = plot_fd(along, interval)
     fig.axes[0].set_title(f"{program.title}: d/d{program.wrt[k]} by AD and by finite "
-                          "differences", fontsize=10)
+                          "differences", fontsize=12)
     return fig
 
 
