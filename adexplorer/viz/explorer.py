@@ -86,7 +86,7 @@ class Explorer(w.VBox):
         else:
             forward_box.children = [w.HTML("<p>f has no differentiable input.</p>")]
         self.players["reverse"] = reverse_player(trace, renderer, title=None)
-        self.cost = cost(trace)
+        self.cost = cost(trace, self.players["reverse"].frames.sweep)
         children = [
             w.HTML(lists_html(report)),
             forward_box,
