@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
@@ -177,7 +178,6 @@ def _parse_options(magic, line: str) -> dict:
 def _fd_figure(program, interval):
     """f, f' by AD and by central differences over ``interval``, in the first variable."""
     from ..viz.fdplots import plot_fd
-    import numpy as np
     k = next((k for k, a in enumerate(program.args) if np.ndim(a) == 0), None)
     if k is None:
         raise CellError("--plot needs a variable that is a single number")
