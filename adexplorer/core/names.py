@@ -40,7 +40,8 @@ def tangent_of(name: str) -> str:
 
 
 def adjoint_of(name: str) -> str:
-    """The adjoint of a named value, with a bar over its letters: ``y2`` -> ``ȳ2``, ``x`` -> ``x̄``."""
+    """The adjoint of a named value, with a bar over its letters: ``y2`` -> ``ȳ2``,
+    ``x`` -> ``x̄``."""
     end = 0
     while end < len(name) and (name[end].isalpha() or name[end] == "_"):
         end += 1

@@ -48,7 +48,8 @@ class Usage:
     bytes: int
 
     def __str__(self) -> str:
-        return f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}, {_bytes_text(self.bytes)}"
+        entries = f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}"
+        return f"{entries}, {_bytes_text(self.bytes)}"
 
     def __add__(self, other: "Usage") -> "Usage":
         return Usage(self.entries + other.entries, self.bytes + other.bytes)

@@ -9,8 +9,9 @@ the class.
 It shows the value, the gradient (reverse mode) and derivatives (forward mode), the
 finite-difference check, the Wengert lists, and the sweep animations (``--static``:
 the same as text and still pictures). A front end that cannot draw widgets (terminal
-IPython, ``ipython file.ipy``) gets the text report of ``--static`` instead. It returns an ``AutodiffResult`` (``.value``,
-``.gradient`` keyed by variable name, ``.trace``) that the next cell can read as ``_``.
+IPython, ``ipython file.ipy``) gets the text report of ``--static`` instead. It returns
+an ``AutodiffResult`` (``.value``, ``.gradient`` keyed by variable name, ``.trace``) that
+the next cell can read as ``_``.
 A problem in the cell or its options is one ``UsageError`` message, never a traceback
 from adexplorer, and the user's namespace is left as it was.
 """

@@ -20,7 +20,9 @@ from ..report.analysis import Report, point_text
 from .widgets import SweepPlayer
 
 
-MAX_FORWARD_PLAYERS = 6      # %%autodiff: one forward sweep per input; ad.explore switches between all
+# %%autodiff shows one forward sweep per input, up to this many; ad.explore switches
+# between all of them
+MAX_FORWARD_PLAYERS = 6
 _REVERSE_TITLE = "reverse sweep: adjoints from the output"
 
 
