@@ -160,17 +160,17 @@ def forward_function(name: str) -> str:
 
 
 def backward_function(name: str) -> str:
-    """The generated backward pass of a called function: ``backward_pow``."""
+    """The name of the generated reverse pass of a called function: ``backward_pow``."""
     return f"backward_{name}"
 
 
 def saved(name: str) -> str:
-    """What a call's forward pass keeps for its backward pass: ``saved_y3``."""
+    """What a call's forward pass keeps for its reverse pass: ``saved_y3``."""
     return f"saved_{name}"
 
 
 def cotangents(name: str) -> str:
-    """The cotangents a call's backward pass returns, one per argument: ``grads_y3``."""
+    """The cotangents a call's reverse pass returns, one per argument: ``grads_y3``."""
     return f"grads_{name}"
 
 
