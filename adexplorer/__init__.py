@@ -29,8 +29,8 @@ from .viz.filmstrip import sweep_filmstrip
 
 
 def __getattr__(name):
-    """``ad.SweepPlayer`` and ``ad.jacobian_view`` are ipywidgets widgets: ipywidgets (and IPython) are imported
-    when it is first asked for, not by ``import adexplorer``."""
+    """``ad.SweepPlayer`` and ``ad.jacobian_view`` are ipywidgets widgets: ipywidgets (and
+    IPython) are imported when one is first asked for, not by ``import adexplorer``."""
     if name == "SweepPlayer":
         from .viz.widgets import SweepPlayer
         return SweepPlayer

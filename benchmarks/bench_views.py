@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """How fast the views of a trace are: printing, networkx, the Wengert lists, the sweeps and
-the graph picture (issue 3, "Speed").
+the graph picture.
 
     python benchmarks/bench_views.py            # about a minute
     python benchmarks/bench_views.py --quick    # smaller traces, fewer repeats

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""How fast the sweep animation steps: ``ad.SweepPlayer`` per frame (issue 5, goal
+"""How fast the sweep animation steps: ``ad.SweepPlayer`` per frame (the goal:
 ≤ 100 ms per step for a 60-node graph), next to drawing each frame from scratch.
 
     python benchmarks/bench_widgets.py            # about a minute

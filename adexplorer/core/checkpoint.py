@@ -1,10 +1,10 @@
 """``checkpoint(f)``: trade time for memory, as ``jax.checkpoint`` and ``Zygote.checkpointed`` do.
 
-Reverse mode keeps every intermediate of the forward pass on the tape until the backward
+Reverse mode keeps every intermediate of the forward pass on the tape until the reverse
 sweep has used it. A checkpointed function is one row of the primitive table, made for
 that function: the forward pass runs ``f`` on plain values and keeps only its inputs
 and its output (one entry on the tape); its vjp rule records ``f``'s tape again, sweeps
-it and lets it go, so ``f``'s intermediates live only while the backward sweep is
+it and lets it go, so ``f``'s intermediates live only while the reverse sweep is
 inside ``f``. Its jvp rule is the jvp of ``f``. Both rules call ``f`` with the
 differentiable functions, so nesting (``grad(grad(...))``, forward over reverse) and
 the views (sweeps, Wengert lists, ``source_grad``) treat it like any other row.
@@ -163,7 +163,7 @@ def _row_key(f) -> str:
 
 def checkpoint(f):
     """``f`` with its tape not kept: the forward pass stores only ``f``'s inputs (one row
-    in the trace), and the backward sweep records ``f``'s tape again when it gets there.
+    in the trace), and the reverse sweep records ``f``'s tape again when it gets there.
     Gradients are the same as without it; memory is lower, time a little higher.
     If ``f`` reads a value being differentiated that is not one of its arguments (a
     closed-over ``y``), ``f`` is recorded in full instead: right gradient, no saving."""

@@ -79,7 +79,8 @@ def lost_derivative(kind: str, value_type: str) -> LostDerivative:
                    "np.concatenate")
     elif names:
         called = ", ".join(f"math.{fn}" for fn in names)
-        message = (f"{called} cannot see derivatives: {'they turn' if len(names) > 1 else 'it turns'}"
+        turns = "they turn" if len(names) > 1 else "it turns"
+        message = (f"{called} cannot see derivatives: {turns}"
                    f" a {value_type} into a plain float. " + _instead(names))
     else:
         message = (f"{kind}() was called on a {value_type}, which would drop its derivative. "

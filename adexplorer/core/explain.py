@@ -89,7 +89,7 @@ def explain_gradient(f, *args) -> GradientExplanation:
 
 def explain_trace(trace, args) -> GradientExplanation:
     """The explanation of ``explain_gradient``, read from a recording ``ad.trace`` made of
-    ``trace.function`` at ``args``: one backward sweep (which leaves the trace whole, for
+    ``trace.function`` at ``args``: one reverse sweep (which leaves the trace whole, for
     other views), gradients exactly as ``ad.gradient`` returns them."""
     f = trace.function
     seeds = {}

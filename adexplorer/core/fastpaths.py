@@ -23,7 +23,8 @@ Invariants (``tests/core/test_fastpaths.py`` checks them):
   (``levels.py``) takes the general route, which treats it as its plain value. A
   finished ``Dual`` needs no check: what it computes is itself finished.
 - **A fast record is marked.** Reverse mode appends ``(row, args, SCALAR, value,
-  parents)`` (``tracing.Record``): plain-number arguments, no static parameters.
+  parents)`` (``tracing.Record``): plain-number arguments and a real value, no static
+  parameters (a complex power of real numbers is recorded as a general record).
   ``backprop`` runs such a record's rules as the compiled formulas of
   ``row.scalar_vjp`` when the cotangent is a plain number too, and otherwise its
   general rules; it adds up contributions and releases adjoints the same way for both.
@@ -159,7 +160,7 @@ def $method(self, other):
         ans = $value
         level = self._level
         records = level.trace._records
-        records.append((row, (a, b), SCALAR, ans, parents))
+        records.append((row, (a, b), $marker, ans, parents))
         return Traced(ans, level, len(records) - 1)
     return operate(row, self, other)
 ''')
@@ -173,7 +174,7 @@ def $reflected(self, other):
         ans = $value
         level = self._level
         records = level.trace._records
-        records.append((row, (a, b), SCALAR, ans, ((1, self._index),)))
+        records.append((row, (a, b), $marker, ans, ((1, self._index),)))
         return Traced(ans, level, len(records) - 1)
     return operate(row, other, self)
 ''')
@@ -261,8 +262,11 @@ def _binary_fields(row) -> dict:
     op = BY_ROW[row]
     value = f"a {op.symbol} b" if row.impl is op.python else "impl(a, b)"
     jvp = [_formula(row, i, ("a", "b")) for i in (0, 1)]
+    # A power of real numbers can be complex ((-1.5) ** 0.5): that record is a general
+    # one (a params dict of its own), so its adjoint keeps only what a real input takes.
+    marker = "(SCALAR if type(ans) is not complex else {})" if row is R.power else "SCALAR"
     return {"method": op.method, "reflected": op.reflected, "value": value,
-            "jvp0": jvp[0], "jvp1": jvp[1]}
+            "jvp0": jvp[0], "jvp1": jvp[1], "marker": marker}
 
 
 def _comparison_fields(row) -> dict:

@@ -1,5 +1,5 @@
 """Jacobians and Hessians: ``jacfwd`` (one forward pass per input component), ``jacrev``
-(one recording, one backward sweep per output component) and ``hessian`` (forward over
+(one recording, one reverse sweep per output component) and ``hessian`` (forward over
 reverse).
 
 Both Jacobians take ``argnums`` (an int, or a tuple for a tuple of Jacobians),
@@ -130,7 +130,7 @@ def jacfwd(f, argnums=0, has_aux=False):
 
 def jacrev(f, argnums=0, has_aux=False):
     """The Jacobian of ``f`` w.r.t. ``argnums`` by reverse mode: one recording, one
-    backward sweep per output component; blocks of shape ``out.shape + x.shape``. With
+    reverse sweep per output component; blocks of shape ``out.shape + x.shape``. With
     ``has_aux``, ``(J, aux)``."""
     which, single = argnums_positions(argnums, "jacrev")
 

@@ -1,6 +1,6 @@
 """Keep freed array memory for reuse, so sweeps over big arrays do not page-fault: opt-in.
 
-Reverse mode keeps every intermediate array of the forward pass alive until the backward
+Reverse mode keeps every intermediate array of the forward pass alive until the reverse
 pass has used it, then frees them together. With glibc's default settings the freed
 blocks go back to the operating system and the next sweep faults every page in again:
 on a 10^6-element function that doubled the time of a gradient. Frameworks solve this

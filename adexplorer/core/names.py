@@ -40,7 +40,8 @@ def tangent_of(name: str) -> str:
 
 
 def adjoint_of(name: str) -> str:
-    """The adjoint of a named value, with a bar over its letters: ``y2`` -> ``ȳ2``, ``x`` -> ``x̄``."""
+    """The adjoint of a named value, with a bar over its letters: ``y2`` -> ``ȳ2``,
+    ``x`` -> ``x̄``."""
     end = 0
     while end < len(name) and (name[end].isalpha() or name[end] == "_"):
         end += 1
@@ -159,17 +160,17 @@ def forward_function(name: str) -> str:
 
 
 def backward_function(name: str) -> str:
-    """The generated backward pass of a called function: ``backward_pow``."""
+    """The name of the generated reverse pass of a called function: ``backward_pow``."""
     return f"backward_{name}"
 
 
 def saved(name: str) -> str:
-    """What a call's forward pass keeps for its backward pass: ``saved_y3``."""
+    """What a call's forward pass keeps for its reverse pass: ``saved_y3``."""
     return f"saved_{name}"
 
 
 def cotangents(name: str) -> str:
-    """The cotangents a call's backward pass returns, one per argument: ``grads_y3``."""
+    """The cotangents a call's reverse pass returns, one per argument: ``grads_y3``."""
     return f"grads_{name}"
 
 

@@ -3,7 +3,7 @@
 
 ``gradient(f, *args)`` follows Zygote: one entry per argument, ``None`` where the output
 does not depend on it through differentiable operations (a loop counter, a string, a
-flag, an unused argument). The backward sweep is a plain loop over the recording, so a
+flag, an unused argument). The reverse sweep is a plain loop over the recording, so a
 trace of a million operations needs no recursion.
 """
 

@@ -66,8 +66,8 @@ def _sum_to_impl(x, shape):
 
 
 def _broadcast_to_impl(x, shape):
-    # A read-only view, not a copy: cotangents of sums stay cheap. Arrays handed back
-    # to users are made writeable at the API boundary (reverse._finish, forward.tangent_of).
+    # A read-only view, not a copy: cotangents of sums stay cheap. Arrays users get back
+    # are made writeable by gradients.user_gradient and forward.tangent_of.
     return np.broadcast_to(x, shape)
 
 

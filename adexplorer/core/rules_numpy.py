@@ -13,7 +13,7 @@ import numpy as np
 
 from .errors import NoDerivativeRule
 from .primitives import ATOM, PRODUCT, defprim, strip
-from .rules import (broadcast_to, equal, match_real, mul, ndim, real_only, shape,
+from .rules import (broadcast_to, equal, match_real, mul, ndim, real_only, shape, shape_of,
                     unbroadcast)
 
 
@@ -210,12 +210,8 @@ def _reshape_impl(x, shape):
 reshape = defprim(
     "reshape", _reshape_impl,
     jvp=lambda t, ans, x, shape: reshape(t, shape=shape),
-    vjp=lambda g, ans, x, shape: reshape(g, shape=_shape_of(x)),
+    vjp=lambda g, ans, x, shape: reshape(g, shape=shape_of(x)),
 )
-
-
-def _shape_of(x):
-    return tuple(shape(x))
 
 
 def _inverse_axes(axes, nd):
@@ -252,7 +248,7 @@ def _scatter_add_impl(g, index, shape):
 getitem = defprim(
     "getitem", _getitem_impl, display="{0}[{index}]", precedence=ATOM,
     jvp=lambda t, ans, x, index: getitem(t, index=index),
-    vjp=lambda g, ans, x, index: scatter_add(g, index=index, shape=_shape_of(x)),
+    vjp=lambda g, ans, x, index: scatter_add(g, index=index, shape=shape_of(x)),
 )
 
 scatter_add = defprim(

@@ -10,6 +10,7 @@ text of a step is the matching line of ``tangent_wengert`` / ``adjoint_wengert``
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -136,10 +137,28 @@ class Sweep(list):
         self.values = values
         self.listing = listing
         self.last_step = {s.target: k for k, s in enumerate(steps)}
+        # values_before(c * every) for c = 0, 1, ...: taken as frames ask for them
+        self._every = max(64, math.isqrt(len(steps)))
+        self._snapshots: list[dict] = [{}]
 
     def values_before(self, k: int) -> dict:
-        """node -> its tangent/adjoint after the first ``k`` steps (before step ``k``)."""
-        return {s.target: s.value for s in self[:k]}
+        """node -> its tangent/adjoint after the first ``k`` steps (before step ``k``), a
+        dict of the caller's own. It starts from the nearest snapshot below ``k`` (one per
+        ``_every`` steps, made once), so playing a sweep frame by frame stays linear."""
+        k = len(range(len(self))[:k])                   # as self[:k] counts
+        every = self._every
+        chunk = k // every
+        snapshots = self._snapshots
+        while len(snapshots) <= chunk:
+            start = (len(snapshots) - 1) * every
+            snapshots.append(self._written(dict(snapshots[-1]), start, start + every))
+        return self._written(dict(snapshots[chunk]), chunk * every, k)
+
+    def _written(self, values: dict, start: int, stop: int) -> dict:
+        """``values`` with what steps ``start`` to ``stop`` wrote."""
+        for s in self[start:stop]:
+            values[s.target] = s.value
+        return values
 
     def __str__(self) -> str:
         """One row per step: the line, the value it gives (for a ``+=``, the running

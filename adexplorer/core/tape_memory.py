@@ -2,11 +2,11 @@
 
 Reverse mode's cost is memory. The forward pass appends one entry per recorded row (and
 one per input); an entry keeps the row's result and its constant arguments (its other
-arguments are earlier entries). The backward sweep walks the entries from the last to
+arguments are earlier entries). The reverse sweep walks the entries from the last to
 the first, and once it has sent an entry's adjoint on, nothing reads that entry again:
 while the sweep is at entry ``i``, entries ``0 … i`` are alive.
 
-A ``checkpoint(f)`` row keeps only f's inputs and output. When the backward sweep gets
+A ``checkpoint(f)`` row keeps only f's inputs and output. When the reverse sweep gets
 to it, f's tape is recorded again and swept, so for that step the live memory is the
 entries still alive plus the peak of f's own tape (measured by recording it, with any
 checkpoints inside it counted the same way).
@@ -48,7 +48,8 @@ class Usage:
     bytes: int
 
     def __str__(self) -> str:
-        return f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}, {_bytes_text(self.bytes)}"
+        entries = f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}"
+        return f"{entries}, {_bytes_text(self.bytes)}"
 
     def __add__(self, other: "Usage") -> "Usage":
         return Usage(self.entries + other.entries, self.bytes + other.bytes)
@@ -70,11 +71,12 @@ def _peak(usages) -> Usage:
 class TapeMemory:
     """Live tape memory per entry of a ``Trace``, in both sweeps.
 
-    ``forward[i]``: after the forward pass recorded entry ``i``; ``backward[i]``: while
-    the backward sweep is at entry ``i`` (with a checkpoint's recomputed tape), for the
-    entries up to the output, where the sweep starts;
-    ``peak_forward``, ``peak_backward`` and ``peak`` (both). ``at(step)`` reads a step
-    of ``trace.forward_sweep()`` or ``trace.backward_sweep()``.
+    ``forward[i]``: after the forward pass recorded entry ``i``; ``reverse[i]``: while
+    the reverse sweep is at entry ``i`` (with a checkpoint's recomputed tape), for the
+    entries up to the output, where the sweep starts; ``peak_forward``, ``peak_reverse``
+    and ``peak`` (both). ``backward`` and ``peak_backward`` are the same as ``reverse``
+    and ``peak_reverse``. ``at(step)`` reads a step of ``trace.forward_sweep()`` or
+    ``trace.reverse_sweep()``.
     """
 
     def __init__(self, trace: Trace):
@@ -87,27 +89,35 @@ class TapeMemory:
         self.recomputed = {node.index: recomputed_peak(node, trace)
                            for node in trace.nodes if is_checkpoint(node.primitive)}
         last = max(trace.outputs, default=-1)      # the sweep starts at the output
-        self.backward = [u + self.recomputed.get(i, Usage(0, 0))
-                         for i, u in enumerate(self.forward[:last + 1])]
+        self.reverse = [u + self.recomputed.get(i, Usage(0, 0))
+                        for i, u in enumerate(self.forward[:last + 1])]
         self.peak_forward = _peak(self.forward)
-        self.peak_backward = _peak(self.backward)
-        self.peak = _peak([self.peak_forward, self.peak_backward])
+        self.peak_reverse = _peak(self.reverse)
+        self.peak = _peak([self.peak_forward, self.peak_reverse])
+
+    @property
+    def backward(self) -> list:
+        return self.reverse
+
+    @property
+    def peak_backward(self) -> Usage:
+        return self.peak_reverse
 
     def at(self, step) -> Usage:
         """Live memory at a step of a sweep (a forward-sweep step is read as the forward
-        pass recording its node; a backward step as the sweep being at its node)."""
+        pass recording its node; a reverse-sweep step as the sweep being at its node)."""
         if hasattr(step, "tangent") or step.kind == "seed":   # a seed: nothing recorded again yet
             return self.forward[step.node]
-        return self.backward[step.node]
+        return self.reverse[step.node]
 
     def text(self, step=None) -> str:
         """One line: the memory at ``step`` (if given) and the peaks."""
         head = f"tape now: {self.at(step)}; " if step is not None else ""
         return (f"{head}peak: {self.peak} (forward pass {self.peak_forward.entries}, "
-                f"reverse sweep {self.peak_backward.entries} entries)")
+                f"reverse sweep {self.peak_reverse.entries} entries)")
 
     def __str__(self) -> str:
-        back = _series(u.entries for u in reversed(self.backward))
+        back = _series(u.entries for u in reversed(self.reverse))
         lines = [f"forward pass:   entries {_series(u.entries for u in self.forward)}",
                  f"reverse sweep:  entries {back}" if back else
                  "reverse sweep:  none (the output does not depend on the inputs)"]
@@ -139,7 +149,7 @@ def entry_bytes(node, trace: Trace) -> int:
 
 
 def recomputed_peak(node, trace: Trace) -> Usage:
-    """The peak of the tape a checkpoint row records again in the backward sweep: its
+    """The peak of the tape a checkpoint row records again in the reverse sweep: its
     function recorded at the node's arguments, as its vjp rule records it."""
     nodes = trace.nodes
     leaves = [nodes[a.index].value if not isinstance(a, Const) else a.value
@@ -153,7 +163,7 @@ def recomputed_peak(node, trace: Trace) -> Usage:
 
 def tape_memory(trace: Trace) -> TapeMemory:
     """The memory meter of a recording: live tape entries and bytes per step of the
-    forward pass and the backward sweep, and the peak (see the module text)."""
+    forward pass and the reverse sweep, and the peak (see the module text)."""
     if not isinstance(trace, Trace):
         raise TypeError(f"tape_memory needs a Trace (from ad.trace(f, *args)), "
                         f"not a {type(trace).__name__}")

@@ -339,7 +339,7 @@ def output_seeds(trace: Trace, seed=None) -> dict:
 
 
 def adjoint_wengert(trace: Trace) -> WengertList:
-    """The adjoint list in the order of the backward sweep: ``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``,
+    """The adjoint list in the order of the reverse sweep: ``ȳ3 = 1``, ``ȳ2 = ȳ3 * 5``,
     ...; a second contribution to the same adjoint is a ``+=`` line (fan-out)."""
     syms = _Symbols(trace)
     nodes = trace.nodes

@@ -9,8 +9,9 @@ the class.
 It shows the value, the gradient (reverse mode) and derivatives (forward mode), the
 finite-difference check, the Wengert lists, and the sweep animations (``--static``:
 the same as text and still pictures). A front end that cannot draw widgets (terminal
-IPython, ``ipython file.ipy``) gets the text report of ``--static`` instead. It returns an ``AutodiffResult`` (``.value``,
-``.gradient`` keyed by variable name, ``.trace``) that the next cell can read as ``_``.
+IPython, ``ipython file.ipy``) gets the text report of ``--static`` instead. It returns
+an ``AutodiffResult`` (``.value``, ``.gradient`` keyed by variable name, ``.trace``) that
+the next cell can read as ``_``.
 A problem in the cell or its options is one ``UsageError`` message, never a traceback
 from adexplorer, and the user's namespace is left as it was.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
@@ -177,7 +179,6 @@ def _parse_options(magic, line: str) -> dict:
 def _fd_figure(program, interval):
     """f, f' by AD and by central differences over ``interval``, in the first variable."""
     from ..viz.fdplots import plot_fd
-    import numpy as np
     k = next((k for k, a in enumerate(program.args) if np.ndim(a) == 0), None)
     if k is None:
         raise CellError("--plot needs a variable that is a single number")

@@ -196,7 +196,8 @@ def _fd_checks(report: Report, reverse_row=True) -> dict:
         if explanation[k].status != GOT:
             out[name] = f"nothing to check: the gradient is None ({explanation[k].status})"
         elif not _differentiable(arg):
-            out[name] = f"a {type(arg).__name__} argument: finite differences need a number or an array"
+            out[name] = (f"a {type(arg).__name__} argument: finite differences need a number "
+                         "or an array")
         elif not report.scalar_output:
             out[name] = "the output is an array: finite differences are checked for one number"
         else:

@@ -7,8 +7,8 @@ and the point to differentiate it at. No IPython here; the CLI uses it too.
   ``namespace`` like any cell and the last ``def`` (or the one named by ``func``) is
   explored. ``sin``, ``cos``, ``log``, ..., ``np`` and ``ad`` need no import.
 * Every problem is a ``CellError`` whose message names it: a syntax error with its line,
-  an undefined name, a malformed option (options.py reads the options). ``NamespaceGuard`` puts the namespace back as
-  it was when something fails.
+  an undefined name, a malformed option (options.py reads the options).
+  ``NamespaceGuard`` puts the namespace back as it was when something fails.
 """
 
 from __future__ import annotations

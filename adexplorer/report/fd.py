@@ -74,8 +74,8 @@ class FDCheck:
                     f"at an array of shape ({shape}), each entry differenced in turn; value: "
                     "the first entries, |error|: the largest")
         if np.ndim(self.value):
-            head += (f"\n(f returns an array of shape {np.shape(self.value)}: compared entry by entry, "
-                     "value: the first entries, |error|: the largest)")
+            head += (f"\n(f returns an array of shape {np.shape(self.value)}: compared entry by "
+                     "entry, value: the first entries, |error|: the largest)")
         return head
 
     def __str__(self) -> str:
@@ -178,7 +178,8 @@ def _estimates(f, x):
     hf, hc = default_step(x, 1 / 2), default_step(x, 1 / 3)
     with numpy_semantics:
         cs, note = complex_step(f, x, COMPLEX_H)
-        return (forward_difference(f, x, hf), hf), (central_difference(f, x, hc), hc), (cs, COMPLEX_H), note
+        return ((forward_difference(f, x, hf), hf), (central_difference(f, x, hc), hc),
+                (cs, COMPLEX_H), note)
 
 
 # ---------------------------------------------------------------------------
@@ -263,10 +264,11 @@ def fd_check(f, *args, wrt=None, reverse: bool = True, seed: int = 0, **kwargs):
     One argument (or ``wrt`` one position or name): an ``FDCheck``. Several: an
     ``FDChecks``, one per argument (``wrt``: a tuple; default every float or float
     array, or the ints if there is no float: an int is usually a count). For a number
-    AD is forward mode; ``reverse`` adds reverse mode's answer as a row. An array is differenced entry by entry when it has at most ``MAX_COMPONENTS``
-    entries and f returns a number, else along a random unit direction drawn with
-    ``seed``. Keyword arguments go to ``f``, held constant (``wrt``, ``reverse`` and
-    ``seed`` are this function's own: close over an ``f`` keyword of those names)."""
+    AD is forward mode; ``reverse`` adds reverse mode's answer as a row. An array is
+    differenced entry by entry when it has at most ``MAX_COMPONENTS`` entries and f
+    returns a number, else along a random unit direction drawn with ``seed``. Keyword
+    arguments go to ``f``, held constant (``wrt``, ``reverse`` and ``seed`` are this
+    function's own: close over an ``f`` keyword of those names)."""
     if not args:
         raise InputError("fd_check(f, x, ...): give the point, one value per argument of f")
     picked = checked_arguments(f, args, wrt, "fd_check")

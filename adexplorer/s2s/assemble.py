@@ -18,7 +18,7 @@ from .forward import Forward
 from .ir import CALL, TAPE, Block, Jump, Loop
 from .lower import lowered_or_none
 from .namespace import Namespace
-from .plan import Plan, control
+from .plan import Plan, control, written_bookkeeping
 from .regions import returns_in
 from .resolve import IMPURE
 from .reverse import Reverse, indent
@@ -74,7 +74,8 @@ class Unit:
         plan, infos, site = self.plan(fn_ssa)
         reverse = Reverse(plan, infos, site, "grad")
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        forward = Forward(plan, infos, site, "grad", self.ns, reverse.reads)
+        infos = written_bookkeeping(infos, reverse.reads)
+        forward = Forward(plan, infos, site, "grad", self.ns)
         fwd = forward.seq(fn_ssa.body, None)
         results = [_gradient_of(plan, a, live, "None") for a in fn_ssa.args]
         params = [plan.var(a) for a in fn_ssa.args]
@@ -93,7 +94,8 @@ class Unit:
         out_bar = plan.names.version(names.adjoint_of(out))
         reverse = Reverse(plan, infos, site, "vjp", out_bar)
         rev, live = reverse.seq(fn_ssa.body, _return_sites(fn_ssa), site, set())
-        forward = Forward(plan, infos, site, "vjp", self.ns, reverse.reads, out)
+        infos = written_bookkeeping(infos, reverse.reads)
+        forward = Forward(plan, infos, site, "vjp", self.ns, out)
         fwd = forward.seq(fn_ssa.body, None)
         params = [plan.var(a) for a in fn_ssa.args]
         saved = [r for r in reverse.reads if r in _kept_names(plan, infos, site)]

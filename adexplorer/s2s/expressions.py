@@ -23,11 +23,11 @@ from .unsupported import UNSUPPORTED
 _FOLDABLE = {builtins.len, builtins.int, builtins.round, builtins.bool}
 
 
-class _LiteralTuple(list):
+class LiteralTuple(list):
     """A tuple display of literals: one constant, or unpacked element by element."""
 
 
-class _ListDisplay(list):
+class ListDisplay(list):
     """The values of a list display ``[a, b]``: only unpacked (``x, y = [a, b]``)."""
 
 
@@ -59,7 +59,7 @@ class Expressions:
     def expr_Tuple(self, node):
         """A tuple of literals (``("a", "b")``, ``(1.0, 2.0)``) is one constant."""
         values = [self.expr(e) for e in node.elts]
-        if all(_is_literal(v) for v in values):
+        if all(is_literal_constant(v) for v in values):
             return Constant(tuple(v.value for v in values))
         raise self.unsupported(node, "tuple values", "unpack them: a, b = x, y")
 
@@ -122,7 +122,7 @@ class Expressions:
         """The row of operator ``op`` applied to ``a`` and ``b``."""
         row = row_of(op)
         if row is None:
-            raise self.unsupported(node, f"the operator {_op_text(op)}")
+            raise self.unsupported(node, f"the operator {symbol_of(op)}")
         return self.row(row, [a, b], node)
 
     def row(self, row, args, node, params=None, fn=None):
@@ -146,8 +146,8 @@ class Expressions:
         if isinstance(node.op, ast.UAdd):
             return value
         if isinstance(node.op, ast.Not):
-            return self.plain(f"{_op_text(node.op)} {{0}}", [value], node)
-        raise self.unsupported(node, f"the operator {_op_text(node.op)}")
+            return self.plain(f"{symbol_of(node.op)} {{0}}", [value], node)
+        raise self.unsupported(node, f"the operator {symbol_of(node.op)}")
 
     def plain(self, template, args, node, fn=None):
         """Emit a statement with no derivative, written from ``template`` (``len({0})``)."""
@@ -167,7 +167,7 @@ class Expressions:
         if row is not None:                       # <, ==, ...: the row answers on primals
             value = self.row(row, [left, right], node)
         else:                                     # is, in: Python's own
-            value = self.plain(f"{{0}} {_op_text(op)} {{1}}", [left, right], node)
+            value = self.plain(f"{{0}} {symbol_of(op)} {{1}}", [left, right], node)
         if len(rest) == 1:
             return value
         return self.short_circuit(True, value, lambda: self.compare(right, rest[1:], node),
@@ -339,7 +339,7 @@ def _dotted(node) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _is_literal(v) -> bool:
+def is_literal_constant(v) -> bool:
     """A literal constant: a number, a string, a bool, None (or a tuple of them)."""
     return isinstance(v, Constant) and v.is_literal and v is not UNDEF and isinstance(
         v.value, (int, float, complex, str, bool, type(None), tuple))
@@ -354,6 +354,3 @@ def _is_constant(v) -> bool:
         return True
     return isinstance(v, tuple) and all(_is_constant(x) for x in v)
 
-
-def _op_text(op) -> str:
-    return symbol_of(op)

@@ -22,11 +22,10 @@ from .reverse import indent
 class Forward:
     """Writes the forward pass of one function."""
 
-    def __init__(self, plan: Plan, infos, site, form, ns: Namespace, reads=(), out=None):
+    def __init__(self, plan: Plan, infos, site, form, ns: Namespace, out=None):
         self.plan, self.infos, self.site, self.form, self.ns = plan, infos, site, form, ns
         self.out = out                  # the vjp form's output variable
         self.numpy_targets = set()      # targets of np.log(x) and such: NumPy's semantics
-        self.reads = set(reads)         # what the reverse pass reads: unread bookkeeping goes
         self.implicit = set()            # what ``for i in range(...)`` does by itself:
         for loop in plan.analysis.loops:        # set the counter, test it, step it
             if loop.kind == "for":
@@ -201,10 +200,6 @@ class Forward:
     def loop(self, loop) -> list[str]:
         """A ``for``/``while`` loop with its bookkeeping (stack, count, exit site)."""
         info = self.infos[loop]
-        if loop.parent is None:            # a top-level loop keeps only what is read back
-            for word in ("stack", "count", "exit"):
-                if getattr(info, word) not in self.reads:
-                    setattr(info, word, None)
         lines = []
         if info.stack and loop.parent is None:
             lines.append(f"{info.stack} = []")

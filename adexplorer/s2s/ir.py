@@ -356,15 +356,6 @@ def values_reached(roots, inputs: dict) -> set:
 # Text of operands and statements, shared by the listing and the code generator
 
 
-def value_text(v) -> str:
-    """An operand as the listing writes it: ``%3``, ``undef``, a global's name or a literal."""
-    if isinstance(v, Value):
-        return names.ssa_value(v.number)
-    if v is UNDEF:
-        return "undef"
-    return v.name or py_literal(v.value)
-
-
 def py_literal(value) -> str:
     """A constant as Python source (``literal`` with tuples and slices kept valid)."""
     if isinstance(value, np.generic):

@@ -15,7 +15,7 @@ import html
 import re
 
 from ..core import names
-from .ir import UNDEF, Branch, Constant, Goto, Value, py_literal, statement_text
+from .ir import UNDEF, Branch, Constant, Goto, Value, py_literal, reachable, statement_text
 
 
 class Shown:
@@ -71,12 +71,7 @@ def _preds(blocks, target) -> list:
 def _reachable(blocks, same) -> list:
     """Blocks a path from the entry reaches; φ nodes lose what came from the others, and
     one with a single value left is that value."""
-    seen, work = {blocks[0]}, [blocks[0]]
-    while work:
-        for s in work.pop().successors():
-            if s not in seen:
-                seen.add(s)
-                work.append(s)
+    seen = reachable([blocks[0]], lambda b: b.successors())
     kept = [b for b in blocks if b in seen]
     for b in kept:
         phis = []

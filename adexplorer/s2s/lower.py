@@ -22,8 +22,9 @@ import inspect
 import linecache
 import textwrap
 
+from ..core.operator_table import symbol_of
 from .cleanup import finish
-from .expressions import Expressions, _is_literal, _ListDisplay, _op_text, _LiteralTuple
+from .expressions import Expressions, ListDisplay, LiteralTuple, is_literal_constant
 from .ir import (UNDEF, Block, Branch, Constant, Goto, If, Jump, Phi, Return, SSAFunction,
                  Statement, Value)
 from .lambdas import lambda_definition
@@ -183,7 +184,7 @@ class Lowerer(Expressions, Loops):
             raise self.unsupported(node, "augmented assignment to this target")
         name = node.target.id
         if name not in self.env:
-            raise self.unsupported(node, f"{name} {_op_text(node.op)}= ... before {name} "
+            raise self.unsupported(node, f"{name} {symbol_of(node.op)}= ... before {name} "
                                    "is assigned in the function")
         value = self.binop(node.op, self.env[name], self.expr(node.value), node)
         self.bind(node.target, value)
@@ -211,18 +212,18 @@ class Lowerer(Expressions, Loops):
         if isinstance(node, (ast.Tuple, ast.List)):
             values = [self.evaluate(e) for e in node.elts]
             if isinstance(node, ast.List):
-                return _ListDisplay(values)
-            if values and all(_is_literal(v) for v in values):
-                return _LiteralTuple(values)
+                return ListDisplay(values)
+            if values and all(is_literal_constant(v) for v in values):
+                return LiteralTuple(values)
             return values
         return self.expr(node)
 
     def bind(self, target, value):
         """Bind ``target`` (a name or a tuple of them) to ``value`` in the environment."""
         if isinstance(target, ast.Name):
-            if isinstance(value, _LiteralTuple):
+            if isinstance(value, LiteralTuple):
                 value = Constant(tuple(v.value for v in value))
-            if isinstance(value, _ListDisplay):
+            if isinstance(value, ListDisplay):
                 raise self.unsupported(target, "list displays", "keep the values in "
                                        "variables of their own: a, b = x, y")
             if isinstance(value, list):

@@ -8,6 +8,8 @@ is only read, so one lowering serves every plan made from it.
 
 from __future__ import annotations
 
+import copy
+
 from ..core import names
 from .analysis import Analysis, Variables
 from .contributions import Tokens, plan_statement
@@ -285,6 +287,21 @@ def control(plan) -> tuple[dict, str | None]:
     site = plan.control("site") if len(sites) > 1 or any(j.loop is not None for j in sites) \
         else None
     return infos, site
+
+
+def written_bookkeeping(infos, reads) -> dict:
+    """The loop infos the forward pass writes: a top-level loop keeps only the bookkeeping
+    (stack, count, exit) that the reverse pass ``reads``. Changed infos are copies, so
+    ``infos`` stays as ``control`` planned it, whichever pass reads it next."""
+    out = {}
+    for loop, info in infos.items():
+        if loop.parent is None and any(x and x not in reads
+                                       for x in (info.stack, info.count, info.exit)):
+            info = copy.copy(info)
+            info.stack, info.count, info.exit = (x if x in reads else None
+                                                 for x in (info.stack, info.count, info.exit))
+        out[loop] = info
+    return out
 
 
 # Control variables the generated code uses (named by ``plan.control``): a loop's

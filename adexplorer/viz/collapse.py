@@ -37,8 +37,8 @@ def tape(trace: Trace) -> list:
     """What the graph reads of each recorded node: ``(row name or None for an input,
     number of arguments, ((argument position, parent node), ...))``. The one place that
     reads the trace's records."""
-    return [(None if prim is None else prim.name, len(args), parents)
-            for prim, args, _params, _value, parents in trace._records]
+    return [(None if rec.prim is None else rec.prim.name, len(rec.args), rec.parents)
+            for rec in trace.records()]
 
 
 def clip(text: str) -> str:

@@ -186,12 +186,15 @@ class Cost:
         return self.operations + self.m * self.backward_steps
 
 
-def cost(trace) -> Cost:
+def cost(trace, reverse=None) -> Cost:
+    """What each mode costs on ``trace``; ``reverse`` is its reverse sweep if the caller
+    already has it (a player's), so it is not swept again just to count its steps."""
     nodes = trace.nodes
     sizes = tuple(int(np.size(nodes[i].value)) for i in trace.inputs)
     forward = tuple(sum(1 for s in trace.forward_sweep(wrt=i) if s.kind != "seed")
                     for i in trace.inputs)
-    backward = sum(1 for s in trace.reverse_sweep() if s.kind != "seed")
+    reverse = trace.reverse_sweep() if reverse is None else reverse
+    backward = sum(1 for s in reverse if s.kind != "seed")
     m = sum(int(np.size(nodes[o].value)) for o in trace.outputs)
     operations = len(trace) - len(trace.inputs)
     return Cost(sum(sizes), m, operations, sizes, forward, backward)

@@ -20,7 +20,9 @@ from ..report.analysis import Report, point_text
 from .widgets import SweepPlayer
 
 
-MAX_FORWARD_PLAYERS = 6      # %%autodiff: one forward sweep per input; ad.explore switches between all
+# %%autodiff shows one forward sweep per input, up to this many; ad.explore switches
+# between all of them
+MAX_FORWARD_PLAYERS = 6
 _REVERSE_TITLE = "reverse sweep: adjoints from the output"
 
 
@@ -86,7 +88,7 @@ class Explorer(w.VBox):
         else:
             forward_box.children = [w.HTML("<p>f has no differentiable input.</p>")]
         self.players["reverse"] = reverse_player(trace, renderer, title=None)
-        self.cost = cost(trace)
+        self.cost = cost(trace, self.players["reverse"].frames.sweep)
         children = [
             w.HTML(lists_html(report)),
             forward_box,

@@ -149,7 +149,8 @@ def _draw_range(c, xs, top, bottom, alone):
     with _quiet():
         fx = np.array([_number(c.g(float(x)), "plot_fd", f"{c.axis} = {x:g}") for x in xs])
         dad = np.array([_or_nan(derivative(c.g, float(x))) for x in xs])
-        dfd = np.array([float(np.real(central_difference(c.g, float(x), default_step(float(x), 1 / 3))))
+        dfd = np.array([float(np.real(central_difference(c.g, float(x),
+                                                         default_step(float(x), 1 / 3))))
                         for x in xs])
     bad = ~np.isfinite(fx)
     fx[bad] = dad[bad] = dfd[bad] = np.nan

@@ -133,12 +133,12 @@ class JacobianSweeps:
     # -- the grid ------------------------------------------------------------------------
     def count(self, mode: str) -> int:
         """The sweeps ``mode`` needs for the whole Jacobian: n forward, m reverse."""
-        return {"forward": self.n, "reverse": self.m}[_mode(mode)]
+        return {"forward": self.n, "reverse": self.m}[mode_name(mode)]
 
     def grid(self, mode: str, k: int) -> np.ndarray:
         """The m × n Jacobian after the first ``k`` sweeps of ``mode`` (NaN elsewhere;
         ``filled`` says which entries were computed)."""
-        mode = _mode(mode)
+        mode = mode_name(mode)
         out = np.full((self.m, self.n), np.nan)
         for j in range(min(k, self.count(mode))):
             if mode == "forward":
@@ -150,7 +150,7 @@ class JacobianSweeps:
     def filled(self, mode: str, k: int) -> np.ndarray:
         """The m × n mask of the entries the first ``k`` sweeps of ``mode`` computed (a
         computed entry may itself be NaN, as 0·∞ is)."""
-        mode = _mode(mode)
+        mode = mode_name(mode)
         out = np.zeros((self.m, self.n), dtype=bool)
         done = min(k, self.count(mode))
         if mode == "forward":
@@ -165,7 +165,7 @@ class JacobianSweeps:
 
     def describe(self, mode: str, k: int) -> str:
         """What sweep ``k`` (1-based) of ``mode`` did, in words with its numbers."""
-        mode = _mode(mode)
+        mode = mode_name(mode)
         total = self.count(mode)
         if k == 0:
             other = "reverse" if mode == "forward" else "forward"
@@ -183,7 +183,7 @@ class JacobianSweeps:
     # -- pictures ------------------------------------------------------------------------
     def draw(self, ax, mode: str, k: int, title: str | None = None):
         """Paint the grid after ``k`` sweeps of ``mode`` on ``ax``, the meter under it."""
-        draw_grid(ax, self, _mode(mode), k, title)
+        draw_grid(ax, self, mode_name(mode), k, title)
 
     def png(self, mode: str, k: int, dpi: int = 110) -> bytes:
         """The picture of ``draw`` as PNG bytes."""
@@ -196,7 +196,7 @@ class JacobianSweeps:
         """A matplotlib figure: ``mode`` after ``k`` sweeps (default all of them), or,
         with ``mode=None``, both modes side by side, each filled completely."""
         import matplotlib.pyplot as plt
-        modes = MODES if mode is None else (_mode(mode),)
+        modes = MODES if mode is None else (mode_name(mode),)
         (x0, x1), (y1, y0) = _limits(self)
         width, height = (x1 - x0) * CELL_INCHES, (y1 - y0) * CELL_INCHES + 0.5
         fig, axes = plt.subplots(1, len(modes), figsize=(width * len(modes), height),
@@ -209,7 +209,8 @@ class JacobianSweeps:
         return fig
 
 
-def _mode(mode: str) -> str:
+def mode_name(mode: str) -> str:
+    """The mode ("forward" or "reverse") that ``mode`` or a short form of it names."""
     mode = {"backward": "reverse", "fwd": "forward", "rev": "reverse"}.get(mode, mode)
     if mode not in MODES:
         raise JacobianInputError(f"mode must be 'forward' or 'reverse', not {mode!r}")

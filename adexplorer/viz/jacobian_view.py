@@ -17,7 +17,7 @@ import html
 
 import ipywidgets as w
 
-from .jacobian_grid import MODES, JacobianSweeps, _mode
+from .jacobian_grid import MODES, JacobianSweeps, mode_name
 
 SPEED_MS = 1100
 _CAPTION_STYLE = ("font-size:15px;line-height:1.45;padding:4px 8px;"
@@ -36,7 +36,7 @@ class JacobianView(w.VBox):
 
     def __init__(self, f, x, mode: str = "forward", *, title: str | None = None):
         self.sweeps = JacobianSweeps(f, x)
-        mode = _mode(mode)
+        mode = mode_name(mode)
         self.mode_buttons = w.ToggleButtons(options=list(MODES), value=mode, description="mode",
                                     tooltips=["one column per sweep (jvp)",
                                               "one row per sweep (vjp)"])
@@ -83,7 +83,7 @@ class JacobianView(w.VBox):
 
     @mode.setter
     def mode(self, value: str):
-        self.mode_buttons.value = _mode(value)
+        self.mode_buttons.value = mode_name(value)
 
     @property
     def sweeps_done(self) -> int:

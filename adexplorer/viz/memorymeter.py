@@ -34,9 +34,9 @@ class MemoryMeter(w.HTML):
         m = self.memory
         if k > 0:
             return m.at(self.frames.step_at(k))
-        if not m.backward:
+        if not m.reverse:
             return Usage(0, 0)
-        return m.forward[len(m.backward) - 1]        # the whole tape, up to the output
+        return m.forward[len(m.reverse) - 1]        # the whole tape, up to the output
 
     def live_pairs(self, k: int) -> int:
         """Forward mode: the (value, tangent) pairs held after frame ``k``'s step, those

@@ -3,11 +3,11 @@ each step before it is shown.
 
 Before every step the panel asks for the tangent (forward) or adjoint (reverse) that the
 step writes, with the step in words but not its numbers. The answer typed in the text
-field (``0.5``, ``-1/3``, ``2e-3``, ``inf``, ``nan``; for an array, numbers separated by commas) is checked
-to 3 significant digits, or exactly when the right value is a small integer (a value
-within 1e-12 of one, as cos(π/2) is, also takes that integer); then the
-rule with its numbers is shown (the player's caption for that step), the score
-(right / attempted) goes up and the player moves on to that step. A step that
+field (``0.5``, ``-1/3``, ``2e-3``, ``inf``, ``nan``; for an array, numbers separated by
+commas) is checked to 3 significant digits, or exactly when the right value is a small
+integer (a value within 1e-12 of one, as cos(π/2) is, also takes that integer); then the
+rule with its numbers is shown (the player's caption for that step), the score (right /
+attempted) goes up and the player moves on to that step. A step that
 un-broadcasts (two frames: the contribution at the operation's shape, then its sum) is
 asked once, for the summed value it writes, and the player moves to its second frame.
 The panel only reads the player's ``frames``: ``frames_of(j)``, ``frame(k).step.value``

@@ -42,7 +42,8 @@ class SweepPlayer(w.VBox):
     (adjoints from the output). ``renderer``: a ``FrameRenderer`` to share with another
     player of the same trace. Attributes: ``slider``, ``play``, ``back``, ``forward``,
     ``speed``, ``image``, ``caption``, ``table``, ``status``, ``meter`` (the widgets; the
-    meter shows the tape's live memory, or in forward mode that there is no tape), ``frames`` (the ``SweepFrames``).
+    meter shows the tape's live memory, or in forward mode that there is no tape),
+    ``frames`` (the ``SweepFrames``).
     ``practice=True``: the student types each step's tangent or adjoint before it is
     shown (``practice``, a ``PracticePanel`` under the player)."""
 

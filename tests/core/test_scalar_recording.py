@@ -75,6 +75,42 @@ def test_the_fast_records_are_marked_and_backprop_reads_them_by_name():
     assert grads[x._index] == 6.0 * math.cos(2.0)
 
 
+def _fan_out_trace(route):
+    """x*y + sin(x*y)*x - y on one level: ``route`` "fast" (operators and ad.* on traced
+    numbers, SCALAR records) or "general" (every operation bound as a row)."""
+    level = ReverseLevel()
+    x, y = level.input(0.7, "x"), level.input(-1.3, "y")
+    if route == "fast":
+        xy = x * y
+        out = xy + ad.sin(xy) * x - y
+    else:
+        xy = bind(R.mul, x, y)
+        out = bind(R.sub, bind(R.add, xy, bind(R.mul, bind(R.sin, xy), x)), y)
+    return level.trace, out._index, (x._index, y._index)
+
+
+def test_releasing_adjoints_drops_fast_and_general_records_alike():
+    """backprop(release=True): the inputs' adjoints are the ones a full sweep gives, bit
+    for bit, and every intermediate adjoint is dropped once sent on, by either route."""
+    swept = {}
+    for route in ("fast", "general"):
+        trace, out, inputs = _fan_out_trace(route)
+        scalar = [r.is_scalar for r in trace.records() if not r.is_input]
+        assert all(scalar) if route == "fast" else not any(scalar)
+        steps = {True: [], False: []}
+        for release in (False, True):
+            grads = backprop(trace, {out: 1.0},
+                             lambda *step, log=steps[release]: log.append(step), release)
+            swept[route, release] = grads
+        assert steps[True] == steps[False]           # the same contributions, in order
+        full, released = swept[route, False], swept[route, True]
+        assert [released[i] for i in inputs] == [full[i] for i in inputs]
+        assert all(g is not None for g in full)
+        assert [i for i, g in enumerate(released) if g is not None] == list(inputs)
+    assert swept["fast", True] == swept["general", True]
+    assert swept["fast", False] == swept["general", False]
+
+
 def test_a_gradient_through_every_scalar_row_agrees_with_autograd():
     def f(x, y, np_):
         s = np_.sin(x) * np_.cos(y) + np_.tanh(x * y) - np_.exp(-x) / (1.0 + y ** 2)

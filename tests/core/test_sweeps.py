@@ -209,3 +209,24 @@ def test_forward_sweep_of_a_scalar_function_is_the_derivative():
         f, (x,) = CASES[name]
         sweep = ad.trace(f, x).forward_sweep()
         assert sweep[-1].tangent == pytest.approx(ad.derivative(f, x), rel=1e-14)
+
+
+def test_values_before_each_step_in_any_order():
+    """values_before(k) is what the first k steps wrote, in the order they first wrote it,
+    whichever frames were asked for before (a player steps back and jumps) and across the
+    snapshots it keeps (a sweep longer than one snapshot's stride)."""
+    def chain(x):
+        for _ in range(60):
+            x = ad.sin(x) * x + x
+        return x
+    trace = ad.trace(chain, 0.3)
+    for sweep in (trace.reverse_sweep(), trace.forward_sweep()):
+        assert len(sweep) > 2 * sweep._every
+        expected = [{s.target: s.value for s in sweep[:k]} for k in range(len(sweep) + 1)]
+        order = list(range(len(sweep), -1, -1)) + [len(sweep) // 2, 5, len(sweep), 0]
+        for k in order + list(range(len(sweep) + 1)):
+            got = sweep.values_before(k)
+            assert list(got.items()) == list(expected[k].items())
+            got[-1] = "a caller's change stays the caller's"
+        assert sweep.values_before(len(sweep) + 5) == expected[-1]
+        assert sweep.values_before(-1) == expected[-2]

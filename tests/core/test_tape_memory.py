@@ -19,10 +19,12 @@ def test_the_tape_of_pow_grows_by_one_entry_per_multiplication(n):
     assert [u.entries for u in m.forward] == list(range(1, n + 2))
     # 8 bytes per float kept; the first product also keeps its constant 1
     assert m.forward[-1].bytes == 8 * (n + 1) + 8
-    # the backward sweep frees each entry once it has passed it: n + 1, n, ..., 1
-    assert [u.entries for u in reversed(m.backward)] == list(range(n + 1, 0, -1))
+    # the reverse sweep frees each entry once it has passed it: n + 1, n, ..., 1
+    assert [u.entries for u in reversed(m.reverse)] == list(range(n + 1, 0, -1))
     assert m.peak == Usage(n + 1, 8 * n + 16)
-    assert m.peak_forward == m.peak_backward == m.peak
+    assert m.peak_forward == m.peak_reverse == m.peak
+    # the names code written before "reverse" was the word still work
+    assert m.backward is m.reverse and m.peak_backward is m.peak_reverse
 
 
 def test_arrays_count_their_bytes():

@@ -138,3 +138,27 @@ def test_planning_and_generating_leave_the_ssa_form_unchanged():
         again = Unit("scalar").grad_source(fn)
         assert snapshot(fn) == before
         assert again == first                        # the same SSA form plans the same
+
+
+def loop_bookkeeping(infos):
+    return {loop: (i.active, i.stack, i.count, i.exit, i.latch) for loop, i in infos.items()}
+
+
+def test_the_passes_leave_the_loop_plan_as_control_made_it():
+    """The forward pass drops bookkeeping the reverse pass does not read (break_continue's
+    exit, swap_fibonacci's stack) on its own copy: the plan's infos stay as they were, so
+    what a later reader of them sees does not depend on which pass ran first."""
+    for f in (zoo.break_continue, zoo.swap_fibonacci, zoo.break_out_of_for, zoo.pow_while):
+        unit, planned = Unit("scalar"), []
+
+        def plan(fn_ssa, plan=unit.plan):
+            made = plan(fn_ssa)
+            planned.append((made[1], loop_bookkeeping(made[1])))
+            return made
+        unit.plan = plan
+        fn = ad.ssa(f)
+        unit.grad_source(fn)
+        unit.callee(f)                   # its forward_f and backward_f
+        assert len(planned) == 2
+        for infos, before in planned:
+            assert loop_bookkeeping(infos) == before, f.__name__

@@ -103,6 +103,16 @@ def test_cost_counted_by_hand():
     assert c.forward_total == 3 * (3 + 2) and c.reverse_total == 3 + 5
 
 
+def test_cost_counts_the_reverse_sweep_it_is_given_without_sweeping_again():
+    trace = ad.trace(three, 0.5, -1.5, 2.0)
+    sweep = trace.reverse_sweep()
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the reverse sweep was run again")
+    trace.reverse_sweep = not_again
+    assert cost(trace, sweep) == cost(ad.trace(three, 0.5, -1.5, 2.0))
+
+
 def test_cost_for_many_outputs_favours_forward():
     def spread(x):
         return ad.stack([ad.sin(x), ad.cos(x), x * x, ad.exp(x)])

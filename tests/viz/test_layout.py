@@ -66,8 +66,9 @@ def test_the_check_catches_edges_drawn_straight():
                for name, lay in ((n, layout(n)) for n in ("fan-out", "pow unrolled",
                                                           "random 60-node DAG"))}
     assert all(crossed.values()), crossed
-    # by hand: W2 (first column, below) straight into y3 three columns on runs behind
-    # y1 = W1 @ ... standing level with y3, as in the MLP picture of the issue
+    # by hand, the case of a two-layer MLP's graph: a straight edge from W2 (first column,
+    # below) into y3 three columns on passes behind y1 = W1 @ ..., which stands level with
+    # y3 in between; the check must report that edge and that box
     rects = np.array([[-0.41, -0.81, 0.41, -0.19], [0.59, -0.31, 1.41, 0.31],
                       [2.59, -0.31, 3.41, 0.31]])
     assert boxes_crossed(rects, {(0, 2): np.array([[0.41, -0.5], [2.59, 0.0]])}) == [((0, 2), 1)]
