@@ -261,7 +261,6 @@ def sweep_strip(frames):
     """The steps ``frames.choose()`` picks, one under another at the frames' own pixel
     size (blank margins cut), with a title saying which steps are shown and a key to the
     colours: the boxes' text keeps the size the frames were drawn at."""
-    import numpy as np
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from ..viz.graph import COLORS, EDGE_HIGHLIGHT
