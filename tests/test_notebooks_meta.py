@@ -242,12 +242,19 @@ def _path_rows(title: str) -> list[tuple[int, str, str]]:
     return [(int(m), nb, anchor) for m, nb, anchor in rows]
 
 
+def _path_minutes(title: str) -> list[tuple[int, str]]:
+    """(minutes, what) for every row of the table under ``title``, links or not (a break)."""
+    text = _markdown("00_index.ipynb")
+    section = text.split(f"## {title}\n")[1].split("\n## ")[0]
+    return [(int(m), what) for m, what in re.findall(r"^\| (\d+) \| (.*) \|$", section, re.M)]
+
+
 @pytest.mark.parametrize("title, minutes", [("A 90-minute lecture", 90),
                                             ("A 3-hour workshop", 180)])
 def test_the_index_paths_name_only_sections_that_exist(title, minutes):
     rows = _path_rows(title)
     assert len(rows) >= 6, rows
-    assert sum(m for m, _, _ in rows) == minutes
+    assert sum(m for m, _ in _path_minutes(title)) == minutes
     for _, name, anchor in rows:
         path = ROOT / "notebooks" / name
         assert path.exists(), name
@@ -255,6 +262,30 @@ def test_the_index_paths_name_only_sections_that_exist(title, minutes):
             headings = [line for c in _read(path).cells if c.cell_type == "markdown"
                         for line in c.source.splitlines() if line.startswith("#")]
             assert anchor in {_anchor(h) for h in headings}, f"{name}#{anchor}: no such section"
+
+
+def test_the_workshop_has_a_break():
+    assert any("break" in what.lower() and "](" not in what
+               for _, what in _path_minutes("A 3-hour workshop"))
+
+
+def test_the_lecture_path_covers_what_later_sections_build_on():
+    """3.5 starts from 2.2's column of the Jacobian; 3.3 is where the tape's path is met."""
+    anchors = [anchor for _, _, anchor in _path_rows("A 90-minute lecture")]
+    assert "A-jvp-is-a-column-of-the-Jacobian" in anchors
+    assert "3.-Static-and-dynamic-graphs" in anchors
+
+
+def test_each_notebook_header_gives_the_minutes_of_the_index():
+    """The "About N minutes" under each title is the index table's figure for it."""
+    table = _markdown("00_index.ipynb").split("## A 90-minute lecture")[0]
+    listed = dict(re.findall(r"^\| \d \| \[[^\]]+\]\(([0-9]{2}_\w+\.ipynb)\) \| .* \| (.+) \|$",
+                             table, re.M))
+    assert set(listed) == {p.name for p in NOTEBOOKS if not p.name.startswith("00")}
+    for name, minutes in listed.items():
+        header = re.search(r"\*About (\d+) minutes", _markdown(name))
+        assert header, f"{name}: no 'About N minutes' line"
+        assert minutes.split()[0] == header.group(1), (name, minutes, header.group(1))
 
 
 def test_the_lecture_path_visits_every_lesson():

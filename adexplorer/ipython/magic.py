@@ -189,7 +189,7 @@ def _fd_figure(program, interval):
         return program.function(*args)
     fig = plot_fd(along, interval)
     fig.axes[0].set_title(f"{program.title}: d/d{program.wrt[k]} by AD and by finite "
-                          "differences", fontsize=10)
+                          "differences", fontsize=12)
     return fig
 
 
@@ -222,16 +222,87 @@ def show_static(report, figure=None):
     from ..viz.graph import plot_graph
     show_text(report)
     trace = report.trace
-    display(Image(data=plot_graph(trace, done=range(len(trace))).png(), format="png"))
+    display(Image(data=_graph_png(plot_graph(trace)), format="png"))
     renderer = FrameRenderer(trace)
     for mode in report.modes:
         if mode == "forward" and not trace.inputs:
             continue
         frames = SweepFrames(trace, mode, renderer=renderer)
         if frames.n_frames > 1:
-            display(Image(data=figure_png(frames.figure()), format="png"))
+            display(Image(data=sweep_strip_png(frames), format="png"))
     if figure is not None:
         display(Image(data=figure_png(figure), format="png"))
+
+
+def _graph_png(plot) -> bytes:
+    """The graph at 120 dpi with a key to its box colours under it."""
+    import io
+    from matplotlib.patches import Patch
+    from ..viz.graph import COLORS
+    kinds = [("input", "input"), ("op", "operation"), ("output", "output")]
+    plot.ax.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label)
+                            for k, label in kinds],
+                   loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False,
+                   fontsize=11)
+    buf = io.BytesIO()
+    plot.figure.savefig(buf, format="png", dpi=120, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def sweep_strip_png(frames) -> bytes:
+    """``sweep_strip(frames)`` as PNG, at the frames' own resolution."""
+    import io
+    buf = io.BytesIO()
+    sweep_strip(frames).savefig(buf, format="png", dpi=frames.renderer.dpi)
+    return buf.getvalue()
+
+
+def sweep_strip(frames):
+    """The steps ``frames.choose()`` picks, one under another at the frames' own pixel
+    size (blank margins cut), with a title saying which steps are shown and a key to the
+    colours: the boxes' text keeps the size the frames were drawn at."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from ..viz.graph import COLORS, EDGE_HIGHLIGHT
+    chosen = frames.choose()
+    fig = frames.figure(chosen, columns=1)
+    axes = [ax for ax in fig.axes if ax.get_images()]
+    pictures = [np.asarray(ax.get_images()[0].get_array()) for ax in axes]
+    inked = np.flatnonzero(np.any([(p[..., :3] < 250).any(axis=(0, 2)) for p in pictures],
+                                  axis=0))
+    left, right = (max(int(inked[0]) - 12, 0), int(inked[-1]) + 12) if inked.size else (0, 100)
+    dpi = frames.renderer.dpi
+    height = pictures[0].shape[0]
+    top, title, key = 75, 40, 100                         # pixels
+    total = top + len(axes) * (title + height) + key
+    width = max(right - left, 900)
+    middle = (left + right) / 2
+    fig.set_size_inches(width / dpi, total / dpi)
+    y = total - top
+    for ax in axes:
+        y -= title + height
+        ax.set_position([0, y / total, 1, height / total])
+        ax.set_xlim(middle - width / 2, middle + width / 2)
+        ax.set_ylim(height, 0)
+    steps = frames.n_frames - 1
+    if len(chosen) == steps:
+        which = f"all {steps} steps" if steps > 1 else "its one step"
+    else:
+        shown = [frames._label(k).split()[0] for k in chosen]
+        which = (f"steps {', '.join(shown[:-1])} and {shown[-1]} of {steps}\n(evenly spaced; "
+                 "ad.explore and the player show every step)")
+    fig.suptitle(f"{frames.mode} sweep: {which}", x=0.01, y=1 - 10 / total, ha="left",
+                 va="top", fontsize=13)
+    known = "tangent computed" if frames.mode == "forward" else "adjoint complete"
+    handles = [Patch(fc=COLORS["highlight"], ec="#7f2704", label="this step's boxes"),
+               Patch(fc=COLORS["done"], ec="#404040", label=known),
+               Patch(fc=COLORS["op"], ec="#404040", label="not reached yet"),
+               Patch(fc=COLORS["input"], ec="#404040", label="input"),
+               Patch(fc=COLORS["output"], ec="#404040", label="output"),
+               Line2D([], [], color=EDGE_HIGHLIGHT, lw=2.5, label="what this step sends on")]
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 8 / total), ncol=3,
+               frameon=False, fontsize=11)
+    return fig
 
 
 def show_widgets(report, figure=None):

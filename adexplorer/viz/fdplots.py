@@ -8,7 +8,8 @@ nan or inf are not drawn, nor counted in the error panel; they are shaded grey.
 
 ``plot_fd_error(f, x0)`` is the classic V: error against step size h on log-log axes,
 truncation error falling with h until round-off error takes over, with the best h of
-each method marked; one panel per argument for several. An array output is compared
+the forward and central differences marked (the complex step has none: every h small
+enough is as good); one panel per argument for several. An array output is compared
 entry by entry (the largest error is drawn). Keyword arguments go to ``f``, held
 constant.
 """
@@ -31,6 +32,7 @@ from ..report.fd import (EPS, along, central_difference, checked_arguments, comp
                          default_step, exact_step, forward_difference, random_direction)
 
 MASKED = "#eeeeee"
+TEXT = 11                    # points: 15 px at the notebook's 100 dpi
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,8 @@ def plot_fd(f, interval, *args, wrt=None, n: int = 200, seed: int = 0, **kwargs)
     interval (a dict ``{name: (lo, hi)}`` gives each its own) with the others at
     ``args``. Where f is nan or inf nothing is drawn."""
     columns = _columns(f, args, wrt, seed, kwargs, "plot_fd")
-    width = 7.0 if len(columns) == 1 else min(4.6 * len(columns), 16.0)
-    fig, axes = _figure(2, len(columns), (width, 5.0))
+    width = 8.0 if len(columns) == 1 else min(4.6 * len(columns), 16.0)
+    fig, axes = _figure(2, len(columns), (width, 6.0))
     for c, (top, bottom) in zip(columns, axes.T):
         lo, hi = _interval(interval, c.name)
         _draw_range(c, np.linspace(float(lo), float(hi), n), top, bottom, len(columns) == 1)
@@ -165,11 +167,11 @@ def _draw_range(c, xs, top, bottom, alone):
     for start, stop in _runs(bad):
         for ax in (top, bottom):
             ax.axvspan(xs[start], xs[stop - 1], color=MASKED, zorder=0, lw=0)
-    top.legend(fontsize=8, loc="best")
+    top.legend(fontsize=TEXT, loc="best")
     if alone and c.name is None:
-        top.set_title("f, its derivative by AD and by finite differences", fontsize=10)
+        top.set_title("f, its derivative by AD and by finite differences", fontsize=TEXT + 1)
     else:
-        top.set_title(f"along {c.name}" + (f" ({c.held})" if c.held else ""), fontsize=10)
+        top.set_title(f"along {c.name}" + (f" ({c.held})" if c.held else ""), fontsize=TEXT + 1)
     gap = np.abs(dad - dfd)
     finite = np.abs(dad[np.isfinite(dad)])
     floor = finite.max() * EPS if finite.size and finite.max() > 0 else EPS
@@ -177,10 +179,12 @@ def _draw_range(c, xs, top, bottom, alone):
         bottom.semilogy(xs, np.maximum(gap, floor), color="#c44e52")
     if bad.any():
         bottom.text(0.01, 0.97, f"f is nan or inf at {int(bad.sum())} of {n} points "
-                    "(grey): not drawn", transform=bottom.transAxes, fontsize=7, va="top",
+                    "(grey): not drawn", transform=bottom.transAxes, fontsize=TEXT, va="top",
                     color="#666666")
-    bottom.set_ylabel("|AD - FD|", fontsize=9)
-    bottom.set_xlabel(c.axis, fontsize=9)
+    bottom.set_ylabel("|AD - FD|", fontsize=TEXT)
+    bottom.set_xlabel(c.axis, fontsize=TEXT)
+    for ax in (top, bottom):
+        ax.tick_params(labelsize=TEXT)
 
 
 def _or_nan(d) -> float:
@@ -198,14 +202,15 @@ def _or_nan(d) -> float:
 
 def plot_fd_error(f, *args, wrt=None, hs=None, seed: int = 0, **kwargs):
     """Error of forward, central and complex-step differences against AD at ``args``,
-    for step sizes ``hs`` (default 1e-16 ... 1e-1), on log-log axes; best h marked.
+    for step sizes ``hs`` (default 1e-16 ... 1e-1), on log-log axes; the best h of the
+    forward and central differences marked.
     One panel per argument (``wrt``: positions or names)."""
     if not args:
         raise InputError("plot_fd_error(f, x0, ...): give the point, one value per argument")
     hs = np.logspace(-16, -1, 61) if hs is None else np.asarray(hs, dtype=float)
     columns = _columns(f, args, wrt, seed, kwargs, "plot_fd_error")
-    width = 6.5 if len(columns) == 1 else min(5.2 * len(columns), 16.0)
-    fig, axes = _figure(1, len(columns), (width, 4.2))
+    width = 7.5 if len(columns) == 1 else min(5.2 * len(columns), 16.0)
+    fig, axes = _figure(1, len(columns), (width, 5.0))
     for c, ax in zip(columns, axes[0]):
         _draw_error(c, hs, ax)
     fig.tight_layout()
@@ -253,12 +258,14 @@ def _draw_error(c, hs, ax):
             continue
         shown = np.maximum(errs, floor)
         ax.loglog(hs, shown, "-", color=colours[method], label=method)
+        if method == "complex step":       # no best h: every small enough h is as good
+            continue
         best = int(np.nanargmin(errs))
         ax.loglog([hs[best]], [shown[best]], "o", color=colours[method], ms=7)
-        ax.annotate(f"best h ≈ {hs[best]:.0e}", (hs[best], shown[best]), fontsize=7,
+        ax.annotate(f"best h ≈ {hs[best]:.0e}", (hs[best], shown[best]), fontsize=TEXT,
                     textcoords="offset points", xytext=(4, 6), color=colours[method])
     ax.axhline(floor, color="#999999", lw=0.8, ls=":")
-    ax.text(hs[-1], floor, "error 0 (AD itself) is drawn here ", fontsize=7, va="bottom",
+    ax.text(hs[-1], floor, "error 0 (AD itself) is drawn here ", fontsize=TEXT, va="bottom",
             ha="right", color="#666666")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -268,17 +275,18 @@ def _draw_error(c, hs, ax):
         ax.text(0.5, 0.5, f"f is {short_value(fx)} here: nothing to compare",
                 transform=ax.transAxes, ha="center", color="#c44e52")
     ax.set_xlabel("step size h" + ("" if not c.directional else f" along v ({c.axis})"),
-                  fontsize=9 if c.name else None)
+                  fontsize=TEXT)
     what = "" if c.name is None else f" in ∂f/∂{c.name}" + ("·v" if c.directional else "")
     if c.directional:
         at = f"the given {c.name or 'point'}, along v"
     else:
         at = f"{c.name or 'x'} = {short_value(c.x0)}"
     entries = " (largest entry)" if np.ndim(fx) else ""
-    ax.set_ylabel(f"|FD - AD|{what} at {at}{entries}")
+    ax.set_ylabel(f"|FD - AD|{what} at {at}{entries}", fontsize=TEXT)
+    ax.tick_params(labelsize=TEXT)
     if c.name is None:
-        ax.set_title("truncation error (right) vs round-off error (left)", fontsize=10)
+        ax.set_title("truncation error (right) vs round-off error (left)", fontsize=TEXT + 1)
     else:
-        ax.set_title(f"along {c.name}" + (f" ({c.held})" if c.held else ""), fontsize=10)
+        ax.set_title(f"along {c.name}" + (f" ({c.held})" if c.held else ""), fontsize=TEXT + 1)
     if any(not line.get_label().startswith("_") for line in ax.get_lines()):
-        ax.legend(fontsize=8, loc="upper center")  # clear of the V and of the floor label
+        ax.legend(fontsize=TEXT, loc="upper center")  # clear of the V and of the floor label

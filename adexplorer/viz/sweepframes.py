@@ -393,7 +393,7 @@ class SweepFrames:
             ax.set_axis_off()
         for ax, k, picture in zip(axes.flat, frames, pictures):
             ax.imshow(picture, interpolation="antialiased")
-            ax.set_title(f"step {self._label(k)}: {self.frame(k).symbols}", fontsize=9,
+            ax.set_title(f"step {self._label(k)}: {self.frame(k).symbols}", fontsize=12,
                          loc="left", family="DejaVu Sans Mono")
         fig.tight_layout()
         return fig

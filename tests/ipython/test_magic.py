@@ -405,3 +405,27 @@ def test_an_expression_cell_leaves_the_namespace_as_it_was(shell):
     assert added == set()
     result, _ = run(shell, "sin(0.5)")
     assert isinstance(result.error_in_exec, NameError)
+
+
+def test_static_sweep_pictures_say_which_steps_they_show_and_have_a_key():
+    """The --static strip showed some of the steps, small, with no key to its colours."""
+    import adexplorer as ad
+    from adexplorer.ipython.magic import sweep_strip, sweep_strip_png
+    from adexplorer.viz.sweepframes import SweepFrames
+
+    def pow5(x):
+        r = 1
+        for _ in range(5):
+            r = r * x
+        return r
+
+    long = SweepFrames(ad.trace(pow5, 2.0), "reverse")
+    fig = sweep_strip(long)
+    title = fig._suptitle.get_text()
+    assert title.startswith("reverse sweep: steps 1, ") and f"of {long.n_frames - 1}" in title
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "this step's boxes" in labels and "adjoint complete" in labels
+    assert all(t.get_fontsize() >= 11 for t in fig.legends[0].get_texts())
+    assert sweep_strip_png(long).startswith(b"\x89PNG")
+    short = SweepFrames(ad.trace(lambda x: 5 * ad.sin(ad.log(x)), 3.0), "forward")
+    assert sweep_strip(short)._suptitle.get_text() == "forward sweep: all 4 steps"

@@ -16,7 +16,7 @@
 # | 3 | [Reverse mode](03_reverse_mode.ipynb) | a tape built by hand, static and dynamic graphs, primal, tangent and adjoint side by side, the backward sweep animated (with `+=` where values fan out), `vjp` (a row), `gradient(pow, 2, 5) == (80, None)` | 30 |
 # | 4 | [The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb) | the trace of `f` against the trace of `D(f)` and the talk's Julia listings: primal and tangent operations interleaved | 10 |
 # | 5 | [Source to source](05_source_to_source.ipynb) | the pipeline, SSA form and φ nodes, adjoint code generated from `pow` next to the talk's hand-written `grad_pow`, tape against SSA: speed and memory, checkpointing | 20 |
-# | 6 | [Differentiable programming](06_differentiable_programming.ipynb) | control flow, recursion, closures, dicts, dataclasses, custom rules, $f''$, Hessians and Hessian-vector products, perturbation confusion, a small model trained by gradient descent, the cheap-gradient principle, JAX and PyTorch, references | 20 |
+# | 6 | [Differentiable programming](06_differentiable_programming.ipynb) | control flow, recursion, closures, dicts, dataclasses, custom rules, $f''$, Hessians and Hessian-vector products, perturbation confusion, a small model trained by gradient descent, the cheap-gradient principle, JAX and PyTorch, references | 35 (25 without the optional sections 9 and 12) |
 #
 # The minutes are for reading and running the sections; every notebook ends with 2 or 3
 # exercises on top (below: how long they take).
@@ -30,18 +30,20 @@
 # |---|---|
 # | 4 | [1.1 The definition of the derivative](01_what_is_ad.ipynb#1.-The-definition-of-the-derivative) |
 # | 3 | [1.2 The chain rule](01_what_is_ad.ipynb#2.-The-chain-rule) |
-# | 8 | [1.3 The Wengert list](01_what_is_ad.ipynb#3.-The-Wengert-list) |
+# | 7 | [1.3 The Wengert list](01_what_is_ad.ipynb#3.-The-Wengert-list) |
 # | 5 | [1.5 Expression swell](01_what_is_ad.ipynb#5.-Why-not-symbolic-differentiation?-Expression-swell) |
-# | 8 | [2.1 Dual numbers, built by hand](02_forward_mode.ipynb#1.-Build-it-yourself) |
+# | 7 | [2.1 Dual numbers, built by hand](02_forward_mode.ipynb#1.-Build-it-yourself) |
+# | 3 | [2.2 A jvp is a column of the Jacobian](02_forward_mode.ipynb#A-jvp-is-a-column-of-the-Jacobian) |
 # | 5 | [2.4 The forward sweep, step by step](02_forward_mode.ipynb#4.-The-forward-sweep,-step-by-step) |
 # | 4 | [2.5 What forward mode costs](02_forward_mode.ipynb#5.-What-forward-mode-costs) |
-# | 6 | [3.1 A tracker in twenty lines](03_reverse_mode.ipynb#1.-A-tracker-in-twenty-lines) |
+# | 5 | [3.1 A tracker in twenty lines](03_reverse_mode.ipynb#1.-A-tracker-in-twenty-lines) |
+# | 3 | [3.3 Static and dynamic graphs](03_reverse_mode.ipynb#3.-Static-and-dynamic-graphs) |
 # | 6 | [3.4 The backward sweep](03_reverse_mode.ipynb#4.-The-backward-sweep,-and-+=-where-a-value-fans-out) |
 # | 4 | [3.5 A vjp is a row of the Jacobian](03_reverse_mode.ipynb#5.-A-vjp-is-a-row-of-the-Jacobian) |
-# | 6 | [3.7 The talk's Zygote examples, and what `None` means](03_reverse_mode.ipynb#7.-The-talk's-Zygote-examples) |
-# | 5 | [4.2 The trace of `D(f)`](04_wengert_under_dual_numbers.ipynb#2.-The-trace-of-D(f)) |
+# | 5 | [3.7 The talk's Zygote examples, and what `None` means](03_reverse_mode.ipynb#7.-The-talk's-Zygote-examples) |
+# | 4 | [4.2 The trace of `D(f)`](04_wengert_under_dual_numbers.ipynb#2.-The-trace-of-D(f)) |
 # | 3 | [5.0 The pipeline](05_source_to_source.ipynb#The-pipeline,-from-source-to-adjoint) |
-# | 5 | [5.1 SSA form](05_source_to_source.ipynb#1.-SSA-form) |
+# | 4 | [5.1 SSA form](05_source_to_source.ipynb#1.-SSA-form) |
 # | 5 | [5.3 The adjoint, written as code](05_source_to_source.ipynb#3.-The-adjoint,-written-as-code) |
 # | 2 | [5.5 What it does not buy: memory](05_source_to_source.ipynb#5.-What-it-does-not-buy:-memory) |
 # | 3 | [5.6 Checkpointing](05_source_to_source.ipynb#6.-Checkpointing:-recompute-instead-of-store) |
@@ -51,26 +53,28 @@
 #
 # ## A 3-hour workshop
 #
-# Every section of every notebook, and the exercises, with a break after notebook 3.
+# Every notebook and its exercises, with a break after notebook 3. Notebook 6's optional
+# sections (9 and 12) are left for reading afterwards.
 #
 # | minutes | block |
 # |---|---|
 # | 20 | [1. What is AD](01_what_is_ad.ipynb), all sections |
-# | 10 | [its exercises](01_what_is_ad.ipynb#Exercises) |
+# | 7 | [its exercises](01_what_is_ad.ipynb#Exercises) |
 # | 22 | [2. Forward mode](02_forward_mode.ipynb), all sections |
-# | 10 | [its exercises](02_forward_mode.ipynb#Exercises) |
+# | 7 | [its exercises](02_forward_mode.ipynb#Exercises) |
 # | 30 | [3. Reverse mode](03_reverse_mode.ipynb), all sections |
-# | 12 | [its exercises](03_reverse_mode.ipynb#Exercises) |
+# | 9 | [its exercises](03_reverse_mode.ipynb#Exercises) |
+# | 10 | *Break* |
 # | 10 | [4. The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb), all sections |
-# | 6 | [its exercises](04_wengert_under_dual_numbers.ipynb#Exercises) |
+# | 5 | [its exercises](04_wengert_under_dual_numbers.ipynb#Exercises) |
 # | 20 | [5. Source to source](05_source_to_source.ipynb), all sections |
-# | 12 | [its exercises](05_source_to_source.ipynb#Exercises) |
-# | 20 | [6. Differentiable programming](06_differentiable_programming.ipynb), all sections |
-# | 8 | [its exercises](06_differentiable_programming.ipynb#Exercises) |
+# | 8 | [its exercises](05_source_to_source.ipynb#Exercises) |
+# | 25 | [6. Differentiable programming](06_differentiable_programming.ipynb), all but the optional sections 9 and 12 |
+# | 7 | [its exercises](06_differentiable_programming.ipynb#Exercises) |
 #
 # ## Using them in a lecture
 #
-# * Each notebook is one 10–30 minute block: prose first (what and why), then code, then a
+# * Each notebook is one 10–35 minute block: prose first (what and why), then code, then a
 #   picture. Read the prose aloud or skip it; the code cells are short enough to type live.
 # * Each notebook ends with exercises. An exercise is a cell for the answer, a cell that
 #   checks it and says *right* or *not yet* (and why), and a solution, collapsed: click
@@ -138,7 +142,7 @@ with_key(ad.plot_graph(ad.trace(f, 3.0)))
 # | primal | an ordinary value computed by the program (`y1 = log(x)`) |
 # | tangent | the derivative of a value with respect to an input, carried forward; the tangent of `y2` is written `y2'` under its box. The Wengert list of $f'$ numbers its lines on its own, so it is labelled: `dy3 = dy2 * dy1   # tangent of y2` |
 # | adjoint, cotangent | the derivative of the output with respect to a value, carried backward (`ȳ1`) |
-# | Wengert list, tape, trace | the program as a list of single operations, each result named once |
+# | Wengert list, tape, trace | the program as a list of single operations, each result named once. The printed Wengert list of $f'$ is the exception: a line may combine a few (`dy3 = y2 * dy1 + y1 * dy2`, the chain rule's products and their sum), so its length is counted in operations, by tracing `ad.D(f)` |
 # | jvp / vjp | Jacobian-vector product (forward mode) / vector-Jacobian product (reverse mode) |
 # | SSA | static single assignment: the compiler's form of a program in which every variable is assigned once; loops become branches, and φ nodes choose a value where branches meet |
 #

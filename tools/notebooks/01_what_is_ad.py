@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 1. What is automatic differentiation?
 #
-# *About 15 minutes. Next: [2. Forward mode](02_forward_mode.ipynb).*
+# *About 20 minutes. Next: [2. Forward mode](02_forward_mode.ipynb).*
 #
 # There are three ways to get a derivative out of a computer:
 #
@@ -202,7 +202,10 @@ ad.fd_check(f, 3.0)
 # difference formula against `h`. Right of the minimum the truncation error dominates
 # (slope 1 for the forward difference, slope 2 for the central one); left of it round-off
 # dominates and grows like `1/h`. The complex step has no subtraction, so it has no
-# round-off side: its error falls with `h` and stays at the bottom. AD would be a line at
+# round-off side: its error falls with `h` and stays at the bottom, and it has no best
+# `h` to mark: every `h` below about $10^{-8}$ is as good. Right of the central
+# difference's best `h` the purple complex-step line hides the green central one: both
+# truncation errors are $\frac{h^2}{6} |f'''(x)|$, the same curve. AD would be a line at
 # zero: it has no `h` to choose.
 
 # %%
@@ -255,20 +258,31 @@ print("f  =", value)
 print("f' =", slope)
 
 # %% [markdown]
-# Count the operations in the formula of $f'$ and the lines of the Wengert list of $f'$,
-# for growing $k$:
+# Count operations in every column, for growing $k$: the operations each formula writes
+# out, and the operations of each Wengert list. A line of the Wengert list of $f'$ can
+# hold up to three operations (`dy3 = y2 * dy1 + y1 * dy2`: two products and a sum), so
+# its lines are not counted; instead `ad.D(f)`, the function $x \mapsto f'(x)$ (notebook
+# 2), is traced, which records them one by one. Like the formula of $f'$, that list
+# computes the values of $f$ it needs along the way.
 
 # %%
+def recorded_operations(trace):
+    """The operations a trace recorded, leaving out its inputs."""
+    return len(trace) - len(trace.inputs)
+
+
 print(" k   formula of f   formula of f'   Wengert list of f   Wengert list of f'")
 for k in range(1, 8):
     value, slope = symbolic_derivative(lambda x: logistic(x, k))
-    trace = ad.trace(lambda x: logistic(x, k), 0.3)
+    f_list = ad.trace(lambda x: logistic(x, k), 0.3)
+    df_list = ad.trace(ad.D(lambda x: logistic(x, k)), 0.3)
     print(f"{k:2}   {operations(value):12}   {operations(slope):13}   "
-          f"{len(trace) - 1:17}   {len(trace.tangent_wengert()):18}")
+          f"{recorded_operations(f_list):17}   {recorded_operations(df_list):18}")
 
 # %% [markdown]
 # The formula of $f'$ grows by a factor of about 2.4 with every step, exponentially.
-# The Wengert lists grow by three lines per step, because each intermediate value is
+# The Wengert lists grow by a constant number of operations per step (3 for $f$, 8 for
+# $f'$: $f$'s three again and five for the tangents), because each intermediate value is
 # computed once, named, and reused. That naming is the whole difference between AD and
 # symbolic differentiation: AD *is* symbolic differentiation of the Wengert list, where
 # sharing is free.
@@ -376,24 +390,27 @@ check_dg()
 # %% [markdown]
 # ### Exercise 1.3: how long is the list?
 #
-# Without running anything: how many lines does the Wengert list of $f'$ have for
+# Without running anything: how many operations does the Wengert list of $f'$ have for
 # `logistic(x, 10)`? (Look at the table of section 5.)
 
 # %% tags=["exercise-answer"]
-lines_for_k10 = None   # your answer here
+operations_for_k10 = None   # your answer here
 
 # %% tags=["exercise-check"]
-def check_lines():
-    listing = ad.trace(lambda x: logistic(x, 10), 0.3).tangent_wengert()
-    return ex.check_number(lines_for_k10, len(listing), what="the length of the list",
-                           why="Each step of the map adds three operations, so three lines.",
-                           hint="How many lines does each step of the map add?")
+def check_operations():
+    listing = ad.trace(ad.D(lambda x: logistic(x, 10)), 0.3)
+    return ex.check_number(operations_for_k10, recorded_operations(listing),
+                           what="the length of the list",
+                           why="Each step of the map adds eight operations (three of f, five "
+                               "of tangents), the first only six (the tangents of 4 * x and "
+                               "1 - x are the constants 4 and -1): 6 + 9 * 8 = 78.",
+                           hint="How many operations does each step add, and the first?")
 
 
-check_lines()
+check_operations()
 
 # %% tags=["exercise-solution"]
-lines_for_k10 = 3 * 10
+operations_for_k10 = 6 + 9 * 8
 
 # %% tags=["exercise-check"]
-check_lines()
+check_operations()

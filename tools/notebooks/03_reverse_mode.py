@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 3. Reverse mode: the tracker
 #
-# *About 20 minutes. Before: [2. Forward mode](02_forward_mode.ipynb). Next:
+# *About 30 minutes. Before: [2. Forward mode](02_forward_mode.ipynb). Next:
 # [4. The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb).*
 #
 # Reverse mode applies the chain rule **from the output back towards the inputs**:
@@ -202,11 +202,13 @@ tangents = tb.forward_sweep(wrt="x1").values
 adjoints = tb.backward_sweep().values
 print(f"{'line':<16}{'primal':>10}{'tangent d/dx1':>16}{'adjoint':>10}")
 for line, node in zip(lines, tb.nodes):
-    tangent = tangents[node.index] or 0.0          # None: x1 does not reach this line
-    print(f"{line:<16}{node.value:>10.4f}{tangent:>16.4f}{adjoints[node.index]:>10.4f}")
+    tangent = tangents[node.index]                 # None: x1 does not reach this line
+    shown = "None" if tangent is None else f"{tangent:.4f}"
+    print(f"{line:<16}{node.value:>10.4f}{shown:>16}{adjoints[node.index]:>10.4f}")
 
 # %% [markdown]
-# Read the tangent column top to bottom: it ends in $\partial f/\partial x_1 = 1/x_1 + x_2
+# Read the tangent column top to bottom. `None` marks the lines that $x_1$ never reaches
+# ($x_2$ and $\sin x_2$): no path, not a slope that happens to be 0. It ends in $\partial f/\partial x_1 = 1/x_1 + x_2
 # = 5.5$ at the output, and another forward sweep (seeded with $\dot x_2 = 1$) would be
 # needed for $\partial f/\partial x_2$. Read the adjoint column bottom to top: it starts
 # with 1 at the output and ends with **both** partial derivatives at the inputs,
@@ -376,11 +378,12 @@ print(ad.explain_gradient(pow, 2, 5))
 
 # %% [markdown]
 # For the loop counter there is a second, deeper reason. A derivative is a limit of
-# ever smaller changes of the input, and `n` is an integer: `pow(x, 5.001)` means nothing
-# to this loop, so there is no small change to take the limit of. `pow(2, 6) - pow(2, 5)
-# = 32` is a *finite difference* in $n$, a different thing from a derivative. An integer
-# that controls the program's flow has no derivative at all, and AD has nothing to
-# report.
+# ever smaller changes of the input, and as a function of `n` this `pow` is a step
+# function: `pow(2, 5.001)` runs the loop six times and returns 64, the same as
+# `pow(2, 5.9)` or `pow(2, 6)`. It is flat between whole numbers and jumps at each one,
+# so there is no slope to take the limit of. `pow(2, 6) - pow(2, 5) = 32` is a
+# *finite difference* in $n$, a different thing from a derivative. An integer that controls the
+# program's flow has no derivative to report, and AD reports none.
 #
 # `None` is about how a value is *used*, not about its type: an `int` that flows into
 # arithmetic is an ordinary differentiable input.
