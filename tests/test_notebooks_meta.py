@@ -71,7 +71,7 @@ def _is_widget_cell(cell) -> bool:
     return any(WIDGET_VIEW in o.get("data", {}) for o in cell.outputs)
 
 
-def test_the_issue_lists_seven_notebooks():
+def test_the_tutorial_has_seven_notebooks_numbered_00_to_06():
     numbers = [p.name[:2] for p in NOTEBOOKS]
     assert numbers == ["00", "01", "02", "03", "04", "05", "06"], numbers
 

@@ -288,7 +288,7 @@ def sweep_strip(frames):
     if len(chosen) == steps:
         which = f"all {steps} steps" if steps > 1 else "its one step"
     else:
-        shown = [frames._label(k).split()[0] for k in chosen]
+        shown = [frames.label(k).split()[0] for k in chosen]
         which = (f"steps {', '.join(shown[:-1])} and {shown[-1]} of {steps}\n(evenly spaced; "
                  "ad.explore and the player show every step)")
     fig.suptitle(f"{frames.mode} sweep: {which}", x=0.01, y=1 - 10 / total, ha="left",

@@ -136,7 +136,7 @@ class SweepFrames:
         j, phase = self._plan[k]
         return 0 if j is None else j + (phase != "contribution")
 
-    def _label(self, k: int) -> str:
+    def label(self, k: int) -> str:
         """``5``, or ``5 (part 1 of 2)`` for the frames of a step that un-broadcasts."""
         j, phase = self._plan[k]
         part = {"contribution": " (part 1 of 2)", "unbroadcast": " (part 2 of 2)"}
@@ -393,7 +393,7 @@ class SweepFrames:
             ax.set_axis_off()
         for ax, k, picture in zip(axes.flat, frames, pictures):
             ax.imshow(picture, interpolation="antialiased")
-            ax.set_title(f"step {self._label(k)}: {self.frame(k).symbols}", fontsize=12,
+            ax.set_title(f"step {self.label(k)}: {self.frame(k).symbols}", fontsize=12,
                          loc="left", family="DejaVu Sans Mono")
         fig.tight_layout()
         return fig
