@@ -235,15 +235,8 @@ def show_static(report, figure=None):
 
 
 def _graph_png(plot) -> bytes:
-    """The graph at 120 dpi with a key to its box colours under it."""
+    """The graph (with ``plot_graph``'s key to its box colours) at 120 dpi."""
     import io
-    from matplotlib.patches import Patch
-    from ..viz.graph import COLORS
-    kinds = [("input", "input"), ("op", "operation"), ("output", "output")]
-    plot.ax.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label)
-                            for k, label in kinds],
-                   loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False,
-                   fontsize=11)
     buf = io.BytesIO()
     plot.figure.savefig(buf, format="png", dpi=120, bbox_inches="tight")
     return buf.getvalue()

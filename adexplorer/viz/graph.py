@@ -187,6 +187,16 @@ class GraphPlot:
         """RGBA face colour per box (what a test or a widget can read back)."""
         return self.boxes.get_facecolor()
 
+    def add_key(self, fontsize: float = 11):
+        """A key to the box colours (input, operation, output) under the boxes."""
+        from matplotlib.patches import Patch
+        kinds = [("input", "input"), ("op", "operation"), ("output", "output")]
+        self.ax.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label)
+                                for k, label in kinds],
+                       loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+                       frameon=False, fontsize=fontsize)
+        return self
+
     def png(self, dpi: int = 100) -> bytes:
         buf = io.BytesIO()
         self.figure.savefig(buf, format="png", dpi=dpi)
@@ -204,13 +214,15 @@ class GraphPlot:
 
 
 def plot_graph(trace: Trace, highlight=None, done=(), *, edges=(), backwards: bool = False,
-               nodes=None, max_nodes: int = 60, ax=None,
-               title: str | None = None) -> GraphPlot:
+               nodes=None, max_nodes: int = 60, ax=None, title: str | None = None,
+               key: bool = True) -> GraphPlot:
     """Draw ``trace`` as a layered graph; see ``GraphPlot`` for the returned object.
     ``edges`` are drawn in colour, pointing back at their parent with ``backwards``
-    (the reverse sweep's direction)."""
+    (the reverse sweep's direction); ``key``: a key to the box colours under the boxes
+    (turn it off to draw your own, e.g. for highlighted boxes)."""
     if not isinstance(trace, Trace):
         raise TypeError(f"plot_graph needs a Trace (from ad.trace(f, *args)), "
                         f"not a {type(trace).__name__}")
     plot = GraphPlot(trace, nodes=nodes, max_nodes=max_nodes, ax=ax, title=title)
-    return plot.update(highlight, done, edges, backwards)
+    plot.update(highlight, done, edges, backwards)
+    return plot.add_key() if key else plot

@@ -331,3 +331,11 @@ def test_a_small_array_box_shows_its_rounded_entries_a_large_one_its_dtype_and_n
         assert entry in small
     assert "norm" not in small and all(len(line) <= 18 for line in small.split("\n"))
     assert any("(5,5) float64" in d and "norm 2.5" in d for d in details)
+
+
+def test_a_graph_picture_has_a_key_to_its_colours_unless_asked_not_to():
+    trace = ad.trace(lambda x: 5 * ad.sin(ad.log(x)), 3.0)
+    legend = ad.plot_graph(trace).ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["input", "operation", "output"]
+    assert all(t.get_fontsize() >= 11 for t in legend.get_texts())
+    assert ad.plot_graph(trace, key=False).ax.get_legend() is None

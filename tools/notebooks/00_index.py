@@ -119,20 +119,7 @@ print(ad.trace(f, 3.0))
 # and the same list as a graph, data flowing left to right:
 
 # %%
-def with_key(plot):
-    """A graph picture with a key to its colours, under the boxes."""
-    from matplotlib.patches import Patch
-
-    from adexplorer.viz.graph import COLORS
-    kinds = [("input", "input"), ("op", "operation"), ("output", "output")]
-    plot.ax.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label)
-                            for k, label in kinds],
-                   loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False,
-                   fontsize=11)
-    return plot.figure
-
-
-with_key(ad.plot_graph(ad.trace(f, 3.0)))
+ad.plot_graph(ad.trace(f, 3.0)).figure
 
 # %% [markdown]
 # ## Words used throughout

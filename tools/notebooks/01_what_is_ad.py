@@ -169,20 +169,7 @@ ad.derivative(f, 3.0) == dy4 == df(3.0)
 # on the right. Every box is one line of the Wengert list.
 
 # %%
-def with_key(plot):
-    """A graph picture with a key to its colours, under the boxes."""
-    from matplotlib.patches import Patch
-
-    from adexplorer.viz.graph import COLORS
-    kinds = [("input", "input"), ("op", "operation"), ("output", "output")]
-    plot.ax.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label)
-                            for k, label in kinds],
-                   loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False,
-                   fontsize=11)
-    return plot.figure
-
-
-with_key(ad.plot_graph(t))
+ad.plot_graph(t).figure
 
 # %% [markdown]
 # ## 4. AD against finite differences

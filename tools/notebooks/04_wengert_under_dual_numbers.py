@@ -27,7 +27,6 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
 import adexplorer as ad
-from adexplorer.viz.graph import COLORS
 
 
 def f(x):
@@ -176,14 +175,10 @@ for line, node in zip(lines, operations):
 tangent_nodes = [n.index for n in operations if n.index not in primal]
 primal_nodes = [n.index for n in tdf.nodes if n.index not in tangent_nodes]
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(10.5, 6.5),   # node text >= 14 px
-                                  gridspec_kw={"height_ratios": [1, 2.2]})
+                                  gridspec_kw={"height_ratios": [1, 2.2], "hspace": 0.5})
 ad.plot_graph(tf, ax=top)
 top.set_title("trace of f: 3 operations", loc="left", fontsize=12)
-top.legend(handles=[Patch(fc=COLORS[k], ec="#404040", label=label) for k, label in
-                    [("input", "input"), ("op", "operation"), ("output", "output")]],
-           loc="lower center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=11,
-           frameon=False)
-ad.plot_graph(tdf, highlight=tangent_nodes, done=primal_nodes, ax=bottom)
+ad.plot_graph(tdf, highlight=tangent_nodes, done=primal_nodes, ax=bottom, key=False)
 bottom.set_title("trace of D(f): primal (green) and tangent (orange) operations", loc="left",
                  fontsize=12)
 bottom.legend(handles=[Patch(fc="#c6e8c0", ec="#404040", label="primal operation"),
