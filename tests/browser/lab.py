@@ -161,6 +161,18 @@ def open_and_run_all(browser, lab: Lab, notebook: str, shot_name: str | None = N
     return page
 
 
+def wait_loaded(page, image) -> None:
+    """Wait until the ``<img>`` located by ``image`` has loaded a real picture."""
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 100",
+                           arg=image.element_handle())
+
+
+def wait_src_changed(page, image, old_src: str) -> None:
+    """Wait until the ``<img>`` located by ``image`` shows another picture than ``old_src``
+    (the kernel drew the next frame)."""
+    page.wait_for_function("([img, s]) => img.src !== s", arg=[image.element_handle(), old_src])
+
+
 def save_screenshot(page, name: str) -> Path:
     """The visible page (Lab is viewport-sized) as test-artifacts/<name>."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -4,7 +4,8 @@ practice field is checked and scored (screenshots in test-artifacts/)."""
 
 from __future__ import annotations
 
-from .lab import ARTIFACTS, open_and_run_all, save_screenshot, write_notebook
+from .lab import (ARTIFACTS, open_and_run_all, save_screenshot, wait_loaded,
+                  wait_src_changed, write_notebook)
 
 NOTEBOOK = "jacobian.ipynb"
 CELLS = [
@@ -14,8 +15,6 @@ CELLS = [
      "ad.jacobian_view(f, np.array([0.5, 2.0]))"),
     "ad.SweepPlayer(ad.trace(lambda x: 5 * ad.sin(ad.log(x)), 3.0), 'reverse', practice=True)",
 ]
-SRC_CHANGED = "([img, s]) => img.src !== s"
-LOADED = "(img) => img.complete && img.naturalWidth > 100"
 
 
 def _fail(page, lab, name):
@@ -34,7 +33,7 @@ def test_jacobian_grid_fills_on_screen_and_practice_scores(lab_factory, browser,
         view = page.locator(".adexplorer-jacobian")
         grid = view.locator("img.adexplorer-jacobian-grid")
         grid.wait_for()
-        page.wait_for_function(LOADED, arg=grid.element_handle())
+        wait_loaded(page, grid)
         view.scroll_into_view_if_needed()
         caption = view.locator(".adexplorer-caption")
         assert "fills the 4 × 2 Jacobian in 2 sweeps" in caption.inner_text()
@@ -42,8 +41,8 @@ def test_jacobian_grid_fills_on_screen_and_practice_scores(lab_factory, browser,
 
         # one forward sweep: the first column appears
         view.locator("button.adexplorer-step").click()
-        page.wait_for_function(SRC_CHANGED, arg=[grid.element_handle(), src])
-        page.wait_for_function(LOADED, arg=grid.element_handle())
+        wait_src_changed(page, grid, src)
+        wait_loaded(page, grid)
         assert grid.screenshot() != before
         assert "sweep 1 of 2" in caption.inner_text()
         assert "1 of 2 sweeps done" in view.locator(".adexplorer-cost-meter").inner_text()
@@ -51,13 +50,13 @@ def test_jacobian_grid_fills_on_screen_and_practice_scores(lab_factory, browser,
         # reverse mode: four sweeps, one row each
         src = grid.get_attribute("src")
         view.locator(".adexplorer-mode button", has_text="reverse").click()
-        page.wait_for_function(SRC_CHANGED, arg=[grid.element_handle(), src])
+        wait_src_changed(page, grid, src)
         view.locator(".adexplorer-cost-meter", has_text="0 of 4 sweeps done").wait_for()
         src = grid.get_attribute("src")
         view.locator("button.adexplorer-step").click()
-        page.wait_for_function(SRC_CHANGED, arg=[grid.element_handle(), src])
+        wait_src_changed(page, grid, src)
         caption.filter(has_text="sweep 1 of 4").wait_for()
-        page.wait_for_function(LOADED, arg=grid.element_handle())
+        wait_loaded(page, grid)
         save_screenshot(page, "jacobian-view.png")
     except Exception:
         _fail(page, lab, "jacobian-view")

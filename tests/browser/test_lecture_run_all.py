@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .lab import ARTIFACTS, ROOT, Lab, open_and_run_all, require_browser, save_screenshot
+from .lab import (ARTIFACTS, ROOT, Lab, open_and_run_all,
+                  require_browser, save_screenshot, wait_loaded)
 
 INDEX = ROOT / "notebooks" / "00_index.ipynb"
 
@@ -89,8 +90,7 @@ def test_run_all_without_errors(browser, lab, notebook):
             cell = panel.locator(".jp-CodeCell", has_text=source).last
             image = cell.locator(".jp-OutputArea-output img").last
             image.scroll_into_view_if_needed()
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 100",
-                                   arg=image.element_handle())
+            wait_loaded(page, image)
             shown, natural, tall = image.evaluate(
                 "(img) => [img.clientWidth, img.naturalWidth, img.clientHeight]")
             assert shown >= 0.9 * natural, f"{shot}: drawn {natural} px wide, shown {shown}"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lab import ARTIFACTS, open_and_run_all, save_screenshot, write_notebook
+from .lab import (ARTIFACTS, open_and_run_all, save_screenshot, wait_loaded,
+                  wait_src_changed, write_notebook)
 
 NOTEBOOK = "mlp.ipynb"
 DATA = """\
@@ -25,8 +26,6 @@ CELLS = [
     "    return np.mean((h @ W2 - Y) ** 2)",
     "ad.SweepPlayer(ad.trace(loss, W1, b1, W2), 'reverse')",
 ]
-SRC_CHANGED = "([img, s]) => img.src !== s"
-LOADED = "(img) => img.complete && img.naturalWidth > 100"
 
 
 def b1_adjoint():
@@ -51,7 +50,7 @@ def test_mlp_player_steps_through_the_unbroadcast(lab_factory, browser, tmp_path
         player = page.locator(".adexplorer-player")
         image = player.locator("img.adexplorer-graph")
         image.wait_for()
-        page.wait_for_function(LOADED, arg=image.element_handle())
+        wait_loaded(page, image)
         player.scroll_into_view_if_needed()
         caption = player.locator(".adexplorer-caption")
         readout = player.locator(".widget-readout").first
@@ -61,9 +60,9 @@ def test_mlp_player_steps_through_the_unbroadcast(lab_factory, browser, tmp_path
         for k in (1, 2, 3):                       # the seed, then mean and square
             src = image.get_attribute("src")
             player.locator("button.adexplorer-step").click()
-            page.wait_for_function(SRC_CHANGED, arg=[image.element_handle(), src])
+            wait_src_changed(page, image, src)
             caption.filter(has_text=f"step {k} of 10").wait_for()   # it may follow the image
-            page.wait_for_function(LOADED, arg=image.element_handle())
+            wait_loaded(page, image)
             assert readout.inner_text().strip() == str(k)
             pictures.append(image.screenshot())
         assert all(a != b for a, b in zip(pictures, pictures[1:]))
@@ -76,8 +75,8 @@ def test_mlp_player_steps_through_the_unbroadcast(lab_factory, browser, tmp_path
         page.keyboard.press("ArrowLeft")
         page.keyboard.press("ArrowLeft")
         caption.filter(has_text="part 1 of 2").wait_for()
-        page.wait_for_function(SRC_CHANGED, arg=[image.element_handle(), src])
-        page.wait_for_function(LOADED, arg=image.element_handle())
+        wait_src_changed(page, image, src)
+        wait_loaded(page, image)
         assert readout.inner_text().strip() == "9"
         text = caption.inner_text()
         assert "contribution at the operation's shape (4,4)" in text
@@ -90,8 +89,8 @@ def test_mlp_player_steps_through_the_unbroadcast(lab_factory, browser, tmp_path
         src = image.get_attribute("src")
         player.locator("button.adexplorer-step").click()
         caption.filter(has_text="part 2 of 2").wait_for()
-        page.wait_for_function(SRC_CHANGED, arg=[image.element_handle(), src])
-        page.wait_for_function(LOADED, arg=image.element_handle())
+        wait_src_changed(page, image, src)
+        wait_loaded(page, image)
         text = caption.inner_text()
         lines = text.split("\n")                   # each line of the rule on its own line
         assert "un-broadcast: b1 has shape (4,), so (4,4) is summed over axis 0 → (4,)" in lines

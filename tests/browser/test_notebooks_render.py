@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .lab import ROOT, open_and_run_all, save_screenshot
+from .lab import ROOT, open_and_run_all, save_screenshot, wait_loaded, wait_src_changed
 
 # notebook -> (caption after one step, number of steps, words of the final check)
 PLAYERS = {
@@ -49,16 +49,14 @@ def test_sweep_player_renders_steps_and_plays(browser, lab, notebook):
         player.wait_for()
         image = player.locator("img.adexplorer-graph")
         image.wait_for()
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 100",
-                               arg=image.element_handle())
+        wait_loaded(page, image)
         caption = player.locator(".adexplorer-caption")
         assert "mode" in caption.inner_text()              # frame 0: what the sweep does
         src0, png0 = image.get_attribute("src"), image.screenshot()
 
         # one step: the kernel draws the next frame and writes its rule
         player.locator("button.adexplorer-step").click()
-        page.wait_for_function("([img, s]) => img.src !== s",
-                               arg=[image.element_handle(), src0])
+        wait_src_changed(page, image, src0)
         caption.filter(has_text=first_caption).wait_for()
         assert image.screenshot() != png0
         readout = player.locator(".widget-readout").first

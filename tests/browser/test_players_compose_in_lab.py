@@ -3,7 +3,8 @@ plays on its own and each picture changes (screenshot in test-artifacts/)."""
 
 from __future__ import annotations
 
-from .lab import ARTIFACTS, open_and_run_all, save_screenshot, write_notebook
+from .lab import (ARTIFACTS, open_and_run_all, save_screenshot, wait_loaded,
+                  wait_src_changed, write_notebook)
 
 NOTEBOOK = "players.ipynb"
 CELLS = [
@@ -12,7 +13,6 @@ CELLS = [
     "row = widgets.HBox([ad.SweepPlayer(t, mode='forward'), ad.SweepPlayer(t, mode='reverse')])\n"
     "row",
 ]
-SRC_CHANGED = "([img, s]) => img.src !== s"
 
 
 def test_two_players_in_an_hbox_step_and_play(lab_factory, browser, tmp_path):
@@ -28,14 +28,13 @@ def test_two_players_in_an_hbox_step_and_play(lab_factory, browser, tmp_path):
         forward, reverse = players.nth(0), players.nth(1)
         images = [p.locator("img.adexplorer-graph") for p in (forward, reverse)]
         for image in images:
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 100",
-                                   arg=image.element_handle())
+            wait_loaded(page, image)
         src = [i.get_attribute("src") for i in images]
         png = [i.screenshot() for i in images]
 
         # step the forward player only: its picture changes, the other one stays
         forward.locator("button.adexplorer-step").click()
-        page.wait_for_function(SRC_CHANGED, arg=[images[0].element_handle(), src[0]])
+        wait_src_changed(page, images[0], src[0])
         assert images[0].screenshot() != png[0]
         assert forward.locator(".widget-readout").first.inner_text().strip() == "1"
         assert reverse.locator(".widget-readout").first.inner_text().strip() == "0"
