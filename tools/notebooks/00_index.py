@@ -6,14 +6,14 @@
 # definition of a derivative to Zygote, a Julia library that differentiates whole
 # programs. We walk the same road with **adexplorer**, a small AD library that shows its
 # work: the Wengert list of a function and of its derivative, the computational graph,
-# the forward and backward sweeps as animations, and, for code with loops, its SSA form
+# the forward and reverse sweeps as animations, and, for code with loops, its SSA form
 # and the adjoint code generated from it.
 #
 # | | notebook | what you will see | minutes |
 # |---|---|---|---|
 # | 1 | [What is AD](01_what_is_ad.ipynb) | the derivative definition, the chain rule, the Wengert list of $5\sin(\log x)$ and of its derivative, AD against finite differences, expression swell | 20 |
 # | 2 | [Forward mode](02_forward_mode.ipynb) | dual numbers built by hand in a few lines, adexplorer's `Dual` and `jvp` (a column of the Jacobian), NumPy protocols, the forward sweep animated, what forward mode costs | 22 |
-# | 3 | [Reverse mode](03_reverse_mode.ipynb) | a tape built by hand, static and dynamic graphs, primal, tangent and adjoint side by side, the backward sweep animated (with `+=` where values fan out), `vjp` (a row), `gradient(pow, 2, 5) == (80, None)` | 30 |
+# | 3 | [Reverse mode](03_reverse_mode.ipynb) | a tape built by hand, static and dynamic graphs, primal, tangent and adjoint side by side, the reverse sweep animated (with `+=` where values fan out), `vjp` (a row), `gradient(pow, 2, 5) == (80, None)` | 30 |
 # | 4 | [The Wengert list underneath dual numbers](04_wengert_under_dual_numbers.ipynb) | the trace of `f` against the trace of `D(f)` and the talk's Julia listings: primal and tangent operations interleaved | 10 |
 # | 5 | [Source to source](05_source_to_source.ipynb) | the pipeline, SSA form and φ nodes, adjoint code generated from `pow` next to the talk's hand-written `grad_pow`, tape against SSA: speed and memory, checkpointing | 20 |
 # | 6 | [Differentiable programming](06_differentiable_programming.ipynb) | control flow, recursion, closures, dicts, dataclasses, custom rules, $f''$, Hessians and Hessian-vector products, perturbation confusion, a small model trained by gradient descent, the cheap-gradient principle, JAX and PyTorch, references | 35 (25 without the optional sections 9 and 12) |
@@ -38,7 +38,7 @@
 # | 4 | [2.5 What forward mode costs](02_forward_mode.ipynb#5.-What-forward-mode-costs) |
 # | 5 | [3.1 A tracker in twenty lines](03_reverse_mode.ipynb#1.-A-tracker-in-twenty-lines) |
 # | 3 | [3.3 Static and dynamic graphs](03_reverse_mode.ipynb#3.-Static-and-dynamic-graphs) |
-# | 6 | [3.4 The backward sweep](03_reverse_mode.ipynb#4.-The-backward-sweep,-and-+=-where-a-value-fans-out) |
+# | 6 | [3.4 The reverse sweep](03_reverse_mode.ipynb#4.-The-reverse-sweep,-and-+=-where-a-value-fans-out) |
 # | 4 | [3.5 A vjp is a row of the Jacobian](03_reverse_mode.ipynb#5.-A-vjp-is-a-row-of-the-Jacobian) |
 # | 5 | [3.7 The talk's Zygote examples, and what `None` means](03_reverse_mode.ipynb#7.-The-talk's-Zygote-examples) |
 # | 4 | [4.2 The trace of `D(f)`](04_wengert_under_dual_numbers.ipynb#2.-The-trace-of-D(f)) |

@@ -294,7 +294,7 @@ for k in range(1, 8):
 # the Wengert list of $f'$ line by line at $x = 3$ while the values are computed; the
 # pictures show the same steps on the graph. How that works, and why a step names a
 # *jvp rule*, is notebook 2. Without `--mode forward` the cell also shows reverse mode
-# (an adjoint list and a backward sweep): that is notebook 3, which ends with the whole
+# (an adjoint list and a reverse sweep): that is notebook 3, which ends with the whole
 # output.
 #
 # Without `--static`, the cell shows the interactive version, with the sweeps animated.

@@ -318,7 +318,7 @@ ad.SweepPlayer(t, mode="forward")
 #
 # A cost meter: `ad.trace` records every primitive operation a computation runs, so
 # tracing the computation of a Jacobian counts its work. We compare `ad.jacfwd` (forward
-# mode, one pass per input) with `ad.jacrev` (reverse mode, the next notebook: one backward
+# mode, one pass per input) with `ad.jacrev` (reverse mode, the next notebook: one reverse
 # pass per output), on two shapes of problem, relative to the cost of evaluating the
 # function once:
 #

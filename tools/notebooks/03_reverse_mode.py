@@ -16,7 +16,7 @@
 # 1. run the function forward and **record** every operation on a tape (the *tracker*);
 # 2. walk the tape **backwards**, sending each adjoint to the inputs of its operation.
 #
-# One backward sweep gives the derivative of one output with respect to **every** input at
+# One reverse sweep gives the derivative of one output with respect to **every** input at
 # once. That is the deep-learning situation: millions of weights in, one loss out.
 
 # %% [markdown]
@@ -89,7 +89,7 @@ len(TAPE), y.value, x.adjoint
 # ## 2. adexplorer's tracker
 #
 # `ad.trace` records the same tape for any function written with `ad.*` or NumPy
-# functions. The backward sweep has a Wengert list of its own, the **adjoint list**:
+# functions. The reverse sweep has a Wengert list of its own, the **adjoint list**:
 # `ȳ3 = 1` is the seed, and each line sends an adjoint one step back.
 
 # %%
@@ -154,7 +154,7 @@ print(ad.gradient(kinked, 2.0), ad.gradient(kinked, -2.0))
 # way: a loop that runs $n$ times leaves $n$ copies of its body on the tape (notebook 5
 # shows how source-to-source AD avoids recording them, and what it still has to store).
 #
-# ## 4. The backward sweep, and `+=` where a value fans out
+# ## 4. The reverse sweep, and `+=` where a value fans out
 #
 # In $h(a, b) = a b + \sin a$ the input `a` is used twice, so its adjoint gets two
 # contributions: the adjoint list has `ā = ...` followed by `ā += ...`.
@@ -189,7 +189,7 @@ print("gradient:", ad.gradient(h, 2.0, 3.0), " by hand:", (3.0 + math.cos(2.0), 
 # $f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2$ at $(2, 5)$: every line of the Wengert list
 # with its **primal** value, its **tangent** from a forward sweep seeded with
 # $\dot x_1 = 1, \dot x_2 = 0$ (so the tangents are $\partial/\partial x_1$), and its
-# **adjoint** from one backward sweep. All three columns come from one recording:
+# **adjoint** from one reverse sweep. All three columns come from one recording:
 
 # %%
 def baydin(x1, x2):
@@ -227,7 +227,7 @@ ad.sweep_filmstrip(th, "reverse", page_px=1100)
 # %% [markdown]
 # ### Animated
 #
-# Play the backward sweep: watch the adjoint of `a` change at the `+=` step.
+# Play the reverse sweep: watch the adjoint of `a` change at the `+=` step.
 
 # %% tags=["nbval-ignore-output"]
 ad.SweepPlayer(th, mode="reverse")
@@ -236,7 +236,7 @@ ad.SweepPlayer(th, mode="reverse")
 # ## 5. A vjp is a row of the Jacobian
 #
 # Notebook 2 found that a forward pass gives $J v$, one **column** of the Jacobian. A
-# backward pass gives the other product, $u^\top J$: seeded with a cotangent $u$ at the
+# reverse pass gives the other product, $u^\top J$: seeded with a cotangent $u$ at the
 # outputs, it returns one number per input, a **row** (the *vector-Jacobian product*,
 # vjp). Zygote's name for this is `pullback`: `y, back = pullback(f, x)` returns the value
 # and a function that maps an output cotangent to input cotangents. adexplorer's is
@@ -258,12 +258,12 @@ print("jacrev:")
 print(ad.jacrev(spiral)(point))
 
 # %% [markdown]
-# Three outputs, three backward passes, one row each. So the shape of the Jacobian picks
+# Three outputs, three reverse passes, one row each. So the shape of the Jacobian picks
 # the mode: a **tall** one (many outputs, few inputs) has few columns and suits forward
 # mode; a **wide** one (few outputs, many inputs) has few rows and suits reverse mode. A
 # loss is the widest of all: one row. Here is a wide one, three inputs and two outputs,
 # filled by `ad.jacobian_view` both ways: three forward sweeps (columns, left) against two
-# backward sweeps (rows, right; the dark row is the last pullback).
+# reverse sweeps (rows, right; the dark row is the last pullback).
 
 # %%
 def wide(v):
@@ -275,10 +275,10 @@ ad.jacobian_view(wide, np.array([1.0, 2.0, 3.0]), static=True)
 # %% [markdown]
 # ## 6. Many inputs, one output
 #
-# A loss function takes many inputs and returns one number. One backward sweep gives the
+# A loss function takes many inputs and returns one number. One reverse sweep gives the
 # whole gradient, so its cost does not grow with the number of inputs, while forward mode
 # needs one pass per input. Here is a loss of 10,000 weights, differentiated in a single
-# backward sweep:
+# reverse sweep:
 
 # %%
 def loss(w):
@@ -296,7 +296,7 @@ grad_w.shape, np.allclose(grad_w, 2 * np.tanh(w) / np.cosh(w) ** 2 / len(w))
 # formula $\partial L / \partial w_i = 2\tanh(w_i)\,/\cosh^2(w_i)\,/\,n$. Forward mode would
 # have needed 10,000 passes.
 #
-# The price is memory. The tape keeps every intermediate array until the backward sweep
+# The price is memory. The tape keeps every intermediate array until the reverse sweep
 # has used it; `ad.tape_memory` is a meter that replays both sweeps and reports the most
 # the tape held at once (the player shows the same meter under every step):
 
@@ -455,7 +455,7 @@ check_predicted()
 
 # %% [markdown]
 # The player has a practice mode for the same kind of question, step by step: before it
-# shows each adjoint of the backward sweep, you type it in, and it checks your number and
+# shows each adjoint of the reverse sweep, you type it in, and it checks your number and
 # shows the rule.
 
 # %% tags=["nbval-ignore-output"]

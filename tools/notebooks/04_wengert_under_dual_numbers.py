@@ -192,7 +192,7 @@ plt.show()
 # Zygote's `f'` is reverse mode, and the talk shows its compiled code with `@code_llvm
 # f'(3.)`: a call to `log`, `sin` and `cos`, a multiplication by 5, a division `1/x` and
 # a final multiplication. Tracing `ad.grad(f)` records the same handful of operations: the
-# forward sweep (with the value) followed by the backward sweep, unrolled into one
+# forward sweep (with the value) followed by the reverse sweep, unrolled into one
 # straight-line list.
 
 # %%

@@ -201,7 +201,7 @@ plt.show()
 # %% [markdown]
 # ## 3. The adjoint, written as code
 #
-# How do you run a loop backwards? The backward sweep of `r = r * x` needs the value `r`
+# How do you run a loop backwards? The reverse sweep of `r = r * x` needs the value `r`
 # had *before* the multiplication, for every trip round the loop. The talk's answer,
 # written by hand: in the forward loop, push what the backward loop will need onto a
 # stack; then run a second loop that pops the stack from the top and applies the chain
@@ -345,9 +345,9 @@ for n in (10, 100, 1000):
 # ## 6. Checkpointing: recompute instead of store
 #
 # To store less, an adjoint must *recompute*: keep only some values (checkpoints) and run
-# parts of the forward computation again when the backward sweep needs them.
+# parts of the forward computation again when the reverse sweep needs them.
 # `ad.checkpoint(f)` does that for a function `f`: the tape keeps only `f`'s inputs, one
-# row, and records `f` again when the backward sweep reaches that row (as
+# row, and records `f` again when the reverse sweep reaches that row (as
 # `jax.checkpoint` does). Split `pow`'s loop into segments of `every` trips, each
 # checkpointed, and the tape holds one row per segment plus one segment's worth at a time:
 
@@ -382,7 +382,7 @@ print("the same gradient:", np.isclose(with_checkpoints, without))
 # %% [markdown]
 # With a checkpoint every $\sqrt n$ trips the peak grows like $\sqrt n$ instead of $n$
 # (67 entries instead of 1001 at $n = 1000$), and every segment runs twice: once forward,
-# once again in the backward sweep. `ad.plot_memory` draws the three against $n$ on
+# once again in the reverse sweep. `ad.plot_memory` draws the three against $n$ on
 # log-log axes, where the slope is the power of $n$:
 
 # %%

@@ -231,12 +231,12 @@ print("closed form                           ", ddf_closed_form(3.0))
 # ## 8. Hessians: forward over reverse
 #
 # For a function of $n$ inputs, the matrix of second derivatives is the Jacobian of the
-# gradient. The gradient itself is cheapest in reverse mode: one output, so one backward
+# gradient. The gradient itself is cheapest in reverse mode: one output, so one reverse
 # sweep gives all $n$ entries. Its Jacobian is square ($n \times n$), so pass counts do not
 # choose the outer mode: forward or reverse, it takes $n$ passes (one Hessian-vector
 # product each, a few gradients' worth of work). Forward mode is chosen outside because
 # it needs no tape of its own: a dual number rides through the inner reverse pass, while
-# reverse over reverse would record the whole backward sweep on a second tape and keep it
+# reverse over reverse would record the whole reverse sweep on a second tape and keep it
 # in memory. That is `ad.hessian`: `ad.jacfwd(ad.grad(f))`, the *mixed mode* from the
 # talk's list. (For a large $n$ one seldom wants all $n^2$ entries: a single
 # Hessian-vector product, one forward pass over the gradient, is what Newton-type
@@ -354,7 +354,7 @@ ad.D(inner)(1.0), ad.grad(inner)(1.0), ad.grad(lambda x: x * ad.D(lambda y: x + 
 # ## 10. A small model: logistic regression by gradient descent
 #
 # Everything together: NumPy code, a dictionary of parameters, and `ad.value_and_grad`
-# for the loss and its gradient in one backward sweep. Two clouds of points, a line to
+# for the loss and its gradient in one reverse sweep. Two clouds of points, a line to
 # separate them, trained with plain gradient descent.
 
 # %%
@@ -492,7 +492,7 @@ for n in (10_000, 100_000, 1_000_000):
 # * **Forward mode** (dual numbers) gives a column of the Jacobian per pass; **reverse
 #   mode** (a tape, or an adjoint program) gives a row per pass, so one pass for the
 #   gradient of a loss, at a small constant times the cost of the loss.
-# * Reverse mode must **store** what its backward sweep needs, on a tape or a stack;
+# * Reverse mode must **store** what its reverse sweep needs, on a tape or a stack;
 #   recomputing instead (checkpointing) trades time for memory.
 # * **Source-to-source** AD differentiates the SSA form of a program, so loops stay loops
 #   and the compiler can optimise the derivative; that is Zygote's approach.
