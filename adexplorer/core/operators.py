@@ -102,16 +102,6 @@ class Operators(ADValue):
             return format(self.primal if self._level.done else strip(self), spec)
         return str(self)
 
-    def __getattr__(self, name):
-        ufunc = getattr(np, name, None)
-        if isinstance(ufunc, np.ufunc) and ufunc.nin == 1 and not name.startswith("_"):
-            # NumPy's loop over an object array (np.arcsinh(np.array([x, y]))) asks each
-            # element for a method named like the ufunc: apply the ufunc to the element
-            return lambda: ufunc(self)
-        if not name.startswith("_") and hasattr(np.ndarray, name):
-            raise _unsupported_method(name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     # -- array protocol ------------------------------------------------------------
     @property
     def shape(self):
@@ -147,8 +137,8 @@ class Operators(ADValue):
         raise TypeError("in-place assignment into an AD value is not differentiable; "
                         "build a new array instead (np.where, np.concatenate, np.stack)")
 
-    # x.real and x.imag are rows (x.conj() and x.conjugate() reach np.conjugate through
-    # __getattr__, as every unary ufunc does)
+    # x.real and x.imag are rows (x.conj() and x.conjugate() are np.conjugate, as every
+    # unary ufunc is a method: see _ufunc_method below)
     @property
     def real(self):
         return bind(R.real, self)
@@ -227,6 +217,37 @@ def _array_method(name):
 for _name in numpy_dispatch.METHODS:
     if _name not in Operators.__dict__:
         setattr(Operators, _name, _array_method(_name))
+
+
+# No ``__getattr__``: a class with one loses CPython's fast attribute reads (every
+# ``x.primal`` of the fast paths would take the slow lookup, about a tenth of an
+# operation's time). The names it would answer are class attributes instead:
+def _ufunc_method(ufunc):
+    """NumPy's loop over an object array (``np.arcsinh(np.array([x, y]))``) asks each
+    element for a method named like the ufunc: apply the ufunc to the element."""
+    def method(self):
+        return ufunc(self)
+    method.__name__ = method.__qualname__ = ufunc.__name__
+    return method
+
+
+def _refused_attribute(name):
+    """An ndarray attribute or method AD values do not have: reading it raises the error
+    naming what to write instead (``x.item`` drops the derivative, ``x.cumsum`` ...)."""
+    def refuse(self):
+        raise _unsupported_method(name)
+    return property(refuse, doc=f"Not available on AD values (``x.{name}``): the error "
+                                "names what to use instead.")
+
+
+for _name in dir(np):
+    _ufunc = getattr(np, _name)
+    if isinstance(_ufunc, np.ufunc) and _ufunc.nin == 1 and not _name.startswith("_") \
+            and not hasattr(Operators, _name):
+        setattr(Operators, _name, _ufunc_method(_ufunc))
+for _name in dir(np.ndarray):
+    if not _name.startswith("_") and not hasattr(Operators, _name):
+        setattr(Operators, _name, _refused_attribute(_name))
 
 
 def _operator_methods(op):
