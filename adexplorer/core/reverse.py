@@ -56,12 +56,16 @@ fastpaths.install(Traced, "traced")
 class ReverseLevel(Level):
     """One reverse-mode transformation: records its own values into a ``Trace``."""
 
-    __slots__ = ("trace",)
+    # ``records`` and ``uses`` are the trace's own lists (``trace._records``,
+    # ``trace.nondiff_uses``), held here so a fast path reaches them in one step.
+    __slots__ = ("trace", "records", "uses")
 
     def __init__(self):
         self.id = fresh_id()
         self.done = False
-        self.trace = Trace()
+        self.trace = trace = Trace()
+        self.records = trace._records
+        self.uses = trace.nondiff_uses
 
     def process(self, prim, args, params):
         primals = list(args)
@@ -84,7 +88,7 @@ class ReverseLevel(Level):
             value = prim.impl(*primals, **params)
         index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
         if numpy_semantics.depth:
-            self.trace.numpy_nodes.add(index)
+            self.trace.note_numpy(index)
         return Traced(value, self, index)
 
     def nondiff(self, prim, args, params):
@@ -125,29 +129,55 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
             i -= 1
             continue
         prim, args, params, value, parents = records[i]
-        # A record of the scalar fast paths meeting a plain cotangent runs its rules as
-        # compiled formulas (fastpaths.py); every other one runs the general rules.
-        tg = type(g)
-        scalar = params is SCALAR and (tg is float or tg is int)
-        run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
-        for position, parent in parents:
-            if scalar:
-                try:
-                    c = prim.scalar_vjp[position](g, value, args)
-                except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
-                    c = apply_rule(prim.vjp_rule(position), g, value, args, None)
+        if params is SCALAR:
+            # A record of the scalar fast paths (parents in slots, fastpaths.py): with a
+            # plain cotangent, its whole step runs as compiled formulas, unless someone
+            # watches the steps; at 1/0 (nothing added yet) or otherwise, one by one.
+            tg = type(g)
+            plain = tg is float or tg is int
+            if not plain or on_step is not None:
+                _scalar_contributions(i, prim, g, value, args, parents, grads, plain, on_step)
             else:
+                try:
+                    prim.scalar_step(g, value, args, parents, grads)
+                except BOUNDARY_ERRORS:
+                    _scalar_contributions(i, prim, g, value, args, parents, grads, True, None)
+        else:
+            run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
+            for position, parent in parents:
                 c = run(prim.vjp_rule(position), g, value, args, params)
                 if c is None:                     # a user pullback sent nothing back
                     continue
-            before = grads[parent]
-            grads[parent] = c if before is None else before + c
-            if on_step is not None:
-                on_step(i, position, parent, c, before, grads[parent])
+                before = grads[parent]
+                grads[parent] = c if before is None else before + c
+                if on_step is not None:
+                    on_step(i, position, parent, c, before, grads[parent])
         if release and parents:
             grads[i] = None
         i -= 1
     return grads
+
+
+def _scalar_contributions(i, prim, g, value, args, slots, grads, plain, on_step):
+    """A fast record's contributions one argument at a time, added to each parent as
+    ``backprop``'s general loop adds them (and shown to ``on_step``): the compiled
+    formula per argument for a plain cotangent, else, or at 1/0, the general rule."""
+    position = 0
+    for parent in slots:
+        if parent is not None:
+            c = None
+            if plain:
+                try:
+                    c = prim.scalar_vjp[position](g, value, args)
+                except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
+                    pass
+            if c is None:
+                c = apply_rule(prim.vjp_rule(position), g, value, args, None)
+            before = grads[parent]
+            grads[parent] = c if before is None else before + c
+            if on_step is not None:
+                on_step(i, position, parent, c, before, grads[parent])
+        position += 1
 
 
 # ---------------------------------------------------------------------------
