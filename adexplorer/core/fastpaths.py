@@ -76,16 +76,14 @@ CALLED_ROWS = GUARD_ROWS + (R.sign,) + UNARY_ROWS
 UNARY = Template('''
 def $name(x):
     tx = type(x)
-    if tx is float or tx is int:
-        return impl(x)
     if tx is Traced:
         p = x.primal
-        if (type(p) is float or type(p) is int) and not x._level.done:
+        level = x._level
+        if (type(p) is float or type(p) is int) and not level.done:
             try:
                 ans = scalar(p)
             except (ValueError, OverflowError):     # the row decides (NumPy semantics?)
                 ans = impl(p)
-            level = x._level
             records = level.records
             records.append((row, (p,), SCALAR, ans, (x._index,)))
             out = new(Traced)
@@ -93,6 +91,8 @@ def $name(x):
             out._level = level
             out._index = len(records) - 1
             return out
+    elif tx is float or tx is int:
+        return impl(x)
     elif tx is Dual:
         p = x.primal
         if type(p) is float or type(p) is int:
@@ -152,19 +152,19 @@ def $reflected(self, other):
 TRACED_BINARY = Template('''
 def $method(self, other):
     a = self.primal
-    if (type(a) is float or type(a) is int) and not self._level.done:
+    level = self._level
+    if (type(a) is float or type(a) is int) and not level.done:
         b = other
         tb = type(b)
         if tb is float or tb is int:
             slots = (self._index,)
-        elif tb is Traced and b._level is self._level and (
+        elif tb is Traced and b._level is level and (
                 type(b.primal) is float or type(b.primal) is int):
             slots = (self._index, b._index)
             b = b.primal
         else:
             return operate(row, self, other)
         ans = $value
-        level = self._level
         records = level.records
         records.append($record)
         out = new(Traced)
@@ -179,10 +179,10 @@ TRACED_REFLECTED = Template('''
 def $reflected(self, other):
     b = self.primal
     a = other
+    level = self._level
     if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\
-            and not self._level.done:
+            and not level.done:
         ans = $value
-        level = self._level
         records = level.records
         slots = (None, self._index)
         records.append($record)

@@ -34,6 +34,8 @@ from .primitives import Primitive
 # It is one named, read-only, empty mapping: it passes no parameters to a rule like an
 # empty dict, and ``params is SCALAR`` is true for fast records only.
 SCALAR = MappingProxyType({})
+# The ``params`` of an input: it has none either, and is no fast record.
+INPUT = MappingProxyType({})
 
 
 class Record(NamedTuple):
@@ -143,9 +145,11 @@ class Trace:
     def add_input(self, value, name) -> int:
         """Record an input. ``name`` is its text, or the position of the function's
         argument, named from ``self.function``'s signature only when the trace is read."""
-        self._input_names[len(self._records)] = name
-        self._records.append((None, (), {}, value, ()))
-        return len(self._records) - 1
+        records = self._records
+        index = len(records)
+        self._input_names[index] = name
+        records.append((None, (), INPUT, value, ()))
+        return index
 
     def truncate(self, n: int) -> None:
         """Forget every record from index ``n`` on (an attempt that was given up)."""
