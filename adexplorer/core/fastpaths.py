@@ -24,8 +24,8 @@ Invariants (``tests/core/test_fastpaths.py`` checks them):
   finished ``Dual`` needs no check: what it computes is itself finished.
 - **A fast record is marked.** Reverse mode appends ``(row, args, SCALAR, value,
   slots)``: plain-number arguments, a real value, no static parameters, and the parents
-  as one slot per argument up to the last one that is a node (node index or None;
-  ``tracing.py``). A complex power of
+  in slots (``tracing.py``): a unary row's is its parent's index, a binary row's a tuple
+  with one per argument up to the last one that is a node (node index or None). A complex power of
   real numbers is recorded as a general record.
   ``backprop`` runs such a record's rules as the compiled formulas of
   ``row.scalar_vjp`` when the cotangent is a plain number too, and otherwise its
@@ -85,7 +85,7 @@ def $name(x):
             except (ValueError, OverflowError):     # the row decides (NumPy semantics?)
                 ans = impl(p)
             records = level.records
-            records.append((row, (p,), SCALAR, ans, (x._index,)))
+            records.append((row, (p,), SCALAR, ans, x._index))
             out = new(Traced)
             out.primal = ans
             out._level = level
@@ -240,7 +240,7 @@ UNARY_STEP = Template('''
 def $name(g, ans, args, slots, grads):
     p, = args
     c = $formula0
-    k = slots[0]
+    k = slots                           # a unary record's slot is its parent
     before = grads[k]
     grads[k] = c if before is None else before + c
 ''')

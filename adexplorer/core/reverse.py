@@ -164,7 +164,7 @@ def _sweep(trace: Trace, grads: list, i: int, on_step, release: bool, stop: int 
                 grads[parent] = c if before is None else before + c
                 if on_step is not None:
                     on_step(i, position, parent, c, before, grads[parent])
-        if release and parents:
+        if release and prim is not None:          # (an input keeps its adjoint)
             grads[i] = None
         i -= 1
     return grads
@@ -175,7 +175,7 @@ def _scalar_contributions(i, prim, g, value, args, slots, grads, plain, on_step)
     ``backprop``'s general loop adds them (and shown to ``on_step``): the compiled
     formula per argument for a plain cotangent, else, or at 1/0, the general rule."""
     position = 0
-    for parent in slots:
+    for parent in (slots,) if type(slots) is int else slots:     # int: a unary row's
         if parent is not None:
             c = None
             if plain:

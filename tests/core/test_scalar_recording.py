@@ -148,6 +148,19 @@ def test_a_fast_record_swept_whole_equals_it_swept_argument_by_argument(row, fir
         assert repr(fast) == repr(watched)      # repr: nan == nan, and -0.0 is not 0.0
 
 
+def test_releasing_drops_a_unary_record_whose_parent_is_node_zero():
+    """A unary fast record names its parent by index alone; node 0 is a parent like any
+    other (an index of 0 is no missing parent)."""
+    level = ReverseLevel()
+    x = level.input(0.5, "x")
+    assert x._index == 0
+    y = ad.sin(x)
+    z = ad.exp(y) * 2.0
+    grads = backprop(level.trace, {z._index: 1.0}, release=True)
+    assert [i for i, g in enumerate(grads) if g is not None] == [0]
+    assert grads[0] == 2.0 * math.exp(math.sin(0.5)) * math.cos(0.5)
+
+
 def test_a_fast_record_lists_its_parents_by_argument_position():
     level = ReverseLevel()
     x = level.input(2.0, "x")
@@ -158,6 +171,8 @@ def test_a_fast_record_lists_its_parents_by_argument_position():
     assert level.trace.row(left._index).parents == ((1, x._index),)
     assert [r.parents for r in level.trace.records()][1:] == [
         ((0, 0),), ((1, 0),), ((0, 0), (1, 0))]
+    unary = ad.cos(x)
+    assert level.trace.parents(unary._index) == ((0, x._index),)
 
 
 def test_a_gradient_through_every_scalar_row_agrees_with_autograd():
