@@ -24,8 +24,8 @@ Invariants (``tests/core/test_fastpaths.py`` checks them):
   finished ``Dual`` needs no check: what it computes is itself finished.
 - **A fast record is marked.** Reverse mode appends ``(row, args, SCALAR, value,
   slots)``: plain-number arguments, a real value, no static parameters, and the parents
-  in slots (``tracing.py``): a unary row's is its parent's index, a binary row's a tuple
-  with one per argument up to the last one that is a node (node index or None). A complex power of
+  in slots (``tracing.py``): the parent's index when the only node argument is the first,
+  else a tuple (node index or None per argument). A complex power of
   real numbers is recorded as a general record.
   ``backprop`` runs such a record's rules as the compiled formulas of
   ``row.scalar_vjp`` when the cotangent is a plain number too, and otherwise its
@@ -157,7 +157,7 @@ def $method(self, other):
         b = other
         tb = type(b)
         if tb is float or tb is int:
-            slots = (self._index,)
+            slots = self._index
         elif tb is Traced and b._level is level and (
                 type(b.primal) is float or type(b.primal) is int):
             slots = (self._index, b._index)
@@ -240,7 +240,7 @@ UNARY_STEP = Template('''
 def $name(g, ans, args, slots, grads):
     p, = args
     c = $formula0
-    k = slots                           # a unary record's slot is its parent
+    k = slots                           # the parent's index
     before = grads[k]
     grads[k] = c if before is None else before + c
 ''')
@@ -248,13 +248,14 @@ def $name(g, ans, args, slots, grads):
 BINARY_STEP = Template('''
 def $name(g, ans, args, slots, grads):
     a, b = args
-    k = slots[0]
-    if k is None:                       # a constant first argument: 2.0 * y
+    if type(slots) is int:              # a constant second argument: y * 2.0
+        k = slots
+        c = $formula0
+    elif slots[0] is None:              # a constant first argument: 2.0 * y
         c = $formula1
         k = slots[1]
-    elif len(slots) == 1:               # a constant second argument: y * 2.0
-        c = $formula0
     else:
+        k = slots[0]
         c = $formula0
         second = $formula1
         before = grads[k]

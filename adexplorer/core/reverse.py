@@ -175,7 +175,7 @@ def _scalar_contributions(i, prim, g, value, args, slots, grads, plain, on_step)
     ``backprop``'s general loop adds them (and shown to ``on_step``): the compiled
     formula per argument for a plain cotangent, else, or at 1/0, the general rule."""
     position = 0
-    for parent in (slots,) if type(slots) is int else slots:     # int: a unary row's
+    for parent in (slots,) if type(slots) is int else slots:     # int: the first's
         if parent is not None:
             c = None
             if plain:
@@ -394,12 +394,11 @@ def _floats_value_and_gradients(f, args, fill_zeros, who):
     out = call(f, wrapped, None, level)
     if type(out) is not Traced or out._level is not level or type(out.primal) is not float:
         return _from_output(level, out, args, wrapped, fill_zeros, who)
-    grads = sweep_from(trace, out._index, 1.0, len(args))     # the inputs come first
-    gradients = []
-    for x in wrapped:
-        g = grads[x._index]
-        gradients.append(g if g is not None else 0.0 if fill_zeros else None)
-    return out.primal, tuple(gradients)
+    n = len(args)
+    gradients = tuple(sweep_from(trace, out._index, 1.0, n)[:n])    # inputs: nodes 0..n-1
+    if fill_zeros and None in gradients:
+        gradients = tuple(0.0 if g is None else g for g in gradients)
+    return out.primal, gradients
 
 
 def _from_output(level, out, args, per_arg, fill_zeros, who):

@@ -12,11 +12,11 @@ tape itself (``_records``) stores plain tuples in the same field order, because 
 scalar fast paths append one per operation and a tuple is the cheapest thing to build.
 A record whose ``params`` is ``SCALAR`` was made by those fast paths: its arguments are
 plain Python numbers and its row has compiled scalar rules (``fastpaths.py``). On the tape
-such a record keeps its parents in *slots*: for a unary row the parent's index itself
-(``4`` for ``sin(y4)``); for a binary row one entry per argument position up to the last
-one that is a node, each the node index or None (``(4,)`` for ``y4 * 2.0``, ``(None, 4)``
-for ``2.0 * y4``). That is one small tuple or none instead of a tuple per parent, about
-a tenth of a scalar operation's time and a quarter of its memory. ``row``,
+such a record keeps its parents in *slots*: when the only argument that is a node is the
+first, the parent's index itself (``4`` for ``sin(y4)`` and for ``y4 * 2.0``); otherwise
+a tuple with one entry per argument, the node index or None (``(None, 4)`` for
+``2.0 * y4``, ``(4, 5)`` for ``y4 * y5``). That is one small tuple or none instead of a
+tuple per parent, about a tenth of a scalar operation's time and a quarter of its memory. ``row``,
 ``parents`` and ``records`` give every record in the one ``Record`` form.
 """
 
@@ -61,8 +61,8 @@ class Record(NamedTuple):
 
 
 def slot_parents(slots) -> tuple:
-    """A fast record's parent slots (``(None, 4)``, or ``4`` of a unary row) as
-    ``((1, 4),)`` (or ``((0, 4),)``)."""
+    """A fast record's parent slots (``(None, 4)``, or ``4``) as ``((1, 4),)`` (or
+    ``((0, 4),)``)."""
     if type(slots) is int:
         return ((0, slots),)
     return tuple((position, index) for position, index in enumerate(slots)
