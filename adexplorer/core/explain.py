@@ -164,7 +164,7 @@ def _use_text(trace, what: str, indices) -> str:
 def _nondiff_feeders(trace) -> dict:
     """node index -> the first non-differentiable use of it or of anything computed from it."""
     fed: dict = {}
-    for what, indices in trace.nondiff_uses:
+    for what, *indices in trace.nondiff_uses:
         text = _use_text(trace, what, indices)
         for i in indices:
             fed.setdefault(i, text)

@@ -31,9 +31,10 @@ Invariants (``tests/core/test_fastpaths.py`` checks them):
   ``row.scalar_vjp`` when the cotangent is a plain number too, and otherwise its
   general rules; it adds up contributions and releases adjoints the same way for both.
 - **Steering is noted, not recorded.** A comparison (``n > 0``) answers on the primals
-  and notes which nodes it looked at in ``trace.nondiff_uses``, exactly as the general
-  route's ``ReverseLevel.nondiff`` does, so ``explain_gradient`` can say why a loop
-  counter has no gradient.
+  and notes which nodes it looked at in ``trace.nondiff_uses`` (``("gt", 4)``: one flat
+  tuple, so noting costs about what the comparison does), exactly as the general route's
+  ``ReverseLevel.nondiff`` does, so ``explain_gradient`` can say why a loop counter has
+  no gradient.
 - **Domain boundaries follow the general route.** The value raises as Python does
   (``1 / 0.0``: ``ZeroDivisionError``); an error in a derivative formula (``1 / 0`` in
   ``log``'s rule at 0) falls back to the general rule, which gives NumPy's ``inf``.
@@ -198,19 +199,17 @@ def $reflected(self, other):
 TRACED_COMPARISON = Template('''
 def $method(self, other):
     a = self.primal
-    if (type(a) is float or type(a) is int) and not self._level.done:
+    level = self._level
+    if (type(a) is int or type(a) is float) and not level.done:     # a counter: int first
         b = other
         tb = type(b)
-        if tb is float or tb is int:
-            looked_at = (self._index,)
-        elif tb is Traced and b._level is self._level and (
-                type(b.primal) is float or type(b.primal) is int):
-            looked_at = (self._index, b._index)
-            b = b.primal
-        else:
-            return operate(row, self, other)
-        self._level.uses.append(("$name", looked_at))
-        return a $symbol b
+        if tb is int or tb is float:
+            level.uses.append(("$name", self._index))
+            return a $symbol b
+        if tb is Traced and b._level is level and (
+                type(b.primal) is int or type(b.primal) is float):
+            level.uses.append(("$name", self._index, b._index))
+            return a $symbol b.primal
     return operate(row, self, other)
 ''')
 

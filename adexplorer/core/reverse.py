@@ -95,13 +95,13 @@ class ReverseLevel(Level):
         """Answer on primals, and note which of this level's nodes the row looked at."""
         mine = tuple(a._index for a in args if type(a) is Traced and a._level is self)
         if mine:
-            self.trace.nondiff_uses.append((prim.name, mine))
+            self.uses.append((prim.name, *mine))
         return bind(prim, *[a.primal if type(a) is Traced and a._level is self else a
                             for a in args], **params)
 
     def note_use(self, kind: str, value) -> None:
         if not self.done:
-            self.trace.nondiff_uses.append((kind, (value._index,)))
+            self.uses.append((kind, value._index))
 
     def input(self, value, name) -> Traced:
         return Traced(value, self, self.trace.add_input(value, name))

@@ -130,9 +130,10 @@ class Trace:
         # plain tuples in ``Record``'s field order (read them with row / parents)
         self._records: list[tuple] = []
         self._input_names: dict[int, str | int] = {}
-        # Where values steered the program without a derivative, in order:
-        # (row name or "bool"/"index"/"int"/"hash", node indices it looked at).
-        self.nondiff_uses: list[tuple[str, tuple[int, ...]]] = []
+        # Where values steered the program without a derivative, in order: the row's
+        # name or "bool"/"index"/"int"/"hash", then the node indices it looked at, in one
+        # flat tuple (``("gt", 4)``, ``("lt", 4, 7)``).
+        self.nondiff_uses: list[tuple] = []
 
     # -- recording (called by reverse mode) -----------------------------------------
     def record(self, prim: Primitive, args: tuple, params: dict, value, parents: tuple) -> int:
@@ -160,7 +161,7 @@ class Trace:
         del self._records[n:]
         self.numpy_nodes = {i for i in self.numpy_nodes if i < n}
         # in place: a recording level holds these lists (reverse.ReverseLevel)
-        self.nondiff_uses[:] = [u for u in self.nondiff_uses if all(i < n for i in u[1])]
+        self.nondiff_uses[:] = [u for u in self.nondiff_uses if all(i < n for i in u[1:])]
         self._nodes = None
 
     def input_name(self, i: int) -> str:
