@@ -7,6 +7,7 @@ sends them back with a scatter-add, whose own adjoint is indexing again.
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -42,8 +43,8 @@ def unreduce(g, x, axis, keepdims):
 def n_reduced(x, axis):
     x_shape = shape(x)
     if axis is None:
-        return int(np.prod(x_shape))
-    return int(np.prod([x_shape[a] for a in normalize_axis(axis, len(x_shape))]))
+        return math.prod(x_shape)
+    return math.prod(x_shape[a] for a in normalize_axis(axis, len(x_shape)))
 
 
 def _extreme_mask_impl(x, ans, axis=None, keepdims=False):
@@ -88,11 +89,19 @@ sum = defprim(
     vjp=lambda g, ans, x, axis=None, keepdims=False: unreduce(g, x, axis, keepdims),
 )
 
+def _mean_vjp(g, ans, x, axis=None, keepdims=False):
+    n = n_reduced(x, axis)
+    if n == 0:                     # an empty mean: an empty cotangent, and no g / 0
+        return unreduce(g, x, axis, keepdims)
+    # g / n before broadcasting, not after: the same numbers without a pass over an
+    # array of x's size, and a broadcast scalar stays one for the rules it reaches next
+    return unreduce(g / n, x, axis, keepdims)
+
+
 mean = defprim(
     "mean", _mean_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False: mean(t, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False:
-        unreduce(g, x, axis, keepdims) / n_reduced(x, axis),
+    vjp=_mean_vjp,
 )
 
 
