@@ -135,7 +135,18 @@ def _column(x):
     return reshape(x, shape=tuple(shape(x)) + (1,))
 
 
+def _plain_matrices(*xs) -> bool:
+    """Are these all real 2-D NumPy arrays? Their matmul rules are one matrix product each,
+    written directly (no row calls for the transpose, the unbroadcast and the real part)."""
+    for x in xs:
+        if type(x) is not np.ndarray or x.ndim != 2 or x.dtype.kind not in "fiu":
+            return False
+    return True
+
+
 def _matmul_vjp_a(g, ans, a, b):
+    if _plain_matrices(g, a, b):
+        return g @ b.T
     na, nb = ndim(a), ndim(b)
     if na == 1 and nb == 1:                       # inner product
         return g * b
@@ -150,6 +161,8 @@ def _matmul_vjp_a(g, ans, a, b):
 
 
 def _matmul_vjp_b(g, ans, a, b):
+    if _plain_matrices(g, a, b):
+        return a.T @ g
     na, nb = ndim(a), ndim(b)
     if na == 1 and nb == 1:
         return g * a

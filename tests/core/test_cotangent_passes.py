@@ -48,3 +48,31 @@ def test_the_mean_of_nothing_sends_back_nothing():
     assert g.shape == (0, 3)
     # NumPy's own warnings of the forward pass (an empty mean), none from its rule
     assert not [w for w in caught if "divide by zero" in str(w.message)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_matmul_rules_of_matrices_are_the_transposed_products(dtype):
+    a = rng.integers(-3, 4, (4, 3)).astype(dtype)
+    b = rng.integers(-3, 4, (3, 5)).astype(dtype)
+    w = rng.standard_normal((4, 5))
+    if dtype is np.int64:
+        ga, gb = ad.gradient(lambda a, b: np.sum(w * (a @ b)), a, b)
+        want_a, want_b = w @ b.T, a.T @ w
+        np.testing.assert_allclose(ga, want_a, rtol=1e-14)
+        np.testing.assert_allclose(gb, want_b, rtol=1e-14)
+        return
+    ga, gb = ad.gradient(lambda a, b: np.sum(w * (a @ b)), a, b)
+    assert ga.dtype == dtype and gb.dtype == dtype
+    tol = 1e-6 if dtype is np.float32 else 1e-14
+    np.testing.assert_allclose(ga, (w @ b.T).astype(dtype), rtol=tol)
+    np.testing.assert_allclose(gb, (a.T @ w).astype(dtype), rtol=tol)
+    fd = finite_difference(lambda a64: np.sum(w * (a64 @ b)), a.astype(np.float64))
+    np.testing.assert_allclose(ga, fd, rtol=1e-5, atol=1e-6)
+
+
+def test_matmul_of_a_complex_matrix_keeps_the_real_part_for_a_real_one():
+    a = rng.standard_normal((2, 3))
+    b = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    ga = ad.gradient(lambda a: np.real(np.sum(a @ b)), a)[0]
+    assert ga.dtype == np.float64
+    np.testing.assert_allclose(ga, np.real(np.ones((2, 2)) @ b.T), rtol=1e-14)
