@@ -28,6 +28,139 @@ def finite_difference(f, x, h=1e-6):
 
 
 # ---------------------------------------------------------------------------
+# power: d(x ** b)/dx = b x ** (b - 1), and 0 everywhere for b = 0
+
+EXPONENTS = [0, 1, 2, 3, -1, -2, 0.5, 1.5, 2.0, -0.5]
+POINTS = np.array([-2.0, -0.5, 0.0, 0.75, 3.0])
+
+
+def closed_form(x, b):
+    """b x^(b-1) written out per exponent, as calculus gives it (0 for b = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if b == 0:
+            return np.zeros_like(x)
+        if b == 1:
+            return np.ones_like(x)
+        if b == 2:
+            return 2.0 * x
+        if b == 3:
+            return 3.0 * x * x
+        if b == -1:
+            return -1.0 / (x * x)
+        if b == -2:
+            return -2.0 / (x * x * x)
+        return b * np.power(x, b - 1.0)
+
+
+@pytest.mark.parametrize("b", EXPONENTS)
+def test_power_rule_matches_the_closed_form_at_zero_negative_and_positive_points(b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = ad.gradient(lambda x: np.sum(x ** b), POINTS)[0]
+    np.testing.assert_array_equal(got, closed_form(POINTS, b))
+
+
+@pytest.mark.parametrize("b", EXPONENTS)
+def test_power_rule_with_any_cotangent_matches_the_closed_form(b):
+    # a cotangent that is not the broadcast 1 of a sum: the rule's multiplication runs
+    g = rng.uniform(-2.0, 2.0, POINTS.shape)
+    kept = g.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _, pullback = ad.vjp(lambda x: x ** b, POINTS)
+        got = pullback(g)[0]
+        want = g * closed_form(POINTS, b)
+    np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(g, kept)                    # the user's cotangent
+
+
+@pytest.mark.parametrize("b", EXPONENTS)
+def test_a_constant_exponent_agrees_with_an_array_exponent(b):
+    """The constant exponent's shortcut against the general route of the ``power_factor``
+    row, which an exponent array takes."""
+    exponent = np.full(POINTS.shape, float(b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fast = ad.gradient(lambda x: np.sum(x ** b), POINTS)[0]
+        general = ad.gradient(lambda x: np.sum(x ** exponent), POINTS)[0]
+    np.testing.assert_allclose(fast, general, rtol=1e-15, atol=0)
+    np.testing.assert_array_equal(np.isnan(fast), np.isnan(general))
+
+
+@pytest.mark.parametrize("b", [1, 2, 3, -1, 0.5, 1.5])
+def test_power_rule_agrees_with_finite_differences(b):
+    x = rng.uniform(0.5, 2.0, (3, 4))
+    w = rng.uniform(-1.0, 1.0, (3, 4))
+    got = ad.gradient(lambda x: np.sum(w * x ** b), x)[0]
+    np.testing.assert_allclose(got, finite_difference(lambda x: np.sum(w * x ** b), x),
+                               rtol=1e-6, atol=1e-8)
+
+
+def test_power_rule_at_order_two():
+    # d²/dx² x³ = 6x: the rule's shortcuts stay differentiable
+    assert ad.grad(ad.grad(lambda x: x ** 3))(1.5) == pytest.approx(9.0)
+    assert ad.grad(ad.grad(lambda x: x ** 2))(-4.0) == pytest.approx(2.0)
+
+
+# ---------------------------------------------------------------------------
+# The cotangent of a sum is 1 everywhere: multiplying by it is skipped
+
+
+def test_the_ones_of_a_sum_are_recognised_and_nothing_else():
+    ones = np.broadcast_to(1.0, (4, 3))
+    assert R.uniform_value(ones) == 1.0
+    assert R.uniform_value(np.broadcast_to(np.array([1.0, 2.0]), (3, 2))) is None
+    assert R.uniform_value(np.ones(5)) is None               # a real array: strides
+    assert R.uniform_value(np.float64(1.0)) is None
+    v = rng.standard_normal((4, 3))
+    out = R.times(ones, v)
+    np.testing.assert_array_equal(out, v)
+    assert not out.flags.writeable                           # a view never written
+    np.testing.assert_array_equal(R.times(np.broadcast_to(2.0, (4, 3)), v), 2.0 * v)
+    # 1.0 * v is v bit for bit, -0.0, inf and nan included
+    special = np.array([-0.0, np.inf, -np.inf, np.nan, 5e-324])
+    np.testing.assert_array_equal(R.times(np.broadcast_to(1.0, (5,)), special), 1.0 * special)
+    assert np.signbit(R.times(np.broadcast_to(1.0, (5,)), special)[0])
+
+
+def test_sum_of_a_product_hands_back_arrays_of_the_callers_own():
+    x = rng.standard_normal(6)
+    y = rng.standard_normal(6)
+    xs, ys = x.copy(), y.copy()
+    gx, gy = ad.gradient(lambda x, y: np.sum(x * y), x, y)
+    np.testing.assert_array_equal(gx, ys)                    # d/dx sum(x y) = y
+    np.testing.assert_array_equal(gy, xs)
+    for g in (gx, gy):
+        assert g.flags.writeable and g.flags.owndata
+        assert not np.shares_memory(g, x) and not np.shares_memory(g, y)
+    gx += 1.0                                                # the caller may write
+    np.testing.assert_array_equal(x, xs)
+    np.testing.assert_array_equal(y, ys)
+
+
+def test_sum_of_a_product_with_a_constant_keeps_the_dtype_and_copies():
+    x = rng.standard_normal(5).astype(np.float32)
+    w = rng.standard_normal(5).astype(np.float32)
+    g = ad.gradient(lambda x: np.sum(x * w), x)[0]
+    assert g.dtype == np.float32
+    np.testing.assert_array_equal(g, w)
+    assert not np.shares_memory(g, w)
+
+
+def test_sum_of_a_broadcast_product_sums_the_other_factor():
+    x = rng.standard_normal((3, 4))
+    row = rng.standard_normal(4)
+    gx, grow = ad.gradient(lambda x, r: np.sum(x * r), x, row)
+    np.testing.assert_array_equal(gx, np.broadcast_to(row, (3, 4)))
+    np.testing.assert_allclose(grow, x.sum(axis=0), rtol=1e-15)
+
+
+def test_bump_gradient_is_the_closed_form():
+    x = rng.uniform(-2.0, 2.0, 50)
+    got = ad.gradient(lambda x: np.sum(np.sin(x) * np.exp(-x ** 2)), x)[0]
+    want = np.exp(-x * x) * (np.cos(x) - 2.0 * x * np.sin(x))
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-16)
+
+
+# ---------------------------------------------------------------------------
 # mean divides before broadcasting; 2-D matmul rules are one product each
 
 
