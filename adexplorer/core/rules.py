@@ -65,7 +65,7 @@ def uniform_value(g):
     return None
 
 
-def times(g, v):
+def times(g, v, fresh=False):
     """``g * v`` for a cotangent ``g``, without the array passes that change nothing.
 
     The cotangent a ``sum`` sends back is the scalar 1 broadcast to a read-only array:
@@ -73,13 +73,20 @@ def times(g, v):
     included), so ``v`` comes back as it is, as a read-only broadcast view (the tape or
     the user may own ``v``: rules never write into their inputs, and
     ``gradients.user_gradient`` copies a read-only array before a user gets it). A
-    factor of 1 (``x ** 1``) gives ``g`` back.
+    factor of 1 (``x ** 1``) gives ``g`` back. ``fresh`` says that ``v`` is a new array
+    this rule has just made (``cos(x)``): nobody else holds it, so the product is
+    written into it rather than into one more new array, and with a cotangent of ones
+    ``v`` itself is the answer.
     """
     if type(g) is np.ndarray:
         if type(v) is np.ndarray:
             if v.dtype.kind == "f" and g.dtype.kind == "f" \
                     and g.dtype.itemsize <= v.dtype.itemsize and uniform_value(g) == 1:
+                if fresh and v.shape == g.shape:
+                    return v
                 return np.broadcast_to(v, np.broadcast_shapes(g.shape, v.shape))
+            if fresh and v.shape == g.shape and v.dtype == np.result_type(g, v):
+                return np.multiply(g, v, out=v)
         elif type(v) is int and v == 1 and g.dtype.kind == "f":
             return g
     return g * v
@@ -336,7 +343,7 @@ power = defprim(
     "pow", _pow_impl, display="{0} ** {1}", precedence=POWER,
     jvp=(lambda t, ans, a, b: broadcast_like(t * _power_factor(a, b), ans),
          lambda t, ans, a, b: broadcast_like(t * ans * log_nonzero(a), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(times(g, _power_factor(a, b)), a),
+    vjp=(lambda g, ans, a, b: unbroadcast(times(g, _power_factor(a, b), fresh=True), a),
          lambda g, ans, a, b: unbroadcast(g * ans * log_nonzero(a), b)),
 )
 
@@ -438,7 +445,7 @@ mod = defprim(
 sin = defprim(
     "sin", elementwise_impl(math.sin, np.sin),
     jvp=lambda t, ans, x: t * cos(x),
-    vjp=lambda g, ans, x: times(g, cos(x)),
+    vjp=lambda g, ans, x: times(g, cos(x), fresh=True),
 )
 
 cos = defprim(
@@ -462,7 +469,7 @@ exp = defprim(
 log = defprim(
     "log", elementwise_impl(math.log, np.log),
     jvp=lambda t, ans, x: t * (1 / x),
-    vjp=lambda g, ans, x: times(g, 1 / x),
+    vjp=lambda g, ans, x: times(g, 1 / x, fresh=True),
 )
 
 log1p = defprim(
@@ -474,7 +481,7 @@ log1p = defprim(
 expm1 = defprim(
     "expm1", elementwise_impl(math.expm1, np.expm1),
     jvp=lambda t, ans, x: t * (ans + 1),
-    vjp=lambda g, ans, x: times(g, ans + 1),
+    vjp=lambda g, ans, x: times(g, ans + 1, fresh=True),
 )
 
 sqrt = defprim(
@@ -486,7 +493,7 @@ sqrt = defprim(
 tanh = defprim(
     "tanh", elementwise_impl(math.tanh, np.tanh),
     jvp=lambda t, ans, x: t * (1 - ans ** 2),
-    vjp=lambda g, ans, x: times(g, 1 - ans ** 2),
+    vjp=lambda g, ans, x: times(g, 1 - ans ** 2, fresh=True),
 )
 
 sigmoid = defprim(

@@ -161,6 +161,49 @@ def test_bump_gradient_is_the_closed_form():
 
 
 # ---------------------------------------------------------------------------
+# A rule that multiplies into its own new array never touches anyone else's
+
+
+UNARY = {
+    "sin": (np.sin, np.cos),
+    "tanh": (np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
+    "log": (np.log, lambda x: 1.0 / x),
+    "expm1": (np.expm1, np.exp),
+    "exp": (np.exp, np.exp),
+    "square": (lambda x: x ** 2, lambda x: 2.0 * x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_a_shared_cotangent_and_the_tape_are_not_written(name):
+    f, slope = UNARY[name]
+    x = rng.uniform(0.5, 2.0, 7)
+    xs = x.copy()
+    # f(x) + f(x) ... : ``add`` sends the same cotangent object to both uses
+    value, pullback = ad.vjp(lambda x: f(x) + 2.0 * f(x) + f(x) * f(x), x)
+    g = rng.uniform(-1.0, 1.0, 7)
+    gs = g.copy()
+    first = pullback(g)[0]
+    again = pullback(g)[0]                                   # the tape is unchanged
+    want = gs * (3.0 + 2.0 * f(xs)) * slope(xs)
+    np.testing.assert_allclose(first, want, rtol=1e-13)
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_array_equal(g, gs)
+    np.testing.assert_array_equal(x, xs)
+    assert not np.shares_memory(first, again)
+
+
+def test_a_cotangent_passed_twice_to_a_shared_node_is_not_written():
+    x = rng.uniform(0.5, 2.0, 5)
+    g = rng.uniform(-1.0, 1.0, 5)
+    gs = g.copy()
+    _, pullback = ad.vjp(lambda x: (np.sin(x), np.sin(x) ** 2), x)
+    got = pullback((g, g))[0]
+    np.testing.assert_allclose(got, gs * np.cos(x) * (1.0 + 2.0 * np.sin(x)), rtol=1e-14)
+    np.testing.assert_array_equal(g, gs)
+
+
+# ---------------------------------------------------------------------------
 # mean divides before broadcasting; 2-D matmul rules are one product each
 
 
@@ -209,3 +252,17 @@ def test_matmul_of_a_complex_matrix_keeps_the_real_part_for_a_real_one():
     ga = ad.gradient(lambda a: np.real(np.sum(a @ b)), a)[0]
     assert ga.dtype == np.float64
     np.testing.assert_allclose(ga, np.real(np.ones((2, 2)) @ b.T), rtol=1e-14)
+
+
+def test_a_rules_new_array_is_handed_back_whole_and_of_its_own():
+    x = rng.uniform(-2.0, 2.0, 6)
+    xs = x.copy()
+    first = ad.gradient(lambda x: np.sum(np.sin(x)), x)[0]
+    second = ad.gradient(lambda x: np.sum(np.sin(x)), x)[0]
+    np.testing.assert_array_equal(first, np.cos(xs))
+    assert first.flags.writeable
+    assert not np.shares_memory(first, second) and not np.shares_memory(first, x)
+    np.testing.assert_array_equal(x, xs)
+    ones = ad.gradient(lambda x: np.sum(x ** 1), x)[0]
+    np.testing.assert_array_equal(ones, np.ones(6))
+    assert ones.flags.writeable
