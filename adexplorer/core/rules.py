@@ -40,9 +40,11 @@ def ndim(x) -> int:
 def unbroadcast(g, like):
     """Sum a cotangent ``g`` down to the shape of ``like`` (undo NumPy broadcasting),
     keeping only its real part if ``like`` is real (``match_real``)."""
-    if type(g) is np.ndarray and type(like) is np.ndarray and g.shape == like.shape \
+    if type(g) is np.ndarray and type(like) is np.ndarray \
             and (g.dtype.kind != "c" or like.dtype.kind == "c"):
-        return g                    # the common case, answered before the general tests
+        # NumPy arrays with no real part to take, answered before the general tests:
+        # the shape is right (the common case), or the row's sum runs directly
+        return g if g.shape == like.shape else _sum_to_impl(g, like.shape)
     target = shape(like)
     if shape(g) != target:
         g = sum_to(g, shape=target)
