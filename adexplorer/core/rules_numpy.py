@@ -137,7 +137,8 @@ def _column(x):
 
 def _plain_matrices(*xs) -> bool:
     """Are these all real 2-D NumPy arrays? Their matmul rules are one matrix product each,
-    written directly (no row calls for the transpose, the unbroadcast and the real part)."""
+    written directly (no row calls for the transpose, the unbroadcast and the real part:
+    they cost more than a small product)."""
     for x in xs:
         if type(x) is not np.ndarray or x.ndim != 2 or x.dtype.kind not in "fiu":
             return False
@@ -145,8 +146,6 @@ def _plain_matrices(*xs) -> bool:
 
 
 def _matmul_vjp_a(g, ans, a, b):
-    if _plain_matrices(g, a, b):
-        return g @ b.T
     na, nb = ndim(a), ndim(b)
     if na == 1 and nb == 1:                       # inner product
         return g * b
@@ -161,8 +160,6 @@ def _matmul_vjp_a(g, ans, a, b):
 
 
 def _matmul_vjp_b(g, ans, a, b):
-    if _plain_matrices(g, a, b):
-        return a.T @ g
     na, nb = ndim(a), ndim(b)
     if na == 1 and nb == 1:
         return g * a
@@ -180,8 +177,10 @@ matmul = defprim(
     "matmul", operator.matmul, display="{0} @ {1}", precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: matmul(t, b),
          lambda t, ans, a, b: matmul(a, t)),
-    vjp=(lambda g, ans, a, b: match_real(_matmul_vjp_a(g, ans, a, b), a),
-         lambda g, ans, a, b: match_real(_matmul_vjp_b(g, ans, a, b), b)),
+    vjp=(lambda g, ans, a, b: g @ b.T if _plain_matrices(g, a, b)
+         else match_real(_matmul_vjp_a(g, ans, a, b), a),
+         lambda g, ans, a, b: a.T @ g if _plain_matrices(g, a, b)
+         else match_real(_matmul_vjp_b(g, ans, a, b), b)),
 )
 
 
