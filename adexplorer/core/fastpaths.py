@@ -23,8 +23,10 @@ Invariants (``tests/core/test_fastpaths.py`` checks them):
   (``levels.py``) takes the general route, which treats it as its plain value. A
   finished ``Dual`` needs no check: what it computes is itself finished.
 - **A fast record is marked.** Reverse mode appends ``(row, args, SCALAR, value,
-  parents)`` (``tracing.Record``): plain-number arguments and a real value, no static
-  parameters (a complex power of real numbers is recorded as a general record).
+  slots)``: plain-number arguments, a real value, no static parameters, and the parents
+  in slots (``tracing.py``): a unary row's is its parent's index, a binary row's a tuple
+  with one per argument up to the last one that is a node (node index or None). A complex power of
+  real numbers is recorded as a general record.
   ``backprop`` runs such a record's rules as the compiled formulas of
   ``row.scalar_vjp`` when the cotangent is a plain number too, and otherwise its
   general rules; it adds up contributions and releases adjoints the same way for both.
@@ -50,7 +52,7 @@ from .operator_table import BY_ROW
 from .operators import operate
 from .primitives import BOUNDARY_ERRORS, bind
 from .symbolic import Sym
-from .tracing import SCALAR
+from .tracing import SCALAR, slot_parents
 
 UNARY_ROWS = (R.neg, R.sin, R.cos, R.tan, R.exp, R.log, R.log1p, R.expm1, R.sqrt, R.tanh,
               R.sigmoid, R.absolute)
@@ -66,27 +68,31 @@ CALLED_ROWS = GUARD_ROWS + (R.sign,) + UNARY_ROWS
 
 # -- the templates: one per rule shape ----------------------------------------------------
 # Names a template may use: row, impl (the row's implementation), scalar (its ``math``
-# function, or impl), Dual, Traced, SCALAR, bind, operate, BOUNDARY_ERRORS, and what
-# formulas call, by row name (``cos``: see CALLED_ROWS).
+# function, or impl), Dual, Traced, SCALAR, general_record, bind, operate,
+# BOUNDARY_ERRORS, and what formulas call, by row name (``cos``: see CALLED_ROWS).
 # $value is how the value is computed from a, b (``a * b``); $jvp / $jvp0 / $jvp1 are
 # the row's jvp formulas in t, ans and the arguments (p, or a and b).
 
 UNARY = Template('''
 def $name(x):
     tx = type(x)
-    if tx is float or tx is int:
-        return impl(x)
     if tx is Traced:
         p = x.primal
-        if (type(p) is float or type(p) is int) and not x._level.done:
+        level = x._level
+        if (type(p) is float or type(p) is int) and not level.done:
             try:
                 ans = scalar(p)
             except (ValueError, OverflowError):     # the row decides (NumPy semantics?)
                 ans = impl(p)
-            level = x._level
-            records = level.trace._records
-            records.append((row, (p,), SCALAR, ans, ((0, x._index),)))
-            return Traced(ans, level, len(records) - 1)
+            records = level.records
+            records.append((row, (p,), SCALAR, ans, x._index))
+            out = new(Traced)
+            out.primal = ans
+            out._level = level
+            out._index = len(records) - 1
+            return out
+    elif tx is float or tx is int:
+        return impl(x)
     elif tx is Dual:
         p = x.primal
         if type(p) is float or type(p) is int:
@@ -146,22 +152,26 @@ def $reflected(self, other):
 TRACED_BINARY = Template('''
 def $method(self, other):
     a = self.primal
-    if (type(a) is float or type(a) is int) and not self._level.done:
+    level = self._level
+    if (type(a) is float or type(a) is int) and not level.done:
         b = other
         tb = type(b)
         if tb is float or tb is int:
-            parents = ((0, self._index),)
-        elif tb is Traced and b._level is self._level and (
+            slots = (self._index,)
+        elif tb is Traced and b._level is level and (
                 type(b.primal) is float or type(b.primal) is int):
-            parents = ((0, self._index), (1, b._index))
+            slots = (self._index, b._index)
             b = b.primal
         else:
             return operate(row, self, other)
         ans = $value
-        level = self._level
-        records = level.trace._records
-        records.append((row, (a, b), $marker, ans, parents))
-        return Traced(ans, level, len(records) - 1)
+        records = level.records
+        records.append($record)
+        out = new(Traced)
+        out.primal = ans
+        out._level = level
+        out._index = len(records) - 1
+        return out
     return operate(row, self, other)
 ''')
 
@@ -169,13 +179,18 @@ TRACED_REFLECTED = Template('''
 def $reflected(self, other):
     b = self.primal
     a = other
+    level = self._level
     if (type(b) is float or type(b) is int) and (type(a) is float or type(a) is int) \\
-            and not self._level.done:
+            and not level.done:
         ans = $value
-        level = self._level
-        records = level.trace._records
-        records.append((row, (a, b), $marker, ans, ((1, self._index),)))
-        return Traced(ans, level, len(records) - 1)
+        records = level.records
+        slots = (None, self._index)
+        records.append($record)
+        out = new(Traced)
+        out.primal = ans
+        out._level = level
+        out._index = len(records) - 1
+        return out
     return operate(row, other, self)
 ''')
 
@@ -194,7 +209,7 @@ def $method(self, other):
             b = b.primal
         else:
             return operate(row, self, other)
-        self._level.trace.nondiff_uses.append(("$name", looked_at))
+        self._level.uses.append(("$name", looked_at))
         return a $symbol b
     return operate(row, self, other)
 ''')
@@ -214,6 +229,40 @@ SCALAR_VJP = Template('''
 def $name(g, ans, args):
     $unpack, = args
     return $formula
+''')
+
+# ``row.scalar_step(g, ans, args, slots, grads)``: a fast record's whole reverse step, as
+# ``backprop`` runs it when nobody watches the steps: each argument's contribution is
+# added to its parent's adjoint in the same order as the general loop adds them. Every
+# contribution is computed before an adjoint is touched, so a formula that raises (1/0)
+# leaves ``grads`` as it was, and the general rules take over.
+UNARY_STEP = Template('''
+def $name(g, ans, args, slots, grads):
+    p, = args
+    c = $formula0
+    k = slots                           # a unary record's slot is its parent
+    before = grads[k]
+    grads[k] = c if before is None else before + c
+''')
+
+BINARY_STEP = Template('''
+def $name(g, ans, args, slots, grads):
+    a, b = args
+    k = slots[0]
+    if k is None:                       # a constant first argument: 2.0 * y
+        c = $formula1
+        k = slots[1]
+    elif len(slots) == 1:               # a constant second argument: y * 2.0
+        c = $formula0
+    else:
+        c = $formula0
+        second = $formula1
+        before = grads[k]
+        grads[k] = c if before is None else before + c
+        c = second
+        k = slots[1]
+    before = grads[k]
+    grads[k] = c if before is None else before + c
 ''')
 
 
@@ -250,6 +299,7 @@ def _compile(template: Template, row, name: str, **fields):
     impl = row.impl
     namespace = {"row": row, "impl": impl, "scalar": getattr(impl, "scalar", impl),
                  "SCALAR": SCALAR, "bind": bind, "operate": operate,
+                 "general_record": general_record, "new": object.__new__,
                  "BOUNDARY_ERRORS": BOUNDARY_ERRORS,
                  "Dual": _classes["dual"], "Traced": _classes["traced"]}
     source = template.substitute(name=row.name, **fields)
@@ -264,9 +314,16 @@ def _binary_fields(row) -> dict:
     jvp = [_formula(row, i, ("a", "b")) for i in (0, 1)]
     # A power of real numbers can be complex ((-1.5) ** 0.5): that record is a general
     # one (a params dict of its own), so its adjoint keeps only what a real input takes.
-    marker = "(SCALAR if type(ans) is not complex else {})" if row is R.power else "SCALAR"
+    record = "(row, (a, b), SCALAR, ans, slots)"
+    if row is R.power:
+        record += " if type(ans) is not complex else general_record(row, (a, b), ans, slots)"
     return {"method": op.method, "reflected": op.reflected, "value": value,
-            "jvp0": jvp[0], "jvp1": jvp[1], "marker": marker}
+            "jvp0": jvp[0], "jvp1": jvp[1], "record": record}
+
+
+def general_record(row, args: tuple, ans, slots: tuple) -> tuple:
+    """The record of a fast operation as the general route writes it (its own params)."""
+    return (row, args, {}, ans, slot_parents(slots))
 
 
 def _comparison_fields(row) -> dict:
@@ -289,6 +346,16 @@ def _scalar_vjp(row, arg_names: tuple) -> tuple:
     return tuple(rules)
 
 
+def _scalar_step(row, template: Template, arg_names: tuple):
+    """The row's whole reverse step on a fast record (``row.scalar_step``)."""
+    namespace = {}
+    _unit_globals.append(namespace)
+    name = f"{row.name}_step"
+    formulas = {f"formula{i}": _vjp_formula(row, i, arg_names) for i in range(len(arg_names))}
+    exec(compile(template.substitute(name=name, **formulas), FILENAME, "exec"), namespace)
+    return namespace[name]
+
+
 def _compile_all() -> None:
     for row in CALLED_ROWS:
         _namespace[row.name] = getattr(row.impl, "scalar", row.impl)
@@ -296,6 +363,7 @@ def _compile_all() -> None:
         jvp = _formula(row, 0, ("p",))
         _public[row.name] = _compile(UNARY, row, row.name, jvp=jvp)
         row.scalar_vjp = _scalar_vjp(row, ("p",))
+        row.scalar_step = _scalar_step(row, UNARY_STEP, ("p",))
     for row in BINARY_ROWS:
         fields = _binary_fields(row)
         for kind, forward, reflected in (("dual", DUAL_BINARY, DUAL_REFLECTED),
@@ -304,6 +372,7 @@ def _compile_all() -> None:
             _methods[kind, fields["reflected"]] = _compile(reflected, row, fields["reflected"],
                                                            **fields)
         row.scalar_vjp = _scalar_vjp(row, ("a", "b"))
+        row.scalar_step = _scalar_step(row, BINARY_STEP, ("a", "b"))
     for row in COMPARISON_ROWS:
         fields = _comparison_fields(row)
         for kind, template in (("dual", DUAL_COMPARISON), ("traced", TRACED_COMPARISON)):

@@ -36,7 +36,7 @@ class Primitive:
     """One row of the primitive table."""
 
     __slots__ = ("name", "impl", "jvp", "vjp", "display", "precedence", "nondiff",
-                 "forward_pass", "user", "scalar_vjp", "__weakref__")
+                 "forward_pass", "user", "scalar_vjp", "scalar_step", "__weakref__")
 
     def __init__(self, name: str, impl: Callable, *, jvp=None, vjp=None,
                  display: str | None = None, precedence: int = ATOM,
@@ -52,8 +52,10 @@ class Primitive:
         # For user adjoints: f(*args) -> (value, pullback); the pullback is kept per call.
         self.forward_pass = forward_pass
         self.user = user
-        # Compiled scalar forms of the vjp rules, set by fastpaths.py for scalar rows.
+        # Compiled scalar forms of the vjp rules, one per argument, and of the whole
+        # reverse step of a fast record: set by fastpaths.py for scalar rows.
         self.scalar_vjp = None
+        self.scalar_step = None
 
     def __repr__(self):
         return f"<primitive {self.name}>"

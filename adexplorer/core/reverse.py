@@ -56,12 +56,16 @@ fastpaths.install(Traced, "traced")
 class ReverseLevel(Level):
     """One reverse-mode transformation: records its own values into a ``Trace``."""
 
-    __slots__ = ("trace",)
+    # ``records`` and ``uses`` are the trace's own lists (``trace._records``,
+    # ``trace.nondiff_uses``), held here so a fast path reaches them in one step.
+    __slots__ = ("trace", "records", "uses")
 
     def __init__(self):
         self.id = fresh_id()
         self.done = False
-        self.trace = Trace()
+        self.trace = trace = Trace()
+        self.records = trace._records
+        self.uses = trace.nondiff_uses
 
     def process(self, prim, args, params):
         primals = list(args)
@@ -84,7 +88,7 @@ class ReverseLevel(Level):
             value = prim.impl(*primals, **params)
         index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
         if numpy_semantics.depth:
-            self.trace.numpy_nodes.add(index)
+            self.trace.note_numpy(index)
         return Traced(value, self, index)
 
     def nondiff(self, prim, args, params):
@@ -113,41 +117,79 @@ def backprop(trace: Trace, seeds: dict, on_step=None, release: bool = False) -> 
     kept, and each intermediate one is dropped as soon as it has been sent on, which
     keeps memory (and page faults) down for large arrays.
     """
-    records = trace._records          # the tuples themselves: this loop is the hot path
-    numpy_nodes = trace.numpy_nodes
-    grads = [None] * len(records)
+    grads = [None] * len(trace._records)
     for i, g in seeds.items():
         grads[i] = g if grads[i] is None else grads[i] + g
-    i = max(seeds) if seeds else -1
-    while i >= 0:
+    return _sweep(trace, grads, max(seeds) if seeds else -1, on_step, release)
+
+
+def sweep_from(trace: Trace, index: int, seed, inputs: int = 0) -> list:
+    """``backprop(trace, {index: seed}, release=True)``: one seed, nothing watching (the
+    gradient calls' sweep). ``inputs``: how many records at the start are inputs, which
+    have nothing to send on (the sweep stops above them)."""
+    grads = [None] * len(trace._records)
+    grads[index] = seed
+    return _sweep(trace, grads, index, None, True, inputs)
+
+
+def _sweep(trace: Trace, grads: list, i: int, on_step, release: bool, stop: int = 0) -> list:
+    """``backprop``'s loop, from node ``i`` down to node ``stop``, adding into ``grads``."""
+    records = trace._records          # the tuples themselves: this loop is the hot path
+    numpy_nodes = trace.numpy_nodes
+    unwatched = on_step is None
+    while i >= stop:
         g = grads[i]
         if g is None:
             i -= 1
             continue
         prim, args, params, value, parents = records[i]
-        # A record of the scalar fast paths meeting a plain cotangent runs its rules as
-        # compiled formulas (fastpaths.py); every other one runs the general rules.
-        tg = type(g)
-        scalar = params is SCALAR and (tg is float or tg is int)
-        run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
-        for position, parent in parents:
-            if scalar:
-                try:
-                    c = prim.scalar_vjp[position](g, value, args)
-                except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
-                    c = apply_rule(prim.vjp_rule(position), g, value, args, None)
-            else:
+        # A record of the scalar fast paths (parents in slots, fastpaths.py): with a plain
+        # cotangent, its whole step runs as compiled formulas, unless someone watches the
+        # steps; at 1/0 (nothing added yet), or otherwise, one argument at a time.
+        if params is SCALAR and unwatched and (type(g) is float or type(g) is int):
+            try:
+                prim.scalar_step(g, value, args, parents, grads)
+            except BOUNDARY_ERRORS:
+                _scalar_contributions(i, prim, g, value, args, parents, grads, True, None)
+        elif params is SCALAR:
+            _scalar_contributions(i, prim, g, value, args, parents, grads,
+                                  type(g) is float or type(g) is int, on_step)
+        elif parents:                             # (an input has none)
+            run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
+            for position, parent in parents:
                 c = run(prim.vjp_rule(position), g, value, args, params)
                 if c is None:                     # a user pullback sent nothing back
                     continue
+                before = grads[parent]
+                grads[parent] = c if before is None else before + c
+                if on_step is not None:
+                    on_step(i, position, parent, c, before, grads[parent])
+        if release and prim is not None:          # (an input keeps its adjoint)
+            grads[i] = None
+        i -= 1
+    return grads
+
+
+def _scalar_contributions(i, prim, g, value, args, slots, grads, plain, on_step):
+    """A fast record's contributions one argument at a time, added to each parent as
+    ``backprop``'s general loop adds them (and shown to ``on_step``): the compiled
+    formula per argument for a plain cotangent, else, or at 1/0, the general rule."""
+    position = 0
+    for parent in (slots,) if type(slots) is int else slots:     # int: a unary row's
+        if parent is not None:
+            c = None
+            if plain:
+                try:
+                    c = prim.scalar_vjp[position](g, value, args)
+                except BOUNDARY_ERRORS:           # 1/0: NumPy's inf, see apply_rule
+                    pass
+            if c is None:
+                c = apply_rule(prim.vjp_rule(position), g, value, args, None)
             before = grads[parent]
             grads[parent] = c if before is None else before + c
             if on_step is not None:
                 on_step(i, position, parent, c, before, grads[parent])
-        if release and parents:
-            grads[i] = None
-        i -= 1
-    return grads
+        position += 1
 
 
 # ---------------------------------------------------------------------------
@@ -161,7 +203,8 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
     or the list of wrapped leaves (``None`` for a leaf that is not differentiable) in
     traversal order.
     """
-    level.trace.function = f
+    trace = level.trace
+    trace.function = f
     wrapped, per_arg = list(args), [None] * len(args)
     for i, arg in enumerate(args):
         if which is not None and i not in which:
@@ -169,7 +212,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
         if type(arg) is float or type(arg) is int or type(arg) is complex or (
                 type(arg) is np.ndarray and arg.dtype.kind in "fiuc"):
             # one input, named from f's signature when the trace is read
-            wrapped[i] = per_arg[i] = Traced(arg, level, level.trace.add_input(arg, i))
+            wrapped[i] = per_arg[i] = Traced(arg, level, trace.add_input(arg, i))
             continue
         made = per_arg[i] = []
 
@@ -326,9 +369,41 @@ def gradient(f, *args, **kwargs):
 def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
+    if not kwargs and not has_aux and (which is None or len(which) == len(args)):
+        for a in args:
+            if type(a) is not float:
+                break
+        else:                                   # every argument a Python float
+            return _floats_value_and_gradients(f, args, fill_zeros, who)
     level, out, per_arg = record_call(f, args, kwargs, which)
     if has_aux:
         out, aux = split_aux(out, has_aux, who)
+    result = _from_output(level, out, args, per_arg, fill_zeros, who)
+    return result + (plain(aux, level),) if has_aux else result
+
+
+def _floats_value_and_gradients(f, args, fill_zeros, who):
+    """``_value_and_gradients`` when every argument is a Python float and differentiated
+    (``vg(3.0)``, the most common call): the same steps, with nothing left to decide
+    about the arguments, and a float output swept without building seeds."""
+    level = ReverseLevel()
+    trace = level.trace
+    trace.function = f
+    wrapped = [Traced(args[0], level, trace.add_input(args[0], 0))] if len(args) == 1 else \
+        [Traced(x, level, trace.add_input(x, i)) for i, x in enumerate(args)]
+    out = call(f, wrapped, None, level)
+    if type(out) is not Traced or out._level is not level or type(out.primal) is not float:
+        return _from_output(level, out, args, wrapped, fill_zeros, who)
+    grads = sweep_from(trace, out._index, 1.0, len(args))     # the inputs come first
+    gradients = []
+    for x in wrapped:
+        g = grads[x._index]
+        gradients.append(g if g is not None else 0.0 if fill_zeros else None)
+    return out.primal, tuple(gradients)
+
+
+def _from_output(level, out, args, per_arg, fill_zeros, who):
+    """``(value, gradients)`` from the recorded output ``out`` of ``level``."""
     if type(out) is Traced and out._level is level:
         value = out.primal
         if type(value) is float:
@@ -336,13 +411,11 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
         else:
             check_scalar_output(value, who)
             seed = scalar_seed(value)
-        grads = backprop(level.trace, {out._index: seed}, release=True)
-        result = value, argument_gradients(args, per_arg, grads, fill_zeros)
-    else:
-        value = output_leaves(out, level)[1]
-        check_scalar_output(value, who)
-        result = value, _pull(level, out, args, per_arg, scalar_seed(value), fill_zeros)
-    return result + (plain(aux, level),) if has_aux else result
+        return value, argument_gradients(args, per_arg, sweep_from(level.trace, out._index,
+                                                                   seed), fill_zeros)
+    value = output_leaves(out, level)[1]
+    check_scalar_output(value, who)
+    return value, _pull(level, out, args, per_arg, scalar_seed(value), fill_zeros)
 
 
 def _named(fn, f, what: str):

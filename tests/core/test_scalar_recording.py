@@ -111,6 +111,70 @@ def test_releasing_adjoints_drops_fast_and_general_records_alike():
     assert swept["fast", False] == swept["general", False]
 
 
+STEP_CASES = [(row, "x", "x") for row in fastpaths.BINARY_ROWS] + \
+    [(row, "x", c) for row in fastpaths.BINARY_ROWS for c in (2.0, 3, 0.0)] + \
+    [(row, c, "x") for row in fastpaths.BINARY_ROWS for c in (2.0, 3, 0.0)] + \
+    [(row, "x", None) for row in fastpaths.UNARY_ROWS]
+
+
+@pytest.mark.parametrize("row,first,second", STEP_CASES, ids=str)
+@pytest.mark.parametrize("x", [0.0, 0.5, -1.25, 2])
+def test_a_fast_record_swept_whole_equals_it_swept_argument_by_argument(row, first, second,
+                                                                         x):
+    """backprop runs a fast record's compiled whole step when no one watches, and its
+    rules one argument at a time when on_step watches (the views' sweep). Both give the
+    same adjoints bit for bit, for x op x (one parent twice), x op c, c op x, at domain
+    boundaries (log at 0, 1/0: the general rules' inf) and with an int cotangent."""
+    op = None if second is None else getattr(operator, BY_ROW[row].method.strip("_"))
+    for seed in (1.0, 3):
+        swept = []
+        for watch in (None, lambda *step: None):
+            level = ReverseLevel()
+            t = level.input(x, "x")
+            other = level.input(1.5, "w")     # already holds an adjoint: accumulation
+            arg = lambda v: t if v == "x" else v
+            with np.errstate(all="ignore"):
+                try:
+                    y = fastpaths.function(row)(t) if op is None else op(arg(first),
+                                                                          arg(second))
+                except (ZeroDivisionError, ValueError, OverflowError):
+                    return                     # no value here, so nothing to sweep
+                if not isinstance(y, ad.core.reverse.Traced) or type(y.primal) is complex:
+                    return
+                assert level.trace.row(y._index).is_scalar
+                grads = backprop(level.trace, {y._index: seed, other._index: 0.25}, watch)
+            swept.append(grads)
+        fast, watched = swept
+        assert repr(fast) == repr(watched)      # repr: nan == nan, and -0.0 is not 0.0
+
+
+def test_releasing_drops_a_unary_record_whose_parent_is_node_zero():
+    """A unary fast record names its parent by index alone; node 0 is a parent like any
+    other (an index of 0 is no missing parent)."""
+    level = ReverseLevel()
+    x = level.input(0.5, "x")
+    assert x._index == 0
+    y = ad.sin(x)
+    z = ad.exp(y) * 2.0
+    grads = backprop(level.trace, {z._index: 1.0}, release=True)
+    assert [i for i, g in enumerate(grads) if g is not None] == [0]
+    assert grads[0] == 2.0 * math.exp(math.sin(0.5)) * math.cos(0.5)
+
+
+def test_a_fast_record_lists_its_parents_by_argument_position():
+    level = ReverseLevel()
+    x = level.input(2.0, "x")
+    right, left, both = x * 3.0, 3.0 * x, x * x
+    assert level.trace.parents(right._index) == ((0, x._index),)
+    assert level.trace.parents(left._index) == ((1, x._index),)
+    assert level.trace.parents(both._index) == ((0, x._index), (1, x._index))
+    assert level.trace.row(left._index).parents == ((1, x._index),)
+    assert [r.parents for r in level.trace.records()][1:] == [
+        ((0, 0),), ((1, 0),), ((0, 0), (1, 0))]
+    unary = ad.cos(x)
+    assert level.trace.parents(unary._index) == ((0, x._index),)
+
+
 def test_a_gradient_through_every_scalar_row_agrees_with_autograd():
     def f(x, y, np_):
         s = np_.sin(x) * np_.cos(y) + np_.tanh(x * y) - np_.exp(-x) / (1.0 + y ** 2)
