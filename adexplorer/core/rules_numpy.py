@@ -89,6 +89,7 @@ sum = defprim(
     vjp=lambda g, ans, x, axis=None, keepdims=False: unreduce(g, x, axis, keepdims),
 )
 
+
 def _mean_vjp(g, ans, x, axis=None, keepdims=False):
     n = n_reduced(x, axis)
     if n == 0:                     # an empty mean: an empty cotangent, and no g / 0

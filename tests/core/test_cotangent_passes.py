@@ -266,3 +266,27 @@ def test_a_rules_new_array_is_handed_back_whole_and_of_its_own():
     ones = ad.gradient(lambda x: np.sum(x ** 1), x)[0]
     np.testing.assert_array_equal(ones, np.ones(6))
     assert ones.flags.writeable
+
+
+def test_an_mlp_loss_gradient_is_the_hand_written_adjoint():
+    """tanh layer, linear layer, mean squared error: the tape against the adjoint written
+    out by hand (the chain rule, layer by layer)."""
+    X = rng.standard_normal((6, 5))
+    Y = rng.standard_normal((6, 2))
+    p = {"W1": rng.standard_normal((5, 4)), "b1": rng.standard_normal(4),
+         "W2": rng.standard_normal((4, 2)), "b2": rng.standard_normal(2)}
+    kept = {k: v.copy() for k, v in p.items()}
+
+    def loss(p):
+        h = np.tanh(X @ p["W1"] + p["b1"])
+        return np.mean((h @ p["W2"] + p["b2"] - Y) ** 2)
+
+    got = ad.gradient(loss, p)[0]
+    h = np.tanh(X @ p["W1"] + p["b1"])
+    g_out = (2.0 / Y.size) * (h @ p["W2"] + p["b2"] - Y)
+    g_a = (g_out @ p["W2"].T) * (1.0 - h * h)
+    want = {"W1": X.T @ g_a, "b1": g_a.sum(axis=0), "W2": h.T @ g_out, "b2": g_out.sum(axis=0)}
+    for k in p:
+        np.testing.assert_allclose(got[k], want[k], rtol=1e-13, atol=1e-15)
+        assert got[k].flags.writeable and not np.shares_memory(got[k], p[k])
+        np.testing.assert_array_equal(p[k], kept[k])
