@@ -180,7 +180,7 @@ def test_a_shared_cotangent_and_the_tape_are_not_written(name):
     x = rng.uniform(0.5, 2.0, 7)
     xs = x.copy()
     # f(x) + f(x) ... : ``add`` sends the same cotangent object to both uses
-    value, pullback = ad.vjp(lambda x: f(x) + 2.0 * f(x) + f(x) * f(x), x)
+    _, pullback = ad.vjp(lambda x: f(x) + 2.0 * f(x) + f(x) * f(x), x)
     g = rng.uniform(-1.0, 1.0, 7)
     gs = g.copy()
     first = pullback(g)[0]
@@ -286,7 +286,7 @@ def test_an_mlp_loss_gradient_is_the_hand_written_adjoint():
     g_out = (2.0 / Y.size) * (h @ p["W2"] + p["b2"] - Y)
     g_a = (g_out @ p["W2"].T) * (1.0 - h * h)
     want = {"W1": X.T @ g_a, "b1": g_a.sum(axis=0), "W2": h.T @ g_out, "b2": g_out.sum(axis=0)}
-    for k in p:
+    for k, value in p.items():
         np.testing.assert_allclose(got[k], want[k], rtol=1e-13, atol=1e-15)
-        assert got[k].flags.writeable and not np.shares_memory(got[k], p[k])
-        np.testing.assert_array_equal(p[k], kept[k])
+        assert got[k].flags.writeable and not np.shares_memory(got[k], value)
+        np.testing.assert_array_equal(value, kept[k])
