@@ -40,6 +40,11 @@ def ndim(x) -> int:
 def unbroadcast(g, like):
     """Sum a cotangent ``g`` down to the shape of ``like`` (undo NumPy broadcasting),
     keeping only its real part if ``like`` is real (``match_real``)."""
+    if type(g) is np.ndarray and type(like) is np.ndarray \
+            and (g.dtype.kind != "c" or like.dtype.kind == "c"):
+        # NumPy arrays with no real part to take, answered before the general tests:
+        # the shape is right (the common case), or the row's sum runs directly
+        return g if g.shape == like.shape else _sum_to_impl(g, like.shape)
     target = shape(like)
     if shape(g) != target:
         g = sum_to(g, shape=target)
@@ -52,6 +57,41 @@ def broadcast_like(t, like):
     if shape(t) == target:
         return t
     return broadcast_to(t, shape=target)
+
+
+def uniform_value(g):
+    """The one value of a cotangent that is a single number broadcast to an array (every
+    stride 0, as ``sum`` and ``mean`` send theirs back), or ``None``."""
+    if type(g) is np.ndarray and g.ndim and not any(g.strides) and g.size:
+        return g.flat[0]
+    return None
+
+
+def times(g, v, fresh=False):
+    """``g * v`` for a cotangent ``g``, without the array passes that change nothing.
+
+    The cotangent a ``sum`` sends back is the scalar 1 broadcast to a read-only array:
+    multiplying a real array by it changes no bit (1.0 * v is v, -0.0, inf and nan
+    included), so ``v`` comes back as it is, as a read-only broadcast view (the tape or
+    the user may own ``v``: rules never write into their inputs, and
+    ``gradients.user_gradient`` copies a read-only array before a user gets it). A
+    factor of 1 (``x ** 1``) gives ``g`` back. ``fresh`` says that ``v`` is a new array
+    this rule has just made (``cos(x)``): nobody else holds it, so the product is
+    written into it rather than into one more new array, and with a cotangent of ones
+    ``v`` itself is the answer.
+    """
+    if type(g) is np.ndarray:
+        if type(v) is np.ndarray:
+            if v.dtype.kind == "f" and g.dtype.kind == "f" \
+                    and g.dtype.itemsize <= v.dtype.itemsize and uniform_value(g) == 1:
+                if fresh and v.shape == g.shape:
+                    return v
+                return np.broadcast_to(v, np.broadcast_shapes(g.shape, v.shape))
+            if fresh and v.shape == g.shape and v.dtype == np.result_type(g, v):
+                return np.multiply(g, v, out=v)
+        elif type(v) is int and v == 1 and g.dtype.kind == "f":
+            return g
+    return g * v
 
 
 def _sum_to_impl(x, shape):
@@ -280,8 +320,8 @@ mul = defprim(
     "mul", operator.mul, display="{0} * {1}", precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: t * b,
          lambda t, ans, a, b: a * t),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * b, a),
-         lambda g, ans, a, b: unbroadcast(g * a, b)),
+    vjp=(lambda g, ans, a, b: unbroadcast(times(g, b), a),
+         lambda g, ans, a, b: unbroadcast(times(g, a), b)),
 )
 
 div = defprim(
@@ -305,7 +345,7 @@ power = defprim(
     "pow", _pow_impl, display="{0} ** {1}", precedence=POWER,
     jvp=(lambda t, ans, a, b: broadcast_like(t * _power_factor(a, b), ans),
          lambda t, ans, a, b: broadcast_like(t * ans * log_nonzero(a), ans)),
-    vjp=(lambda g, ans, a, b: unbroadcast(g * _power_factor(a, b), a),
+    vjp=(lambda g, ans, a, b: unbroadcast(times(g, _power_factor(a, b), fresh=True), a),
          lambda g, ans, a, b: unbroadcast(g * ans * log_nonzero(a), b)),
 )
 
@@ -407,7 +447,7 @@ mod = defprim(
 sin = defprim(
     "sin", elementwise_impl(math.sin, np.sin),
     jvp=lambda t, ans, x: t * cos(x),
-    vjp=lambda g, ans, x: g * cos(x),
+    vjp=lambda g, ans, x: times(g, cos(x), fresh=True),
 )
 
 cos = defprim(
@@ -425,13 +465,13 @@ tan = defprim(
 exp = defprim(
     "exp", elementwise_impl(math.exp, np.exp),
     jvp=lambda t, ans, x: t * ans,
-    vjp=lambda g, ans, x: g * ans,
+    vjp=lambda g, ans, x: times(g, ans),
 )
 
 log = defprim(
     "log", elementwise_impl(math.log, np.log),
     jvp=lambda t, ans, x: t * (1 / x),
-    vjp=lambda g, ans, x: g * (1 / x),
+    vjp=lambda g, ans, x: times(g, 1 / x, fresh=True),
 )
 
 log1p = defprim(
@@ -443,7 +483,7 @@ log1p = defprim(
 expm1 = defprim(
     "expm1", elementwise_impl(math.expm1, np.expm1),
     jvp=lambda t, ans, x: t * (ans + 1),
-    vjp=lambda g, ans, x: g * (ans + 1),
+    vjp=lambda g, ans, x: times(g, ans + 1, fresh=True),
 )
 
 sqrt = defprim(
@@ -455,7 +495,7 @@ sqrt = defprim(
 tanh = defprim(
     "tanh", elementwise_impl(math.tanh, np.tanh),
     jvp=lambda t, ans, x: t * (1 - ans ** 2),
-    vjp=lambda g, ans, x: g * (1 - ans ** 2),
+    vjp=lambda g, ans, x: times(g, 1 - ans ** 2, fresh=True),
 )
 
 sigmoid = defprim(

@@ -7,6 +7,7 @@ sends them back with a scatter-add, whose own adjoint is indexing again.
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -42,8 +43,8 @@ def unreduce(g, x, axis, keepdims):
 def n_reduced(x, axis):
     x_shape = shape(x)
     if axis is None:
-        return int(np.prod(x_shape))
-    return int(np.prod([x_shape[a] for a in normalize_axis(axis, len(x_shape))]))
+        return math.prod(x_shape)
+    return math.prod(x_shape[a] for a in normalize_axis(axis, len(x_shape)))
 
 
 def _extreme_mask_impl(x, ans, axis=None, keepdims=False):
@@ -88,11 +89,20 @@ sum = defprim(
     vjp=lambda g, ans, x, axis=None, keepdims=False: unreduce(g, x, axis, keepdims),
 )
 
+
+def _mean_vjp(g, ans, x, axis=None, keepdims=False):
+    n = n_reduced(x, axis)
+    if n == 0:                     # an empty mean: an empty cotangent, and no g / 0
+        return unreduce(g, x, axis, keepdims)
+    # g / n before broadcasting, not after: the same numbers without a pass over an
+    # array of x's size, and a broadcast scalar stays one for the rules it reaches next
+    return unreduce(g / n, x, axis, keepdims)
+
+
 mean = defprim(
     "mean", _mean_impl,
     jvp=lambda t, ans, x, axis=None, keepdims=False: mean(t, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis=None, keepdims=False:
-        unreduce(g, x, axis, keepdims) / n_reduced(x, axis),
+    vjp=_mean_vjp,
 )
 
 
@@ -124,6 +134,16 @@ def _swap_last(x):
 def _column(x):
     """``x[..., None]``, differentiably."""
     return reshape(x, shape=tuple(shape(x)) + (1,))
+
+
+def _plain_matrices(*xs) -> bool:
+    """Are these all real 2-D NumPy arrays? Their matmul rules are one matrix product each,
+    written directly (no row calls for the transpose, the unbroadcast and the real part:
+    they cost more than a small product)."""
+    for x in xs:
+        if type(x) is not np.ndarray or x.ndim != 2 or x.dtype.kind not in "fiu":
+            return False
+    return True
 
 
 def _matmul_vjp_a(g, ans, a, b):
@@ -158,8 +178,10 @@ matmul = defprim(
     "matmul", operator.matmul, display="{0} @ {1}", precedence=PRODUCT,
     jvp=(lambda t, ans, a, b: matmul(t, b),
          lambda t, ans, a, b: matmul(a, t)),
-    vjp=(lambda g, ans, a, b: match_real(_matmul_vjp_a(g, ans, a, b), a),
-         lambda g, ans, a, b: match_real(_matmul_vjp_b(g, ans, a, b), b)),
+    vjp=(lambda g, ans, a, b: g @ b.T if _plain_matrices(g, a, b)
+         else match_real(_matmul_vjp_a(g, ans, a, b), a),
+         lambda g, ans, a, b: a.T @ g if _plain_matrices(g, a, b)
+         else match_real(_matmul_vjp_b(g, ans, a, b), b)),
 )
 
 
