@@ -24,7 +24,7 @@ from .calls import (
 )
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
-from .gradients import structured_gradient, user_gradient
+from .gradients import user_gradient
 from .levels import Level, fresh_id
 from .names import argument_names
 from .operators import Operators
@@ -254,13 +254,21 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
 def argument_gradients(args, per_arg, grads, fill_zeros: bool):
     """Per-argument gradients mirroring each argument's structure."""
     out = []
-    arrays = 0
+    seen = set()                    # ids of the arrays handed out so far
+
+    def own(g):
+        """Copy an array handed out twice (``a + b`` sends the same cotangent object to
+        both), so every gradient array is the caller's own."""
+        if type(g) is np.ndarray:
+            if id(g) in seen:
+                return g.copy()
+            seen.add(id(g))
+        return g
     for arg, made in zip(args, per_arg):
         if type(made) is Traced:                  # a number or an array argument
             g = grads[made._index]
             if type(g) is not float or type(arg) is complex:
-                g = zero_like(arg) if g is None and fill_zeros else user_gradient(g, arg)
-                arrays += type(g) is np.ndarray
+                g = own(zero_like(arg) if g is None and fill_zeros else user_gradient(g, arg))
             out.append(g)
             continue
         if made is None:
@@ -273,24 +281,10 @@ def argument_gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return g
-        out.append(structured_gradient(arg, leaf_grad))
-        arrays += 2
-    return _unshared(out) if arrays > 1 else tuple(out)
-
-
-def _unshared(out):
-    """Copy an array handed out twice (``a + b`` sends the same cotangent object to
-    both), so every gradient array is the caller's own."""
-    seen = set()
-
-    def own(g):
-        if type(g) is np.ndarray:
-            if id(g) in seen:
-                return g.copy()
-            seen.add(id(g))
-        return g
-    return tuple(trees.map_structure(own, g) for g in out)
+            return own(user_gradient(g, leaf))
+        # gradients.structured_gradient, with ``own`` on each leaf as it is made
+        out.append(trees.mirror(leaf_grad, arg))
+    return tuple(out)
 
 
 def output_leaves(out, level):

@@ -25,6 +25,8 @@ def is_differentiable(x) -> bool:
     t = type(x)
     if t is float or t is int:
         return True
+    if t is np.ndarray:
+        return x.dtype.kind in "fiuc"
     if isinstance(x, bool) or isinstance(x, np.bool_):
         return False
     if isinstance(x, (float, int, complex, np.number, ADValue)):
