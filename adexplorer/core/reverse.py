@@ -239,7 +239,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
 
         def wrap(leaf, path, made=made):
             if trees.is_differentiable(leaf):
-                t = level.input(leaf, path)
+                t = Traced(leaf, level, trace.add_input(leaf, path))     # level.input
                 made.append(t)
                 return t
             made.append(None)
@@ -356,8 +356,8 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
 
 
 def check_scalar_output(value, who: str):
-    if type(value) is float or type(value) is int:
-        return
+    if type(value) is float or type(value) is int or isinstance(value, np.floating):
+        return                   # a real number (np.mean's answer is an np.float64)
     v = strip(value)
     if not trees.is_differentiable(v) and not isinstance(v, (bool, np.bool_)):
         raise NotScalarOutput(f"{who} needs a function that returns a number; "
