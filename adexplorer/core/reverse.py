@@ -68,7 +68,7 @@ class ReverseLevel(Level):
         self.uses = trace.nondiff_uses
 
     def process(self, prim, args, params):
-        primals = list(args)
+        primals = []
         parents = []
         nested = False                 # does an outer level still see this operation?
         i = 0
@@ -76,15 +76,16 @@ class ReverseLevel(Level):
             # one type test for the common arguments: this level's values and constants
             if type(a) is Traced and a._level is self:
                 parents.append((i, a._index))
-                a = primals[i] = a.primal
+                a = a.primal
                 if isinstance(a, ADValue):
                     if a._level.done:
-                        a = primals[i] = alive(a)
+                        a = alive(a)
                     nested = nested or isinstance(a, ADValue)
             elif isinstance(a, ADValue):
                 if a._level.done:
-                    a = primals[i] = alive(a)
+                    a = alive(a)
                 nested = nested or isinstance(a, ADValue)
+            primals.append(a)
             i += 1
         if prim.forward_pass is not None:
             value, pullback = prim.forward_pass(*primals)
