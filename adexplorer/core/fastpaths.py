@@ -70,7 +70,9 @@ CALLED_ROWS = GUARD_ROWS + (R.sign,) + UNARY_ROWS
 # -- the templates: one per rule shape ----------------------------------------------------
 # Names a template may use: row, impl (the row's implementation), scalar (its ``math``
 # function, or impl), Dual, Traced, SCALAR, general_record, bind, operate,
-# BOUNDARY_ERRORS, and what formulas call, by row name (``cos``: see CALLED_ROWS).
+# BOUNDARY_ERRORS, new (``object.__new__``), and what formulas call, by row name (``cos``:
+# see CALLED_ROWS). A new ``Traced`` is made with ``new`` and three slot writes: calling
+# the class (its Python ``__init__``) costs half as much again.
 # $value is how the value is computed from a, b (``a * b``); $jvp / $jvp0 / $jvp1 are
 # the row's jvp formulas in t, ans and the arguments (p, or a and b).
 

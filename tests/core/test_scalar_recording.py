@@ -132,7 +132,9 @@ def test_a_fast_record_swept_whole_equals_it_swept_argument_by_argument(row, fir
             level = ReverseLevel()
             t = level.input(x, "x")
             other = level.input(1.5, "w")     # already holds an adjoint: accumulation
-            arg = lambda v: t if v == "x" else v
+
+            def arg(v, t=t):
+                return t if v == "x" else v
             with np.errstate(all="ignore"):
                 try:
                     y = fastpaths.function(row)(t) if op is None else op(arg(first),
