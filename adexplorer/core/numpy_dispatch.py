@@ -55,14 +55,14 @@ def apply_ufunc(ufunc, method, inputs, kwargs):
     """A NumPy ufunc on AD values, by its row. NumPy's semantics hold even for Python
     floats inside (``np.log(x)`` at -1.0 is nan with a RuntimeWarning, as without AD),
     where ``ad.log`` and Python's operators raise."""
-    name = f"np.{ufunc.__name__}"
     if method != "__call__":
+        name = f"np.{ufunc.__name__}"
         entry = UFUNC_METHODS.get(method, {}).get(ufunc)
         if entry is None:
             raise _refuse_method(f"{name}.{method}", method)
         return call(f"{name}.{method}", entry, inputs, kwargs)
     if kwargs:
-        check_keywords(name, _ufunc_call, inputs, kwargs)
+        check_keywords(f"np.{ufunc.__name__}", _ufunc_call, inputs, kwargs)
     if ufunc in PLAIN_UFUNCS:
         return ufunc(*[strip(x) for x in inputs])
     row = UFUNCS.get(ufunc)
@@ -73,7 +73,8 @@ def apply_ufunc(ufunc, method, inputs, kwargs):
     if composite is not None:
         with numpy_semantics:
             return composite(*inputs)
-    raise NoDerivativeRule(name, "use a supported function, or give it a rule with @ad.adjoint")
+    raise NoDerivativeRule(f"np.{ufunc.__name__}",
+                           "use a supported function, or give it a rule with @ad.adjoint")
 
 
 def call(name, entry, args, kwargs):

@@ -251,16 +251,22 @@ def apply_rule(rule, first, ans, args, params):
     try:
         return rule(first, ans, *args, **params) if params else rule(first, ans, *args)
     except BOUNDARY_ERRORS:
-        def numpy(v):
-            t = type(v)
-            if t is float or t is int:
-                return np.float64(v)
-            return np.complex128(v) if t is complex else v
-        with numpy_semantics:
-            out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
-        if isinstance(out, np.floating):
-            return float(out)
-        return complex(out) if isinstance(out, np.complexfloating) else out
+        return rule_at_boundary(rule, first, ans, args, params)
+
+
+def rule_at_boundary(rule, first, ans, args, params):
+    """``apply_rule`` once ``rule`` has raised at a domain boundary: the rule again on
+    NumPy scalars under ``numpy_semantics``, its answer as Python numbers."""
+    def numpy(v):
+        t = type(v)
+        if t is float or t is int:
+            return np.float64(v)
+        return np.complex128(v) if t is complex else v
+    with numpy_semantics:
+        out = rule(numpy(first), numpy(ans), *[numpy(a) for a in args], **(params or {}))
+    if isinstance(out, np.floating):
+        return float(out)
+    return complex(out) if isinstance(out, np.complexfloating) else out
 
 
 def apply_rule_as_numpy(rule, first, ans, args, params):

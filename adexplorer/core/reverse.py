@@ -24,12 +24,12 @@ from .calls import (
 )
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
-from .gradients import structured_gradient, user_gradient
+from .gradients import user_gradient
 from .levels import Level, fresh_id
 from .names import argument_names
 from .operators import Operators
 from .primitives import (BOUNDARY_ERRORS, ADValue, alive, apply_rule, apply_rule_as_numpy,
-                         bind, numpy_semantics, strip)
+                         bind, numpy_semantics, rule_at_boundary, strip)
 from .rules import is_complex
 from .tracing import SCALAR, Trace
 
@@ -68,17 +68,25 @@ class ReverseLevel(Level):
         self.uses = trace.nondiff_uses
 
     def process(self, prim, args, params):
-        primals = list(args)
+        primals = []
         parents = []
         nested = False                 # does an outer level still see this operation?
-        for i, a in enumerate(args):
+        i = 0
+        for a in args:
+            # one type test for the common arguments: this level's values and constants
             if type(a) is Traced and a._level is self:
                 parents.append((i, a._index))
-                a = primals[i] = a.primal
-            if isinstance(a, ADValue):
+                a = a.primal
+                if isinstance(a, ADValue):
+                    if a._level.done:
+                        a = alive(a)
+                    nested = nested or isinstance(a, ADValue)
+            elif isinstance(a, ADValue):
                 if a._level.done:
-                    a = primals[i] = alive(a)
+                    a = alive(a)
                 nested = nested or isinstance(a, ADValue)
+            primals.append(a)
+            i += 1
         if prim.forward_pass is not None:
             value, pullback = prim.forward_pass(*primals)
             params = dict(params, _pullback=pullback)
@@ -86,7 +94,9 @@ class ReverseLevel(Level):
             value = bind(prim, *primals, **params)
         else:
             value = prim.impl(*primals, **params)
-        index = self.trace.record(prim, tuple(primals), params, value, tuple(parents))
+        records = self.records             # trace.record, inlined: one call fewer per op
+        index = len(records)
+        records.append((prim, tuple(primals), params, value, tuple(parents)))
         if numpy_semantics.depth:
             self.trace.note_numpy(index)
         return Traced(value, self, index)
@@ -155,9 +165,21 @@ def _sweep(trace: Trace, grads: list, i: int, on_step, release: bool, stop: int 
             _scalar_contributions(i, prim, g, value, args, parents, grads,
                                   type(g) is float or type(g) is int, on_step)
         elif parents:                             # (an input has none)
-            run = apply_rule_as_numpy if numpy_nodes and i in numpy_nodes else apply_rule
+            rules = prim.vjp or ()
+            as_numpy = numpy_nodes and i in numpy_nodes
             for position, parent in parents:
-                c = run(prim.vjp_rule(position), g, value, args, params)
+                # apply_rule and vjp_rule, inlined (two calls per contribution fewer):
+                # the rule at hand, or vjp_rule's error naming the missing one
+                rule = rules[position] if position < len(rules) else None
+                if rule is None:
+                    rule = prim.vjp_rule(position)
+                if as_numpy:
+                    c = apply_rule_as_numpy(rule, g, value, args, params)
+                else:
+                    try:
+                        c = rule(g, value, *args, **params)
+                    except BOUNDARY_ERRORS:
+                        c = rule_at_boundary(rule, g, value, args, params)
                 if c is None:                     # a user pullback sent nothing back
                     continue
                 before = grads[parent]
@@ -218,7 +240,7 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
 
         def wrap(leaf, path, made=made):
             if trees.is_differentiable(leaf):
-                t = level.input(leaf, path)
+                t = Traced(leaf, level, trace.add_input(leaf, path))     # level.input
                 made.append(t)
                 return t
             made.append(None)
@@ -233,13 +255,21 @@ def wrap_arguments(f, args: tuple, level: ReverseLevel, which=None):
 def argument_gradients(args, per_arg, grads, fill_zeros: bool):
     """Per-argument gradients mirroring each argument's structure."""
     out = []
-    arrays = 0
+    seen = set()                    # ids of the arrays handed out so far
+
+    def own(g):
+        """Copy an array handed out twice (``a + b`` sends the same cotangent object to
+        both), so every gradient array is the caller's own."""
+        if type(g) is np.ndarray:
+            if id(g) in seen:
+                return g.copy()
+            seen.add(id(g))
+        return g
     for arg, made in zip(args, per_arg):
         if type(made) is Traced:                  # a number or an array argument
             g = grads[made._index]
             if type(g) is not float or type(arg) is complex:
-                g = zero_like(arg) if g is None and fill_zeros else user_gradient(g, arg)
-                arrays += type(g) is np.ndarray
+                g = own(zero_like(arg) if g is None and fill_zeros else user_gradient(g, arg))
             out.append(g)
             continue
         if made is None:
@@ -252,24 +282,10 @@ def argument_gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return g
-        out.append(structured_gradient(arg, leaf_grad))
-        arrays += 2
-    return _unshared(out) if arrays > 1 else tuple(out)
-
-
-def _unshared(out):
-    """Copy an array handed out twice (``a + b`` sends the same cotangent object to
-    both), so every gradient array is the caller's own."""
-    seen = set()
-
-    def own(g):
-        if type(g) is np.ndarray:
-            if id(g) in seen:
-                return g.copy()
-            seen.add(id(g))
-        return g
-    return tuple(trees.map_structure(own, g) for g in out)
+            return own(user_gradient(g, leaf))
+        # gradients.structured_gradient, with ``own`` on each leaf as it is made
+        out.append(trees.mirror(leaf_grad, arg))
+    return tuple(out)
 
 
 def output_leaves(out, level):
@@ -341,8 +357,8 @@ def _pull(level, out, args, per_arg, cotangent, fill_zeros):
 
 
 def check_scalar_output(value, who: str):
-    if type(value) is float or type(value) is int:
-        return
+    if type(value) is float or type(value) is int or isinstance(value, np.floating):
+        return                   # a real number (np.mean's answer is an np.float64)
     v = strip(value)
     if not trees.is_differentiable(v) and not isinstance(v, (bool, np.bool_)):
         raise NotScalarOutput(f"{who} needs a function that returns a number; "

@@ -25,6 +25,8 @@ def is_differentiable(x) -> bool:
     t = type(x)
     if t is float or t is int:
         return True
+    if t is np.ndarray:
+        return x.dtype.kind in "fiuc"
     if isinstance(x, bool) or isinstance(x, np.bool_):
         return False
     if isinstance(x, (float, int, complex, np.number, ADValue)):
@@ -80,7 +82,10 @@ def map_leaves(fn: Callable[[Any, str], Any], x, name: str):
     if node is None:
         return fn(x, name)
     kind, items = node
-    return _rebuild(x, kind, [map_leaves(fn, v, _child_name(name, kind, k)) for k, v in items])
+    # a leaf child (an array in a dict of them) is mapped here, not by one more call
+    return _rebuild(x, kind, [fn(v, _child_name(name, kind, k)) if type(v) in _LEAF_TYPES
+                              else map_leaves(fn, v, _child_name(name, kind, k))
+                              for k, v in items])
 
 
 def leaves(x) -> list:
@@ -136,7 +141,7 @@ def mirror(fn: Callable[[Any], Any], x):
     if node is None:
         return fn(x)
     kind, items = node
-    values = [mirror(fn, v) for _, v in items]
+    values = [fn(v) if type(v) in _LEAF_TYPES else mirror(fn, v) for _, v in items]
     if all(v is None for v in values):
         return None
     if kind == "dataclass" or kind == "dict":
@@ -152,4 +157,5 @@ def map_structure(fn: Callable[[Any], Any], x):
     if node is None:
         return fn(x)
     kind, items = node
-    return _rebuild(x, kind, [map_structure(fn, v) for _, v in items])
+    return _rebuild(x, kind, [fn(v) if type(v) in _LEAF_TYPES else map_structure(fn, v)
+                              for _, v in items])
