@@ -16,11 +16,15 @@ from .calls import with_dtype_of
 from .rules import is_complex
 
 
-def structured_gradient(arg, leaf_gradient):
+def structured_gradient(arg, leaf_gradient, finish=None):
     """The gradient of ``arg``: ``user_gradient(leaf_gradient(leaf), leaf)`` for each leaf
     in ``trees.leaves`` order, in ``arg``'s structure (``trees.mirror``: a dataclass's as a
-    dict of its fields, a container without any gradient as ``None``)."""
-    return trees.mirror(lambda leaf: user_gradient(leaf_gradient(leaf), leaf), arg)
+    dict of its fields, a container without any gradient as ``None``); ``finish``, if
+    given, sees each leaf's gradient last (``ad.gradient`` copies an array handed out
+    twice)."""
+    if finish is None:
+        return trees.mirror(lambda leaf: user_gradient(leaf_gradient(leaf), leaf), arg)
+    return trees.mirror(lambda leaf: finish(user_gradient(leaf_gradient(leaf), leaf)), arg)
 
 
 def user_gradient(g, leaf):

@@ -24,7 +24,7 @@ from .calls import (
 )
 from .errors import InputError, NotScalarOutput
 from .forward import zero_like
-from .gradients import user_gradient
+from .gradients import structured_gradient, user_gradient
 from .levels import Level, fresh_id
 from .names import argument_names
 from .operators import Operators
@@ -282,9 +282,8 @@ def argument_gradients(args, per_arg, grads, fill_zeros: bool):
             g = None if t is None else grads[t._index]
             if g is None and fill_zeros and t is not None:
                 g = zero_like(leaf)
-            return own(user_gradient(g, leaf))
-        # gradients.structured_gradient, with ``own`` on each leaf as it is made
-        out.append(trees.mirror(leaf_grad, arg))
+            return g
+        out.append(structured_gradient(arg, leaf_grad, own))
     return tuple(out)
 
 
