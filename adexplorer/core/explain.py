@@ -22,7 +22,8 @@ import numpy as np
 from . import trees
 from .primitives import COMPARE, PRIMITIVES, strip
 from .names import ByName, argument_names
-from .reverse import Traced, argument_gradients, backprop, scalar_seed
+from .backprop import backprop
+from .reverse import Traced, argument_gradients, scalar_seed
 from .reverse import trace as record
 from .values import short_value
 from .wengert import primal_wengert

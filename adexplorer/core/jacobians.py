@@ -18,7 +18,8 @@ import numpy as np
 from . import trees
 from .calls import argnums_positions, pick, plain, positions, split_aux, with_dtype_of
 from .forward import jvp_with_aux, one_like
-from .reverse import (Traced, argument_gradients, backprop, grad, output_leaves, record_call,
+from .backprop import backprop
+from .reverse import (Traced, argument_gradients, grad, output_leaves, record_call,
                       scalar_seed)
 from .rules import is_complex
 from .rules_numpy import reshape, stack

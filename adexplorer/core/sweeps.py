@@ -1,6 +1,6 @@
 """The forward and reverse sweeps of a ``Trace`` as ordered steps, for captions and animation.
 
-There is no sweep code here: ``forward.push_tangents`` and ``reverse.backprop`` (the
+There is no sweep code here: ``forward.push_tangents`` and ``backprop.backprop`` (the
 sweeps every derivative uses) report each contribution through their ``on_step``
 callback, and this module writes down what happened. A step is one use of one rule on
 one argument edge, so in the reverse sweep every ``+=`` into a node used several times
@@ -19,7 +19,7 @@ import numpy as np
 
 from . import names
 from .forward import one_like, push_tangents
-from .reverse import backprop
+from .backprop import backprop
 from .tracing import Const, Trace
 from .values import short_value
 from .wengert import (adjoint_wengert, output_seeds, primal_wengert, tangent_listing,

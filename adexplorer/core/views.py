@@ -15,7 +15,7 @@ import types
 
 from .errors import ADError
 from .forward import one_like, push_tangents
-from .reverse import backprop
+from .backprop import backprop
 from .rules import shape
 from .sweeps import forward_sweep, reverse_sweep
 from .tracing import Const, Trace

@@ -9,7 +9,8 @@ from adexplorer.core import fastpaths
 from adexplorer.core.forward import Dual, ForwardLevel
 from adexplorer.core.operator_table import BY_ROW
 from adexplorer.core.primitives import bind
-from adexplorer.core.reverse import ReverseLevel, backprop
+from adexplorer.core.backprop import backprop
+from adexplorer.core.reverse import ReverseLevel
 from adexplorer.core.tracing import SCALAR
 
 POINTS = [0.3, 1.7, 2.0, 3]   # floats and an int

@@ -12,7 +12,8 @@ from adexplorer.core import fastpaths
 from adexplorer.core import rules as R
 from adexplorer.core.forward import Dual, ForwardLevel
 from adexplorer.core.primitives import PRIMITIVES, bind
-from adexplorer.core.reverse import ReverseLevel, backprop
+from adexplorer.core.backprop import backprop
+from adexplorer.core.reverse import ReverseLevel
 from adexplorer.core.symbolic import partial_text, vjp_text
 
 GUARDS = ("power_factor", "log_nonzero")          # the power rule's, compiled in fast paths

@@ -24,7 +24,7 @@ LAYERS = [
               "rules_products", "rules_linalg"]),
     ("numpy", ["arrays", "numpy_dispatch", "operator_table"]),
     ("values", ["operators", "symbolic", "calls"]),
-    ("modes", ["tracing", "fastpaths", "forward", "gradients", "reverse"]),
+    ("modes", ["tracing", "fastpaths", "forward", "gradients", "backprop", "reverse"]),
     ("transforms", ["custom", "jacobians", "checkpoint"]),
     ("views", ["wengert", "sweeps", "explain", "views", "tape_memory"]),
     ("package", ["__init__"]),

@@ -16,7 +16,8 @@ from adexplorer.core import rules as R
 from adexplorer.core.operator_table import BY_ROW
 from adexplorer.core.operators import Operators
 from adexplorer.core.primitives import bind
-from adexplorer.core.reverse import ReverseLevel, backprop
+from adexplorer.core.backprop import backprop
+from adexplorer.core.reverse import ReverseLevel
 from adexplorer.core.tracing import SCALAR, Record
 
 POINTS = [0.3, 1.7, 2.0, 3]
