@@ -266,8 +266,8 @@ except TypeError as error:
 # down to a dozen typed IR operations (notebook 4), while every operation on an
 # `ad.Dual` is a Python call. For small scalar code that is a constant factor: the
 # project's speed measurements (one thread, time per operation on a chain of scalar
-# operations) put `ad.derivative` at about 1.5 times the cost of a minimal dual-number
-# class like the one above, and `ad.jvp` at about 1.8 times. For array code, NumPy does
+# operations) put `ad.derivative` at about 1.2 times the cost of a minimal dual-number
+# class like the one above, and `ad.jvp` at about 1.4 times. For array code, NumPy does
 # the arithmetic and the overhead fades.
 
 # %% [markdown]

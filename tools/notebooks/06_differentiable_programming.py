@@ -461,7 +461,7 @@ for n in (10_000, 100_000, 1_000_000):
 # another. What the timing cannot show as well as the count does is the principle: the ratio does
 # not grow with $n$, where forward mode would have needed $n$ passes.
 # The project's speed measurements (one thread, this function at $10^6$ inputs and the
-# loss of a small neural network) put adexplorer's gradient at 1.14 and 1.09 times the
+# loss of a small neural network) put adexplorer's gradient at 1.08 and 1.05 times the
 # cost of a gradient written by hand in NumPy, the floor for a tape built on NumPy.
 #
 # ## 12. Where adexplorer stands: Zygote + XLA, Zygote + PyTorch, and Python
