@@ -287,12 +287,10 @@ def gradient(f, *args, **kwargs):
 def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False):
     """Record ``f`` once and sweep back from its scalar output: ``(value, gradients)``,
     or ``(value, gradients, aux)`` with ``has_aux``."""
-    if not kwargs and not has_aux and (which is None or len(which) == len(args)):
-        for a in args:
-            if type(a) is not float:
-                break
-        else:                                   # every argument a Python float
-            return _floats_value_and_gradients(f, args, fill_zeros, who)
+    if len(args) == 1 and type(args[0]) is float and not kwargs and not has_aux and (
+            which is None or len(which) == 1):
+        value, gradient = _float_value_and_gradient(f, args[0], fill_zeros, who)
+        return value, (gradient,)
     level, out, per_arg = record_call(f, args, kwargs, which)
     if has_aux:
         out, aux = split_aux(out, has_aux, who)
@@ -300,23 +298,22 @@ def _value_and_gradients(f, args, kwargs, which, fill_zeros, who, has_aux=False)
     return result + (plain(aux, level),) if has_aux else result
 
 
-def _floats_value_and_gradients(f, args, fill_zeros, who):
-    """``_value_and_gradients`` when every argument is a Python float and differentiated
-    (``vg(3.0)``, the most common call): the same steps, with nothing left to decide
-    about the arguments, and a float output swept without building seeds."""
+def _float_value_and_gradient(f, x: float, fill_zeros, who):
+    """``(value, gradient)`` of ``f`` at one Python float (``vg(3.0)``, the commonest
+    call): ``_value_and_gradients``'s steps with nothing left to decide about the
+    argument, and a float output swept from one seed down to the input, node 0."""
     level = ReverseLevel()
     trace = level.trace
     trace.function = f
-    wrapped = [Traced(args[0], level, trace.add_input(args[0], 0))] if len(args) == 1 else \
-        [Traced(x, level, trace.add_input(x, i)) for i, x in enumerate(args)]
-    out = call(f, wrapped, None, level)
+    wrapped = Traced(x, level, trace.add_input(x, 0))
+    out = call(f, (wrapped,), None, level)
     if type(out) is not Traced or out._level is not level or type(out.primal) is not float:
-        return _from_output(level, out, args, wrapped, fill_zeros, who)
-    n = len(args)
-    gradients = tuple(sweep_from(trace, out._index, 1.0, n)[:n])    # inputs: nodes 0..n-1
-    if fill_zeros and None in gradients:
-        gradients = tuple(0.0 if g is None else g for g in gradients)
-    return out.primal, gradients
+        value, gradients = _from_output(level, out, (x,), [wrapped], fill_zeros, who)
+        return value, gradients[0]
+    gradient = sweep_from(trace, out._index, 1.0, 1)[0]
+    if gradient is None and fill_zeros:
+        gradient = 0.0
+    return out.primal, gradient
 
 
 def _from_output(level, out, args, per_arg, fill_zeros, who):
@@ -358,8 +355,11 @@ def value_and_grad(f, argnums=0, has_aux=False):
     gradients for a tuple ``argnums``; ``((value, aux), gradient)`` with ``has_aux``.
     Keyword arguments of the call are held constant."""
     positions_of, single = _argnums(argnums, "value_and_grad")
+    first_only = single and argnums == 0 and not has_aux
 
     def vg(*args, **kwargs):
+        if first_only and len(args) == 1 and type(args[0]) is float and not kwargs:
+            return _float_value_and_gradient(f, args[0], True, "grad")     # vg(3.0)
         where = positions_of(len(args))
         if has_aux:
             value, grads, aux = _value_and_gradients(f, args, kwargs, where, True, "grad",
@@ -374,8 +374,11 @@ def grad(f, argnums=0, has_aux=False):
     """``f`` -> its gradient function (nestable: ``grad(grad(f))``); with ``has_aux``,
     ``(gradient, aux)``."""
     positions_of, single = _argnums(argnums, "grad")
+    first_only = single and argnums == 0 and not has_aux
 
     def g(*args, **kwargs):
+        if first_only and len(args) == 1 and type(args[0]) is float and not kwargs:
+            return _float_value_and_gradient(f, args[0], True, "grad")[1]     # g(3.0)
         where = positions_of(len(args))
         if has_aux:
             _, grads, aux = _value_and_gradients(f, args, kwargs, where, True, "grad", True)

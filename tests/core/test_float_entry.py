@@ -1,7 +1,8 @@
-"""Calls whose every argument is a Python float (``vg(3.0)``) take a short entry into
-reverse mode. It must answer exactly as the general entry does: the same values and
-gradients bit for bit, the same None / zero policy, the same errors. The general entry is
-reached here by adding an argument that is not a float (a string the function ignores)."""
+"""A call with one Python float (``vg(3.0)``, ``g(3.0)``, ``ad.gradient(f, 3.0)``) takes
+a short entry into reverse mode. It must answer exactly as the general entry does: the
+same values and gradients bit for bit, the same None / zero policy, the same errors. The
+general entry is reached here by adding an argument that is not a float (a string the
+function ignores)."""
 
 import math
 
@@ -84,3 +85,17 @@ def test_an_error_inside_f_leaves_its_values_finished():
         ad.grad(f)(1.5)
     assert float(kept[0]) == 3.0              # a finished value converts like its value
     assert ad.gradient(lambda x: x * kept[0], 2.0) == (3.0,)   # and is a constant later
+
+
+@ad.adjoint
+def _blocked(x):
+    """x * 2 whose pullback sends nothing back: the output is recorded, x gets no adjoint."""
+    return x * 2.0, lambda g: (None,)
+
+
+def test_a_recorded_output_without_an_adjoint_for_x_follows_the_none_and_zero_policy():
+    f = lambda x: _blocked(x) + 1.0          # noqa: E731 - a traced float output
+    assert ad.gradient(f, 1.5) == (None,)
+    assert repr(ad.grad(f)(1.5)) == "0.0"
+    assert repr(ad.value_and_grad(f)(1.5)) == repr((4.0, 0.0))
+    assert repr(ad.value_and_grad(f)(1.5)) == repr(ad.value_and_grad(_general(f))(1.5, "s"))
