@@ -19,7 +19,7 @@ import gc
 import sys
 import tracemalloc
 
-from . import micrograd_ext
+from . import micrograd_ext, minimal_tape
 from .libraries import load
 from .results import Case, Row, timed
 from .timing import Settings, Timing
@@ -94,9 +94,14 @@ def reverse_powchain(settings: Settings) -> Case:
         g = ad.grad(powchain)
         return lambda: g(X0)
 
+    def floor():
+        return lambda: minimal_tape.gradient(pow_loop, LOOP_X, LOOP_N)
+
     case.rows += [timed("micrograd", micrograd, settings, want),
                   timed("adexplorer (ad.gradient)", adexplorer, settings, want),
-                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want)]
+                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want),
+                  timed("minimal tape of the same 3 records, no checks (a floor)", floor,
+                        settings, want)]
     return case
 
 
@@ -148,9 +153,14 @@ def while_loop(settings: Settings) -> Case:
         g = ad.grad(pow_loop)
         return lambda: g(LOOP_X, LOOP_N)
 
+    def floor():
+        return lambda: minimal_tape.gradient(pow_loop, LOOP_X, LOOP_N)
+
     case.rows += [timed("micrograd", micrograd, settings, want),
                   timed("adexplorer (ad.gradient)", adexplorer, settings, want),
-                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want)]
+                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want),
+                  timed("minimal tape of the same 3 records, no checks (a floor)", floor,
+                        settings, want)]
     return case
 
 
