@@ -16,8 +16,8 @@ such a record keeps its parents in *slots*: when the only argument that is a nod
 first, the parent's index itself (``4`` for ``sin(y4)`` and for ``y4 * 2.0``); otherwise
 a tuple with one entry per argument, the node index or None (``(None, 4)`` for
 ``2.0 * y4``, ``(4, 5)`` for ``y4 * y5``). That is one small tuple or none instead of a
-tuple per parent, about a tenth of a scalar operation's time and a quarter of its memory. ``row``,
-``parents`` and ``records`` give every record in the one ``Record`` form.
+tuple per parent, about a tenth of a scalar operation's time and a quarter of its memory.
+``row``, ``parents`` and ``records`` give every record in the one ``Record`` form.
 """
 
 from __future__ import annotations
