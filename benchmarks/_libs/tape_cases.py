@@ -94,14 +94,9 @@ def reverse_powchain(settings: Settings) -> Case:
         g = ad.grad(powchain)
         return lambda: g(X0)
 
-    def floor():
-        return lambda: minimal_tape.gradient(pow_loop, LOOP_X, LOOP_N)
-
     case.rows += [timed("micrograd", micrograd, settings, want),
                   timed("adexplorer (ad.gradient)", adexplorer, settings, want),
-                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want),
-                  timed("minimal tape of the same 3 records, no checks (a floor)", floor,
-                        settings, want)]
+                  timed("adexplorer (ad.grad, prebuilt)", prebuilt, settings, want)]
     return case
 
 
