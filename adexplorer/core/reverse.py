@@ -94,7 +94,7 @@ class ReverseLevel(Level):
             value = bind(prim, *primals, **params)
         else:
             value = prim.impl(*primals, **params)
-        records = self.records             # trace.record, inlined: one call fewer per op
+        records = self.records             # the trace's own list, as the fast paths append
         index = len(records)
         records.append((prim, tuple(primals), params, value, tuple(parents)))
         if numpy_semantics.depth:

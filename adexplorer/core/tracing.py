@@ -135,12 +135,7 @@ class Trace:
         # flat tuple (``("gt", 4)``, ``("lt", 4, 7)``).
         self.nondiff_uses: list[tuple] = []
 
-    # -- recording (called by reverse mode) -----------------------------------------
-    def record(self, prim: Primitive, args: tuple, params: dict, value, parents: tuple) -> int:
-        records = self._records
-        records.append((prim, args, params, value, parents))
-        return len(records) - 1
-
+    # -- recording (reverse mode appends to ``_records`` itself: see the module docstring)
     def note_numpy(self, index: int) -> None:
         """Node ``index`` was recorded under ``numpy_semantics``."""
         if type(self.numpy_nodes) is frozenset:     # the class's empty set: the first
